@@ -1,0 +1,49 @@
+using Homeserver.Core.Identifiers;
+
+namespace Homeserver.Services.Configuration;
+
+/// <summary>The validated configuration of one server process (the <c>Homeserver</c> section).</summary>
+public sealed record HomeserverSettings(
+    ServerName ServerName,
+    string DataDirectory,
+    DatabaseSettings Database,
+    RedisSettings Redis,
+    ListenSettings Listen,
+    TlsSettings Tls,
+    RegistrationSettings Registration,
+    LimitSettings Limits,
+    WellKnownSettings WellKnown,
+    LogFormat LogFormat,
+    string SigningKeyPath);
+
+/// <param name="ConnectionString">Empty: the server runs its own cluster under <see cref="LocalClusterDirectory"/>.</param>
+public sealed record DatabaseSettings(string ConnectionString, string LocalClusterDirectory)
+{
+    public bool UsesLocalCluster => ConnectionString.Length == 0;
+}
+
+/// <param name="Configuration">A StackExchange.Redis configuration string; empty means in-process caches and wake-ups.</param>
+public sealed record RedisSettings(string Configuration)
+{
+    public bool Enabled => Configuration.Length > 0;
+}
+
+/// <param name="Federation">Null when the federation listener is disabled.</param>
+public sealed record ListenSettings(Uri Client, Uri? Federation);
+
+/// <param name="CertificatePath">PEM certificate for HTTPS listeners; null means a self-signed one in the data directory.</param>
+public sealed record TlsSettings(string? CertificatePath, string? KeyPath, string GeneratedCertificatePath);
+
+public sealed record RegistrationSettings(bool Enabled, bool RequireToken);
+
+public sealed record LimitSettings(long MaxRequestBodyBytes);
+
+/// <param name="ClientBaseUrl">The <c>m.homeserver.base_url</c> served at /.well-known/matrix/client.</param>
+/// <param name="Server">The <c>m.server</c> delegation served at /.well-known/matrix/server; null serves 404.</param>
+public sealed record WellKnownSettings(Uri ClientBaseUrl, string? Server);
+
+public enum LogFormat
+{
+    Text,
+    Json,
+}

@@ -1,0 +1,212 @@
+using System.Data.Common;
+using Homeserver.Core.Identifiers;
+using Microsoft.Extensions.Configuration;
+
+namespace Homeserver.Services.Configuration;
+
+/// <summary>
+/// Reads the <c>Homeserver</c> configuration section into <see cref="HomeserverSettings"/>, collecting
+/// every unknown key and invalid value with a message naming the key.
+/// </summary>
+public static class SettingsReader
+{
+    public const string SectionName = "Homeserver";
+
+    /// <summary>Every key the server understands, relative to the section, with its default.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Defaults =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ServerName"] = "localhost",
+            ["DataDirectory"] = "./data",
+            ["Database:ConnectionString"] = "",
+            ["Redis:Configuration"] = "",
+            ["Listen:Client"] = "http://127.0.0.1:8008",
+            ["Listen:Federation"] = "https://127.0.0.1:8448",
+            ["Tls:CertificatePath"] = "",
+            ["Tls:KeyPath"] = "",
+            ["Registration:Enabled"] = "false",
+            ["Registration:RequireToken"] = "false",
+            ["Limits:MaxRequestBodyBytes"] = "4194304",
+            ["WellKnown:ClientBaseUrl"] = "",
+            ["WellKnown:Server"] = "",
+            ["Logging:Format"] = "text",
+            ["SigningKeyPath"] = "",
+        };
+
+    public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
+    {
+        var (settings, errors) = TryRead(configuration, workingDirectory);
+        return settings ?? throw new InvalidSettingException(string.Join(Environment.NewLine, errors));
+    }
+
+    public static (HomeserverSettings? Settings, IReadOnlyList<string> Errors) TryRead(
+        IConfiguration configuration, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+        var errors = new List<string>();
+        foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null && !Defaults.ContainsKey(path))
+            {
+                errors.Add(InvalidSettingException.Describe($"{SectionName}:{path}",
+                    "unknown setting (known: " + string.Join(", ", Defaults.Keys) + ")"));
+            }
+        }
+
+        var reader = new ValueReader(section, errors);
+        var serverName = reader.Parse<ServerName>("ServerName", text =>
+            ServerName.TryParse(text, out var name, out var problem) ? (name, null) : (default, problem));
+        var dataDirectory = reader.Parse("DataDirectory", text =>
+            text.Length == 0 ? ("", "cannot be empty") : (Path.GetFullPath(text, workingDirectory), null));
+        var connectionString = reader.Parse("Database:ConnectionString", ParseConnectionString);
+        var redis = reader.Parse("Redis:Configuration", ParseRedisConfiguration);
+        var clientUrl = reader.Parse("Listen:Client", text => ParseListenUrl(text, allowEmpty: false));
+        var federationUrl = reader.Parse("Listen:Federation", text => ParseListenUrl(text, allowEmpty: true));
+        var certificate = reader.Parse("Tls:CertificatePath", text => ParseOptionalFile(text, workingDirectory));
+        var key = reader.Parse("Tls:KeyPath", text => ParseOptionalFile(text, workingDirectory));
+        if ((certificate is null) != (key is null))
+        {
+            errors.Add(InvalidSettingException.Describe($"{SectionName}:Tls:KeyPath",
+                "Tls:CertificatePath and Tls:KeyPath must be set together"));
+        }
+
+        var registrationEnabled = reader.Parse("Registration:Enabled", ParseBool);
+        var requireToken = reader.Parse("Registration:RequireToken", ParseBool);
+        var maxBody = reader.Parse("Limits:MaxRequestBodyBytes", text =>
+            long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1024
+                ? (n, null)
+                : (0L, $"'{text}' is not a whole number of bytes of at least 1024"));
+        var clientBaseUrl = reader.Parse("WellKnown:ClientBaseUrl", ParseOptionalHttpUrl);
+        var wellKnownServer = reader.Parse<string?>("WellKnown:Server", text =>
+            text.Length == 0 ? (null, null)
+            : ServerName.TryParse(text, out _, out var problem) ? (text, null)
+            : (null, problem));
+        var logFormat = reader.Parse("Logging:Format", text =>
+            Enum.TryParse<LogFormat>(text, ignoreCase: true, out var format)
+                ? (format, null)
+                : (LogFormat.Text, $"'{text}' is not one of: text, json"));
+        var signingKeyPath = reader.Parse("SigningKeyPath", text =>
+            ((string?)(text.Length == 0 ? null : Path.GetFullPath(text, workingDirectory)), (string?)null));
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var settings = new HomeserverSettings(
+            serverName,
+            dataDirectory,
+            new DatabaseSettings(connectionString, Path.Combine(dataDirectory, "postgres")),
+            new RedisSettings(redis),
+            new ListenSettings(clientUrl!, federationUrl),
+            new TlsSettings(certificate, key, Path.Combine(dataDirectory, "tls", "federation.pfx")),
+            new RegistrationSettings(registrationEnabled, requireToken),
+            new LimitSettings(maxBody),
+            new WellKnownSettings(clientBaseUrl ?? PublicUrlOf(clientUrl!),
+                wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
+            logFormat,
+            signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"));
+        return (settings, errors);
+    }
+
+    private static (string, string?) ParseConnectionString(string text)
+    {
+        if (text.Length == 0)
+        {
+            return ("", null);
+        }
+
+        try
+        {
+            _ = new DbConnectionStringBuilder { ConnectionString = text };
+            return (text, null);
+        }
+        catch (ArgumentException e)
+        {
+            return ("", "not a valid connection string: " + e.Message);
+        }
+    }
+
+    private static (string, string?) ParseRedisConfiguration(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        return text.Length > 0 && parts.Any(p => p.Length == 0)
+            ? ("", $"'{text}' has an empty entry; expected host:port[,option=value...]")
+            : (text.Trim(), null);
+    }
+
+    private static (Uri?, string?) ParseListenUrl(string text, bool allowEmpty)
+    {
+        if (text.Length == 0)
+        {
+            return allowEmpty ? (null, null) : (null, "cannot be empty");
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) ||
+            (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return (null, $"'{text}' is not an http:// or https:// URL");
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            return (null, $"'{text}' must be scheme://host:port with no path");
+        }
+
+        return (uri, null);
+    }
+
+    private static (Uri?, string?) ParseOptionalHttpUrl(string text)
+    {
+        if (text.Length == 0)
+        {
+            return (null, null);
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) &&
+               (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? (uri, null)
+            : (null, $"'{text}' is not an http:// or https:// URL");
+    }
+
+    private static (string?, string?) ParseOptionalFile(string text, string workingDirectory)
+    {
+        if (text.Length == 0)
+        {
+            return (null, null);
+        }
+
+        var path = Path.GetFullPath(text, workingDirectory);
+        return File.Exists(path) ? (path, null) : (null, $"file '{path}' does not exist");
+    }
+
+    private static (bool, string?) ParseBool(string text) =>
+        bool.TryParse(text, out var value) ? (value, null) : (false, $"'{text}' is not true or false");
+
+    // Wildcard listen addresses are not reachable names; a client on the same machine uses localhost.
+    private static Uri PublicUrlOf(Uri listenUrl)
+    {
+        var host = listenUrl.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : listenUrl.Host;
+        return new UriBuilder(listenUrl.Scheme, host, listenUrl.Port).Uri;
+    }
+
+    private static string? DefaultFederationDelegation(ServerName serverName, Uri? federationUrl) =>
+        federationUrl is null ? null : $"{serverName.Host}:{federationUrl.Port}";
+
+    /// <summary>Reads one key (falling back to its default) and records a problem under the key's full name.</summary>
+    private sealed class ValueReader(IConfigurationSection section, List<string> errors)
+    {
+        public T Parse<T>(string key, Func<string, (T Value, string? Problem)> parse)
+        {
+            var text = (section[key] ?? Defaults[key]).Trim();
+            var (value, problem) = parse(text);
+            if (problem is not null)
+            {
+                errors.Add(InvalidSettingException.Describe($"{SectionName}:{key}", problem));
+            }
+
+            return value;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Homeserver.Storage.Redis;
+using Homeserver.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Homeserver.Storage.Tests;
+
+public sealed class RedisSharedStoreTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Values_set_by_one_process_are_read_by_another()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var a = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        using var b = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+
+        await a.SetAsync("k", "v"u8.ToArray(), null, None);
+
+        Assert.Equal("v"u8.ToArray(), await b.GetAsync("k", None));
+        await b.DeleteAsync("k", None);
+        Assert.Null(await a.GetAsync("k", None));
+    }
+
+    [Fact]
+    public async Task Published_messages_reach_subscribers_in_other_connections()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var a = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        using var b = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        var received = new ConcurrentQueue<string>();
+        await using var subscription = await b.SubscribeAsync("wake", m => received.Enqueue(Encoding.UTF8.GetString(m.Span)), None);
+
+        await a.PublishAsync("wake", "42"u8.ToArray(), None);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(received.Contains("42")), "the message arrives");
+    }
+
+    [Fact]
+    public async Task During_an_outage_calls_return_at_once_without_throwing()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        await store.SetAsync("k", "v"u8.ToArray(), null, None);
+
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!store.IsAvailable), "the outage is noticed");
+        var started = DateTime.UtcNow;
+
+        Assert.Null(await store.GetAsync("k", None));
+        await store.SetAsync("k", "w"u8.ToArray(), null, None);
+        await store.DeleteAsync("k", None);
+        await store.PublishAsync("c", "m"u8.ToArray(), None);
+        await using var subscription = await store.SubscribeAsync("c", _ => { }, None);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task After_recovery_subscriptions_made_before_and_during_the_outage_receive_again()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var writer = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        using var listener = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        var received = new ConcurrentQueue<string>();
+        await using var early = await listener.SubscribeAsync("wake", m => received.Enqueue("early:" + Encoding.UTF8.GetString(m.Span)), None);
+
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!writer.IsAvailable && !listener.IsAvailable), "both notice the outage");
+        await using var late = await listener.SubscribeAsync("wake", m => received.Enqueue("late:" + Encoding.UTF8.GetString(m.Span)), None);
+        await redis.StartAgainAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(writer.IsAvailable && listener.IsAvailable), "both reconnect",
+            TimeSpan.FromSeconds(30));
+
+        await listener.SetAsync("fresh", "1"u8.ToArray(), null, None);
+        Assert.Equal("1"u8.ToArray(), await writer.GetAsync("fresh", None));
+        await Eventually.HoldsAsync(async () =>
+        {
+            await writer.PublishAsync("wake", "after"u8.ToArray(), None);
+            await Task.Delay(100);
+            return received.Contains("early:after") && received.Contains("late:after");
+        }, "both subscriptions receive after recovery", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task An_invalidation_dropped_during_an_outage_clears_our_keys_on_recovery()
+    {
+        // Redis comes back with its data (persistence on), so the entry the dropped delete was meant
+        // to remove would otherwise be served stale.
+        await using var redis = await TestRedis.StartAsync(persistent: true);
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        await store.SetAsync("room-state", "old"u8.ToArray(), null, None);
+        await store.SetAsync("other", "x"u8.ToArray(), null, None);
+
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!store.IsAvailable), "the outage is noticed");
+        await store.DeleteAsync("room-state", None);
+        await redis.StartAgainAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.IsAvailable), "reconnect", TimeSpan.FromSeconds(30));
+
+        Assert.Null(await store.GetAsync("room-state", None));
+        Assert.Null(await store.GetAsync("other", None));
+    }
+
+    [Fact]
+    public async Task Without_dropped_writes_recovery_keeps_the_cache()
+    {
+        await using var redis = await TestRedis.StartAsync(persistent: true);
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        await store.SetAsync("kept", "v"u8.ToArray(), null, None);
+
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!store.IsAvailable), "the outage is noticed");
+        await redis.StartAgainAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.IsAvailable), "reconnect", TimeSpan.FromSeconds(30));
+
+        Assert.Equal("v"u8.ToArray(), await store.GetAsync("kept", None));
+    }
+
+    [Fact]
+    public async Task Duplicate_deliveries_do_not_happen_after_recovery()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        var count = 0;
+        await using var subscription = await store.SubscribeAsync("once", _ => Interlocked.Increment(ref count), None);
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(!store.IsAvailable), "the outage is noticed");
+        await redis.StartAgainAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(store.IsAvailable), "reconnect", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () =>
+        {
+            await store.PublishAsync("once", "x"u8.ToArray(), None);
+            await Task.Delay(100);
+            return Volatile.Read(ref count) > 0;
+        }, "the subscription works again", TimeSpan.FromSeconds(30));
+        var before = Volatile.Read(ref count);
+
+        await store.PublishAsync("once", "y"u8.ToArray(), None);
+        await Task.Delay(300);
+
+        Assert.Equal(before + 1, Volatile.Read(ref count));
+    }
+}
