@@ -1,0 +1,38 @@
+using Homeserver.ClientApi.Endpoints;
+using Homeserver.ClientApi.Http;
+using Homeserver.Services.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi;
+
+public static class ClientApiPipeline
+{
+    /// <summary>
+    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body
+    /// limit, r0 rewrite, routing, r0 gate, endpoint. Call before mapping endpoints.
+    /// </summary>
+    public static WebApplication UseClientApiPipeline(this WebApplication app, HomeserverSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(settings);
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
+        app.UseMiddleware<MatrixErrorMiddleware>();
+        app.UseMiddleware<BodySizeLimitMiddleware>(settings.Limits.MaxRequestBodyBytes);
+        app.Use(R0Compatibility.RewriteAsync);
+        app.UseRouting();
+        app.Use(R0Compatibility.GateAsync);
+        return app;
+    }
+
+    /// <summary>Every endpoint this project serves.</summary>
+    public static IEndpointRouteBuilder MapClientApi(this IEndpointRouteBuilder app, HomeserverSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        app.MapVersions();
+        app.MapWellKnown(settings.WellKnown);
+        app.MapHealth();
+        return app;
+    }
+}

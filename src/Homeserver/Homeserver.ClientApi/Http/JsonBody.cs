@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Homeserver.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Homeserver.ClientApi.Http;
+
+/// <summary>
+/// Reads a request body as the spec requires for POST and PUT: a JSON object. Text that is not JSON is
+/// 400 <c>M_NOT_JSON</c>; JSON of the wrong shape (not an object, missing or mistyped fields) is 400
+/// <c>M_BAD_JSON</c>.
+/// </summary>
+public static class JsonBody
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
+    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+    };
+
+    /// <summary>The body as a JSON object.</summary>
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, DocumentOptions, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            throw new MatrixException(ErrorCode.NotJson, "Content not JSON.");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new MatrixException(ErrorCode.BadJson, "Content must be a JSON object.");
+            }
+
+            return document.RootElement.Clone();
+        }
+    }
+
+    /// <summary>The body bound to <typeparamref name="T"/> (snake_case names; <c>required</c> members must be present).</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await ReadObjectAsync(request, cancellationToken);
+        try
+        {
+            return body.Deserialize<T>(SerializerOptions)
+                   ?? throw new MatrixException(ErrorCode.BadJson, "Content must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
+            throw new MatrixException(ErrorCode.BadJson, $"Invalid request body{where}: {Describe(e)}");
+        }
+    }
+
+    // System.Text.Json messages name .NET types; keep only the part a client developer can act on.
+    private static string Describe(JsonException e) =>
+        e.Message.Contains("missing required properties", StringComparison.Ordinal)
+            ? e.Message[e.Message.IndexOf("missing", StringComparison.Ordinal)..].Split('.')[0]
+            : "a field has the wrong type or value";
+}

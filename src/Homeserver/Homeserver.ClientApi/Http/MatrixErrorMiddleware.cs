@@ -1,0 +1,74 @@
+using Homeserver.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Homeserver.ClientApi.Http;
+
+/// <summary>
+/// The one place errors become responses: <see cref="MatrixException"/> as its errcode and status,
+/// unmatched paths as 404 and wrong methods as 405 <c>M_UNRECOGNIZED</c>, oversized bodies as 413
+/// <c>M_TOO_LARGE</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
+/// </summary>
+public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await next(context);
+        }
+        catch (MatrixException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await MatrixErrorWriter.WriteAsync(context, e);
+            return;
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Raised by Kestrel while reading the body: too large, truncated, or malformed framing.
+            context.Response.Clear();
+            if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await MatrixErrorWriter.WriteAsync(context, 413, ErrorCode.TooLarge, "Request body too large");
+            }
+            else
+            {
+                await MatrixErrorWriter.WriteAsync(context, e.StatusCode, ErrorCode.Unknown, "Bad request: " + e.Message);
+            }
+
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            LogUnhandled(logger, e, context.Request.Method, RouteTemplate.Of(context), context.TraceIdentifier);
+            context.Response.Clear();
+            await MatrixErrorWriter.WriteAsync(context, 500, ErrorCode.Unknown,
+                $"Internal server error (request {context.TraceIdentifier})");
+            return;
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+        {
+            await MatrixErrorWriter.WriteAsync(context, 405, ErrorCode.Unrecognized, "Method not allowed on this endpoint");
+        }
+        else if (context.Response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
+        {
+            await MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.Unrecognized, "Unrecognized request");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Route} (request {RequestId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route,
+        string requestId);
+}

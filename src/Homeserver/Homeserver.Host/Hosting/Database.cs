@@ -1,0 +1,70 @@
+using Homeserver.Services.Configuration;
+using Homeserver.Storage.Migrations;
+using Homeserver.Storage.Postgres;
+using Npgsql;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>
+/// The server's Postgres: the configured one, or the local cluster under the data directory (started
+/// here and stopped on dispose if this process started it). Owns the one <see cref="NpgsqlDataSource"/>.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private const string LocalDatabaseName = "homeserver";
+    private readonly LocalPostgresCluster? _cluster;
+
+    private Database(NpgsqlDataSource dataSource, LocalPostgresCluster? cluster)
+    {
+        DataSource = dataSource;
+        _cluster = cluster;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<Database> OpenAsync(HomeserverSettings settings, ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        LocalPostgresCluster? cluster = null;
+        string connectionString;
+        if (settings.Database.UsesLocalCluster)
+        {
+            cluster = await LocalPostgresCluster.StartAsync(settings.Database.LocalClusterDirectory, null,
+                loggerFactory.CreateLogger<LocalPostgresCluster>(), cancellationToken);
+            try
+            {
+                await cluster.EnsureDatabaseAsync(LocalDatabaseName, cancellationToken);
+            }
+            catch
+            {
+                await cluster.StopAsync(CancellationToken.None);
+                throw;
+            }
+
+            connectionString = cluster.ConnectionString(LocalDatabaseName);
+        }
+        else
+        {
+            connectionString = settings.Database.ConnectionString;
+        }
+
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        return new Database(builder.Build(), cluster);
+    }
+
+    public Task<IReadOnlyList<Migrator.Migration>> MigrateAsync(ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken) =>
+        new Migrator(DataSource, loggerFactory.CreateLogger<Migrator>()).ApplyAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync(CancellationToken.None);
+        }
+    }
+}

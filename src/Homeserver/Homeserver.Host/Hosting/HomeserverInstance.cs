@@ -1,0 +1,163 @@
+using System.Net;
+using Homeserver.ClientApi;
+using Homeserver.Core.Crypto;
+using Homeserver.Services.Configuration;
+using Homeserver.Services.Health;
+using Homeserver.Services.Shared;
+using Homeserver.Storage;
+using Homeserver.Storage.Redis;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>
+/// One running server process: database (and local cluster), migrations, signing key, shared store and
+/// the HTTP listeners. The composition root: every service is registered here and nowhere else.
+/// </summary>
+public sealed partial class HomeserverInstance : IAsyncDisposable
+{
+    private readonly Database _database;
+    private readonly ISharedStore _sharedStore;
+
+    private HomeserverInstance(WebApplication app, Database database, ISharedStore sharedStore)
+    {
+        App = app;
+        _database = database;
+        _sharedStore = sharedStore;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The addresses actually bound (ports resolved when 0 was configured).</summary>
+    public IReadOnlyList<Uri> Addresses =>
+        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+
+    public static async Task<HomeserverInstance> StartAsync(HomeserverSettings settings,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Directory.CreateDirectory(settings.DataDirectory);
+        using var bootLoggers = HostLogging.CreateFactory(settings.LogFormat);
+        var bootLogger = bootLoggers.CreateLogger<HomeserverInstance>();
+        var (signingKey, created) = await SigningKeyFile.LoadOrCreateAsync(settings.SigningKeyPath, cancellationToken);
+        LogSigningKey(bootLogger, signingKey.KeyId, settings.SigningKeyPath, created);
+
+        var database = await Database.OpenAsync(settings, bootLoggers, cancellationToken);
+        ISharedStore? sharedStore = null;
+        try
+        {
+            await database.MigrateAsync(bootLoggers, cancellationToken);
+            await new ServerMetadataTable(database.DataSource).EnsureServerNameAsync(settings.ServerName,
+                cancellationToken);
+            sharedStore = settings.Redis.Enabled
+                ? await RedisSharedStore.ConnectAsync(settings.Redis.Configuration,
+                    bootLoggers.CreateLogger<RedisSharedStore>())
+                : new InProcessSharedStore();
+            var app = Build(settings, database, sharedStore, signingKey);
+            await app.StartAsync(cancellationToken);
+            var instance = new HomeserverInstance(app, database, sharedStore);
+            var addresses = string.Join(", ", instance.Addresses);
+            LogStarted(app.Logger, settings.ServerName.Value, addresses);
+            return instance;
+        }
+        catch
+        {
+            (sharedStore as IDisposable)?.Dispose();
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await App.StopAsync(CancellationToken.None);
+            await App.DisposeAsync();
+        }
+        finally
+        {
+            (_sharedStore as IDisposable)?.Dispose();
+            await _database.DisposeAsync();
+        }
+    }
+
+    private static WebApplication Build(HomeserverSettings settings, Database database, ISharedStore sharedStore,
+        SigningKey signingKey)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = settings.DataDirectory,
+            EnvironmentName = "Production",
+        });
+        builder.Configuration.Sources.Clear();
+        HostLogging.Configure(builder.Logging, settings.LogFormat);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, settings));
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(signingKey);
+        services.AddSingleton(database.DataSource);
+        services.AddSingleton(sharedStore);
+        services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
+        services.AddSingleton<IReadinessCheck>(new SharedStoreReadinessCheck(sharedStore));
+
+        var app = builder.Build();
+        app.UseClientApiPipeline(settings);
+        app.MapClientApi(settings);
+        return app;
+    }
+
+    private static void ConfigureListeners(KestrelServerOptions kestrel, HomeserverSettings settings)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = settings.Limits.MaxRequestBodyBytes;
+        var needsTls = settings.Listen.Client.Scheme == Uri.UriSchemeHttps ||
+                       settings.Listen.Federation?.Scheme == Uri.UriSchemeHttps;
+        var certificate = needsTls ? TlsCertificate.LoadOrCreate(settings.Tls, settings) : null;
+        Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client");
+        if (settings.Listen.Federation is { } federation)
+        {
+            Listen(kestrel, federation, certificate, "Listen:Federation");
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, Uri url,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key)
+    {
+        void Configure(ListenOptions listen)
+        {
+            if (url.Scheme == Uri.UriSchemeHttps)
+            {
+                listen.UseHttps(certificate!);
+            }
+        }
+
+        var host = url.Host.Trim('[', ']');
+        if (host is "localhost")
+        {
+            kestrel.ListenLocalhost(url.Port, Configure);
+        }
+        else if (host is "*" or "+" or "0.0.0.0" or "::")
+        {
+            kestrel.ListenAnyIP(url.Port, Configure);
+        }
+        else if (IPAddress.TryParse(host, out var address))
+        {
+            kestrel.Listen(address, url.Port, Configure);
+        }
+        else
+        {
+            throw new InvalidSettingException($"{SettingsReader.SectionName}:{key}",
+                $"'{url.Host}' is not an IP address or localhost; listen on an address and put the name in DNS");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signing key {KeyId} at {Path} (created now: {Created})")]
+    private static partial void LogSigningKey(ILogger logger, string keyId, string path, bool created);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Homeserver {ServerName} listening on {Urls}")]
+    private static partial void LogStarted(ILogger logger, string serverName, string urls);
+}
