@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+
+namespace Homeserver.Core.Auth;
+
+/// <summary>The facts the auth rules read from a room state: create event, memberships, join rule, levels.</summary>
+internal sealed class AuthState
+{
+    private readonly IRoomState _state;
+    private PowerLevels? _powerLevels;
+    private HashSet<string>? _creators;
+
+    public AuthState(IRoomState state, RoomVersion version)
+    {
+        _state = state;
+        Version = version;
+        Create = state.Get(EventTypes.Create, "");
+        PowerLevelsEvent = state.Get(EventTypes.PowerLevels, "");
+    }
+
+    public RoomVersion Version { get; }
+
+    public Pdu? Create { get; }
+
+    public Pdu? PowerLevelsEvent { get; }
+
+    public PowerLevels PowerLevels => _powerLevels ??= PowerLevelsEvent is null
+        ? PowerLevels.Empty
+        : PowerLevels.FromContent(PowerLevelsEvent.Content, Version);
+
+    public Pdu? Get(string type, string stateKey) => _state.Get(type, stateKey);
+
+    /// <summary>The user's membership, or "leave" when the room has no member event for them.</summary>
+    public string MembershipOf(string userId) =>
+        _state.Get(EventTypes.Member, userId)?.Membership ?? Memberships.Leave;
+
+    /// <summary>The join rule, "invite" when the room has none.</summary>
+    public string JoinRule => _state.Get(EventTypes.JoinRules, "")?.ContentString("join_rule") ?? "invite";
+
+    /// <summary>
+    /// The room's creators: <c>content.creator</c> before version 11, the create event's sender from 11,
+    /// plus <c>additional_creators</c> in version 12.
+    /// </summary>
+    public IReadOnlySet<string> Creators => _creators ??= ReadCreators();
+
+    public long UserLevel(string userId)
+    {
+        if (Version.CreatorsHaveInfinitePower && Creators.Contains(userId))
+        {
+            return PowerLevels.Infinite;
+        }
+
+        if (PowerLevelsEvent is not null)
+        {
+            return PowerLevels.UserLevel(userId);
+        }
+
+        return !Version.CreatorsHaveInfinitePower && Creators.Contains(userId) ? 100 : 0;
+    }
+
+    private HashSet<string> ReadCreators()
+    {
+        var creators = new HashSet<string>(StringComparer.Ordinal);
+        if (Create is null)
+        {
+            return creators;
+        }
+
+        var creator = Version.CreatorIsCreateSender ? Create.Sender : Create.ContentString("creator");
+        if (creator is not null)
+        {
+            creators.Add(creator);
+        }
+
+        if (Version.CreatorsHaveInfinitePower && Create.Content.ValueKind == JsonValueKind.Object &&
+            Create.Content.TryGetProperty("additional_creators", out var additional) &&
+            additional.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var user in additional.EnumerateArray())
+            {
+                if (user.ValueKind == JsonValueKind.String && UserId.TryParse(user.GetString(), out _, out _))
+                {
+                    creators.Add(user.GetString()!);
+                }
+            }
+        }
+
+        return creators;
+    }
+}

@@ -1,0 +1,332 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Homeserver.Core.Json;
+
+/// <summary>Writes canonical JSON bytes for a <see cref="JsonElement"/> or <see cref="JsonNode"/> tree.</summary>
+internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJsonOptions options)
+{
+    private const int MaxDepth = 128;
+
+    public bool TryWrite(JsonElement value, ReadOnlySpan<string> excludedTopLevelKeys, out string error)
+    {
+        error = "";
+        return TryWriteElement(value, excludedTopLevelKeys, 0, ref error);
+    }
+
+    public bool TryWrite(JsonNode? value, ReadOnlySpan<string> excludedTopLevelKeys, out string error)
+    {
+        error = "";
+        return TryWriteNode(value, excludedTopLevelKeys, 0, ref error);
+    }
+
+    private bool TryWriteElement(JsonElement value, ReadOnlySpan<string> excluded, int depth, ref string error)
+    {
+        if (depth > MaxDepth)
+        {
+            error = "JSON is nested too deeply";
+            return false;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var members = new List<KeyValuePair<string, JsonElement>>();
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (!IsExcluded(property.Name, excluded))
+                    {
+                        members.Add(new(property.Name, property.Value));
+                    }
+                }
+
+                members.Sort((a, b) => CodePointComparer.Instance.Compare(a.Key, b.Key));
+                WriteByte((byte)'{');
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        if (members[i].Key == members[i - 1].Key)
+                        {
+                            error = $"duplicate key '{members[i].Key}'";
+                            return false;
+                        }
+
+                        WriteByte((byte)',');
+                    }
+
+                    WriteString(members[i].Key);
+                    WriteByte((byte)':');
+                    if (!TryWriteElement(members[i].Value, [], depth + 1, ref error))
+                    {
+                        return false;
+                    }
+                }
+
+                WriteByte((byte)'}');
+                return true;
+            case JsonValueKind.Array:
+                WriteByte((byte)'[');
+                var first = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        WriteByte((byte)',');
+                    }
+
+                    first = false;
+                    if (!TryWriteElement(item, [], depth + 1, ref error))
+                    {
+                        return false;
+                    }
+                }
+
+                WriteByte((byte)']');
+                return true;
+            case JsonValueKind.String:
+                WriteString(value.GetString()!);
+                return true;
+            case JsonValueKind.Number:
+                return TryWriteNumber(value.GetRawText(), ref error);
+            case JsonValueKind.True:
+                WriteAscii("true");
+                return true;
+            case JsonValueKind.False:
+                WriteAscii("false");
+                return true;
+            case JsonValueKind.Null:
+                WriteAscii("null");
+                return true;
+            default:
+                error = "not a JSON value";
+                return false;
+        }
+    }
+
+    private bool TryWriteNode(JsonNode? node, ReadOnlySpan<string> excluded, int depth, ref string error)
+    {
+        if (depth > MaxDepth)
+        {
+            error = "JSON is nested too deeply";
+            return false;
+        }
+
+        switch (node)
+        {
+            case null:
+                WriteAscii("null");
+                return true;
+            case JsonObject obj:
+                var members = new List<KeyValuePair<string, JsonNode?>>(obj.Count);
+                foreach (var member in obj)
+                {
+                    if (!IsExcluded(member.Key, excluded))
+                    {
+                        members.Add(member);
+                    }
+                }
+
+                members.Sort((a, b) => CodePointComparer.Instance.Compare(a.Key, b.Key));
+                WriteByte((byte)'{');
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteByte((byte)',');
+                    }
+
+                    WriteString(members[i].Key);
+                    WriteByte((byte)':');
+                    if (!TryWriteNode(members[i].Value, [], depth + 1, ref error))
+                    {
+                        return false;
+                    }
+                }
+
+                WriteByte((byte)'}');
+                return true;
+            case JsonArray array:
+                WriteByte((byte)'[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteByte((byte)',');
+                    }
+
+                    if (!TryWriteNode(array[i], [], depth + 1, ref error))
+                    {
+                        return false;
+                    }
+                }
+
+                WriteByte((byte)']');
+                return true;
+            case JsonValue value:
+                return TryWriteValue(value, depth, ref error);
+            default:
+                error = "not a JSON value";
+                return false;
+        }
+    }
+
+    private bool TryWriteValue(JsonValue value, int depth, ref string error)
+    {
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return TryWriteElement(element, [], depth, ref error);
+        }
+
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.String:
+                WriteString(value.GetValue<object>() switch
+                {
+                    string s => s,
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
+                });
+                return true;
+            case JsonValueKind.True:
+                WriteAscii("true");
+                return true;
+            case JsonValueKind.False:
+                WriteAscii("false");
+                return true;
+            case JsonValueKind.Null:
+                WriteAscii("null");
+                return true;
+            case JsonValueKind.Number:
+                return TryWriteNumber(value.ToJsonString(), ref error);
+            default:
+                error = "not a JSON value";
+                return false;
+        }
+    }
+
+    private bool TryWriteNumber(string text, ref string error)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return TryWriteInteger(integer, text, ref error);
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) &&
+            number == decimal.Truncate(number))
+        {
+            if (number is >= long.MinValue and <= long.MaxValue)
+            {
+                return TryWriteInteger((long)number, text, ref error);
+            }
+
+            if (options == CanonicalJsonOptions.AllowUnsafeIntegers)
+            {
+                WriteAscii(decimal.Truncate(number).ToString(CultureInfo.InvariantCulture));
+                return true;
+            }
+        }
+
+        if (options == CanonicalJsonOptions.AllowUnsafeIntegers &&
+            System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                out var big))
+        {
+            WriteAscii(big.ToString(CultureInfo.InvariantCulture));
+            return true;
+        }
+
+        error = IsIntegerText(text)
+            ? $"the integer {text} is outside the range canonical JSON allows"
+            : $"the number {text} is not an integer; canonical JSON has no floats";
+        return false;
+    }
+
+    private bool TryWriteInteger(long value, string text, ref string error)
+    {
+        if (options == CanonicalJsonOptions.Strict && value is > CanonicalJson.MaxSafeInteger or < CanonicalJson.MinSafeInteger)
+        {
+            error = $"the integer {text} is outside the range canonical JSON allows";
+            return false;
+        }
+
+        WriteAscii(value.ToString(CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    private static bool IsIntegerText(string text) =>
+        text.TrimStart('-').All(char.IsAsciiDigit);
+
+    private static bool IsExcluded(string key, ReadOnlySpan<string> excluded)
+    {
+        foreach (var candidate in excluded)
+        {
+            if (candidate == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void WriteString(string text)
+    {
+        WriteByte((byte)'"');
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c >= 0x20 && c != '"' && c != '\\')
+            {
+                continue;
+            }
+
+            WriteUtf8(text.AsSpan(start, i - start));
+            start = i + 1;
+            switch (c)
+            {
+                case '"': WriteAscii("\\\""); break;
+                case '\\': WriteAscii("\\\\"); break;
+                case '\b': WriteAscii("\\b"); break;
+                case '\f': WriteAscii("\\f"); break;
+                case '\n': WriteAscii("\\n"); break;
+                case '\r': WriteAscii("\\r"); break;
+                case '\t': WriteAscii("\\t"); break;
+                default: WriteAscii($"\\u{(int)c:x4}"); break;
+            }
+        }
+
+        WriteUtf8(text.AsSpan(start));
+        WriteByte((byte)'"');
+    }
+
+    private void WriteUtf8(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length));
+        var written = System.Text.Encoding.UTF8.GetBytes(text, span);
+        output.Advance(written);
+    }
+
+    private void WriteAscii(string text)
+    {
+        var span = output.GetSpan(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            span[i] = (byte)text[i];
+        }
+
+        output.Advance(text.Length);
+    }
+
+    private void WriteByte(byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
+}
