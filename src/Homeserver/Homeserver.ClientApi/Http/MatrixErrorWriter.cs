@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Homeserver.Core.Errors;
@@ -25,7 +26,19 @@ public static class MatrixErrorWriter
             response.Headers.RetryAfter = ((retryAfterMs + 999) / 1000).ToString(CultureInfo.InvariantCulture);
         }
 
-        await using var writer = new Utf8JsonWriter(response.Body);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteBody(writer, code, message, extraFields);
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static void WriteBody(Utf8JsonWriter writer, ErrorCode code, string message,
+        IReadOnlyDictionary<string, object?>? extraFields)
+    {
         writer.WriteStartObject();
         writer.WriteString("errcode", code.Code);
         writer.WriteString("error", message);
@@ -36,6 +49,5 @@ public static class MatrixErrorWriter
         }
 
         writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted);
     }
 }
