@@ -63,7 +63,7 @@ internal sealed class TestRoom
         {
             ["type"] = type,
             ["sender"] = sender,
-            ["content"] = content,
+            ["content"] = content.DeepClone(),
             ["origin_server_ts"] = ts ?? _clock++,
             ["depth"] = (prev ?? [Last]).Select(p => p.Depth).DefaultIfEmpty(0).Max() + 1,
             ["hashes"] = new JsonObject { ["sha256"] = "AAAA" },
