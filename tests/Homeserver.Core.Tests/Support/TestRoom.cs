@@ -36,6 +36,7 @@ internal sealed class TestRoom
         }
 
         State.Set(Create);
+        _all.Add(Create);
         Last = Create;
     }
 
@@ -63,7 +64,7 @@ internal sealed class TestRoom
         {
             ["type"] = type,
             ["sender"] = sender,
-            ["content"] = content,
+            ["content"] = content.DeepClone(),
             ["origin_server_ts"] = ts ?? _clock++,
             ["depth"] = (prev ?? [Last]).Select(p => p.Depth).DefaultIfEmpty(0).Max() + 1,
             ["hashes"] = new JsonObject { ["sha256"] = "AAAA" },
@@ -99,6 +100,12 @@ internal sealed class TestRoom
         Apply(pdu);
         return pdu;
     }
+
+    /// <summary>Starts a branch of the DAG from the room's current state and latest event.</summary>
+    public TestFork Fork() => new(this, new StateMap(State.Events), Last);
+
+    /// <summary>Records an event built elsewhere (in a fork) so it is part of <see cref="All"/>.</summary>
+    public void Register(Pdu pdu) => _all.Add(pdu);
 
     public void Apply(Pdu pdu)
     {

@@ -27,7 +27,7 @@ internal sealed class AuthState
 
     public PowerLevels PowerLevels => _powerLevels ??= PowerLevelsEvent is null
         ? PowerLevels.Empty
-        : PowerLevels.FromContent(PowerLevelsEvent.Content, Version);
+        : PowerLevelsEvent.PowerLevelsContent;
 
     public Pdu? Get(string type, string stateKey) => _state.Get(type, stateKey);
 

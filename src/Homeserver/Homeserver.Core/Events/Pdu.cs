@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Homeserver.Core.Auth;
 
 namespace Homeserver.Core.Events;
 
@@ -10,6 +11,8 @@ namespace Homeserver.Core.Events;
 /// </summary>
 public sealed class Pdu
 {
+    private PowerLevels? _powerLevels;
+
     private Pdu(JsonElement json, RoomVersion version, string eventId, string roomId)
     {
         Json = json;
@@ -71,6 +74,9 @@ public sealed class Pdu
             : null;
 
     public bool IsType(string type, string stateKey) => Type == type && StateKey == stateKey;
+
+    /// <summary>The content read as power levels, parsed once (state resolution asks for it often).</summary>
+    public PowerLevels PowerLevelsContent => _powerLevels ??= PowerLevels.FromContent(Content, Version);
 
     public override string ToString() => $"{EventId} {Type} {StateKey}";
 

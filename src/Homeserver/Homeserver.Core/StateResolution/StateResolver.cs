@@ -1,0 +1,71 @@
+using Homeserver.Core.Events;
+
+namespace Homeserver.Core.StateResolution;
+
+/// <summary>
+/// Resolves a set of room states (maps from (type, state key) to event ID) into one, with the
+/// algorithm of the room version: v1 for room version 1, v2 for 2 to 11, v2.1 (MSC4297) for 12.
+/// </summary>
+public static class StateResolver
+{
+    public static async Task<Dictionary<TypeAndStateKey, string>> ResolveAsync(RoomVersion version,
+        IReadOnlyList<IReadOnlyDictionary<TypeAndStateKey, string>> stateSets, IStateResolutionSource source,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(stateSets);
+        ArgumentNullException.ThrowIfNull(source);
+        return version.StateResolution == StateResolutionAlgorithm.V1
+            ? await StateResolverV1.ResolveAsync(version, stateSets, source, cancellationToken)
+            : await StateResolverV2.ResolveAsync(version, stateSets, source, cancellationToken);
+    }
+
+    /// <summary>
+    /// Splits the states into the unconflicted map (same event under a key in every state) and the
+    /// conflicted set (every other event, including keys some states lack).
+    /// </summary>
+    internal static (Dictionary<TypeAndStateKey, string> Unconflicted, HashSet<string> Conflicted) Partition(
+        IReadOnlyList<IReadOnlyDictionary<TypeAndStateKey, string>> stateSets)
+    {
+        var unconflicted = new Dictionary<TypeAndStateKey, string>();
+        var conflicted = new HashSet<string>(StringComparer.Ordinal);
+        if (stateSets.Count == 0)
+        {
+            return (unconflicted, conflicted);
+        }
+
+        var keys = new HashSet<TypeAndStateKey>(stateSets.SelectMany(s => s.Keys));
+        foreach (var key in keys)
+        {
+            string? common = null;
+            var same = true;
+            foreach (var set in stateSets)
+            {
+                if (!set.TryGetValue(key, out var id))
+                {
+                    same = false;
+                    continue;
+                }
+
+                common ??= id;
+                same &= common == id;
+            }
+
+            if (same)
+            {
+                unconflicted[key] = common!;
+                continue;
+            }
+
+            foreach (var set in stateSets)
+            {
+                if (set.TryGetValue(key, out var id))
+                {
+                    conflicted.Add(id);
+                }
+            }
+        }
+
+        return (unconflicted, conflicted);
+    }
+}
