@@ -1,4 +1,5 @@
 using Homeserver.ClientApi.Endpoints;
+using Homeserver.ClientApi.Endpoints.Accounts;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +24,7 @@ public static class ClientApiPipeline
         app.Use(R0Compatibility.RewriteAsync);
         app.UseRouting();
         app.Use(R0Compatibility.GateAsync);
+        app.UseMiddleware<AccessTokenMiddleware>();
         return app;
     }
 
@@ -33,6 +35,9 @@ public static class ClientApiPipeline
         app.MapVersions();
         app.MapWellKnown(settings.WellKnown);
         app.MapHealth();
+        app.MapRegistration();
+        app.MapLogin();
+        app.MapAccount();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Homeserver.Core.Errors;
+using Homeserver.Services.Accounts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,13 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
         {
             context.Response.Clear();
             await MatrixErrorWriter.WriteAsync(context, e);
+            return;
+        }
+        catch (UiaChallengeException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(e.Body, context.RequestAborted);
             return;
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)

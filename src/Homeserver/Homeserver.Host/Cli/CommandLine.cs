@@ -47,6 +47,8 @@ public static class CommandLine
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(generateKey);
         root.Subcommands.Add(version);
+        root.Subcommands.Add(AccountCommands.RegisterUser(config, output, errors));
+        root.Subcommands.Add(AccountCommands.RegistrationToken(config, output, errors));
         root.SetAction((result, ct) => RunAsync(result, config, errors, settings => ServeAsync(settings, ct)));
         return root;
     }
@@ -55,7 +57,7 @@ public static class CommandLine
         typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "unknown";
 
-    private static async Task<int> RunAsync(ParseResult result, Option<FileInfo?> config, TextWriter errors,
+    internal static async Task<int> RunAsync(ParseResult result, Option<FileInfo?> config, TextWriter errors,
         Func<HomeserverSettings, Task<int>> action)
     {
         HomeserverSettings settings;

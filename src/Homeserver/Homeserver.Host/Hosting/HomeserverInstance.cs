@@ -2,7 +2,6 @@ using System.Net;
 using Homeserver.ClientApi;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Configuration;
-using Homeserver.Services.Health;
 using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Redis;
@@ -96,13 +95,8 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         HostLogging.Configure(builder.Logging, settings.LogFormat);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, settings));
 
-        var services = builder.Services;
-        services.AddSingleton(settings);
-        services.AddSingleton(signingKey);
-        services.AddSingleton(database.DataSource);
-        services.AddSingleton(sharedStore);
-        services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
-        services.AddSingleton<IReadinessCheck>(new SharedStoreReadinessCheck(sharedStore));
+        builder.Services.AddHomeserver(settings, database.DataSource, sharedStore, signingKey);
+        builder.Services.AddHomeserverBackgroundServices();
 
         var app = builder.Build();
         app.UseClientApiPipeline(settings);

@@ -11,6 +11,8 @@ public sealed record HomeserverSettings(
     ListenSettings Listen,
     TlsSettings Tls,
     RegistrationSettings Registration,
+    SecuritySettings Security,
+    RateLimitSettings RateLimits,
     LimitSettings Limits,
     WellKnownSettings WellKnown,
     LogFormat LogFormat,
@@ -34,7 +36,15 @@ public sealed record ListenSettings(Uri Client, Uri? Federation);
 /// <param name="CertificatePath">PEM certificate for HTTPS listeners; null means a self-signed one in the data directory.</param>
 public sealed record TlsSettings(string? CertificatePath, string? KeyPath, string GeneratedCertificatePath);
 
-public sealed record RegistrationSettings(bool Enabled, bool RequireToken);
+public sealed record RegistrationSettings(bool Enabled, bool RequireToken, bool AllowGuests);
+
+/// <param name="AccessTokenLifetime">How long access tokens of clients that support refresh tokens live.</param>
+public sealed record SecuritySettings(int PasswordHashIterations, TimeSpan AccessTokenLifetime);
+
+/// <summary>Token buckets: <see cref="RateLimit.PerSecond"/> sustained, <see cref="RateLimit.Burst"/> at once.</summary>
+public sealed record RateLimitSettings(bool Enabled, RateLimit Login, RateLimit Registration);
+
+public sealed record RateLimit(double PerSecond, int Burst);
 
 public sealed record LimitSettings(long MaxRequestBodyBytes);
 

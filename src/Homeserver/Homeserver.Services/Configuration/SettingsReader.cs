@@ -26,6 +26,14 @@ public static class SettingsReader
             ["Tls:KeyPath"] = "",
             ["Registration:Enabled"] = "false",
             ["Registration:RequireToken"] = "false",
+            ["Registration:AllowGuests"] = "false",
+            ["Security:PasswordHashIterations"] = "210000",
+            ["Tokens:AccessTokenLifetimeSeconds"] = "300",
+            ["RateLimits:Enabled"] = "true",
+            ["RateLimits:Login:PerSecond"] = "0.17",
+            ["RateLimits:Login:Burst"] = "3",
+            ["RateLimits:Registration:PerSecond"] = "0.17",
+            ["RateLimits:Registration:Burst"] = "3",
             ["Limits:MaxRequestBodyBytes"] = "4194304",
             ["WellKnown:ClientBaseUrl"] = "",
             ["WellKnown:Server"] = "",
@@ -73,6 +81,14 @@ public static class SettingsReader
 
         var registrationEnabled = reader.Parse("Registration:Enabled", ParseBool);
         var requireToken = reader.Parse("Registration:RequireToken", ParseBool);
+        var allowGuests = reader.Parse("Registration:AllowGuests", ParseBool);
+        var iterations = reader.Parse("Security:PasswordHashIterations", text => ParseInteger(text, 1_000, 10_000_000));
+        var tokenLifetime = reader.Parse("Tokens:AccessTokenLifetimeSeconds", text => ParseInteger(text, 10, 31_536_000));
+        var rateLimited = reader.Parse("RateLimits:Enabled", ParseBool);
+        var loginRate = reader.Parse("RateLimits:Login:PerSecond", ParseRate);
+        var loginBurst = reader.Parse("RateLimits:Login:Burst", text => ParseInteger(text, 1, 1_000_000));
+        var registrationRate = reader.Parse("RateLimits:Registration:PerSecond", ParseRate);
+        var registrationBurst = reader.Parse("RateLimits:Registration:Burst", text => ParseInteger(text, 1, 1_000_000));
         var maxBody = reader.Parse("Limits:MaxRequestBodyBytes", text =>
             long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1024
                 ? (n, null)
@@ -101,7 +117,10 @@ public static class SettingsReader
             new RedisSettings(redis),
             new ListenSettings(clientUrl!, federationUrl),
             new TlsSettings(certificate, key, Path.Combine(dataDirectory, "tls", "federation.pfx")),
-            new RegistrationSettings(registrationEnabled, requireToken),
+            new RegistrationSettings(registrationEnabled, requireToken, allowGuests),
+            new SecuritySettings(iterations, TimeSpan.FromSeconds(tokenLifetime)),
+            new RateLimitSettings(rateLimited, new RateLimit(loginRate, loginBurst),
+                new RateLimit(registrationRate, registrationBurst)),
             new LimitSettings(maxBody),
             new WellKnownSettings(clientBaseUrl ?? PublicUrlOf(clientUrl!),
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
@@ -180,6 +199,18 @@ public static class SettingsReader
         var path = Path.GetFullPath(text, workingDirectory);
         return File.Exists(path) ? (path, null) : (null, $"file '{path}' does not exist");
     }
+
+    private static (int, string?) ParseInteger(string text, int min, int max) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+            out var value) && value >= min && value <= max
+            ? (value, null)
+            : (0, $"'{text}' is not a whole number from {min} to {max}");
+
+    private static (double, string?) ParseRate(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+            out var value) && value > 0 && double.IsFinite(value)
+            ? (value, null)
+            : (0, $"'{text}' is not a positive number of requests per second");
 
     private static (bool, string?) ParseBool(string text) =>
         bool.TryParse(text, out var value) ? (value, null) : (false, $"'{text}' is not true or false");

@@ -1,0 +1,59 @@
+using Homeserver.Core.Crypto;
+using Homeserver.Services.Accounts;
+using Homeserver.Services.Configuration;
+using Homeserver.Services.Health;
+using Homeserver.Services.Shared;
+using Homeserver.Storage;
+using Homeserver.Storage.Accounts;
+using Npgsql;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>Every service of the server, registered in one place (the composition root).</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddHomeserver(this IServiceCollection services, HomeserverSettings settings,
+        NpgsqlDataSource dataSource, ISharedStore sharedStore, SigningKey? signingKey)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Security);
+        services.AddSingleton(settings.RateLimits);
+        if (signingKey is not null)
+        {
+            services.AddSingleton(signingKey);
+        }
+
+        services.AddSingleton(dataSource);
+        services.AddSingleton(sharedStore);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
+        services.AddSingleton<IReadinessCheck>(new SharedStoreReadinessCheck(sharedStore));
+
+        // Accounts
+        services.AddSingleton<IAccountStore, AccountStore>();
+        services.AddSingleton<ISessionStore, SessionStore>();
+        services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
+        services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
+        services.AddSingleton(new PasswordHasher(settings.Security.PasswordHashIterations));
+        services.AddSingleton<AccessTokenCache>();
+        services.AddSingleton<AccessTokenAuthenticator>();
+        services.AddSingleton<DeviceActivityTracker>();
+        services.AddSingleton<RateLimiterSet>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<UserInteractiveAuth>();
+        services.AddSingleton<RegistrationService>();
+        services.AddSingleton<LoginService>();
+        services.AddSingleton<AccountManagementService>();
+        return services;
+    }
+
+    /// <summary>Background work of a serving process (not of the CLI verbs).</summary>
+    public static IServiceCollection AddHomeserverBackgroundServices(this IServiceCollection services)
+    {
+        services.AddHostedService<TokenRevocationListener>();
+        services.AddHostedService<DeviceActivityFlusher>();
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using Homeserver.Core.Identifiers;
+
+namespace Homeserver.Services.Accounts;
+
+/// <summary>Who is making an authenticated request.</summary>
+public sealed record Requester(UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin, long AccessTokenId);
+
+public sealed record UserAccount(UserId UserId, string? PasswordHash, bool IsAdmin, bool IsGuest, bool Deactivated,
+    bool Erased, long CreatedTs);
+
+public sealed record Device(string DeviceId, string? DisplayName, long? LastSeenTs, string? LastSeenIp);
+
+/// <summary>Hashes of freshly generated tokens, as stored; the tokens themselves go only to the client.</summary>
+public sealed record TokenHashes(byte[] AccessTokenHash, byte[]? RefreshTokenHash, long? AccessTokenExpiresTs);
+
+/// <summary>A new device with its first tokens (login, registration).</summary>
+public sealed record NewSession(string DeviceId, string? DeviceDisplayName, TokenHashes Tokens);
+
+public sealed record NewAccount(UserId UserId, string? PasswordHash, bool IsAdmin, bool IsGuest, string? DisplayName);
+
+public enum RegistrationOutcome
+{
+    Created,
+    UserInUse,
+    RegistrationTokenUsedUp,
+}
+
+/// <summary>An access token as looked up, with what authentication needs to know about its user.</summary>
+public sealed record AccessTokenRecord(long Id, UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin,
+    long? ExpiresTs, bool Used, long? RefreshTokenId);
+
+public sealed record RegistrationToken(string Token, int? UsesAllowed, int Completed, long? ExpiryTs)
+{
+    public bool IsValidAt(long nowTs) =>
+        (ExpiryTs is null || ExpiryTs > nowTs) && (UsesAllowed is null || Completed < UsesAllowed);
+}
+
+public sealed record UiaSession(string SessionId, string Method, string Path, UserId? UserId,
+    IReadOnlyList<string> Completed, string? RegistrationToken, long CreatedTs);

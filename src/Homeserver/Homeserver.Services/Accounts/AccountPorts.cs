@@ -1,0 +1,83 @@
+using Homeserver.Core.Identifiers;
+
+namespace Homeserver.Services.Accounts;
+
+/// <summary>Users: creation, lookup, password, deactivation.</summary>
+public interface IAccountStore
+{
+    Task<UserAccount?> GetUserAsync(UserId userId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user and its profile, and when <paramref name="session"/> is given its first device
+    /// and tokens, in one transaction; consumes one use of <paramref name="registrationToken"/> if given.</summary>
+    Task<RegistrationOutcome> RegisterAsync(NewAccount account, NewSession? session, string? registrationToken,
+        long nowTs, CancellationToken cancellationToken);
+
+    Task<long> NextGuestNumberAsync(CancellationToken cancellationToken);
+
+    Task SetPasswordHashAsync(UserId userId, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>Marks the user deactivated, removes its password, devices and tokens (and profile when erasing).</summary>
+    Task DeactivateAsync(UserId userId, bool erase, CancellationToken cancellationToken);
+}
+
+/// <summary>Devices and their access, refresh and login tokens.</summary>
+public interface ISessionStore
+{
+    /// <summary>Creates or reuses the device and gives it these tokens, revoking any it had.</summary>
+    Task StartSessionAsync(UserId userId, NewSession session, long nowTs, CancellationToken cancellationToken);
+
+    Task<AccessTokenRecord?> FindAccessTokenAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>Records the first use of an access token, retiring the refresh token it replaced.</summary>
+    Task MarkAccessTokenUsedAsync(AccessTokenRecord token, CancellationToken cancellationToken);
+
+    /// <summary>Swaps a refresh token for new tokens; null when the refresh token is unknown or retired.</summary>
+    Task<UserId?> RefreshAsync(byte[] refreshTokenHash, TokenHashes replacement, long nowTs,
+        CancellationToken cancellationToken);
+
+    /// <summary>Deletes devices (all when <paramref name="deviceIds"/> is null) and their tokens, except one.</summary>
+    Task DeleteDevicesAsync(UserId userId, IReadOnlyCollection<string>? deviceIds, string? keepDeviceId,
+        CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Device>> GetDevicesAsync(UserId userId, CancellationToken cancellationToken);
+
+    Task<Device?> GetDeviceAsync(UserId userId, string deviceId, CancellationToken cancellationToken);
+
+    /// <returns>False when the device does not exist.</returns>
+    Task<bool> SetDeviceDisplayNameAsync(UserId userId, string deviceId, string? displayName,
+        CancellationToken cancellationToken);
+
+    Task RecordLastSeenAsync(IReadOnlyCollection<DeviceActivity> activity, CancellationToken cancellationToken);
+
+    Task AddLoginTokenAsync(byte[] tokenHash, UserId userId, long expiresTs, CancellationToken cancellationToken);
+
+    /// <summary>Uses up a login token; null when unknown, used or expired.</summary>
+    Task<UserId?> ConsumeLoginTokenAsync(byte[] tokenHash, long nowTs, CancellationToken cancellationToken);
+}
+
+public sealed record DeviceActivity(UserId UserId, string DeviceId, string? Ip, long Ts);
+
+public interface IRegistrationTokenStore
+{
+    Task CreateAsync(RegistrationToken token, long nowTs, CancellationToken cancellationToken);
+
+    Task<RegistrationToken?> GetAsync(string token, CancellationToken cancellationToken);
+}
+
+public interface IUiaSessionStore
+{
+    Task CreateAsync(UiaSession session, CancellationToken cancellationToken);
+
+    Task<UiaSession?> GetAsync(string sessionId, CancellationToken cancellationToken);
+
+    Task AddCompletedStageAsync(string sessionId, string stage, string? registrationToken,
+        CancellationToken cancellationToken);
+
+    Task DeleteAsync(string sessionId, CancellationToken cancellationToken);
+}
+
+/// <summary>Runs when an account is deactivated (rooms make the user leave them, keys are deleted, ...).</summary>
+public interface IAccountDeactivationHook
+{
+    Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken);
+}

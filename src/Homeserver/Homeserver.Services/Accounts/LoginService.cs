@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Configuration;
+
+namespace Homeserver.Services.Accounts;
+
+/// <summary>Login (password and login token), refresh, logout, and short-lived login tokens.</summary>
+public sealed class LoginService(
+    HomeserverSettings settings,
+    IAccountStore accounts,
+    ISessionStore sessions,
+    SessionIssuer issuer,
+    PasswordHasher passwords,
+    RateLimiterSet rateLimiters,
+    TimeProvider time)
+{
+    public const string PasswordType = "m.login.password";
+    public const string TokenType = "m.login.token";
+    public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromMinutes(2);
+
+    public sealed record LoggedIn(UserId UserId, string AccessToken, string DeviceId, string? RefreshToken,
+        long? ExpiresInMs);
+
+    public sealed record Refreshed(string AccessToken, string RefreshToken, long ExpiresInMs);
+
+    /// <param name="clientAddress">For the per-address rate limit.</param>
+    public async Task<LoggedIn> LoginAsync(JsonElement body, string clientAddress, CancellationToken cancellationToken)
+    {
+        rateLimiters.LoginByAddress.Acquire(clientAddress);
+        var type = body.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var userId = type switch
+        {
+            PasswordType => await CheckPasswordAsync(body, cancellationToken),
+            TokenType => await CheckLoginTokenAsync(body, cancellationToken),
+            null => throw new MatrixException(ErrorCode.BadJson, "'type' is required"),
+            _ => throw new MatrixException(ErrorCode.Unknown, $"Unknown login type '{type}'"),
+        };
+
+        var deviceId = OptionalString(body, "device_id") ?? Tokens.NewDeviceId();
+        var issued = issuer.Issue(body.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.True);
+        await sessions.StartSessionAsync(userId,
+            new NewSession(deviceId, OptionalString(body, "initial_device_display_name"), issued.Hashes),
+            time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return new LoggedIn(userId, issued.AccessToken, deviceId, issued.RefreshToken, issued.ExpiresInMs);
+    }
+
+    public async Task<Refreshed> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refreshToken);
+        var issued = issuer.Issue(refreshable: true);
+        var userId = await sessions.RefreshAsync(Tokens.Hash(refreshToken), issued.Hashes,
+            time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return userId is null
+            ? throw AccessTokenAuthenticator.UnknownToken(softLogout: false)
+            : new Refreshed(issued.AccessToken, issued.RefreshToken!, issued.ExpiresInMs!.Value);
+    }
+
+    /// <summary>Logs out the requester's device (its tokens and the device itself).</summary>
+    public Task LogoutAsync(Requester requester, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return sessions.DeleteDevicesAsync(requester.UserId, [requester.DeviceId], null, cancellationToken);
+    }
+
+    public Task LogoutAllAsync(Requester requester, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return sessions.DeleteDevicesAsync(requester.UserId, null, null, cancellationToken);
+    }
+
+    /// <summary>A single-use token for <c>m.login.token</c> (sign-in on another device).</summary>
+    public async Task<(string Token, long ExpiresInMs)> CreateLoginTokenAsync(UserId userId,
+        CancellationToken cancellationToken)
+    {
+        var token = Tokens.New(Tokens.LoginPrefix);
+        var lifetime = (long)LoginTokenLifetime.TotalMilliseconds;
+        await sessions.AddLoginTokenAsync(Tokens.Hash(token), userId,
+            time.GetUtcNow().ToUnixTimeMilliseconds() + lifetime, cancellationToken);
+        return (token, lifetime);
+    }
+
+    private async Task<UserId> CheckPasswordAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        if (body.TryGetProperty("identifier", out var identifier) && identifier.ValueKind == JsonValueKind.Object &&
+            identifier.TryGetProperty("type", out var kind) && kind.GetString() is "m.id.thirdparty" or "m.id.phone")
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "No account is bound to that third-party identifier");
+        }
+
+        var password = OptionalString(body, "password")
+                       ?? throw new MatrixException(ErrorCode.BadJson, "'password' is required");
+        var userId = LoginIdentifier.ResolveUser(body, settings.ServerName)
+                     ?? throw new MatrixException(ErrorCode.BadJson, "An m.id.user identifier is required");
+        var account = await accounts.GetUserAsync(userId, cancellationToken);
+        if (account is { Deactivated: true })
+        {
+            throw new MatrixException(ErrorCode.UserDeactivated, "This account has been deactivated");
+        }
+
+        if (!passwords.Verify(password, account?.PasswordHash))
+        {
+            rateLimiters.FailedLoginByAccount.Acquire(userId.Value);
+            throw new MatrixException(ErrorCode.Forbidden, "Invalid username or password");
+        }
+
+        return account!.UserId;
+    }
+
+    private async Task<UserId> CheckLoginTokenAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var token = OptionalString(body, "token") ?? throw new MatrixException(ErrorCode.BadJson, "'token' is required");
+        var userId = await sessions.ConsumeLoginTokenAsync(Tokens.Hash(token), time.GetUtcNow().ToUnixTimeMilliseconds(),
+            cancellationToken) ?? throw new MatrixException(ErrorCode.Forbidden, "Invalid login token");
+        var account = await accounts.GetUserAsync(userId, cancellationToken);
+        return account is { Deactivated: false }
+            ? userId
+            : throw new MatrixException(ErrorCode.UserDeactivated, "This account has been deactivated");
+    }
+
+    private static string? OptionalString(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Configuration;
+
+namespace Homeserver.Services.Accounts;
+
+/// <summary>Account registration: user accounts through user-interactive auth, guests without it.</summary>
+public sealed class RegistrationService(
+    HomeserverSettings settings,
+    IAccountStore accounts,
+    UserInteractiveAuth uia,
+    SessionIssuer issuer,
+    PasswordHasher passwords,
+    TimeProvider time)
+{
+    public const int MaxPasswordLength = 512;
+
+    public sealed record RegisterRequest(string? Username, string? Password, string? DeviceId,
+        string? InitialDeviceDisplayName, bool InhibitLogin, bool RefreshToken);
+
+    public sealed record Registered(UserId UserId, string? AccessToken, string? DeviceId, string? RefreshToken,
+        long? ExpiresInMs);
+
+    /// <summary>The flows /register offers with the current settings.</summary>
+    public IReadOnlyList<UiaFlow> Flows => settings.Registration.RequireToken
+        ? [new UiaFlow(UiaStages.RegistrationToken)]
+        : [new UiaFlow(UiaStages.Dummy)];
+
+    public async Task<Registered> RegisterUserAsync(RegisterRequest request, UserInteractiveAuth.Request uiaRequest,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!settings.Registration.Enabled)
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "Registration is disabled");
+        }
+
+        if (request.Password is { Length: > MaxPasswordLength })
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"Password too long (at most {MaxPasswordLength} characters)");
+        }
+
+        // The spec asks for these checks before user-interactive auth, and again after it.
+        UserId? wanted = null;
+        if (request.Username is not null)
+        {
+            wanted = ValidateUsername(request.Username.ToLowerInvariant());
+            await EnsureAvailableAsync(wanted.Value, cancellationToken);
+        }
+
+        var session = await uia.AuthenticateAsync(Flows, uiaRequest, cancellationToken);
+        var userId = wanted ?? GenerateUserId();
+        var passwordHash = request.Password is null ? null : passwords.Hash(request.Password);
+        return await CreateAsync(new NewAccount(userId, passwordHash, false, false, userId.Localpart),
+            request.InhibitLogin ? null : request, session.RegistrationToken, cancellationToken);
+    }
+
+    public async Task<Registered> RegisterGuestAsync(string? initialDeviceDisplayName, bool refreshToken,
+        CancellationToken cancellationToken)
+    {
+        if (!settings.Registration.AllowGuests)
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "Guest access is disabled");
+        }
+
+        var number = await accounts.NextGuestNumberAsync(cancellationToken);
+        var userId = UserId.Parse($"@{number}:{settings.ServerName.Value}");
+        return await CreateAsync(new NewAccount(userId, null, false, true, null),
+            new RegisterRequest(null, null, null, initialDeviceDisplayName, false, refreshToken), null, cancellationToken);
+    }
+
+    /// <summary>An account made by an administrator (CLI, admin API): no UIA, registration may be closed.</summary>
+    public async Task<UserId> CreateByAdministratorAsync(string username, string password, bool admin,
+        CancellationToken cancellationToken)
+    {
+        var userId = ValidateUsername(username);
+        var result = await CreateAsync(new NewAccount(userId, passwords.Hash(password), admin, false, userId.Localpart),
+            null, null, cancellationToken);
+        return result.UserId;
+    }
+
+    /// <summary>400 M_INVALID_USERNAME or M_USER_IN_USE when <paramref name="username"/> cannot be registered.</summary>
+    public async Task CheckAvailableAsync(string username, CancellationToken cancellationToken) =>
+        await EnsureAvailableAsync(ValidateUsername(username), cancellationToken);
+
+    private UserId ValidateUsername(string username)
+    {
+        var localpart = username.StartsWith('@') && username.Contains(':', StringComparison.Ordinal)
+            ? username[1..username.IndexOf(':', StringComparison.Ordinal)]
+            : username;
+        if (localpart.Length == 0 || !UserId.IsValidLocalpart(localpart))
+        {
+            throw new MatrixException(ErrorCode.InvalidUsername,
+                "User ID can only contain characters a-z, 0-9, '.', '_', '=', '-', '/' and '+'");
+        }
+
+        // Numeric localparts are how guests are named; a leading '_' is kept for appservices and the server.
+        if (localpart.All(char.IsAsciiDigit) || localpart.StartsWith('_'))
+        {
+            throw new MatrixException(ErrorCode.InvalidUsername, "User ID cannot be numeric or begin with '_'");
+        }
+
+        if (!UserId.TryCreate(localpart, settings.ServerName, out var userId, out var error))
+        {
+            throw new MatrixException(ErrorCode.InvalidUsername, error);
+        }
+
+        return userId;
+    }
+
+    private async Task EnsureAvailableAsync(UserId userId, CancellationToken cancellationToken)
+    {
+        if (await accounts.GetUserAsync(userId, cancellationToken) is not null)
+        {
+            throw new MatrixException(ErrorCode.UserInUse, "User ID already taken.");
+        }
+    }
+
+    private UserId GenerateUserId() =>
+        UserId.Parse("@u" + System.Security.Cryptography.RandomNumberGenerator.GetString(
+            "abcdefghijklmnopqrstuvwxyz0123456789", 11) + ":" + settings.ServerName.Value);
+
+    private async Task<Registered> CreateAsync(NewAccount account, RegisterRequest? login, string? registrationToken,
+        CancellationToken cancellationToken)
+    {
+        SessionIssuer.Issued? issued = null;
+        NewSession? session = null;
+        if (login is not null)
+        {
+            issued = issuer.Issue(login.RefreshToken);
+            session = new NewSession(login.DeviceId ?? Tokens.NewDeviceId(), login.InitialDeviceDisplayName, issued.Hashes);
+        }
+
+        var outcome = await accounts.RegisterAsync(account, session, registrationToken,
+            time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return outcome switch
+        {
+            RegistrationOutcome.Created => new Registered(account.UserId, issued?.AccessToken, session?.DeviceId,
+                issued?.RefreshToken, issued?.ExpiresInMs),
+            RegistrationOutcome.UserInUse => throw new MatrixException(ErrorCode.UserInUse, "User ID already taken."),
+            _ => throw new MatrixException(ErrorCode.Forbidden, "The registration token has been used up"),
+        };
+    }
+
+    /// <summary>Reads the register body's fields (the rest of the body is the UIA's business).</summary>
+    public static RegisterRequest ParseRequest(JsonElement body)
+    {
+        static string? Text(JsonElement body, string name) =>
+            !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+            : value.ValueKind == JsonValueKind.String ? value.GetString()
+            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
+
+        static bool Flag(JsonElement body, string name) =>
+            body.TryGetProperty(name, out var value) && value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a boolean"),
+            };
+
+        return new RegisterRequest(Text(body, "username"), Text(body, "password"), Text(body, "device_id"),
+            Text(body, "initial_device_display_name"), Flag(body, "inhibit_login"), Flag(body, "refresh_token"));
+    }
+}
