@@ -7,15 +7,15 @@ namespace Homeserver.Core.StateResolution;
 /// dense index so the graph walks (auth chains, conflicted subgraph, orderings) run over arrays
 /// rather than hashing event IDs again and again.
 /// </summary>
-internal sealed class EventGraph(IStateResolutionSource source)
+internal sealed class EventGraph(IStateResolutionSource source, int expectedEvents = 0)
 {
-    private readonly Dictionary<string, int> _indexById = new(StringComparer.Ordinal);
-    private readonly List<string> _ids = [];
+    private readonly Dictionary<string, int> _indexById = new(expectedEvents, StringComparer.Ordinal);
+    private readonly List<string> _ids = new(expectedEvents);
 
     // Null where an event was asked for but the source does not have it.
-    private readonly List<Pdu?> _events = [];
-    private readonly List<int[]> _authIndices = [];
-    private readonly List<bool> _requested = [];
+    private readonly List<Pdu?> _events = new(expectedEvents);
+    private readonly List<int[]> _authIndices = new(expectedEvents);
+    private readonly List<bool> _requested = new(expectedEvents);
 
     public int Count => _events.Count;
 

@@ -29,7 +29,7 @@ public static class StateResolver
     {
         var unconflicted = new Dictionary<TypeAndStateKey, string>();
         var conflicted = new HashSet<string>(StringComparer.Ordinal);
-        var entries = new Dictionary<TypeAndStateKey, KeyEntry>();
+        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Max(s => s.Count));
         foreach (var set in stateSets)
         {
             foreach (var (key, id) in set)

@@ -19,7 +19,7 @@ internal static class StateResolverV2
             return unconflicted;
         }
 
-        var graph = new EventGraph(source);
+        var graph = new EventGraph(source, expectedEvents: stateSets.Sum(s => s.Count));
         await graph.LoadWithAuthChainsAsync(stateSets.SelectMany(s => s.Values), cancellationToken);
         var createEvent = await CreateEventAsync(version, graph, conflictedIds, cancellationToken);
 
@@ -78,7 +78,7 @@ internal static class StateResolverV2
         var sortedPower = Orderings.ReverseTopologicalPower(powerSet, graph, createEvent);
 
         // Step 2: iterative auth checks, from the unconflicted state (v2) or from nothing (v2.1).
-        var partial = new Dictionary<TypeAndStateKey, Pdu>();
+        var partial = new Dictionary<TypeAndStateKey, Pdu>(unconflicted.Count + powerSet.Count + others.Count);
         if (!isV21)
         {
             foreach (var (key, id) in unconflicted)
