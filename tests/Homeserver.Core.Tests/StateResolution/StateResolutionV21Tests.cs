@@ -63,8 +63,10 @@ public sealed class StateResolutionV21Tests
         var pl3 = room.SetPowerLevels(new JsonObject { ["users"] = new JsonObject { [Bob] = 20 } });
 
         var graph = new EventGraph(new InMemoryEventSource(room.All));
-        await graph.LoadAuthChainAsync([pl3.EventId], CancellationToken.None);
-        var subgraph = graph.ConflictedSubgraph([pl3.EventId, pl1.EventId]);
+        await graph.LoadWithAuthChainsAsync([pl3.EventId], CancellationToken.None);
+        int Index(Pdu pdu) => graph.TryGetIndex(pdu.EventId, out var index) ? index : -1;
+        var inSubgraph = graph.ConflictedSubgraph([Index(pl3), Index(pl1)]);
+        var subgraph = room.All.Where(e => Index(e) >= 0 && inSubgraph[Index(e)]).Select(e => e.EventId).ToList();
 
         Assert.Contains(pl2.EventId, subgraph);
         Assert.Contains(pl1.EventId, subgraph);

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Homeserver.Core.Events;
-using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Core.Auth;
 
@@ -9,7 +7,7 @@ internal sealed class AuthState
 {
     private readonly IRoomState _state;
     private PowerLevels? _powerLevels;
-    private HashSet<string>? _creators;
+    private static readonly HashSet<string> NoCreators = [];
 
     public AuthState(IRoomState state, RoomVersion version)
     {
@@ -42,7 +40,7 @@ internal sealed class AuthState
     /// The room's creators: <c>content.creator</c> before version 11, the create event's sender from 11,
     /// plus <c>additional_creators</c> in version 12.
     /// </summary>
-    public IReadOnlySet<string> Creators => _creators ??= ReadCreators();
+    public IReadOnlySet<string> Creators => Create?.RoomCreators ?? NoCreators;
 
     public long UserLevel(string userId)
     {
@@ -57,35 +55,5 @@ internal sealed class AuthState
         }
 
         return !Version.CreatorsHaveInfinitePower && Creators.Contains(userId) ? 100 : 0;
-    }
-
-    private HashSet<string> ReadCreators()
-    {
-        var creators = new HashSet<string>(StringComparer.Ordinal);
-        if (Create is null)
-        {
-            return creators;
-        }
-
-        var creator = Version.CreatorIsCreateSender ? Create.Sender : Create.ContentString("creator");
-        if (creator is not null)
-        {
-            creators.Add(creator);
-        }
-
-        if (Version.CreatorsHaveInfinitePower && Create.Content.ValueKind == JsonValueKind.Object &&
-            Create.Content.TryGetProperty("additional_creators", out var additional) &&
-            additional.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var user in additional.EnumerateArray())
-            {
-                if (user.ValueKind == JsonValueKind.String && UserId.TryParse(user.GetString(), out _, out _))
-                {
-                    creators.Add(user.GetString()!);
-                }
-            }
-        }
-
-        return creators;
     }
 }

@@ -72,7 +72,7 @@ public static class EventAuthorizer
         }
 
         // v12 rule 2: the room ID is the create event's ID.
-        if (version.RoomIdIsCreateEventId && pdu.RoomId != "!" + create.EventId[1..])
+        if (version.RoomIdIsCreateEventId && !IsRoomIdOf(pdu.RoomId, create.EventId))
         {
             return AuthResult.Reject("the room_id is not the ID of the room's create event");
         }
@@ -199,6 +199,11 @@ public static class EventAuthorizer
             ? AuthResult.Allow("the redacted event is from the redaction's own server")
             : AuthResult.Reject("the sender is below the redact level and the event is from another server");
     }
+
+    /// <summary>Whether the room ID is the create event ID with '!' for '$' (compared without allocating).</summary>
+    private static bool IsRoomIdOf(string roomId, string createEventId) =>
+        roomId.Length == createEventId.Length && roomId.StartsWith('!') &&
+        roomId.AsSpan(1).SequenceEqual(createEventId.AsSpan(1));
 
     internal static string DomainOf(string userId)
     {

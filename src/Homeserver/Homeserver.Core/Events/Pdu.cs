@@ -12,6 +12,7 @@ namespace Homeserver.Core.Events;
 public sealed class Pdu
 {
     private PowerLevels? _powerLevels;
+    private HashSet<string>? _roomCreators;
 
     private Pdu(JsonElement json, RoomVersion version, string eventId, string roomId)
     {
@@ -28,6 +29,7 @@ public sealed class Pdu
         PrevEvents = ReadReferences(json.GetProperty("prev_events"));
         AuthEvents = ReadReferences(json.GetProperty("auth_events"));
         Redacts = ReadRedacts(json, version);
+        Membership = Type == EventTypes.Member ? ContentString("membership") : null;
     }
 
     /// <summary>The whole event as received (including signatures and unsigned).</summary>
@@ -64,8 +66,8 @@ public sealed class Pdu
     public TypeAndStateKey StateEntryKey =>
         StateKey is null ? throw new InvalidOperationException("not a state event") : new(Type, StateKey);
 
-    /// <summary><c>content.membership</c> of a member event, or null.</summary>
-    public string? Membership => ContentString("membership");
+    /// <summary><c>content.membership</c> of a member event (read once: auth rules ask for it often), or null.</summary>
+    public string? Membership { get; }
 
     public string? ContentString(string property) =>
         Content.ValueKind == JsonValueKind.Object && Content.TryGetProperty(property, out var value) &&
@@ -77,6 +79,12 @@ public sealed class Pdu
 
     /// <summary>The content read as power levels, parsed once (state resolution asks for it often).</summary>
     public PowerLevels PowerLevelsContent => _powerLevels ??= PowerLevels.FromContent(Content, Version);
+
+    /// <summary>
+    /// For a create event, the room's creators: <c>content.creator</c> before version 11, the sender
+    /// from 11, plus valid <c>additional_creators</c> in version 12.
+    /// </summary>
+    public IReadOnlySet<string> RoomCreators => _roomCreators ??= ReadRoomCreators();
 
     public override string ToString() => $"{EventId} {Type} {StateKey}";
 
@@ -126,6 +134,31 @@ public sealed class Pdu
 
     /// <summary>A mutable copy of the event JSON.</summary>
     public JsonObject ToJsonObject() => JsonObject.Create(Json)!.DeepClone().AsObject();
+
+    private HashSet<string> ReadRoomCreators()
+    {
+        var creators = new HashSet<string>(StringComparer.Ordinal);
+        var creator = Version.CreatorIsCreateSender ? Sender : ContentString("creator");
+        if (creator is not null)
+        {
+            creators.Add(creator);
+        }
+
+        if (Version.CreatorsHaveInfinitePower && Content.ValueKind == JsonValueKind.Object &&
+            Content.TryGetProperty("additional_creators", out var additional) &&
+            additional.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var user in additional.EnumerateArray())
+            {
+                if (user.ValueKind == JsonValueKind.String && Identifiers.UserId.TryParse(user.GetString(), out _, out _))
+                {
+                    creators.Add(user.GetString()!);
+                }
+            }
+        }
+
+        return creators;
+    }
 
     private static string[] ReadReferences(JsonElement references)
     {

@@ -10,39 +10,43 @@ namespace Homeserver.Core.StateResolution;
 /// </summary>
 internal static class IterativeAuthChecks
 {
-    public static void Apply(Dictionary<TypeAndStateKey, string> state, IEnumerable<string> sortedEventIds,
-        EventGraph graph, Pdu? createEvent)
+    public static void Apply(Dictionary<TypeAndStateKey, Pdu> state, IEnumerable<int> sortedEvents, EventGraph graph,
+        Pdu? createEvent)
     {
-        foreach (var eventId in sortedEventIds)
+        var view = new FallbackState(state, graph, createEvent);
+        foreach (var index in sortedEvents)
         {
-            if (graph.Get(eventId) is not { IsState: true } pdu)
+            var pdu = graph[index];
+            if (!pdu.IsState)
             {
                 continue;
             }
 
-            var view = new FallbackState(state, pdu, graph, createEvent);
+            view.Event = index;
             if (EventAuthorizer.Authorize(pdu, view).IsAllowed)
             {
-                state[pdu.StateEntryKey] = pdu.EventId;
+                state[pdu.StateEntryKey] = pdu;
             }
         }
     }
 
     /// <summary>The resolved state so far, then the event's own auth events, then (v12) the create event.</summary>
-    private sealed class FallbackState(Dictionary<TypeAndStateKey, string> state, Pdu pdu, EventGraph graph,
-        Pdu? createEvent) : IRoomState
+    private sealed class FallbackState(Dictionary<TypeAndStateKey, Pdu> state, EventGraph graph, Pdu? createEvent)
+        : IRoomState
     {
+        public int Event { get; set; }
+
         public Pdu? Get(string type, string stateKey)
         {
-            if (state.TryGetValue(new TypeAndStateKey(type, stateKey), out var id) && graph.Get(id) is { } fromState)
+            if (state.TryGetValue(new TypeAndStateKey(type, stateKey), out var fromState))
             {
                 return fromState;
             }
 
-            foreach (var authId in pdu.AuthEvents)
+            foreach (var authIndex in graph.AuthOf(Event))
             {
-                if (graph.Get(authId) is { } authEvent && authEvent.Type == type && authEvent.StateKey == stateKey &&
-                    !graph.IsRejected(authId))
+                var authEvent = graph[authIndex];
+                if (authEvent.Type == type && authEvent.StateKey == stateKey && !graph.IsRejected(authEvent.EventId))
                 {
                     return authEvent;
                 }

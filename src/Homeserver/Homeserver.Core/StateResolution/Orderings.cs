@@ -10,49 +10,50 @@ internal static class Orderings
     /// Kahn's algorithm over the auth DAG restricted to the events, taking at each step the smallest
     /// candidate by (higher sender power first, then origin_server_ts, then event_id).
     /// </summary>
-    public static List<string> ReverseTopologicalPower(IReadOnlyCollection<string> eventIds, EventGraph graph,
-        Pdu? createEvent)
+    public static List<int> ReverseTopologicalPower(List<int> events, EventGraph graph, Pdu? createEvent)
     {
-        var inSet = new HashSet<string>(eventIds, StringComparer.Ordinal);
-        var pendingAuth = new Dictionary<string, int>(StringComparer.Ordinal);
-        var citedBy = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var id in inSet)
+        var inSet = new bool[graph.Count];
+        foreach (var index in events)
         {
-            var count = 0;
-            foreach (var authId in graph.Get(id)?.AuthEvents ?? [])
+            inSet[index] = true;
+        }
+
+        var pendingAuth = new int[graph.Count];
+        var citedBy = new Dictionary<int, List<int>>();
+        foreach (var index in events)
+        {
+            foreach (var auth in graph.AuthOf(index))
             {
-                if (!inSet.Contains(authId))
+                if (!inSet[auth])
                 {
                     continue;
                 }
 
-                count++;
-                if (!citedBy.TryGetValue(authId, out var list))
+                pendingAuth[index]++;
+                if (!citedBy.TryGetValue(auth, out var citers))
                 {
-                    list = [];
-                    citedBy[authId] = list;
+                    citers = [];
+                    citedBy[auth] = citers;
                 }
 
-                list.Add(id);
+                citers.Add(index);
             }
-
-            pendingAuth[id] = count;
         }
 
-        var queue = new PriorityQueue<string, PowerKey>(PowerKeyComparer.Instance);
-        foreach (var (id, count) in pendingAuth)
+        var queue = new PriorityQueue<int, PowerKey>(PowerKeyComparer.Instance);
+        foreach (var index in events)
         {
-            if (count == 0)
+            if (pendingAuth[index] == 0)
             {
-                queue.Enqueue(id, KeyFor(id, graph, createEvent));
+                queue.Enqueue(index, KeyFor(index, graph, createEvent));
             }
         }
 
-        var sorted = new List<string>(inSet.Count);
-        while (queue.TryDequeue(out var id, out _))
+        var sorted = new List<int>(events.Count);
+        while (queue.TryDequeue(out var index, out _))
         {
-            sorted.Add(id);
-            foreach (var citer in citedBy.GetValueOrDefault(id) ?? [])
+            sorted.Add(index);
+            foreach (var citer in citedBy.GetValueOrDefault(index) ?? [])
             {
                 if (--pendingAuth[citer] == 0)
                 {
@@ -65,28 +66,30 @@ internal static class Orderings
     }
 
     /// <summary>Orders events by their position against the mainline of the resolved power levels event.</summary>
-    public static List<string> Mainline(IEnumerable<string> eventIds, string? powerLevelsId, EventGraph graph)
+    public static List<int> Mainline(List<int> events, Pdu? powerLevels, EventGraph graph)
     {
-        var mainline = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var (current, index) = (powerLevelsId, 0); current is not null && graph.Get(current) is { } pl; index++)
+        // position[i]: -1 not computed, int.MaxValue not on / not reaching the mainline.
+        var position = new int[graph.Count];
+        Array.Fill(position, -1);
+        var onMainline = new int[graph.Count];
+        Array.Fill(onMainline, -1);
+        var mainlineIndex = 0;
+        for (int? current = powerLevels is not null && graph.TryGetIndex(powerLevels.EventId, out var start) ? start : null;
+             current is { } pl;
+             current = PowerLevelsAuthEvent(pl, graph))
         {
-            mainline[current] = index;
-            current = PowerLevelsAuthEvent(pl, graph);
+            onMainline[pl] = mainlineIndex++;
         }
 
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
-        var keyed = new List<(string Id, int Position, long Ts)>();
-        foreach (var id in eventIds)
+        var keyed = new (int Index, int Position, long Ts, string Id)[events.Count];
+        for (var i = 0; i < events.Count; i++)
         {
-            if (graph.Get(id) is not { } pdu)
-            {
-                continue;
-            }
-
-            keyed.Add((id, MainlinePosition(pdu, mainline, positions, graph), pdu.OriginServerTs));
+            var pdu = graph[events[i]];
+            keyed[i] = (events[i], MainlinePosition(events[i], onMainline, position, graph), pdu.OriginServerTs,
+                pdu.EventId);
         }
 
-        keyed.Sort((x, y) =>
+        Array.Sort(keyed, (x, y) =>
         {
             var byPosition = y.Position.CompareTo(x.Position);
             if (byPosition != 0)
@@ -97,96 +100,80 @@ internal static class Orderings
             var byTs = x.Ts.CompareTo(y.Ts);
             return byTs != 0 ? byTs : string.CompareOrdinal(x.Id, y.Id);
         });
-        return keyed.Select(k => k.Id).ToList();
+        return keyed.Select(k => k.Index).ToList();
     }
 
     /// <summary>
-    /// The index on the mainline of the first power levels event reached by following power levels
-    /// auth events from the event (the event itself not counted), or int.MaxValue for none.
+    /// The mainline index of the first power levels event reached by following power levels auth
+    /// events from the event (the event itself not counted), or int.MaxValue for none.
     /// </summary>
-    private static int MainlinePosition(Pdu pdu, Dictionary<string, int> mainline, Dictionary<string, int> memo,
-        EventGraph graph)
+    private static int MainlinePosition(int index, int[] onMainline, int[] memo, EventGraph graph)
     {
-        var walked = new List<string>();
-        var position = int.MaxValue;
-        for (var current = PowerLevelsAuthEvent(pdu, graph); current is not null;)
+        var walked = new List<int>();
+        var result = int.MaxValue;
+        for (var current = PowerLevelsAuthEvent(index, graph); current is { } pl; current = PowerLevelsAuthEvent(pl, graph))
         {
-            if (mainline.TryGetValue(current, out var index))
+            if (onMainline[pl] >= 0)
             {
-                position = index;
+                result = onMainline[pl];
                 break;
             }
 
-            if (memo.TryGetValue(current, out var known))
+            if (memo[pl] >= 0)
             {
-                position = known;
+                result = memo[pl];
                 break;
             }
 
-            walked.Add(current);
-            current = graph.Get(current) is { } pl ? PowerLevelsAuthEvent(pl, graph) : null;
+            walked.Add(pl);
         }
 
-        foreach (var id in walked)
+        foreach (var pl in walked)
         {
-            memo[id] = position;
+            memo[pl] = result;
         }
 
-        return position;
+        return result;
     }
 
-    private static string? PowerLevelsAuthEvent(Pdu pdu, EventGraph graph)
+    private static int? PowerLevelsAuthEvent(int index, EventGraph graph)
     {
-        foreach (var authId in pdu.AuthEvents)
+        foreach (var auth in graph.AuthOf(index))
         {
-            if (graph.Get(authId) is { } auth && auth.IsType(EventTypes.PowerLevels, ""))
+            if (graph[auth].IsType(EventTypes.PowerLevels, ""))
             {
-                return authId;
+                return auth;
             }
         }
 
         return null;
     }
 
-    private static PowerKey KeyFor(string id, EventGraph graph, Pdu? createEvent)
+    private static PowerKey KeyFor(int index, EventGraph graph, Pdu? createEvent)
     {
-        var pdu = graph.Get(id)!;
-        return new PowerKey(SenderPowerFromAuthEvents(pdu, graph, createEvent), pdu.OriginServerTs, id);
+        var pdu = graph[index];
+        return new PowerKey(SenderPowerFromAuthEvents(index, graph, createEvent), pdu.OriginServerTs, pdu.EventId);
     }
 
     /// <summary>The sender's power level according to the event's own auth events.</summary>
-    internal static long SenderPowerFromAuthEvents(Pdu pdu, EventGraph graph, Pdu? createEvent)
+    private static long SenderPowerFromAuthEvents(int index, EventGraph graph, Pdu? createEvent)
     {
-        Pdu? powerLevels = null;
-        Pdu? create = createEvent;
-        foreach (var authId in pdu.AuthEvents)
-        {
-            if (graph.Get(authId) is not { } auth)
-            {
-                continue;
-            }
-
-            if (auth.IsType(EventTypes.PowerLevels, ""))
-            {
-                powerLevels = auth;
-            }
-            else if (auth.IsType(EventTypes.Create, ""))
-            {
-                create = auth;
-            }
-        }
-
         var state = new StateMap();
-        if (powerLevels is not null)
+        if (createEvent is not null)
         {
-            state.Set(powerLevels);
+            state.Set(createEvent);
         }
 
-        if (create is not null)
+        foreach (var auth in graph.AuthOf(index))
         {
-            state.Set(create);
+            var authEvent = graph[auth];
+            if (authEvent.IsType(EventTypes.PowerLevels, "") || authEvent.IsType(EventTypes.Create, ""))
+            {
+                state.Set(authEvent);
+            }
         }
 
+        var pdu = graph[index];
         return new AuthState(state, pdu.Version).UserLevel(pdu.Sender);
     }
 

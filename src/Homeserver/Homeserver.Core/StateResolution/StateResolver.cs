@@ -29,43 +29,47 @@ public static class StateResolver
     {
         var unconflicted = new Dictionary<TypeAndStateKey, string>();
         var conflicted = new HashSet<string>(StringComparer.Ordinal);
-        if (stateSets.Count == 0)
+        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Max(s => s.Count));
+        foreach (var set in stateSets)
         {
-            return (unconflicted, conflicted);
-        }
-
-        var keys = new HashSet<TypeAndStateKey>(stateSets.SelectMany(s => s.Keys));
-        foreach (var key in keys)
-        {
-            string? common = null;
-            var same = true;
-            foreach (var set in stateSets)
+            foreach (var (key, id) in set)
             {
-                if (!set.TryGetValue(key, out var id))
+                ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                    entries, key, out var exists);
+                if (!exists)
                 {
-                    same = false;
-                    continue;
+                    entry = new KeyEntry(id);
+                }
+                else if (id != entry!.First)
+                {
+                    (entry.Differing ??= []).Add(id);
                 }
 
-                common ??= id;
-                same &= common == id;
+                entry!.Count++;
             }
+        }
 
-            if (same)
+        foreach (var (key, entry) in entries)
+        {
+            if (entry.Count == stateSets.Count && entry.Differing is null)
             {
-                unconflicted[key] = common!;
+                unconflicted[key] = entry.First;
                 continue;
             }
 
-            foreach (var set in stateSets)
-            {
-                if (set.TryGetValue(key, out var id))
-                {
-                    conflicted.Add(id);
-                }
-            }
+            conflicted.Add(entry.First);
+            conflicted.UnionWith(entry.Differing ?? []);
         }
 
         return (unconflicted, conflicted);
+    }
+
+    private sealed class KeyEntry(string first)
+    {
+        public string First { get; } = first;
+
+        public int Count { get; set; }
+
+        public List<string>? Differing { get; set; }
     }
 }

@@ -13,52 +13,97 @@ internal static class StateResolverV2
         IReadOnlyList<IReadOnlyDictionary<TypeAndStateKey, string>> stateSets, IStateResolutionSource source,
         CancellationToken cancellationToken)
     {
-        var (unconflicted, conflicted) = StateResolver.Partition(stateSets);
-        if (conflicted.Count == 0)
+        var (unconflicted, conflictedIds) = StateResolver.Partition(stateSets);
+        if (conflictedIds.Count == 0)
         {
             return unconflicted;
         }
 
-        var graph = new EventGraph(source);
-        var chains = new List<HashSet<string>>(stateSets.Count);
-        foreach (var set in stateSets)
+        var graph = new EventGraph(source, expectedEvents: stateSets.Sum(s => s.Count));
+        await graph.LoadWithAuthChainsAsync(stateSets.SelectMany(s => s.Values), cancellationToken);
+        var createEvent = await CreateEventAsync(version, graph, conflictedIds, cancellationToken);
+
+        var conflicted = Indices(conflictedIds, graph);
+        var inFullConflicted = AuthDifference(stateSets, graph);
+        foreach (var index in conflicted)
         {
-            chains.Add(await graph.LoadAuthChainAsync(set.Values, cancellationToken));
+            inFullConflicted[index] = true;
         }
 
-        var fullConflicted = AuthDifference(chains);
-        fullConflicted.UnionWith(conflicted);
         var isV21 = version.StateResolution == StateResolutionAlgorithm.V2Point1;
         if (isV21)
         {
-            fullConflicted.UnionWith(graph.ConflictedSubgraph(conflicted));
+            var subgraph = graph.ConflictedSubgraph(conflicted);
+            for (var i = 0; i < subgraph.Length; i++)
+            {
+                inFullConflicted[i] |= subgraph[i];
+            }
         }
 
-        fullConflicted.RemoveWhere(id => graph.Get(id) is null);
-        var createEvent = await CreateEventAsync(version, graph, fullConflicted, unconflicted, cancellationToken);
-
         // Step 1: power events and the parts of their auth chains in the full conflicted set.
-        var powerEvents = fullConflicted.Where(id => IsPowerEvent(graph.Get(id)!)).ToList();
-        var powerSet = new HashSet<string>(powerEvents, StringComparer.Ordinal);
-        powerSet.UnionWith(graph.AuthChainOf(powerEvents).Where(fullConflicted.Contains));
+        var powerEvents = new List<int>();
+        for (var i = 0; i < inFullConflicted.Length; i++)
+        {
+            if (inFullConflicted[i] && IsPowerEvent(graph[i]))
+            {
+                powerEvents.Add(i);
+            }
+        }
+
+        var inPowerSet = graph.AuthChainOf(powerEvents);
+        var powerSet = new List<int>();
+        for (var i = 0; i < inPowerSet.Length; i++)
+        {
+            inPowerSet[i] &= inFullConflicted[i];
+        }
+
+        foreach (var index in powerEvents)
+        {
+            inPowerSet[index] = true;
+        }
+
+        var others = new List<int>();
+        for (var i = 0; i < inPowerSet.Length; i++)
+        {
+            if (inPowerSet[i])
+            {
+                powerSet.Add(i);
+            }
+            else if (inFullConflicted[i])
+            {
+                others.Add(i);
+            }
+        }
+
         var sortedPower = Orderings.ReverseTopologicalPower(powerSet, graph, createEvent);
 
         // Step 2: iterative auth checks, from the unconflicted state (v2) or from nothing (v2.1).
-        var partial = isV21 ? new Dictionary<TypeAndStateKey, string>() : new(unconflicted);
+        var partial = new Dictionary<TypeAndStateKey, Pdu>(unconflicted.Count + powerSet.Count + others.Count);
+        if (!isV21)
+        {
+            foreach (var (key, id) in unconflicted)
+            {
+                if (graph.Get(id) is { } pdu)
+                {
+                    partial[key] = pdu;
+                }
+            }
+        }
+
         IterativeAuthChecks.Apply(partial, sortedPower, graph, createEvent);
 
         // Steps 3 and 4: the other events in mainline order, checked on top of the partial state.
-        var others = fullConflicted.Where(id => !powerSet.Contains(id));
         var powerLevels = partial.GetValueOrDefault(new TypeAndStateKey(EventTypes.PowerLevels, ""));
         IterativeAuthChecks.Apply(partial, Orderings.Mainline(others, powerLevels, graph), graph, createEvent);
 
         // Step 5: the unconflicted state wins.
+        var resolved = partial.ToDictionary(entry => entry.Key, entry => entry.Value.EventId);
         foreach (var (key, id) in unconflicted)
         {
-            partial[key] = id;
+            resolved[key] = id;
         }
 
-        return partial;
+        return resolved;
     }
 
     /// <summary>A power event might take away someone's ability to act.</summary>
@@ -67,39 +112,54 @@ internal static class StateResolverV2
                         (pdu.Type == EventTypes.Member && pdu.Membership is Memberships.Leave or Memberships.Ban &&
                          pdu.Sender != pdu.StateKey));
 
-    private static HashSet<string> AuthDifference(List<HashSet<string>> chains)
+    /// <summary>The events in some but not all of the states' full auth chains.</summary>
+    private static bool[] AuthDifference(IReadOnlyList<IReadOnlyDictionary<TypeAndStateKey, string>> stateSets,
+        EventGraph graph)
     {
-        var union = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chain in chains)
+        var counts = new int[graph.Count];
+        foreach (var set in stateSets)
         {
-            union.UnionWith(chain);
+            var chain = graph.AuthChainOf(Indices(set.Values, graph));
+            for (var i = 0; i < chain.Length; i++)
+            {
+                counts[i] += chain[i] ? 1 : 0;
+            }
         }
 
-        union.RemoveWhere(id => chains.TrueForAll(chain => chain.Contains(id)));
-        return union;
+        var difference = new bool[graph.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            difference[i] = counts[i] > 0 && counts[i] < stateSets.Count;
+        }
+
+        return difference;
     }
 
-    /// <summary>
-    /// The create event, which version 12 events do not list in auth_events: taken from the states or,
-    /// failing that, from the room ID.
-    /// </summary>
-    private static async ValueTask<Pdu?> CreateEventAsync(RoomVersion version, EventGraph graph,
-        HashSet<string> fullConflicted, Dictionary<TypeAndStateKey, string> unconflicted,
-        CancellationToken cancellationToken)
+    private static List<int> Indices(IEnumerable<string> eventIds, EventGraph graph)
     {
-        if (!version.RoomIdIsCreateEventId)
+        var indices = new List<int>();
+        foreach (var id in eventIds)
+        {
+            if (graph.TryGetIndex(id, out var index))
+            {
+                indices.Add(index);
+            }
+        }
+
+        return indices;
+    }
+
+    /// <summary>The create event, which version 12 events do not list in auth_events: found from the room ID.</summary>
+    private static async ValueTask<Pdu?> CreateEventAsync(RoomVersion version, EventGraph graph,
+        HashSet<string> conflicted, CancellationToken cancellationToken)
+    {
+        if (!version.RoomIdIsCreateEventId || conflicted.Select(graph.Get).FirstOrDefault(e => e is not null) is not { } any)
         {
             return null;
         }
 
-        var anyEvent = fullConflicted.Select(graph.Get).FirstOrDefault(e => e is not null);
-        if (anyEvent is null)
-        {
-            return null;
-        }
-
-        var createId = "$" + anyEvent.RoomId[1..];
-        await graph.LoadAsync(unconflicted.Values.Append(createId), cancellationToken);
+        var createId = "$" + any.RoomId[1..];
+        await graph.LoadAsync([createId], cancellationToken);
         return graph.Get(createId);
     }
 }

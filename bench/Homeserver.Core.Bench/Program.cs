@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Homeserver.Core.Bench;
+
+// "quick-state-resolution" times 20 resolutions with a stopwatch, for fast feedback while optimising;
+// anything else goes to BenchmarkDotNet (for example: --filter '*').
+if (args is ["quick-state-resolution"])
+{
+    var benchmark = new StateResolutionBenchmarks { EventsPerFork = 10_000 };
+    benchmark.Setup();
+    for (var i = 0; i < 20; i++)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await benchmark.Resolve_two_forks_v2_1();
+        await Console.Out.WriteLineAsync($"{stopwatch.Elapsed.TotalMilliseconds:F1} ms");
+    }
+
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
