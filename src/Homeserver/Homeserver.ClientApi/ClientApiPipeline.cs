@@ -38,6 +38,10 @@ public static class ClientApiPipeline
         app.MapRegistration();
         app.MapLogin();
         app.MapAccount();
+        app.MapDevices();
+        app.MapProfile();
+        app.MapAccountData();
+        app.MapCapabilities();
         return app;
     }
 }

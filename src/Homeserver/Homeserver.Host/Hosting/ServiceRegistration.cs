@@ -46,6 +46,11 @@ public static class ServiceRegistration
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<AccountManagementService>();
+        services.AddSingleton<IProfileStore, ProfileStore>();
+        services.AddSingleton<IAccountDataStore, AccountDataStore>();
+        services.AddSingleton<DeviceService>();
+        services.AddSingleton<ProfileService>();
+        services.AddSingleton<AccountDataService>();
         return services;
     }
 

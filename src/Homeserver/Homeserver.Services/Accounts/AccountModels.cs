@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Services.Accounts;
@@ -37,3 +38,6 @@ public sealed record RegistrationToken(string Token, int? UsesAllowed, int Compl
 
 public sealed record UiaSession(string SessionId, string Method, string Path, UserId? UserId,
     IReadOnlyList<string> Completed, string? RegistrationToken, long CreatedTs);
+
+/// <summary>A user's profile; <paramref name="Custom"/> holds every field but the two with columns (m.tz included).</summary>
+public sealed record UserProfile(string? DisplayName, string? AvatarUrl, IReadOnlyDictionary<string, JsonElement> Custom);

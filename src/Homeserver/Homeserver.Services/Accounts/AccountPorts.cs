@@ -76,6 +76,30 @@ public interface IUiaSessionStore
     Task DeleteAsync(string sessionId, CancellationToken cancellationToken);
 }
 
+/// <summary>Profiles of local users: display name, avatar and custom fields.</summary>
+public interface IProfileStore
+{
+    /// <returns>Null when the user has no profile (there is no such local user).</returns>
+    Task<UserProfile?> GetAsync(UserId userId, CancellationToken cancellationToken);
+
+    /// <summary>Locks the profile, applies <paramref name="change"/> (which may throw to refuse it) and stores the
+    /// result, all in one transaction.</summary>
+    /// <returns>False when the user has no profile.</returns>
+    Task<bool> UpdateAsync(UserId userId, Func<UserProfile, UserProfile> change, CancellationToken cancellationToken);
+}
+
+/// <summary>Account data, global and per room, each write at a new position of the account data stream.</summary>
+public interface IAccountDataStore
+{
+    /// <param name="roomId">Null for global account data.</param>
+    /// <param name="content">A JSON object, stored as given.</param>
+    /// <returns>The stream position of this write.</returns>
+    Task<long> PutAsync(UserId userId, RoomId? roomId, string type, string content, CancellationToken cancellationToken);
+
+    /// <returns>The JSON object as stored, or null when there is none.</returns>
+    Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken);
+}
+
 /// <summary>Runs when an account is deactivated (rooms make the user leave them, keys are deleted, ...).</summary>
 public interface IAccountDeactivationHook
 {

@@ -1,0 +1,54 @@
+using Homeserver.Core.Errors;
+
+namespace Homeserver.Services.Accounts;
+
+/// <summary>
+/// A user's devices as the device management API shows them: as stored, with the newer last-seen sightings this
+/// process has not written yet (other processes' sightings arrive when they flush, within seconds).
+/// </summary>
+public sealed class DeviceService(ISessionStore sessions, DeviceActivityTracker activity)
+{
+    /// <summary>Longest device display name accepted, in characters (Synapse's limit too).</summary>
+    public const int MaxDisplayNameLength = 100;
+
+    public async Task<IReadOnlyList<Device>> GetDevicesAsync(Requester requester, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var devices = await sessions.GetDevicesAsync(requester.UserId, cancellationToken);
+        return devices.Select(d => activity.WithPending(requester.UserId, d)).ToList();
+    }
+
+    public async Task<Device> GetDeviceAsync(Requester requester, string deviceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var device = await sessions.GetDeviceAsync(requester.UserId, deviceId, cancellationToken)
+                     ?? throw UnknownDevice();
+        return activity.WithPending(requester.UserId, device);
+    }
+
+    /// <summary>Updates one of the requester's devices: its display name when <paramref name="setDisplayName"/>
+    /// (null clears it), otherwise nothing, but the device must exist either way.</summary>
+    public async Task UpdateAsync(Requester requester, string deviceId, bool setDisplayName, string? displayName,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        if (!setDisplayName)
+        {
+            await GetDeviceAsync(requester, deviceId, cancellationToken);
+            return;
+        }
+
+        if (displayName is { Length: > MaxDisplayNameLength })
+        {
+            throw new MatrixException(ErrorCode.TooLarge,
+                $"A device display name is at most {MaxDisplayNameLength} characters", 400);
+        }
+
+        if (!await sessions.SetDeviceDisplayNameAsync(requester.UserId, deviceId, displayName, cancellationToken))
+        {
+            throw UnknownDevice();
+        }
+    }
+
+    private static MatrixException UnknownDevice() => new(ErrorCode.NotFound, "No device with this ID");
+}

@@ -1,0 +1,44 @@
+using Dapper;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
+using Npgsql;
+
+namespace Homeserver.Storage.Accounts;
+
+/// <summary>
+/// The <c>account_data</c> table (migration 0002): global rows have room_id '', and every write takes the next
+/// value of <c>account_data_stream_seq</c> so sync can send what changed since a position.
+/// </summary>
+public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountDataStore
+{
+    private const string GlobalRoom = "";
+
+    private const string UpsertSql = """
+        INSERT INTO account_data (user_id, room_id, type, content, stream_id)
+        VALUES (@userId, @roomId, @type, @content, nextval('account_data_stream_seq'))
+        ON CONFLICT (user_id, room_id, type)
+        DO UPDATE SET content = excluded.content, stream_id = excluded.stream_id
+        RETURNING stream_id
+        """;
+
+    private const string SelectSql = """
+        SELECT content FROM account_data WHERE user_id = @userId AND room_id = @roomId AND type = @type
+        """;
+
+    public async Task<long> PutAsync(UserId userId, RoomId? roomId, string type, string content,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql,
+            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type, content },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectSql,
+            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type },
+            cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Dapper;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
+using Npgsql;
+
+namespace Homeserver.Storage.Accounts;
+
+/// <summary>The <c>profiles</c> table (migration 0002): one row per local user, made at registration.</summary>
+public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
+{
+    private const string SelectSql = """
+        SELECT displayname AS DisplayName, avatar_url AS AvatarUrl, custom::text AS Custom
+        FROM profiles WHERE user_id = @userId
+        """;
+
+    private const string UpdateSql = """
+        UPDATE profiles SET displayname = @displayName, avatar_url = @avatarUrl, custom = @custom::jsonb
+        WHERE user_id = @userId
+        """;
+
+    public async Task<UserProfile?> GetAsync(UserId userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(SelectSql,
+            new { userId = userId.Value }, cancellationToken: cancellationToken));
+        return row?.ToProfile();
+    }
+
+    public async Task<bool> UpdateAsync(UserId userId, Func<UserProfile, UserProfile> change,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(
+            SelectSql + " FOR UPDATE", new { userId = userId.Value }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return false;
+        }
+
+        var next = change(row.ToProfile());
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql,
+            new
+            {
+                userId = userId.Value, displayName = next.DisplayName, avatarUrl = next.AvatarUrl,
+                custom = JsonSerializer.Serialize(next.Custom),
+            }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private sealed record ProfileRow(string? DisplayName, string? AvatarUrl, string Custom)
+    {
+        public UserProfile ToProfile()
+        {
+            using var document = JsonDocument.Parse(Custom);
+            var custom = document.RootElement.EnumerateObject()
+                .ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+            return new UserProfile(DisplayName, AvatarUrl, custom);
+        }
+    }
+}
