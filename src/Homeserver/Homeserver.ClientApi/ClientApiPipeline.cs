@@ -11,7 +11,7 @@ public static class ClientApiPipeline
 {
     /// <summary>
     /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body
-    /// limit, r0 rewrite, routing, r0 gate, endpoint. Call before mapping endpoints.
+    /// limit, r0 rewrite, routing, r0 gate, %2F in route values, access token, endpoint. Call before mapping endpoints.
     /// </summary>
     public static WebApplication UseClientApiPipeline(this WebApplication app, HomeserverSettings settings)
     {
@@ -24,6 +24,7 @@ public static class ClientApiPipeline
         app.Use(R0Compatibility.RewriteAsync);
         app.UseRouting();
         app.Use(R0Compatibility.GateAsync);
+        app.Use(PathParameters.DecodeSlashesAsync);
         app.UseMiddleware<AccessTokenMiddleware>();
         return app;
     }

@@ -234,6 +234,18 @@ public sealed class ProfileTests(LiveServerFixture fixture) : IClassFixture<Live
             ProfilePath(session).Replace("/v3/", "/r0/", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_user_whose_localpart_has_a_slash_can_change_and_read_its_profile()
+    {
+        var session = await Server.RegisterAsync("slash/" + LiveServer.UniqueUsername());
+
+        await PutFieldAsync(session, "displayname", "Slashed");
+
+        Assert.Contains("%2F", ProfilePath(session), StringComparison.Ordinal);
+        var profile = await MatrixAssert.OkAsync(await Server.Anonymous.GetAsync(ProfilePath(session)));
+        Assert.Equal("Slashed", profile.GetProperty("displayname").GetString());
+    }
+
     private static string ProfilePath(TestSession session, string? key = null) => ProfilePath(session.UserId, key);
 
     private static string ProfilePath(string userId, string? key = null) =>
