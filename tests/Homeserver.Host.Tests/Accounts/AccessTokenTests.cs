@@ -25,6 +25,19 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
+    public async Task Versions_works_without_a_token_and_checks_one_when_given()
+    {
+        await using var server = await AccountTestServer.StartAsync();
+        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/_matrix/client/versions")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/_matrix/client/versions", token)).Status);
+        var (status, body) = await server.GetAsync("/_matrix/client/versions", "mat_revoked_or_made_up");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("M_UNKNOWN_TOKEN", body.GetProperty("errcode").GetString());
+    }
+
+    [Fact]
     public async Task The_token_may_come_in_the_query_string()
     {
         await using var server = await AccountTestServer.StartAsync();
