@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Homeserver.ClientApi.Endpoints;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,7 +51,10 @@ public sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseClientApiPipeline(homeserverSettings);
-        app.MapClientApi(homeserverSettings);
+        // The endpoints of this layer that need no database; account endpoints are tested with the whole server.
+        app.MapVersions();
+        app.MapWellKnown(homeserverSettings.WellKnown);
+        app.MapHealth();
         probes?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -30,12 +30,13 @@ public sealed class HomeserverProcess : IAsyncDisposable
     }
 
     public static HomeserverProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null, string? stdin = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
@@ -56,7 +57,14 @@ public sealed class HomeserverProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new HomeserverProcess(Process.Start(start)!);
+        var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        return new HomeserverProcess(process);
     }
 
     /// <summary>Runs to completion and returns the exit code.</summary>

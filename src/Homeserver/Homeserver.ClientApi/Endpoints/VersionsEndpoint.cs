@@ -1,3 +1,4 @@
+using Homeserver.ClientApi.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,8 +18,9 @@ public static class VersionsEndpoint
 
     public static void MapVersions(this IEndpointRouteBuilder app)
     {
-        // GET /_matrix/client/versions
-        app.MapGet("/_matrix/client/versions", () => Results.Json(new VersionsResponse(SupportedVersions, UnstableFeatures)));
+        // GET /_matrix/client/versions (authentication optional: spec v1.10 lets the answer depend on the user)
+        app.MapGet("/_matrix/client/versions", () => Results.Json(new VersionsResponse(SupportedVersions, UnstableFeatures)))
+            .AllowAccessToken();
     }
 
     private sealed record VersionsResponse(

@@ -19,8 +19,18 @@ public sealed class AccessTokenMiddleware(RequestDelegate next)
         var requirement = context.GetEndpoint()?.Metadata.GetMetadata<ClientAuth.AccessTokenRequirement>();
         if (requirement is not null)
         {
-            var token = ClientAuth.ReadToken(context.Request)
-                        ?? throw new MatrixException(ErrorCode.MissingToken, "Missing access token");
+            var token = ClientAuth.ReadToken(context.Request);
+            if (token is null)
+            {
+                if (requirement.Optional)
+                {
+                    await next(context);
+                    return;
+                }
+
+                throw new MatrixException(ErrorCode.MissingToken, "Missing access token");
+            }
+
             var services = context.RequestServices;
             var requester = await services.GetRequiredService<AccessTokenAuthenticator>()
                 .AuthenticateAsync(token, context.RequestAborted);
@@ -46,8 +56,23 @@ public static class ClientAuth
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add(endpoint => endpoint.Metadata.Add(new AccessTokenRequirement(allowGuests)));
+        builder.Add(endpoint => endpoint.Metadata.Add(new AccessTokenRequirement(allowGuests, Optional: false)));
         return builder;
+    }
+
+    /// <summary>The endpoint works without an access token, and authenticates one if given (an invalid one is 401).</summary>
+    public static TBuilder AllowAccessToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add(endpoint => endpoint.Metadata.Add(new AccessTokenRequirement(AllowGuests: true, Optional: true)));
+        return builder;
+    }
+
+    /// <summary>The requester, when the request was authenticated.</summary>
+    public static Requester? TryGetRequester(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items[RequesterKey] as Requester;
     }
 
     /// <summary>The authenticated requester of an endpoint that requires an access token.</summary>
@@ -70,5 +95,5 @@ public static class ClientAuth
         return request.Query.TryGetValue("access_token", out var query) && query.Count > 0 ? query[0] : null;
     }
 
-    public sealed record AccessTokenRequirement(bool AllowGuests);
+    public sealed record AccessTokenRequirement(bool AllowGuests, bool Optional);
 }

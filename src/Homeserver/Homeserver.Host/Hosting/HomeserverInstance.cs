@@ -33,8 +33,9 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
 
+    /// <param name="configureServices">Runs after the server's own registrations (tests replace the clock, add hooks).</param>
     public static async Task<HomeserverInstance> StartAsync(HomeserverSettings settings,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Directory.CreateDirectory(settings.DataDirectory);
@@ -54,7 +55,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
                 ? await RedisSharedStore.ConnectAsync(settings.Redis.Configuration,
                     bootLoggers.CreateLogger<RedisSharedStore>())
                 : new InProcessSharedStore();
-            var app = Build(settings, database, sharedStore, signingKey);
+            var app = Build(settings, database, sharedStore, signingKey, configureServices);
             await app.StartAsync(cancellationToken);
             var instance = new HomeserverInstance(app, database, sharedStore);
             var addresses = string.Join(", ", instance.Addresses);
@@ -84,7 +85,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
     }
 
     private static WebApplication Build(HomeserverSettings settings, Database database, ISharedStore sharedStore,
-        SigningKey signingKey)
+        SigningKey signingKey, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -97,6 +98,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
 
         builder.Services.AddHomeserver(settings, database.DataSource, sharedStore, signingKey);
         builder.Services.AddHomeserverBackgroundServices();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseClientApiPipeline(settings);

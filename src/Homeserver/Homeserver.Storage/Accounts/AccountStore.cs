@@ -6,7 +6,7 @@ using Npgsql;
 namespace Homeserver.Storage.Accounts;
 
 /// <summary>The <c>users</c> table (migration 0002), with the profile row and first session made at registration.</summary>
-public sealed class AccountStore(NpgsqlDataSource dataSource) : IAccountStore
+public sealed class AccountStore(NpgsqlDataSource dataSource, AccessTokenCache cache) : IAccountStore
 {
     private const string SelectUserSql = """
         SELECT user_id AS UserIdText, password_hash AS PasswordHash, is_admin AS IsAdmin, is_guest AS IsGuest,
@@ -73,12 +73,14 @@ public sealed class AccountStore(NpgsqlDataSource dataSource) : IAccountStore
         await connection.ExecuteAsync(new CommandDefinition(InsertProfileSql,
             new { userId = account.UserId.Value, displayName = account.DisplayName }, transaction,
             cancellationToken: cancellationToken));
+        var revoked = new List<TokenRevocation>();
         if (session is not null)
         {
-            await SessionSql.StartAsync(connection, transaction, account.UserId, session, nowTs, cancellationToken);
+            await SessionSql.StartAsync(connection, transaction, account.UserId, session, nowTs, revoked,
+                cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
         return RegistrationOutcome.Created;
     }
 
@@ -109,9 +111,10 @@ public sealed class AccountStore(NpgsqlDataSource dataSource) : IAccountStore
                 transaction, cancellationToken: cancellationToken));
         }
 
-        await SessionSql.NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, null),
+        var revoked = new List<TokenRevocation>();
+        await SessionSql.NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, null), revoked,
             cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
     }
 
     private sealed record UserRow(string UserIdText, string? PasswordHash, bool IsAdmin, bool IsGuest, bool Deactivated,

@@ -33,17 +33,17 @@ internal static class SessionSql
     /// <summary>Creates the device if new, revokes the tokens it had (the spec asks this when a client
     /// reuses a device ID), and stores the new tokens.</summary>
     public static async Task StartAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, UserId userId,
-        NewSession session, long now, CancellationToken cancellationToken)
+        NewSession session, long now, List<TokenRevocation> revoked, CancellationToken cancellationToken)
     {
         var ids = new { userId = userId.Value, deviceId = session.DeviceId };
         await connection.ExecuteAsync(new CommandDefinition(InsertDeviceSql,
             new { ids.userId, ids.deviceId, displayName = session.DeviceDisplayName, now }, transaction,
             cancellationToken: cancellationToken));
-        var revoked = await connection.ExecuteScalarAsync<long>(new CommandDefinition(DeleteDeviceTokensSql, ids,
+        var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(DeleteDeviceTokensSql, ids,
             transaction, cancellationToken: cancellationToken));
-        if (revoked > 0)
+        if (deleted > 0)
         {
-            await NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, session.DeviceId),
+            await NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, session.DeviceId), revoked,
                 cancellationToken);
         }
 
@@ -72,10 +72,26 @@ internal static class SessionSql
         return refreshId;
     }
 
-    /// <summary>Tells every process (on commit) to drop the revoked tokens from its cache.</summary>
-    public static Task NotifyRevokedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        TokenRevocation revocation, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@channel, @payload)",
+    /// <summary>Tells every process (on commit) to drop the revoked tokens from its cache, and records the
+    /// revocation in <paramref name="revoked"/> so this process applies it to its own cache right after the
+    /// commit, without waiting for its own notification to come back.</summary>
+    public static async Task NotifyRevokedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        TokenRevocation revocation, List<TokenRevocation> revoked, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@channel, @payload)",
             new { channel = TokenRevocation.Channel, payload = revocation.Encode() }, transaction,
             cancellationToken: cancellationToken));
+        revoked.Add(revocation);
+    }
+
+    /// <summary>Commits, then applies the revocations to this process's cache.</summary>
+    public static async Task CommitAsync(NpgsqlTransaction transaction, List<TokenRevocation> revoked,
+        AccessTokenCache cache, CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var revocation in revoked)
+        {
+            cache.Revoke(revocation);
+        }
+    }
 }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Homeserver.Storage.Accounts;
 
 /// <summary>The <c>devices</c>, <c>access_tokens</c>, <c>refresh_tokens</c> and <c>login_tokens</c> tables (migration 0002).</summary>
-public sealed class SessionStore(NpgsqlDataSource dataSource) : ISessionStore
+public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache cache) : ISessionStore
 {
     private const string FindAccessTokenSql = """
         SELECT a.id AS Id, a.user_id AS UserIdText, a.device_id AS DeviceId, u.is_guest AS IsGuest,
@@ -54,8 +54,9 @@ public sealed class SessionStore(NpgsqlDataSource dataSource) : ISessionStore
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await SessionSql.StartAsync(connection, transaction, userId, session, nowTs, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var revoked = new List<TokenRevocation>();
+        await SessionSql.StartAsync(connection, transaction, userId, session, nowTs, revoked, cancellationToken);
+        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
     }
 
     public async Task<AccessTokenRecord?> FindAccessTokenAsync(byte[] tokenHash, CancellationToken cancellationToken)
@@ -99,9 +100,10 @@ public sealed class SessionStore(NpgsqlDataSource dataSource) : ISessionStore
             nowTs, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("UPDATE refresh_tokens SET next_id = @newId WHERE id = @id",
             new { newId, id = current.Id }, transaction, cancellationToken: cancellationToken));
+        var revoked = new List<TokenRevocation>();
         await SessionSql.NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, current.DeviceId),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            revoked, cancellationToken);
+        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
         return userId;
     }
 
@@ -116,12 +118,13 @@ public sealed class SessionStore(NpgsqlDataSource dataSource) : ISessionStore
         var revocations = deviceIds is null && keepDeviceId is null
             ? [new TokenRevocation(userId, null)]
             : deleted.Select(d => new TokenRevocation(userId, d));
+        var revoked = new List<TokenRevocation>();
         foreach (var revocation in revocations)
         {
-            await SessionSql.NotifyRevokedAsync(connection, transaction, revocation, cancellationToken);
+            await SessionSql.NotifyRevokedAsync(connection, transaction, revocation, revoked, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Device>> GetDevicesAsync(UserId userId, CancellationToken cancellationToken)
