@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Dapper;
 using Homeserver.Host.Tests.Support;
 using Npgsql;
@@ -145,6 +147,30 @@ public sealed class AccountDataTests(LiveServerFixture fixture) : IClassFixture<
         Assert.Equal("{}", await session.Client.GetStringAsync(r0));
     }
 
+    [Fact]
+    public async Task Deactivating_an_account_deletes_its_account_data()
+    {
+        var session = await Server.RegisterAsync();
+        var bystander = await Server.RegisterAsync();
+        await PutAsync(session, GlobalPath(session, "m.ignored_user_list"), """{"ignored_users":{}}""");
+        await PutAsync(session, RoomPath(session, RoomA, "m.tag"), """{"tags":{}}""");
+        await PutAsync(bystander, GlobalPath(bystander, "m.ignored_user_list"), """{"ignored_users":{}}""");
+
+        await MatrixAssert.OkAsync(await session.Client.PostAsJsonAsync("/_matrix/client/v3/account/deactivate",
+            new JsonObject
+            {
+                ["auth"] = new JsonObject
+                {
+                    ["type"] = "m.login.password",
+                    ["identifier"] = new JsonObject { ["type"] = "m.id.user", ["user"] = session.UserId },
+                    ["password"] = LiveServer.Password,
+                },
+            }));
+
+        Assert.Equal(0, await RowCountAsync(session));
+        Assert.Equal(1, await RowCountAsync(bystander));
+    }
+
     private static string GlobalPath(TestSession session, string type) =>
         $"/_matrix/client/v3/user/{Uri.EscapeDataString(session.UserId)}/account_data/{Uri.EscapeDataString(type)}";
 
@@ -156,6 +182,13 @@ public sealed class AccountDataTests(LiveServerFixture fixture) : IClassFixture<
 
     private static async Task PutAsync(TestSession session, string path, string content) =>
         await MatrixAssert.OkAsync(await session.Client.PutAsync(path, Json(content)));
+
+    private async Task<long> RowCountAsync(TestSession session)
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM account_data WHERE user_id = @userId",
+            new { userId = session.UserId });
+    }
 
     private async Task<long> StreamIdAsync(TestSession session, string roomId, string type)
     {

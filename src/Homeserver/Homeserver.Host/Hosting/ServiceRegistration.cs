@@ -51,6 +51,7 @@ public static class ServiceRegistration
         services.AddSingleton<DeviceService>();
         services.AddSingleton<ProfileService>();
         services.AddSingleton<AccountDataService>();
+        services.AddSingleton<IAccountDeactivationHook>(sp => sp.GetRequiredService<AccountDataService>());
         return services;
     }
 

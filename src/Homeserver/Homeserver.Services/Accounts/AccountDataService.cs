@@ -4,8 +4,11 @@ using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Services.Accounts;
 
-/// <summary>Account data a user keeps for itself, global and per room, visible to no one else.</summary>
-public sealed class AccountDataService(IAccountDataStore store)
+/// <summary>
+/// Account data a user keeps for itself, global and per room, visible to no one else, and deleted when the account
+/// is deactivated (as Synapse does: it may hold ignored users, secrets' metadata, client settings).
+/// </summary>
+public sealed class AccountDataService(IAccountDataStore store) : IAccountDeactivationHook
 {
     /// <summary>Types the server maintains through their own APIs (read markers, push rules): clients may read them
     /// here but not write them (the spec's 405 for m.fully_read; Synapse does the same for m.push_rules).</summary>
@@ -36,6 +39,9 @@ public sealed class AccountDataService(IAccountDataStore store)
                ?? throw new MatrixException(ErrorCode.NotFound,
                    room is null ? "Account data not found" : "Room account data not found");
     }
+
+    public Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken) =>
+        store.DeleteAllAsync(userId, cancellationToken);
 
     private static RoomId? Check(Requester requester, string userId, string? roomId, string verb)
     {

@@ -98,6 +98,9 @@ public interface IAccountDataStore
 
     /// <returns>The JSON object as stored, or null when there is none.</returns>
     Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken);
+
+    /// <summary>Deletes all of the user's account data, global and per room.</summary>
+    Task DeleteAllAsync(UserId userId, CancellationToken cancellationToken);
 }
 
 /// <summary>Runs when an account is deactivated (rooms make the user leave them, keys are deleted, ...).</summary>

@@ -41,4 +41,11 @@ public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountData
             new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type },
             cancellationToken: cancellationToken));
     }
+
+    public async Task DeleteAllAsync(UserId userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM account_data WHERE user_id = @userId",
+            new { userId = userId.Value }, cancellationToken: cancellationToken));
+    }
 }
