@@ -99,6 +99,13 @@ public sealed class CanonicalJsonTests
     }
 
     [Fact]
+    public void A_JsonNode_parsed_from_text_with_a_repeated_key_is_rejected_not_thrown()
+    {
+        Assert.False(CanonicalJson.TryEncode(JsonNode.Parse("{\"a\":{\"b\":1,\"b\":2}}"), out _, out var error));
+        Assert.Contains("duplicate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Floats_in_a_JsonNode_are_rejected()
     {
         Assert.False(CanonicalJson.TryEncode(new JsonObject { ["a"] = 0.5 }, out _, out var error));

@@ -38,6 +38,12 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
             error = LoneSurrogate;
             return false;
         }
+        catch (ArgumentException)
+        {
+            // A JsonNode parsed from text with a repeated key throws when first enumerated.
+            error = "duplicate key in an object";
+            return false;
+        }
     }
 
     private bool TryWriteElement(JsonElement value, ReadOnlySpan<string> excluded, int depth, ref string error)
