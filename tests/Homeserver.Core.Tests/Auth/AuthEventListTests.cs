@@ -102,7 +102,7 @@ public sealed class AuthEventListTests
         }
         else
         {
-            Assert.Contains("no m.room.create", Check(room, withoutCreate, [aliceJoin, levels]).Reason,
+            Assert.Contains("auth_events has no m.room.create", Check(room, withoutCreate, [aliceJoin, levels]).Reason,
                 StringComparison.Ordinal);
             Assert.True(Check(room, withCreate, [room.Create, aliceJoin, levels]).IsAllowed);
         }

@@ -30,7 +30,9 @@ public sealed class MembershipRulesTests
     public void Member_events_need_a_membership(string version)
     {
         var room = new TestRoom(V(version)).WithDefaults();
-        Reject(room, room.Build(EventTypes.Member, Bob, Bob, new JsonObject()), "membership");
+        Reject(room, room.Build(EventTypes.Member, Bob, Bob, new JsonObject()), "needs a state_key and content.membership");
+        Reject(room, room.Build(EventTypes.Member, Bob, null, new JsonObject { ["membership"] = "join" }),
+            "needs a state_key and content.membership");
     }
 
     [Theory]

@@ -80,6 +80,17 @@ public sealed class PowerLevelRulesTests
     }
 
     [Theory]
+    [InlineData("9", true)]
+    [InlineData("10", false)]
+    public void String_user_levels_are_rejected_from_version_10(string version, bool allowed)
+    {
+        var room = Room(version);
+        var content = Levels(room, 50);
+        content["users"]![Carol] = "10";
+        Assert.Equal(allowed, Allowed(room, content));
+    }
+
+    [Theory]
     [InlineData("ban")]
     [InlineData("kick")]
     [InlineData("redact")]

@@ -164,6 +164,17 @@ public sealed class PduFormatTests
     }
 
     [Fact]
+    public void Json_text_with_duplicate_keys_is_rejected_not_thrown()
+    {
+        var json = Valid(RoomVersions.V10).ToJsonString().Replace("\"depth\":5", "\"depth\":5,\"depth\":6",
+            StringComparison.Ordinal);
+        Assert.False(Pdu.TryParse(json, RoomVersions.V10, out _, out var error));
+        Assert.Contains("duplicate", error, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Pdu.TryParse("[1]", RoomVersions.V10, out _, out error));
+        Assert.False(Pdu.TryParse("{not json", RoomVersions.V10, out _, out error));
+    }
+
+    [Fact]
     public void Old_room_versions_tolerate_integers_outside_the_safe_range()
     {
         var json = Valid(RoomVersions.V5);

@@ -80,6 +80,31 @@ public sealed class CanonicalJsonTests
         Assert.Contains(reasonPart, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"a\":\"\\ud800\"}")]
+    [InlineData("{\"\\udc00\":1}")]
+    public void Lone_surrogates_are_rejected_because_they_are_not_utf8(string input)
+    {
+        Assert.False(CanonicalJson.TryCanonicalise(input, out _, out var error));
+        Assert.Contains("surrogate", error, StringComparison.Ordinal);
+        Assert.False(CanonicalJson.TryEncode(JsonNode.Parse(input), out _, out error));
+        Assert.Contains("surrogate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Surrogate_pairs_are_encoded_as_four_byte_utf8()
+    {
+        Assert.True(CanonicalJson.TryCanonicalise("{\"a\":\"\\ud83d\\ude00\"}", out var canonical, out _));
+        Assert.Equal("{\"a\":\"\U0001F600\"}", canonical);
+    }
+
+    [Fact]
+    public void A_JsonNode_parsed_from_text_with_a_repeated_key_is_rejected_not_thrown()
+    {
+        Assert.False(CanonicalJson.TryEncode(JsonNode.Parse("{\"a\":{\"b\":1,\"b\":2}}"), out _, out var error));
+        Assert.Contains("duplicate", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Floats_in_a_JsonNode_are_rejected()
     {

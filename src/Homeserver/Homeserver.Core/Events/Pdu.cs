@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Auth;
+using Homeserver.Core.Json;
 
 namespace Homeserver.Core.Events;
 
@@ -108,10 +109,19 @@ public sealed class Pdu
     /// <summary>Parses JSON text of a PDU (as received over federation or read from storage).</summary>
     public static bool TryParse(string json, RoomVersion version, out Pdu? parsed, out string error)
     {
+        ArgumentNullException.ThrowIfNull(version);
         parsed = null;
         JsonNode? node;
         try
         {
+            // JsonDocument keeps duplicate keys where JsonNode would throw later: check them here.
+            using var document = JsonDocument.Parse(json);
+            if (!CanonicalJson.TryEncode(document.RootElement, out _, out error, EventHashing.JsonOptions(version)))
+            {
+                error = $"the event is not canonical JSON: {error}";
+                return false;
+            }
+
             node = JsonNode.Parse(json);
         }
         catch (JsonException e)

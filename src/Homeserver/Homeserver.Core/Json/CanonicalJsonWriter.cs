@@ -9,17 +9,41 @@ namespace Homeserver.Core.Json;
 internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJsonOptions options)
 {
     private const int MaxDepth = 128;
+    private const string LoneSurrogate = "a string contains a lone surrogate, which is not valid UTF-8";
 
     public bool TryWrite(JsonElement value, ReadOnlySpan<string> excludedTopLevelKeys, out string error)
     {
         error = "";
-        return TryWriteElement(value, excludedTopLevelKeys, 0, ref error);
+        try
+        {
+            return TryWriteElement(value, excludedTopLevelKeys, 0, ref error);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement refuses to unescape a lone surrogate (\ud800) into a string.
+            error = LoneSurrogate;
+            return false;
+        }
     }
 
     public bool TryWrite(JsonNode? value, ReadOnlySpan<string> excludedTopLevelKeys, out string error)
     {
         error = "";
-        return TryWriteNode(value, excludedTopLevelKeys, 0, ref error);
+        try
+        {
+            return TryWriteNode(value, excludedTopLevelKeys, 0, ref error);
+        }
+        catch (InvalidOperationException)
+        {
+            error = LoneSurrogate;
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // A JsonNode parsed from text with a repeated key throws when first enumerated.
+            error = "duplicate key in an object";
+            return false;
+        }
     }
 
     private bool TryWriteElement(JsonElement value, ReadOnlySpan<string> excluded, int depth, ref string error)
@@ -57,7 +81,11 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
                         WriteByte((byte)',');
                     }
 
-                    WriteString(members[i].Key);
+                    if (!TryWriteString(members[i].Key, ref error))
+                    {
+                        return false;
+                    }
+
                     WriteByte((byte)':');
                     if (!TryWriteElement(members[i].Value, [], depth + 1, ref error))
                     {
@@ -87,8 +115,7 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
                 WriteByte((byte)']');
                 return true;
             case JsonValueKind.String:
-                WriteString(value.GetString()!);
-                return true;
+                return TryWriteString(value.GetString()!, ref error);
             case JsonValueKind.Number:
                 return TryWriteNumber(value.GetRawText(), ref error);
             case JsonValueKind.True:
@@ -138,7 +165,11 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
                         WriteByte((byte)',');
                     }
 
-                    WriteString(members[i].Key);
+                    if (!TryWriteString(members[i].Key, ref error))
+                    {
+                        return false;
+                    }
+
                     WriteByte((byte)':');
                     if (!TryWriteNode(members[i].Value, [], depth + 1, ref error))
                     {
@@ -183,12 +214,11 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                WriteString(value.GetValue<object>() switch
+                return TryWriteString(value.GetValue<object>() switch
                 {
                     string s => s,
                     var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
-                });
-                return true;
+                }, ref error);
             case JsonValueKind.True:
                 WriteAscii("true");
                 return true;
@@ -270,13 +300,26 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
         return false;
     }
 
-    private void WriteString(string text)
+    /// <summary>Writes a string with the canonical escapes; lone surrogates cannot be UTF-8 and are refused.</summary>
+    private bool TryWriteString(string text, ref string error)
     {
         WriteByte((byte)'"');
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsHighSurrogate(c) || i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    error = LoneSurrogate;
+                    return false;
+                }
+
+                i++;
+                continue;
+            }
+
             if (c >= 0x20 && c != '"' && c != '\\')
             {
                 continue;
@@ -299,6 +342,7 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
 
         WriteUtf8(text.AsSpan(start));
         WriteByte((byte)'"');
+        return true;
     }
 
     private void WriteUtf8(ReadOnlySpan<char> text)

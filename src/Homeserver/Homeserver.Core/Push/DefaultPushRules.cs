@@ -1,0 +1,125 @@
+using System.Text.Json;
+
+namespace Homeserver.Core.Push;
+
+/// <summary>
+/// The spec's server-default push rules for a user, and how they combine with the user's own rules:
+/// <c>.m.rule.master</c> first, then the user's rules of each kind, then the other defaults.
+/// </summary>
+public static class DefaultPushRules
+{
+    private const string OverrideJson = """
+        [
+          {"rule_id": ".m.rule.master", "default": true, "enabled": false, "conditions": [], "actions": []},
+          {"rule_id": ".m.rule.suppress_notices", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "content.msgtype", "pattern": "m.notice"}], "actions": []},
+          {"rule_id": ".m.rule.invite_for_me", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.member"},
+                          {"kind": "event_match", "key": "content.membership", "pattern": "invite"},
+                          {"kind": "event_match", "key": "state_key", "pattern": "USER_ID"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}]},
+          {"rule_id": ".m.rule.member_event", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.member"}], "actions": []},
+          {"rule_id": ".m.rule.is_user_mention", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_property_contains", "key": "content.m\\.mentions.user_ids", "value": "USER_ID"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}, {"set_tweak": "highlight"}]},
+          {"rule_id": ".m.rule.contains_display_name", "default": true, "enabled": true,
+           "conditions": [{"kind": "contains_display_name"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}, {"set_tweak": "highlight"}]},
+          {"rule_id": ".m.rule.is_room_mention", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_property_is", "key": "content.m\\.mentions.room", "value": true},
+                          {"kind": "sender_notification_permission", "key": "room"}],
+           "actions": ["notify", {"set_tweak": "highlight"}]},
+          {"rule_id": ".m.rule.roomnotif", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "content.body", "pattern": "@room"},
+                          {"kind": "sender_notification_permission", "key": "room"}],
+           "actions": ["notify", {"set_tweak": "highlight"}]},
+          {"rule_id": ".m.rule.tombstone", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.tombstone"},
+                          {"kind": "event_match", "key": "state_key", "pattern": ""}],
+           "actions": ["notify", {"set_tweak": "highlight"}]},
+          {"rule_id": ".m.rule.reaction", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.reaction"}], "actions": []},
+          {"rule_id": ".m.rule.room.server_acl", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.server_acl"},
+                          {"kind": "event_match", "key": "state_key", "pattern": ""}], "actions": []},
+          {"rule_id": ".m.rule.suppress_edits", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_property_is", "key": "content.m\\.relates_to.rel_type", "value": "m.replace"}],
+           "actions": []}
+        ]
+        """;
+
+    private const string ContentJson = """
+        [
+          {"rule_id": ".m.rule.contains_user_name", "default": true, "enabled": true, "pattern": "USER_LOCALPART",
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}, {"set_tweak": "highlight"}]}
+        ]
+        """;
+
+    private const string UnderrideJson = """
+        [
+          {"rule_id": ".m.rule.call", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.call.invite"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "ring"}]},
+          {"rule_id": ".m.rule.encrypted_room_one_to_one", "default": true, "enabled": true,
+           "conditions": [{"kind": "room_member_count", "is": "2"},
+                          {"kind": "event_match", "key": "type", "pattern": "m.room.encrypted"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}]},
+          {"rule_id": ".m.rule.room_one_to_one", "default": true, "enabled": true,
+           "conditions": [{"kind": "room_member_count", "is": "2"},
+                          {"kind": "event_match", "key": "type", "pattern": "m.room.message"}],
+           "actions": ["notify", {"set_tweak": "sound", "value": "default"}]},
+          {"rule_id": ".m.rule.message", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.message"}], "actions": ["notify"]},
+          {"rule_id": ".m.rule.encrypted", "default": true, "enabled": true,
+           "conditions": [{"kind": "event_match", "key": "type", "pattern": "m.room.encrypted"}], "actions": ["notify"]}
+        ]
+        """;
+
+    /// <summary>The default rules with the user's ID and localpart filled in.</summary>
+    public static PushRuleSet For(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var localpart = userId.Length > 1 && userId.Contains(':', StringComparison.Ordinal)
+            ? userId[1..userId.IndexOf(':', StringComparison.Ordinal)]
+            : userId;
+        List<PushRule> Read(string json)
+        {
+            var filled = json.Replace("USER_ID", JsonEncodedText.Encode(userId).ToString(), StringComparison.Ordinal)
+                .Replace("USER_LOCALPART", JsonEncodedText.Encode(localpart).ToString(), StringComparison.Ordinal);
+            using var document = JsonDocument.Parse(filled);
+            return document.RootElement.EnumerateArray().Select(PushRule.FromJson).ToList();
+        }
+
+        return new PushRuleSet(new Dictionary<PushRuleKind, IReadOnlyList<PushRule>>
+        {
+            [PushRuleKind.Override] = Read(OverrideJson),
+            [PushRuleKind.Content] = Read(ContentJson),
+            [PushRuleKind.Room] = [],
+            [PushRuleKind.Sender] = [],
+            [PushRuleKind.Underride] = Read(UnderrideJson),
+        });
+    }
+
+    /// <summary>
+    /// The user's rules merged with the defaults: master first, user rules before the other defaults of
+    /// each kind. A user rule with a default's ID (an enabled/actions override) replaces that default.
+    /// </summary>
+    public static PushRuleSet Merge(PushRuleSet defaults, PushRuleSet user)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        ArgumentNullException.ThrowIfNull(user);
+        var merged = new Dictionary<PushRuleKind, IReadOnlyList<PushRule>>();
+        foreach (var kind in Enum.GetValues<PushRuleKind>())
+        {
+            var own = user.Of(kind);
+            var overridden = own.Where(r => r.RuleId.StartsWith('.')).ToDictionary(r => r.RuleId, StringComparer.Ordinal);
+            var custom = own.Where(r => !r.RuleId.StartsWith('.')).ToList();
+            var defaultRules = defaults.Of(kind).Select(r => overridden.GetValueOrDefault(r.RuleId) ?? r).ToList();
+            var master = defaultRules.Where(r => r.RuleId == ".m.rule.master").ToList();
+            merged[kind] = [.. master, .. custom, .. defaultRules.Where(r => r.RuleId != ".m.rule.master")];
+        }
+
+        return new PushRuleSet(merged);
+    }
+}

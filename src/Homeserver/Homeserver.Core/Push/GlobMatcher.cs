@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Homeserver.Core.Push;
+
+/// <summary>
+/// Case-insensitive glob matching (<c>*</c> any run, <c>?</c> one character) as push rules use it:
+/// against the whole value, or against any word-bounded substring of a message body.
+/// </summary>
+public static class GlobMatcher
+{
+    private const string WordCharacter = "A-Za-z0-9_";
+    private static readonly ConcurrentDictionary<(string Pattern, bool Words, bool Literal), Regex> Cache = new();
+
+    public static bool MatchesWholeValue(string pattern, string value)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(value);
+        return RegexFor(pattern, words: false, literal: false).IsMatch(value);
+    }
+
+    /// <summary>
+    /// Whether the pattern matches a substring of the value that starts and ends at a word boundary
+    /// (the ends of the value or a character outside [A-Za-z0-9_]).
+    /// </summary>
+    public static bool MatchesWords(string pattern, string value)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(value);
+        return RegexFor(pattern, words: true, literal: false).IsMatch(value);
+    }
+
+    /// <summary>Like <see cref="MatchesWords"/> for literal text (a display name), where * and ? are plain.</summary>
+    public static bool ContainsWords(string literal, string value)
+    {
+        ArgumentNullException.ThrowIfNull(literal);
+        ArgumentNullException.ThrowIfNull(value);
+        return RegexFor(literal, words: true, literal: true).IsMatch(value);
+    }
+
+    private static Regex RegexFor(string pattern, bool words, bool literal) =>
+        Cache.GetOrAdd((pattern, words, literal), key =>
+        {
+            var body = new StringBuilder();
+            foreach (var c in key.Pattern)
+            {
+                body.Append(c switch
+                {
+                    '*' when !key.Literal => ".*",
+                    '?' when !key.Literal => ".",
+                    _ => Regex.Escape(c.ToString()),
+                });
+            }
+
+            var regex = key.Words
+                ? $"(?:^|[^{WordCharacter}])(?:{body})(?:[^{WordCharacter}]|$)"
+                : $"^(?:{body})$";
+
+            // Non-backtracking: user-supplied patterns must not be able to make matching slow.
+            return new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline |
+                                    RegexOptions.NonBacktracking);
+        });
+}
