@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
+using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +40,8 @@ public static class ClientApiPipeline
         app.MapRegistration();
         app.MapLogin();
         app.MapAccount();
+        app.MapRoomEvents();
+        app.MapMemberships();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

@@ -139,6 +139,18 @@ public sealed class Pdu
         return TryParse(obj, version, out parsed, out error);
     }
 
+    /// <summary>
+    /// An event this server validated before (read back from its own storage): no format check, no
+    /// hashing; the stored event ID is taken as given.
+    /// </summary>
+    public static Pdu FromTrusted(string json, RoomVersion version, string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        var element = JsonDocument.Parse(json).RootElement;
+        var roomId = element.TryGetProperty("room_id", out var room) ? room.GetString()! : "!" + eventId[1..];
+        return new Pdu(element, version, eventId, roomId);
+    }
+
     public static Pdu Parse(JsonObject pdu, RoomVersion version) =>
         TryParse(pdu, version, out var parsed, out var error) ? parsed! : throw new FormatException(error);
 

@@ -5,6 +5,8 @@ using Homeserver.Services.Health;
 using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.Rooms;
+using Homeserver.Services.Rooms;
 using Npgsql;
 
 namespace Homeserver.Host.Hosting;
@@ -52,6 +54,17 @@ public static class ServiceRegistration
         services.AddSingleton<ProfileService>();
         services.AddSingleton<AccountDataService>();
         services.AddSingleton<IAccountDeactivationHook>(sp => sp.GetRequiredService<AccountDataService>());
+
+        // Rooms
+        services.AddSingleton<IRoomEventWriter, RoomEventWriter>();
+        services.AddSingleton<IRoomEventReader, RoomEventReader>();
+        services.AddSingleton<RoomWriter>();
+        services.AddSingleton<RoomEventFactory>();
+        services.AddSingleton<ClientEventFormatter>();
+        services.AddSingleton<MessagingService>();
+        services.AddSingleton<MembershipService>();
+        services.AddSingleton<RoomCreationService>();
+        services.AddSingleton<RoomReadService>();
         return services;
     }
 

@@ -16,7 +16,11 @@ public sealed record HomeserverSettings(
     LimitSettings Limits,
     WellKnownSettings WellKnown,
     LogFormat LogFormat,
-    string SigningKeyPath);
+    string SigningKeyPath,
+    RoomSettings Rooms);
+
+/// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>
+public sealed record RoomSettings(string DefaultVersion);
 
 /// <param name="ConnectionString">Empty: the server runs its own cluster under <see cref="LocalClusterDirectory"/>.</param>
 public sealed record DatabaseSettings(string ConnectionString, string LocalClusterDirectory)

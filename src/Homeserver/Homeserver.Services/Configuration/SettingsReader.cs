@@ -39,6 +39,7 @@ public static class SettingsReader
             ["WellKnown:Server"] = "",
             ["Logging:Format"] = "text",
             ["SigningKeyPath"] = "",
+            ["Rooms:DefaultVersion"] = "12",
         };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -105,6 +106,11 @@ public static class SettingsReader
         var signingKeyPath = reader.Parse("SigningKeyPath", text =>
             ((string?)(text.Length == 0 ? null : Path.GetFullPath(text, workingDirectory)), (string?)null));
 
+        var defaultRoomVersion = reader.Parse("Rooms:DefaultVersion", text =>
+            Homeserver.Core.Events.RoomVersions.TryGetConfiguredDefault(text, out var version, out var problem)
+                ? (version.Id, (string?)null)
+                : ("", problem));
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -125,7 +131,8 @@ public static class SettingsReader
             new WellKnownSettings(clientBaseUrl ?? PublicUrlOf(clientUrl!),
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
             logFormat,
-            signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"));
+            signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"),
+            new RoomSettings(defaultRoomVersion));
         return (settings, errors);
     }
 

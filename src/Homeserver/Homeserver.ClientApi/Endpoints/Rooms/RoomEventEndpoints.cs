@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Http;
+using Homeserver.Services.Rooms;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi.Endpoints.Rooms;
+
+public static class RoomEventEndpoints
+{
+    public static void MapRoomEvents(this IEndpointRouteBuilder app)
+    {
+        // POST /_matrix/client/v3/createRoom
+        app.MapPost("/_matrix/client/v3/createRoom", async (HttpContext context, RoomCreationService rooms,
+            CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            var created = await rooms.CreateAsync(context.Requester(), CreateRoomRequest.Parse(body), cancellationToken);
+            return Results.Json(new JsonObject { ["room_id"] = created.RoomId });
+        }).RequireAccessToken().ExistedInR0();
+
+        // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
+        app.MapPut("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", async (HttpContext context,
+            string roomId, string eventType, string txnId, MessagingService messaging, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            var eventId = await messaging.SendAsync(context.Requester(), roomId, eventType, Content(body), txnId,
+                cancellationToken);
+            return Results.Json(new JsonObject { ["event_id"] = eventId });
+        }).RequireAccessToken().ExistedInR0();
+
+        // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
+        app.MapPut("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
+            string roomId, string eventType, string? stateKey, MessagingService messaging, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            var eventId = await messaging.SetStateAsync(context.Requester(), roomId, eventType, stateKey ?? "",
+                Content(body), cancellationToken);
+            return Results.Json(new JsonObject { ["event_id"] = eventId });
+        }).RequireAccessToken().ExistedInR0();
+
+        // GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
+        app.MapGet("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
+            string roomId, string eventType, string? stateKey, RoomReadService read, CancellationToken cancellationToken) =>
+            Results.Json(await read.GetStateContentAsync(context.Requester(), roomId, eventType, stateKey ?? "",
+                cancellationToken))).RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // GET /_matrix/client/v3/rooms/{roomId}/state
+        app.MapGet("/_matrix/client/v3/rooms/{roomId}/state", async (HttpContext context, string roomId,
+            RoomReadService read, CancellationToken cancellationToken) =>
+            Results.Json(await read.GetStateAsync(context.Requester(), roomId, cancellationToken)))
+            .RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}
+        app.MapGet("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", async (HttpContext context, string roomId,
+            string eventId, RoomReadService read, CancellationToken cancellationToken) =>
+            Results.Json(await read.GetEventAsync(context.Requester(), roomId, eventId, cancellationToken)))
+            .RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}
+        app.MapPut("/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}", async (HttpContext context,
+            string roomId, string eventId, string txnId, MessagingService messaging, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            var reason = body.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            var redactionId = await messaging.RedactAsync(context.Requester(), roomId, eventId, reason, txnId,
+                cancellationToken);
+            return Results.Json(new JsonObject { ["event_id"] = redactionId });
+        }).RequireAccessToken().ExistedInR0();
+
+        // GET /_matrix/client/v3/rooms/{roomId}/messages
+        app.MapGet("/_matrix/client/v3/rooms/{roomId}/messages", async (HttpContext context, string roomId,
+            string? from, string? to, string? dir, int? limit, RoomReadService read, CancellationToken cancellationToken) =>
+        {
+            var forwards = dir switch
+            {
+                "f" => true,
+                "b" or null => false,
+                _ => throw new Core.Errors.MatrixException(Core.Errors.ErrorCode.InvalidParam, "dir must be b or f"),
+            };
+            return Results.Json(await read.GetMessagesAsync(context.Requester(), roomId, from, to, forwards,
+                limit ?? 10, cancellationToken));
+        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+    }
+
+    private static JsonObject Content(JsonElement body) => JsonObject.Create(body)!.DeepClone().AsObject();
+}

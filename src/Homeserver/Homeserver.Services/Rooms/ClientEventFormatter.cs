@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// Stored events in the client-server API's "ClientEvent" format: redacted per the room version's
+/// algorithm when a redaction applies (with <c>unsigned.redacted_because</c>), <c>transaction_id</c> only
+/// for the device that sent it, <c>age</c> from the clock, <c>prev_content</c> for replaced state.
+/// </summary>
+public sealed class ClientEventFormatter(TimeProvider time)
+{
+    public JsonObject Format(StoredEvent stored, Requester? requester, Pdu? replacedState = null)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var pdu = stored.Pdu;
+        var source = stored.RedactedBecause is null ? pdu.ToJsonObject() : Redaction.Redact(pdu.ToJsonObject(), pdu.Version);
+        var result = new JsonObject
+        {
+            ["content"] = source["content"]?.DeepClone() ?? new JsonObject(),
+            ["event_id"] = pdu.EventId,
+            ["origin_server_ts"] = pdu.OriginServerTs,
+            ["room_id"] = pdu.RoomId,
+            ["sender"] = pdu.Sender,
+            ["type"] = pdu.Type,
+        };
+        if (pdu.StateKey is not null)
+        {
+            result["state_key"] = pdu.StateKey;
+        }
+
+        if (pdu.Redacts is not null && pdu.Version.RedactsInContent is false)
+        {
+            result["redacts"] = pdu.Redacts;
+        }
+
+        var unsigned = new JsonObject { ["age"] = Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - pdu.OriginServerTs) };
+        if (stored.Transaction is { } txn && requester is not null &&
+            txn.UserId == requester.UserId.Value && txn.DeviceId == requester.DeviceId)
+        {
+            unsigned["transaction_id"] = txn.TxnId;
+        }
+
+        if (stored.RedactedBecause is { } redaction)
+        {
+            unsigned["redacted_because"] = Format(new StoredEvent(redaction, null, null, null, null), null);
+        }
+
+        if (stored.ReplacesState is not null)
+        {
+            unsigned["replaces_state"] = stored.ReplacesState;
+            if (replacedState is not null)
+            {
+                unsigned["prev_content"] = replacedState.ToJsonObject()["content"]?.DeepClone();
+                unsigned["prev_sender"] = replacedState.Sender;
+            }
+        }
+
+        result["unsigned"] = unsigned;
+        return result;
+    }
+}

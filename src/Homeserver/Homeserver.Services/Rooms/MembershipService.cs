@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
+public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
+    IProfileStore profiles)
+{
+    public async Task<string> JoinAsync(Requester requester, string roomId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var content = await ProfileContentAsync(requester.UserId, Memberships.Join, reason, cancellationToken);
+        await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value, content, cancellationToken);
+        return roomId;
+    }
+
+    public Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
+            Content(Memberships.Leave, reason), cancellationToken);
+    }
+
+    public async Task InviteAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var target = ParseUser(userId);
+        var content = await ProfileContentAsync(target, Memberships.Invite, reason, cancellationToken);
+        await ChangeAsync(roomId, requester.UserId.Value, target.Value, content, cancellationToken);
+    }
+
+    public Task KickAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(roomId, requester.UserId.Value, ParseUser(userId).Value, Content(Memberships.Leave, reason),
+            cancellationToken);
+
+    public Task BanAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(roomId, requester.UserId.Value, ParseUser(userId).Value, Content(Memberships.Ban, reason),
+            cancellationToken);
+
+    public async Task UnbanAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        var target = ParseUser(userId).Value;
+        var current = await reader.GetMembershipAsync(roomId, target, cancellationToken);
+        if (current?.Membership != Memberships.Ban)
+        {
+            throw new MatrixException(ErrorCode.BadState, "The user is not banned");
+        }
+
+        await ChangeAsync(roomId, requester.UserId.Value, target, Content(Memberships.Leave, reason), cancellationToken);
+    }
+
+    /// <summary>Makes a membership change as a new m.room.member event, creating nothing if the auth rules refuse it.</summary>
+    public async Task<Pdu> ChangeAsync(string roomId, string sender, string target, JsonObject content,
+        CancellationToken cancellationToken)
+    {
+        if (await reader.GetRoomVersionAsync(roomId, cancellationToken) is null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "Unknown room");
+        }
+
+        var persisted = await writer.AppendAsync(roomId, head =>
+            [new NewRoomEvent(factory.Build(head, new PduTemplate(EventTypes.Member, sender, target, content)))],
+            cancellationToken);
+        return persisted[0].Pdu;
+    }
+
+    /// <summary>The m.room.member content for a user: membership, reason, and their display name and avatar.</summary>
+    public async Task<JsonObject> ProfileContentAsync(UserId userId, string membership, string? reason,
+        CancellationToken cancellationToken)
+    {
+        var content = Content(membership, reason);
+        if (await profiles.GetAsync(userId, cancellationToken) is { } profile)
+        {
+            if (profile.DisplayName is not null)
+            {
+                content["displayname"] = profile.DisplayName;
+            }
+
+            if (profile.AvatarUrl is not null)
+            {
+                content["avatar_url"] = profile.AvatarUrl;
+            }
+        }
+
+        return content;
+    }
+
+    private static JsonObject Content(string membership, string? reason)
+    {
+        var content = new JsonObject { ["membership"] = membership };
+        if (!string.IsNullOrEmpty(reason))
+        {
+            content["reason"] = reason;
+        }
+
+        return content;
+    }
+
+    private static UserId ParseUser(string userId) =>
+        UserId.TryParse(userId, out var parsed, out var error)
+            ? parsed
+            : throw new MatrixException(ErrorCode.InvalidParam, $"Invalid user ID: {error}");
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Homeserver.Core.Auth;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>Sending message events, state events and redactions into rooms.</summary>
+public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader)
+{
+    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per device and transaction ID.</summary>
+    public async Task<string> SendAsync(Requester requester, string roomId, string type, JsonObject content, string txnId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, txnId);
+        if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        ValidateType(type);
+        try
+        {
+            return await AppendOneAsync(roomId, head => factory.Build(head,
+                new PduTemplate(type, requester.UserId.Value, null, content)), transaction, cancellationToken);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            // The same transaction raced in from another request: answer with the event it made.
+            return await writer.FindTransactionAsync(transaction, cancellationToken)
+                   ?? throw new MatrixException(ErrorCode.Unknown, "Transaction conflict", 409);
+        }
+    }
+
+    /// <summary>PUT /rooms/{roomId}/state/{eventType}/{stateKey}.</summary>
+    public Task<string> SetStateAsync(Requester requester, string roomId, string type, string stateKey,
+        JsonObject content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        ValidateType(type);
+        if (System.Text.Encoding.UTF8.GetByteCount(stateKey) > PduFormat.MaxFieldBytes)
+        {
+            throw new MatrixException(ErrorCode.BadJson, $"state_key is longer than {PduFormat.MaxFieldBytes} bytes");
+        }
+
+        if (type == EventTypes.Member)
+        {
+            throw new MatrixException(ErrorCode.BadJson,
+                "Use the membership endpoints (join, invite, leave, kick, ban) to change m.room.member");
+        }
+
+        return AppendOneAsync(roomId, head => factory.Build(head,
+            new PduTemplate(type, requester.UserId.Value, stateKey, content)), null, cancellationToken);
+    }
+
+    /// <summary>PUT /rooms/{roomId}/redact/{eventId}/{txnId}.</summary>
+    public async Task<string> RedactAsync(Requester requester, string roomId, string eventId, string? reason,
+        string txnId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, "redact:" + txnId);
+        if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var target = await reader.GetEventAsync(eventId, cancellationToken);
+        if (target is null || target.Pdu.RoomId != roomId)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "Event not found");
+        }
+
+        var content = new JsonObject();
+        if (reason is not null)
+        {
+            content["reason"] = reason;
+        }
+
+        return await AppendOneAsync(roomId, head =>
+        {
+            var sender = requester.UserId.Value;
+            if (target.Pdu.Sender != sender && !RoomPowerLevels.For(head.RoomState, head.Version).CanRedactOthers(sender))
+            {
+                throw new MatrixException(ErrorCode.Forbidden, "You may only redact your own events");
+            }
+
+            return factory.Build(head, new PduTemplate(EventTypes.Redaction, sender, null, content) { Redacts = eventId });
+        }, transaction, cancellationToken);
+    }
+
+    private async Task<string> AppendOneAsync(string roomId, Func<RoomHead, Pdu> build, ClientTransaction? transaction,
+        CancellationToken cancellationToken)
+    {
+        await RequireRoomAsync(roomId, cancellationToken);
+        var persisted = await writer.AppendAsync(roomId, head => [new NewRoomEvent(build(head), transaction)],
+            cancellationToken);
+        return persisted[0].Pdu.EventId;
+    }
+
+    private async Task RequireRoomAsync(string roomId, CancellationToken cancellationToken)
+    {
+        if (await reader.GetRoomVersionAsync(roomId, cancellationToken) is null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "Unknown room");
+        }
+    }
+
+    private static void ValidateType(string type)
+    {
+        if (type.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(type) > PduFormat.MaxFieldBytes)
+        {
+            throw new MatrixException(ErrorCode.BadJson, $"An event type is 1 to {PduFormat.MaxFieldBytes} bytes");
+        }
+    }
+
+    private static bool IsUniqueViolation(Exception e) =>
+        e is System.Data.Common.DbException { SqlState: "23505" };
+
+    internal static JsonObject ParseContent(JsonElement body) =>
+        JsonObject.Create(body) ?? throw new MatrixException(ErrorCode.BadJson, "Content must be a JSON object");
+}

@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
+using Homeserver.Services.Configuration;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// POST /createRoom: the create event, the creator's join, power levels, the preset's join rules, history
+/// visibility and guest access, initial state, name, topic and invites, all in one write.
+/// </summary>
+public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter writer, RoomEventFactory factory,
+    MembershipService memberships)
+{
+    public sealed record Created(string RoomId, IReadOnlyList<PersistedEvent> Events);
+
+    public async Task<Created> CreateAsync(Requester requester, CreateRoomRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        ArgumentNullException.ThrowIfNull(request);
+        var versionId = request.RoomVersion ?? settings.Rooms.DefaultVersion;
+        if (!RoomVersions.TryGet(versionId, out var version))
+        {
+            throw new MatrixException(ErrorCode.UnsupportedRoomVersion, $"Room version '{versionId}' is not supported");
+        }
+
+        var creator = requester.UserId.Value;
+        var invites = request.Invite.Select(ParseUser).ToList();
+        var preset = request.Preset ?? (request.Visibility == "public" ? "public_chat" : "private_chat");
+        var trusted = preset == "trusted_private_chat";
+
+        var createContent = request.CreationContent?.DeepClone().AsObject() ?? new JsonObject();
+        createContent["room_version"] = version.Id;
+        if (!version.CreatorIsCreateSender)
+        {
+            createContent["creator"] = creator;
+        }
+
+        if (version.CreatorsHaveInfinitePower && trusted && invites.Count > 0)
+        {
+            createContent["additional_creators"] = new JsonArray(invites.Select(u => (JsonNode?)u.Value).ToArray());
+        }
+
+        var create = factory.BuildCreate(version, new PduTemplate(EventTypes.Create, creator, "", createContent));
+        var joinContent = await memberships.ProfileContentAsync(requester.UserId, Memberships.Join, null, cancellationToken);
+        var persisted = await writer.CreateRoomAsync(create, first =>
+        {
+            var head = first;
+            var events = new List<NewRoomEvent>();
+            void Add(string type, string? stateKey, JsonObject content)
+            {
+                var pdu = factory.Build(head, new PduTemplate(type, creator, stateKey, content));
+                events.Add(new NewRoomEvent(pdu));
+                head = Advance(head, pdu);
+            }
+
+            Add(EventTypes.Member, creator, joinContent);
+            Add(EventTypes.PowerLevels, "", PowerLevelsContent(version, creator, trusted ? invites : [],
+                request.PowerLevelContentOverride));
+            Add(EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = preset == "public_chat" ? "public" : "invite" });
+            Add(EventTypes.HistoryVisibility, "", new JsonObject { ["history_visibility"] = "shared" });
+            Add("m.room.guest_access", "",
+                new JsonObject { ["guest_access"] = preset == "public_chat" ? "forbidden" : "can_join" });
+            foreach (var state in request.InitialState)
+            {
+                Add(state.Type, state.StateKey, state.Content);
+            }
+
+            if (request.Name is not null)
+            {
+                Add("m.room.name", "", new JsonObject { ["name"] = request.Name });
+            }
+
+            if (request.Topic is not null)
+            {
+                Add("m.room.topic", "", new JsonObject
+                {
+                    ["topic"] = request.Topic,
+                    ["m.topic"] = new JsonObject { ["m.text"] = new JsonArray(new JsonObject { ["body"] = request.Topic }) },
+                });
+            }
+
+            foreach (var invitee in invites)
+            {
+                var content = new JsonObject { ["membership"] = Memberships.Invite };
+                if (request.IsDirect)
+                {
+                    content["is_direct"] = true;
+                }
+
+                Add(EventTypes.Member, invitee.Value, content);
+            }
+
+            return events;
+        }, cancellationToken);
+        return new Created(create.RoomId, persisted);
+    }
+
+    private static RoomHead Advance(RoomHead head, Pdu pdu) =>
+        head with
+        {
+            ForwardExtremities = [pdu],
+            State = pdu.IsState
+                ? new Dictionary<TypeAndStateKey, Pdu>(head.State) { [pdu.StateEntryKey] = pdu }
+                : head.State,
+        };
+
+    private static JsonObject PowerLevelsContent(RoomVersion version, string creator, IReadOnlyList<UserId> trusted,
+        JsonObject? overrides)
+    {
+        var users = new JsonObject();
+        if (!version.CreatorsHaveInfinitePower)
+        {
+            users[creator] = 100;
+            foreach (var user in trusted)
+            {
+                users[user.Value] = 100;
+            }
+        }
+
+        var content = new JsonObject
+        {
+            ["users"] = users,
+            ["users_default"] = 0,
+            ["events"] = new JsonObject
+            {
+                ["m.room.name"] = 50,
+                ["m.room.power_levels"] = 100,
+                ["m.room.history_visibility"] = 100,
+                ["m.room.canonical_alias"] = 50,
+                ["m.room.avatar"] = 50,
+                ["m.room.tombstone"] = 100,
+                ["m.room.server_acl"] = 100,
+                ["m.room.encryption"] = 100,
+            },
+            ["events_default"] = 0,
+            ["state_default"] = 50,
+            ["ban"] = 50,
+            ["kick"] = 50,
+            ["redact"] = 50,
+            ["invite"] = 0,
+            ["notifications"] = new JsonObject { ["room"] = 50 },
+        };
+        foreach (var (key, value) in overrides ?? [])
+        {
+            content[key] = value?.DeepClone();
+        }
+
+        return content;
+    }
+
+    private static UserId ParseUser(string userId) =>
+        UserId.TryParse(userId, out var parsed, out var error)
+            ? parsed
+            : throw new MatrixException(ErrorCode.InvalidParam, $"Invalid user ID in invite: {error}");
+}
+
+public sealed record InitialStateEvent(string Type, string StateKey, JsonObject Content);
+
+/// <summary>The createRoom request body as the spec defines it.</summary>
+public sealed record CreateRoomRequest(
+    string? Visibility,
+    string? RoomAliasName,
+    string? Name,
+    string? Topic,
+    IReadOnlyList<string> Invite,
+    string? RoomVersion,
+    JsonObject? CreationContent,
+    IReadOnlyList<InitialStateEvent> InitialState,
+    string? Preset,
+    bool IsDirect,
+    JsonObject? PowerLevelContentOverride)
+{
+    public static CreateRoomRequest Parse(JsonElement body)
+    {
+        static string? Text(JsonElement body, string name) =>
+            !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind == JsonValueKind.String ? v.GetString()
+            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
+
+        static JsonObject? Object(JsonElement body, string name) =>
+            !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind == JsonValueKind.Object ? JsonObject.Create(v)!.DeepClone().AsObject()
+            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be an object");
+
+        var visibility = Text(body, "visibility");
+        if (visibility is not null and not ("public" or "private"))
+        {
+            throw new MatrixException(ErrorCode.BadJson, "'visibility' must be public or private");
+        }
+
+        var preset = Text(body, "preset");
+        if (preset is not null and not ("private_chat" or "public_chat" or "trusted_private_chat"))
+        {
+            throw new MatrixException(ErrorCode.BadJson, $"Unknown preset '{preset}'");
+        }
+
+        var invites = new List<string>();
+        if (body.TryGetProperty("invite", out var invite) && invite.ValueKind != JsonValueKind.Null)
+        {
+            if (invite.ValueKind != JsonValueKind.Array || invite.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String))
+            {
+                throw new MatrixException(ErrorCode.BadJson, "'invite' must be a list of user IDs");
+            }
+
+            invites.AddRange(invite.EnumerateArray().Select(i => i.GetString()!));
+        }
+
+        var initialState = new List<InitialStateEvent>();
+        if (body.TryGetProperty("initial_state", out var state) && state.ValueKind != JsonValueKind.Null)
+        {
+            if (state.ValueKind != JsonValueKind.Array)
+            {
+                throw new MatrixException(ErrorCode.BadJson, "'initial_state' must be a list");
+            }
+
+            foreach (var item in state.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || Text(item, "type") is not { } type ||
+                    Object(item, "content") is not { } content)
+                {
+                    throw new MatrixException(ErrorCode.BadJson, "initial_state events need a type and a content object");
+                }
+
+                initialState.Add(new InitialStateEvent(type, Text(item, "state_key") ?? "", content));
+            }
+        }
+
+        var isDirect = body.TryGetProperty("is_direct", out var direct) && direct.ValueKind == JsonValueKind.True;
+        return new CreateRoomRequest(visibility, Text(body, "room_alias_name"), Text(body, "name"), Text(body, "topic"),
+            invites, Text(body, "room_version"), Object(body, "creation_content"), initialState, preset, isDirect,
+            Object(body, "power_level_content_override"));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using Homeserver.Core.Auth;
+using Homeserver.Core.Crypto;
+using Homeserver.Core.Errors;
+using Homeserver.Core.Events;
+using Homeserver.Services.Configuration;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// Builds this server's new events on a room head (graph, hashes, signature) and runs the auth rules
+/// against the state before them: what comes out is allowed; anything else is a <see cref="MatrixException"/>.
+/// </summary>
+public sealed class RoomEventFactory(HomeserverSettings settings, SigningKey signingKey, TimeProvider time)
+{
+    public Pdu Build(RoomHead head, PduTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(template);
+        var pdu = BuildUnchecked(head.Version, head.RoomId, template, head.ForwardExtremities, head.RoomState);
+        var result = EventAuthorizer.Authorize(pdu, head.RoomState);
+        return result.IsAllowed ? pdu : throw new MatrixException(ErrorCode.Forbidden, result.Reason);
+    }
+
+    /// <summary>The create event of a new room (its room ID is derived from it from version 12 on).</summary>
+    public Pdu BuildCreate(RoomVersion version, PduTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var roomId = version.RoomIdIsCreateEventId
+            ? null
+            : "!" + RandomNumberGenerator.GetString(IdAlphabet, 18) + ":" + settings.ServerName.Value;
+        var pdu = BuildUnchecked(version, roomId, template, [], new StateMap());
+        var result = EventAuthorizer.Authorize(pdu, new StateMap());
+        return result.IsAllowed ? pdu : throw new MatrixException(ErrorCode.BadJson, result.Reason);
+    }
+
+    private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private Pdu BuildUnchecked(RoomVersion version, string? roomId, PduTemplate template, IReadOnlyList<Pdu> prevEvents,
+        IRoomState state)
+    {
+        var localPart = version.EventIdFormat == EventIdFormat.ServerAssigned
+            ? RandomNumberGenerator.GetString(IdAlphabet, 18)
+            : null;
+        if (PduBuilder.TryBuild(version, roomId, template, prevEvents, state, time.GetUtcNow().ToUnixTimeMilliseconds(),
+                settings.ServerName.Value, signingKey, out var pdu, out var error, localPart))
+        {
+            return pdu!;
+        }
+
+        throw error.Contains($"more than {PduFormat.MaxEventBytes}", StringComparison.Ordinal)
+            ? new MatrixException(ErrorCode.TooLarge, "Event too large: " + error)
+            : new MatrixException(ErrorCode.BadJson, "Invalid event: " + error);
+    }
+}

@@ -1,0 +1,49 @@
+using Homeserver.Core.Auth;
+using Homeserver.Core.Events;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// What a room's writer starts from: its version, forward extremities and current state. Immutable;
+/// a write produces the next head.
+/// </summary>
+public sealed record RoomHead(
+    string RoomId,
+    RoomVersion Version,
+    IReadOnlyList<Pdu> ForwardExtremities,
+    IReadOnlyDictionary<TypeAndStateKey, Pdu> State,
+    long LastStream,
+    long? StateGroup)
+{
+    /// <summary>The current state as the auth rules read it (no copy).</summary>
+    public IRoomState RoomState => new HeadState(State);
+
+    public Pdu? Get(string type, string stateKey) => State.GetValueOrDefault(new TypeAndStateKey(type, stateKey));
+
+    private sealed class HeadState(IReadOnlyDictionary<TypeAndStateKey, Pdu> state) : IRoomState
+    {
+        public Pdu? Get(string type, string stateKey) => state.GetValueOrDefault(new TypeAndStateKey(type, stateKey));
+    }
+}
+
+/// <summary>A new event to persist, with the client transaction it answers, if any.</summary>
+public sealed record NewRoomEvent(Pdu Pdu, ClientTransaction? Transaction = null);
+
+public sealed record ClientTransaction(string UserId, string DeviceId, string TxnId);
+
+/// <summary>An event as persisted: its place in the global stream.</summary>
+public sealed record PersistedEvent(Pdu Pdu, long StreamOrdering);
+
+/// <summary>An event as read back for clients: the stored event and what its redaction and stream position are.</summary>
+public sealed record StoredEvent(
+    Pdu Pdu,
+    long? StreamOrdering,
+    Pdu? RedactedBecause,
+    string? ReplacesState,
+    ClientTransaction? Transaction);
+
+public static class RoomLimits
+{
+    /// <summary>Cut a state group's delta chain after this many links (a full snapshot follows).</summary>
+    public const int MaxStateChain = 50;
+}

@@ -1,0 +1,59 @@
+using Homeserver.Core.Events;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>The write side of the event store: appending events to a room under its writer lock.</summary>
+public interface IRoomEventWriter
+{
+    /// <summary>
+    /// Holds the room's write lock (across every server process), gives <paramref name="decide"/> the room's
+    /// head, and persists the events it returns, in order, in one transaction. Positions are published by the
+    /// caller after this returns (after commit). <paramref name="decide"/> may throw to write nothing.
+    /// </summary>
+    Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
+        Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken);
+
+    /// <summary>Creates a room whose first event is <paramref name="createEvent"/> and appends what follows it.</summary>
+    Task<IReadOnlyList<PersistedEvent>> CreateRoomAsync(Pdu createEvent,
+        Func<RoomHead, IReadOnlyList<NewRoomEvent>> decideRest, CancellationToken cancellationToken);
+
+    /// <summary>The event a client transaction produced, if it was already sent.</summary>
+    Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken);
+}
+
+/// <summary>The read side of the event store.</summary>
+public interface IRoomEventReader
+{
+    Task<RoomVersion?> GetRoomVersionAsync(string roomId, CancellationToken cancellationToken);
+
+    Task<StoredEvent?> GetEventAsync(string eventId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredEvent>> GetEventsAsync(IReadOnlyCollection<string> eventIds,
+        CancellationToken cancellationToken);
+
+    /// <summary>The current state of the room.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetCurrentStateAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>The state after <paramref name="eventId"/> (its state group).</summary>
+    Task<IReadOnlyDictionary<TypeAndStateKey, string>> GetStateIdsAfterAsync(string eventId,
+        CancellationToken cancellationToken);
+
+    /// <summary>The user's current membership and its event, or null when the user never had one.</summary>
+    Task<(string Membership, string EventId)?> GetMembershipAsync(string roomId, string userId,
+        CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetJoinedRoomsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Room events in stream order from <paramref name="fromStream"/> (exclusive) in the given direction.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetRoomEventsAsync(string roomId, long fromStream, bool forwards, int limit,
+        CancellationToken cancellationToken);
+
+    /// <summary>The newest position in the global stream.</summary>
+    Task<long> GetCurrentStreamAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Told about events after they are committed (sync wake-ups, federation and appservice senders...).</summary>
+public interface IEventPersistedObserver
+{
+    void OnPersisted(IReadOnlyList<PersistedEvent> events);
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Homeserver.Core.Events;
+using Homeserver.Services.Rooms;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// Appends events to rooms: one writer per room in this process (a semaphore) and across processes
+/// (a transaction-scoped advisory lock on the room), rooms never waiting for each other except for the
+/// short tail that assigns stream positions, which takes a global lock held until commit so positions
+/// become visible in order. Each room's head is cached and reused while the room's last position in the
+/// database still matches it.
+/// </summary>
+public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWriter
+{
+    // Any constant, the same in every process ("HSSTREAM").
+    private const long StreamLockKey = 0x4853535452454D;
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _roomLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomHead> _heads = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
+        Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        var gate = _roomLocks.GetOrAdd(roomId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await LockRoomAsync(connection, transaction, roomId, cancellationToken);
+            var head = await LoadHeadAsync(connection, transaction, roomId, cancellationToken)
+                       ?? throw new InvalidOperationException($"Unknown room {roomId}");
+            return await PersistAsync(connection, transaction, head, decide(head), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<PersistedEvent>> CreateRoomAsync(Pdu createEvent,
+        Func<RoomHead, IReadOnlyList<NewRoomEvent>> decideRest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(createEvent);
+        ArgumentNullException.ThrowIfNull(decideRest);
+        var roomId = createEvent.RoomId;
+        var gate = _roomLocks.GetOrAdd(roomId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await LockRoomAsync(connection, transaction, roomId, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES (@roomId, @version, @creator, @ts)
+                """, new
+            {
+                roomId, version = createEvent.Version.Id, creator = createEvent.Sender, ts = createEvent.OriginServerTs,
+            }, transaction, cancellationToken: cancellationToken));
+            var empty = new RoomHead(roomId, createEvent.Version, [], new Dictionary<TypeAndStateKey, Pdu>(), 0, null);
+            var afterCreate = Advance(empty, createEvent);
+            var events = new List<NewRoomEvent> { new(createEvent) };
+            events.AddRange(decideRest(afterCreate));
+            return await PersistAsync(connection, transaction, empty, events, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
+            SELECT event_id FROM event_txn_ids WHERE user_id = @UserId AND device_id = @DeviceId AND txn_id = @TxnId
+            """, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The head after <paramref name="pdu"/> (used while building several events in one write).</summary>
+    public static RoomHead Advance(RoomHead head, Pdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(pdu);
+        var state = head.State;
+        if (pdu.IsState)
+        {
+            var next = new Dictionary<TypeAndStateKey, Pdu>(head.State) { [pdu.StateEntryKey] = pdu };
+            state = next;
+        }
+
+        return head with { ForwardExtremities = [pdu], State = state };
+    }
+
+    private async Task<IReadOnlyList<PersistedEvent>> PersistAsync(NpgsqlConnection connection,
+        NpgsqlTransaction transaction, RoomHead head, IReadOnlyList<NewRoomEvent> events,
+        CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        // State groups first: they need no stream position, so they stay outside the global lock.
+        var groups = new List<(long Group, string? Replaces)>(events.Count);
+        var current = head;
+        foreach (var item in events)
+        {
+            var pdu = item.Pdu;
+            var group = current.StateGroup;
+            string? replaces = null;
+            if (pdu.IsState)
+            {
+                replaces = current.State.GetValueOrDefault(pdu.StateEntryKey)?.EventId;
+                var next = Advance(current, pdu);
+                group = await StateGroups.CreateAsync(connection, transaction, head.RoomId, current.StateGroup, [pdu],
+                    next.State, cancellationToken);
+                current = next with { StateGroup = group };
+            }
+            else
+            {
+                current = Advance(current, pdu);
+            }
+
+            groups.Add((group!.Value, replaces));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
+            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
+        var persisted = new List<PersistedEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var stream = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT nextval('event_stream_seq')", transaction: transaction, cancellationToken: cancellationToken));
+            await EventRows.InsertAsync(connection, transaction, events[i], stream, groups[i].Group, groups[i].Replaces,
+                cancellationToken);
+            persisted.Add(new PersistedEvent(events[i].Pdu, stream));
+        }
+
+        var last = persisted[^1].StreamOrdering;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rooms SET last_stream = @last, current_state_group = @group WHERE room_id = @roomId",
+            new { last, group = current.StateGroup, roomId = head.RoomId }, transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        _heads[head.RoomId] = current with { LastStream = last };
+        return persisted;
+    }
+
+    private static async Task LockRoomAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string roomId,
+        CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtextextended(@roomId, 1))",
+            new { roomId }, transaction, cancellationToken: cancellationToken));
+
+    private async Task<RoomHead?> LoadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string roomId, CancellationToken cancellationToken)
+    {
+        var room = await connection.QuerySingleOrDefaultAsync<(string Version, long LastStream, long? Group)>(
+            new CommandDefinition(
+                "SELECT room_version, last_stream, current_state_group FROM rooms WHERE room_id = @roomId",
+                new { roomId }, transaction, cancellationToken: cancellationToken));
+        if (room.Version is null)
+        {
+            return null;
+        }
+
+        if (_heads.TryGetValue(roomId, out var cached) && cached.LastStream == room.LastStream)
+        {
+            return cached;
+        }
+
+        var version = RoomVersions.TryGet(room.Version, out var v) ? v : throw new InvalidOperationException(
+            $"Room {roomId} has unknown version {room.Version}");
+        var extremities = await LoadEventsAsync(connection, transaction, version,
+            "SELECT e.event_id, e.json FROM forward_extremities f JOIN events e USING (event_id) WHERE f.room_id = @roomId",
+            roomId, cancellationToken);
+        var state = await LoadEventsAsync(connection, transaction, version,
+            "SELECT e.event_id, e.json FROM current_state c JOIN events e USING (event_id) WHERE c.room_id = @roomId",
+            roomId, cancellationToken);
+        var head = new RoomHead(roomId, version, extremities, state.ToDictionary(p => p.StateEntryKey), room.LastStream,
+            room.Group);
+        _heads[roomId] = head;
+        return head;
+    }
+
+    private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        RoomVersion version, string sql, string roomId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string EventId, string Json)>(new CommandDefinition(sql, new { roomId },
+            transaction, cancellationToken: cancellationToken));
+        return rows.Select(r => Pdu.FromTrusted(r.Json, version, r.EventId)).ToList();
+    }
+}

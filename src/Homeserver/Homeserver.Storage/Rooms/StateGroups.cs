@@ -1,0 +1,71 @@
+using Dapper;
+using Homeserver.Core.Events;
+using Homeserver.Services.Rooms;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// The <c>state_groups</c> and <c>state_group_entries</c> tables (migration 0003): immutable state
+/// snapshots stored as a parent plus a delta, cut into a full snapshot every
+/// <see cref="RoomLimits.MaxStateChain"/> links.
+/// </summary>
+internal static class StateGroups
+{
+    private const string InsertGroupSql = """
+        INSERT INTO state_groups (room_id, parent_id, chain_length) VALUES (@roomId, @parentId, @chainLength)
+        RETURNING id
+        """;
+
+    private const string ChainLengthSql = "SELECT chain_length FROM state_groups WHERE id = @id";
+
+    private const string InsertEntriesSql = """
+        INSERT INTO state_group_entries (state_group, type, state_key, event_id)
+        SELECT @group, t, k, e FROM unnest(@types, @keys, @events) AS x(t, k, e)
+        """;
+
+    // Walks from the group to the root of its chain; the nearest group's entry for a key wins.
+    private const string ResolveSql = """
+        WITH RECURSIVE chain(id, parent_id, distance) AS (
+            SELECT id, parent_id, 0 FROM state_groups WHERE id = @group
+            UNION ALL
+            SELECT g.id, g.parent_id, c.distance + 1 FROM state_groups g JOIN chain c ON g.id = c.parent_id
+        )
+        SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
+        FROM state_group_entries e JOIN chain c ON e.state_group = c.id
+        ORDER BY e.type, e.state_key, c.distance
+        """;
+
+    /// <summary>A new group: the state of <paramref name="parent"/> with <paramref name="changes"/>, where
+    /// <paramref name="fullState"/> is the whole resulting state (written out when the chain is cut).</summary>
+    public static async Task<long> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string roomId, long? parent, IReadOnlyCollection<Pdu> changes,
+        IReadOnlyDictionary<TypeAndStateKey, Pdu> fullState, CancellationToken cancellationToken)
+    {
+        var chainLength = parent is null
+            ? 0
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition(ChainLengthSql, new { id = parent },
+                transaction, cancellationToken: cancellationToken)) + 1;
+        var cut = parent is null || chainLength >= RoomLimits.MaxStateChain;
+        var entries = cut ? fullState.Values.ToList() : changes.ToList();
+        var group = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertGroupSql,
+            new { roomId, parentId = cut ? null : parent, chainLength = cut ? 0 : chainLength }, transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertEntriesSql, new
+        {
+            group,
+            types = entries.Select(e => e.Type).ToArray(),
+            keys = entries.Select(e => e.StateKey!).ToArray(),
+            events = entries.Select(e => e.EventId).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        return group;
+    }
+
+    public static async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveAsync(NpgsqlConnection connection,
+        long group, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string Type, string StateKey, string EventId)>(new CommandDefinition(
+            ResolveSql, new { group }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => new TypeAndStateKey(r.Type, r.StateKey), r => r.EventId);
+    }
+}
