@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Homeserver.Host.Tests.Support;
+using Npgsql;
+
+namespace Homeserver.Host.Tests.Rooms;
+
+public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+{
+    private LiveServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("10")]
+    [InlineData("11")]
+    [InlineData("12")]
+    public async Task A_redacted_message_loses_its_content_shows_why_and_is_kept_for_admins(string version)
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
+        var eventId = await alice.SendTextAsync(roomId, "secret");
+
+        var redactionId = await RedactAsync(alice, roomId, eventId, "oops");
+
+        var redacted = await alice.GetEventAsync(roomId, eventId);
+        Assert.Empty(redacted.GetProperty("content").EnumerateObject());
+        var because = redacted.GetProperty("unsigned").GetProperty("redacted_because");
+        Assert.Equal(redactionId, because.GetProperty("event_id").GetString());
+        Assert.Equal("oops", because.GetProperty("content").GetProperty("reason").GetString());
+        Assert.Contains("secret", await StoredJsonAsync(eventId), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10", false)]
+    [InlineData("11", true)]
+    [InlineData("12", true)]
+    public async Task Redacted_power_levels_keep_what_the_room_version_keeps(string version, bool keepsInvite)
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
+        var powerLevelsId = await StateEventIdAsync(alice, roomId, "m.room.power_levels");
+
+        await RedactAsync(alice, roomId, powerLevelsId, null);
+
+        var content = (await alice.GetEventAsync(roomId, powerLevelsId)).GetProperty("content");
+        Assert.True(content.TryGetProperty("ban", out _));
+        Assert.False(content.TryGetProperty("notifications", out _));
+        Assert.Equal(keepsInvite, content.TryGetProperty("invite", out _));
+    }
+
+    [Fact]
+    public async Task A_redacted_member_event_keeps_its_membership_only()
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync();
+        var memberId = await StateEventIdAsync(alice, roomId, "m.room.member");
+
+        await RedactAsync(alice, roomId, memberId, null);
+
+        var content = (await alice.GetEventAsync(roomId, memberId)).GetProperty("content");
+        Assert.Equal("join", content.GetProperty("membership").GetString());
+        Assert.False(content.TryGetProperty("displayname", out _));
+    }
+
+    [Fact]
+    public async Task Only_the_sender_or_a_user_with_redact_power_may_redact()
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        var bob = await Server.RegisterAsync();
+        await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
+        var alicesMessage = await alice.SendTextAsync(roomId, "from alice");
+        var bobsMessage = await bob.SendTextAsync(roomId, "from bob");
+
+        var refused = await bob.Client.PutAsJsonAsync(RedactPath(roomId, alicesMessage), new JsonObject());
+        await RedactAsync(bob, roomId, bobsMessage, null);
+        await RedactAsync(alice, roomId, bobsMessage, "moderation");
+
+        await MatrixAssert.ErrorAsync(refused, HttpStatusCode.Forbidden, "M_FORBIDDEN");
+        Assert.Equal("from alice", (await alice.GetEventAsync(roomId, alicesMessage)).GetProperty("content").GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Redacting_an_unknown_event_is_404_and_redaction_is_idempotent_per_txn()
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync();
+        var eventId = await alice.SendTextAsync(roomId, "x");
+
+        await MatrixAssert.ErrorAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, "$unknown"), new JsonObject()),
+            HttpStatusCode.NotFound, "M_NOT_FOUND");
+        var first = await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, eventId, "t"), new JsonObject()));
+        var second = await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, eventId, "t"), new JsonObject()));
+        Assert.Equal(first.GetProperty("event_id").GetString(), second.GetProperty("event_id").GetString());
+    }
+
+    private static async Task<string> StateEventIdAsync(TestSession session, string roomId, string type) =>
+        (await MatrixAssert.OkAsync(await session.Client.GetAsync($"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state")))
+        .EnumerateArray().First(e => e.GetProperty("type").GetString() == type).GetProperty("event_id").GetString()!;
+
+    private static string RedactPath(string roomId, string eventId, string? txn = null) =>
+        $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/redact/{Uri.EscapeDataString(eventId)}/{txn ?? Guid.NewGuid().ToString("N")}";
+
+    private static async Task<string> RedactAsync(TestSession session, string roomId, string eventId, string? reason)
+    {
+        var body = reason is null ? new JsonObject() : new JsonObject { ["reason"] = reason };
+        var response = await MatrixAssert.OkAsync(await session.Client.PutAsJsonAsync(RedactPath(roomId, eventId), body));
+        return response.GetProperty("event_id").GetString()!;
+    }
+
+    private async Task<string> StoredJsonAsync(string eventId)
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT json FROM events WHERE event_id = @id", connection);
+        command.Parameters.AddWithValue("id", eventId);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
