@@ -29,7 +29,7 @@ public static class StateResolver
     {
         var unconflicted = new Dictionary<TypeAndStateKey, string>();
         var conflicted = new HashSet<string>(StringComparer.Ordinal);
-        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Max(s => s.Count));
+        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Sum(s => s.Count));
         foreach (var set in stateSets)
         {
             foreach (var (key, id) in set)
@@ -38,14 +38,14 @@ public static class StateResolver
                     entries, key, out var exists);
                 if (!exists)
                 {
-                    entry = new KeyEntry(id);
+                    entry.First = id;
                 }
-                else if (id != entry!.First)
+                else if (id != entry.First)
                 {
                     (entry.Differing ??= []).Add(id);
                 }
 
-                entry!.Count++;
+                entry.Count++;
             }
         }
 
@@ -64,12 +64,10 @@ public static class StateResolver
         return (unconflicted, conflicted);
     }
 
-    private sealed class KeyEntry(string first)
+    private struct KeyEntry
     {
-        public string First { get; } = first;
-
-        public int Count { get; set; }
-
-        public List<string>? Differing { get; set; }
+        public string First;
+        public int Count;
+        public List<string>? Differing;
     }
 }
