@@ -21,6 +21,24 @@ public static class StateResolver
     }
 
     /// <summary>
+    /// The state after an event, S'(E): the state before it, with the event's own entry replaced when it
+    /// is a state event.
+    /// </summary>
+    public static Dictionary<TypeAndStateKey, string> StateAfter(IReadOnlyDictionary<TypeAndStateKey, string> stateBefore,
+        Pdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(stateBefore);
+        ArgumentNullException.ThrowIfNull(pdu);
+        var after = new Dictionary<TypeAndStateKey, string>(stateBefore);
+        if (pdu.IsState)
+        {
+            after[pdu.StateEntryKey] = pdu.EventId;
+        }
+
+        return after;
+    }
+
+    /// <summary>
     /// Splits the states into the unconflicted map (same event under a key in every state) and the
     /// conflicted set (every other event, including keys some states lack).
     /// </summary>
