@@ -52,6 +52,26 @@ public sealed class PduFormatTests
         Assert.Equal("$p:d", pdu.PrevEvents[0]);
     }
 
+    [Theory]
+    [InlineData(null, "event_id is required")]
+    [InlineData("$nodomain", "$opaque:server")]
+    [InlineData("nosigil:d", "$opaque:server")]
+    public void Version_1_and_2_events_need_a_server_assigned_event_id(string? eventId, string reasonPart)
+    {
+        var json = Valid(RoomVersions.V1);
+        if (eventId is null)
+        {
+            json.Remove("event_id");
+        }
+        else
+        {
+            json["event_id"] = eventId;
+        }
+
+        Assert.False(Pdu.TryParse(json, RoomVersions.V1, out _, out var error));
+        Assert.Contains(reasonPart, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Version_3_event_ids_are_the_standard_base64_reference_hash()
     {

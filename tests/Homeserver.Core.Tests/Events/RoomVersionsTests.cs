@@ -14,6 +14,13 @@ public sealed class RoomVersionsTests
     }
 
     [Fact]
+    public void The_capability_lists_every_version_as_stable()
+    {
+        Assert.Equal(12, RoomVersions.Available.Count);
+        Assert.All(RoomVersions.Available.Values, stability => Assert.Equal("stable", stability));
+    }
+
+    [Fact]
     public void The_default_is_12_and_can_be_configured()
     {
         Assert.Equal("12", RoomVersions.Default.Id);

@@ -167,4 +167,40 @@ public sealed class StateResolutionScenarioTests
         Assert.Null(Get(resolved, "m.custom", ""));
         Assert.NotEqual(bobName.EventId, Get(resolved, "m.custom", ""));
     }
+
+    [Theory]
+    [MemberData(nameof(V2Versions))]
+    public async Task A_ban_is_resolved_before_the_banned_users_concurrent_state_even_if_older(string version)
+    {
+        var room = Room(version);
+        room.SetPowerLevels(Levels(room, bob: 50, carol: 50));
+        var originalTopic = room.Send("m.room.topic", Alice, "", new JsonObject { ["topic"] = "original" });
+        var a = room.Fork();
+        var ban = a.Member(Alice, Carol, "ban", ts: 9000);
+        var b = room.Fork();
+        b.Send("m.room.topic", Carol, "", new JsonObject { ["topic"] = "carol's" }, ts: 5000);
+
+        var resolved = await Resolve(room, a, b);
+        Assert.Equal(ban.EventId, Get(resolved, EventTypes.Member, Carol));
+        Assert.Equal(originalTopic.EventId, Get(resolved, "m.room.topic", ""));
+    }
+
+    [Theory]
+    [MemberData(nameof(V2Versions))]
+    public async Task Power_events_only_in_one_forks_auth_chain_are_replayed(string version)
+    {
+        // PL1 (Alice gives Bob 50) is superseded by Bob's PL2 in fork A, so it is in no state, only in
+        // the auth difference; without replaying it, Bob's PL2 would fail against the older levels.
+        var room = Room(version);
+        room.SetPowerLevels(Levels(room, bob: 0));
+        var original = room.State.Get(EventTypes.PowerLevels, "")!;
+        var a = room.Fork();
+        a.Send(EventTypes.PowerLevels, Alice, "", Levels(room, bob: 50), ts: 5000);
+        var byBob = a.Send(EventTypes.PowerLevels, Bob, "", Levels(room, bob: 50, carol: 10), ts: 5001);
+        var b = room.Fork();
+
+        var resolved = await Resolve(room, a, b);
+        Assert.NotEqual(original.EventId, Get(resolved, EventTypes.PowerLevels, ""));
+        Assert.Equal(byBob.EventId, Get(resolved, EventTypes.PowerLevels, ""));
+    }
 }

@@ -57,6 +57,17 @@ public sealed class StateResolutionSourceTests
     }
 
     [Fact]
+    public void The_state_after_a_state_event_replaces_its_entry_and_messages_change_nothing()
+    {
+        var room = new TestRoom(RoomVersions.V12).WithDefaults();
+        var before = room.Fork().StateIds;
+        var topic = room.Build("m.room.topic", Alice, "", new JsonObject { ["topic"] = "t" });
+        var message = room.Build("m.room.message", Alice, null, new JsonObject());
+        Assert.Equal(topic.EventId, StateResolver.StateAfter(before, topic)[new TypeAndStateKey("m.room.topic", "")]);
+        Assert.Equal(before.Count, StateResolver.StateAfter(before, message).Count);
+    }
+
+    [Fact]
     public async Task Resolving_a_single_state_returns_it()
     {
         var room = new TestRoom(RoomVersions.V12).WithDefaults();

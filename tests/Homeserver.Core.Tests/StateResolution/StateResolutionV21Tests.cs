@@ -127,4 +127,34 @@ public sealed class StateResolutionV21Tests
         var (resolved, _, pl3) = await PowerLevelsReset(RoomVersions.V12);
         Assert.Equal(pl3, resolved);
     }
+
+    [Fact]
+    public async Task Unconflicted_entries_win_over_older_events_replayed_from_the_conflicted_subgraph()
+    {
+        // Bob's kick of Carol cites his first join, which lies on the auth path from the kick to the
+        // conflicted join rules; v2.1 replays that old join, and step 5 must restore Bob's newer,
+        // unconflicted membership.
+        var room = new TestRoom(RoomVersions.V12).WithDefaults();
+        var firstJoinRules = room.State.Get(EventTypes.JoinRules, "")!;
+        var bobFirstJoin = room.Join(Bob);
+        room.SetPowerLevels(new JsonObject { ["users"] = new JsonObject { [Bob] = 50 } });
+        room.Join(Carol);
+        var kick = room.Member(Bob, Carol, "leave");
+        var bobRename = room.Send(EventTypes.Member, Bob, Bob,
+            new JsonObject { ["membership"] = "join", ["displayname"] = "Bobby" });
+        room.SetJoinRule("invite");
+        room.Register(kick);
+
+        var stateB = room.State.Events.ToDictionary(e => e.Key, e => e.Value.EventId);
+        var stateA = new Dictionary<TypeAndStateKey, string>(stateB)
+        {
+            [new TypeAndStateKey(EventTypes.JoinRules, "")] = firstJoinRules.EventId,
+            [new TypeAndStateKey(EventTypes.Member, Carol)] = kick.EventId,
+        };
+
+        var resolved = await StateResolver.ResolveAsync(RoomVersions.V12, [stateA, stateB],
+            new InMemoryEventSource(room.All));
+        Assert.Equal(bobRename.EventId, resolved[new TypeAndStateKey(EventTypes.Member, Bob)]);
+        Assert.NotEqual(bobFirstJoin.EventId, bobRename.EventId);
+    }
 }

@@ -33,7 +33,7 @@ public sealed class Pdu
         Membership = Type == EventTypes.Member ? ContentString("membership") : null;
     }
 
-    /// <summary>The whole event as received (including signatures and unsigned).</summary>
+    /// <summary>The whole event as received (including signatures and unsigned), in canonical form.</summary>
     public JsonElement Json { get; }
 
     public RoomVersion Version { get; }
@@ -94,13 +94,14 @@ public sealed class Pdu
     {
         ArgumentNullException.ThrowIfNull(version);
         parsed = null;
-        if (!PduFormat.TryValidate(pdu, version, out error) ||
+        if (!PduFormat.TryValidate(pdu, version, out var canonical, out error) ||
             !EventHashing.TryGetEventId(pdu, version, out var eventId, out error))
         {
             return false;
         }
 
-        var json = JsonSerializer.SerializeToElement(pdu);
+        // Kept as canonical UTF-8 (non-ASCII unescaped), which later canonical encodings copy as is.
+        var json = JsonSerializer.Deserialize<JsonElement>(canonical);
         var roomId = pdu["room_id"]?.GetValue<string>() ?? "!" + eventId.Value[1..];
         parsed = new Pdu(json, version, eventId.Value, roomId);
         return true;

@@ -17,11 +17,15 @@ public static class PduFormat
     public const int MaxPrevEvents = 20;
     public const int MaxAuthEvents = 10;
 
-    public static bool TryValidate(JsonObject pdu, RoomVersion version, out string error)
+    public static bool TryValidate(JsonObject pdu, RoomVersion version, out string error) =>
+        TryValidate(pdu, version, out _, out error);
+
+    /// <summary>Validates the event and hands back its canonical JSON (the form a <see cref="Pdu"/> keeps).</summary>
+    internal static bool TryValidate(JsonObject pdu, RoomVersion version, out byte[] bytes, out string error)
     {
         ArgumentNullException.ThrowIfNull(pdu);
         ArgumentNullException.ThrowIfNull(version);
-        if (!CanonicalJson.TryEncode(pdu, out var bytes, out error, EventHashing.JsonOptions(version)))
+        if (!CanonicalJson.TryEncode(pdu, out bytes, out error, EventHashing.JsonOptions(version)))
         {
             error = $"the event is not canonical JSON: {error}";
             return false;

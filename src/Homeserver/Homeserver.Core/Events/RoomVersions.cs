@@ -73,6 +73,10 @@ public static class RoomVersions
     /// <summary>The version new rooms get unless the server is configured otherwise.</summary>
     public static RoomVersion Default => V12;
 
+    /// <summary>Each version's stability, as the <c>m.room_versions</c> capability lists them.</summary>
+    public static IReadOnlyDictionary<string, string> Available { get; } =
+        All.ToDictionary(v => v.Id, v => v.IsStable ? "stable" : "unstable");
+
     public static bool TryGet(string? id, out RoomVersion version)
     {
         foreach (var candidate in All)

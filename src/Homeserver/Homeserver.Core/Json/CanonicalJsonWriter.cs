@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace Homeserver.Core.Json;
 
-/// <summary>Writes canonical JSON bytes for a <see cref="JsonElement"/> or <see cref="JsonNode"/> tree.</summary>
-internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJsonOptions options)
+/// <summary>
+/// Writes canonical JSON bytes for a <see cref="JsonElement"/> or <see cref="JsonNode"/> tree. This part holds
+/// the entry points and the scalar encodings; the tree walks are in the Element and Node parts.
+/// </summary>
+internal sealed partial class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJsonOptions options)
 {
     private const int MaxDepth = 128;
     private const string LoneSurrogate = "a string contains a lone surrogate, which is not valid UTF-8";
@@ -43,196 +46,6 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
             // A JsonNode parsed from text with a repeated key throws when first enumerated.
             error = "duplicate key in an object";
             return false;
-        }
-    }
-
-    private bool TryWriteElement(JsonElement value, ReadOnlySpan<string> excluded, int depth, ref string error)
-    {
-        if (depth > MaxDepth)
-        {
-            error = "JSON is nested too deeply";
-            return false;
-        }
-
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var members = new List<KeyValuePair<string, JsonElement>>();
-                foreach (var property in value.EnumerateObject())
-                {
-                    if (!IsExcluded(property.Name, excluded))
-                    {
-                        members.Add(new(property.Name, property.Value));
-                    }
-                }
-
-                members.Sort((a, b) => CodePointComparer.Instance.Compare(a.Key, b.Key));
-                WriteByte((byte)'{');
-                for (var i = 0; i < members.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        if (members[i].Key == members[i - 1].Key)
-                        {
-                            error = $"duplicate key '{members[i].Key}'";
-                            return false;
-                        }
-
-                        WriteByte((byte)',');
-                    }
-
-                    if (!TryWriteString(members[i].Key, ref error))
-                    {
-                        return false;
-                    }
-
-                    WriteByte((byte)':');
-                    if (!TryWriteElement(members[i].Value, [], depth + 1, ref error))
-                    {
-                        return false;
-                    }
-                }
-
-                WriteByte((byte)'}');
-                return true;
-            case JsonValueKind.Array:
-                WriteByte((byte)'[');
-                var first = true;
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (!first)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    first = false;
-                    if (!TryWriteElement(item, [], depth + 1, ref error))
-                    {
-                        return false;
-                    }
-                }
-
-                WriteByte((byte)']');
-                return true;
-            case JsonValueKind.String:
-                return TryWriteString(value.GetString()!, ref error);
-            case JsonValueKind.Number:
-                return TryWriteNumber(value.GetRawText(), ref error);
-            case JsonValueKind.True:
-                WriteAscii("true");
-                return true;
-            case JsonValueKind.False:
-                WriteAscii("false");
-                return true;
-            case JsonValueKind.Null:
-                WriteAscii("null");
-                return true;
-            default:
-                error = "not a JSON value";
-                return false;
-        }
-    }
-
-    private bool TryWriteNode(JsonNode? node, ReadOnlySpan<string> excluded, int depth, ref string error)
-    {
-        if (depth > MaxDepth)
-        {
-            error = "JSON is nested too deeply";
-            return false;
-        }
-
-        switch (node)
-        {
-            case null:
-                WriteAscii("null");
-                return true;
-            case JsonObject obj:
-                var members = new List<KeyValuePair<string, JsonNode?>>(obj.Count);
-                foreach (var member in obj)
-                {
-                    if (!IsExcluded(member.Key, excluded))
-                    {
-                        members.Add(member);
-                    }
-                }
-
-                members.Sort((a, b) => CodePointComparer.Instance.Compare(a.Key, b.Key));
-                WriteByte((byte)'{');
-                for (var i = 0; i < members.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    if (!TryWriteString(members[i].Key, ref error))
-                    {
-                        return false;
-                    }
-
-                    WriteByte((byte)':');
-                    if (!TryWriteNode(members[i].Value, [], depth + 1, ref error))
-                    {
-                        return false;
-                    }
-                }
-
-                WriteByte((byte)'}');
-                return true;
-            case JsonArray array:
-                WriteByte((byte)'[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    if (!TryWriteNode(array[i], [], depth + 1, ref error))
-                    {
-                        return false;
-                    }
-                }
-
-                WriteByte((byte)']');
-                return true;
-            case JsonValue value:
-                return TryWriteValue(value, depth, ref error);
-            default:
-                error = "not a JSON value";
-                return false;
-        }
-    }
-
-    private bool TryWriteValue(JsonValue value, int depth, ref string error)
-    {
-        if (value.TryGetValue<JsonElement>(out var element))
-        {
-            return TryWriteElement(element, [], depth, ref error);
-        }
-
-        switch (value.GetValueKind())
-        {
-            case JsonValueKind.String:
-                return TryWriteString(value.GetValue<object>() switch
-                {
-                    string s => s,
-                    var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
-                }, ref error);
-            case JsonValueKind.True:
-                WriteAscii("true");
-                return true;
-            case JsonValueKind.False:
-                WriteAscii("false");
-                return true;
-            case JsonValueKind.Null:
-                WriteAscii("null");
-                return true;
-            case JsonValueKind.Number:
-                return TryWriteNumber(value.ToJsonString(), ref error);
-            default:
-                error = "not a JSON value";
-                return false;
         }
     }
 
@@ -355,6 +168,12 @@ internal sealed class CanonicalJsonWriter(IBufferWriter<byte> output, CanonicalJ
         var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length));
         var written = System.Text.Encoding.UTF8.GetBytes(text, span);
         output.Advance(written);
+    }
+
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
     }
 
     private void WriteAscii(string text)

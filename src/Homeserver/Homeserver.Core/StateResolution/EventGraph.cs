@@ -204,12 +204,33 @@ internal sealed class EventGraph(IStateResolutionSource source, int expectedEven
     /// <summary>Auth events the source does not have are left out of the graph.</summary>
     private void DropMissingAuthIndices()
     {
+        if (!_events.Contains(null))
+        {
+            return;
+        }
+
         for (var i = 0; i < _authIndices.Count; i++)
         {
             var auth = _authIndices[i];
-            if (Array.Exists(auth, a => _events[a] is null))
+            var known = 0;
+            foreach (var a in auth)
             {
-                _authIndices[i] = Array.FindAll(auth, a => _events[a] is not null);
+                known += _events[a] is null ? 0 : 1;
+            }
+
+            if (known < auth.Length)
+            {
+                var kept = new int[known];
+                var k = 0;
+                foreach (var a in auth)
+                {
+                    if (_events[a] is not null)
+                    {
+                        kept[k++] = a;
+                    }
+                }
+
+                _authIndices[i] = kept;
             }
         }
     }

@@ -30,7 +30,7 @@ internal static class IterativeAuthChecks
         }
     }
 
-    /// <summary>The resolved state so far, then the event's own auth events, then (v12) the create event.</summary>
+    /// <summary>The resolved state so far, then the event's own auth events; in v12 the room's create event.</summary>
     private sealed class FallbackState(Dictionary<TypeAndStateKey, Pdu> state, EventGraph graph, Pdu? createEvent)
         : IRoomState
     {
@@ -38,6 +38,12 @@ internal static class IterativeAuthChecks
 
         public Pdu? Get(string type, string stateKey)
         {
+            // A version 12 room has exactly one create event, the one its ID names.
+            if (createEvent is not null && type == EventTypes.Create && stateKey.Length == 0)
+            {
+                return createEvent;
+            }
+
             if (state.TryGetValue(new TypeAndStateKey(type, stateKey), out var fromState))
             {
                 return fromState;
@@ -52,7 +58,7 @@ internal static class IterativeAuthChecks
                 }
             }
 
-            return type == EventTypes.Create && stateKey.Length == 0 ? createEvent : null;
+            return null;
         }
     }
 }

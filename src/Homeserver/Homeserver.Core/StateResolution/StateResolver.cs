@@ -21,6 +21,24 @@ public static class StateResolver
     }
 
     /// <summary>
+    /// The state after an event, S'(E): the state before it, with the event's own entry replaced when it
+    /// is a state event.
+    /// </summary>
+    public static Dictionary<TypeAndStateKey, string> StateAfter(IReadOnlyDictionary<TypeAndStateKey, string> stateBefore,
+        Pdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(stateBefore);
+        ArgumentNullException.ThrowIfNull(pdu);
+        var after = new Dictionary<TypeAndStateKey, string>(stateBefore);
+        if (pdu.IsState)
+        {
+            after[pdu.StateEntryKey] = pdu.EventId;
+        }
+
+        return after;
+    }
+
+    /// <summary>
     /// Splits the states into the unconflicted map (same event under a key in every state) and the
     /// conflicted set (every other event, including keys some states lack).
     /// </summary>
@@ -29,7 +47,7 @@ public static class StateResolver
     {
         var unconflicted = new Dictionary<TypeAndStateKey, string>();
         var conflicted = new HashSet<string>(StringComparer.Ordinal);
-        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Max(s => s.Count));
+        var entries = new Dictionary<TypeAndStateKey, KeyEntry>(stateSets.Sum(s => s.Count));
         foreach (var set in stateSets)
         {
             foreach (var (key, id) in set)
@@ -38,14 +56,14 @@ public static class StateResolver
                     entries, key, out var exists);
                 if (!exists)
                 {
-                    entry = new KeyEntry(id);
+                    entry.First = id;
                 }
-                else if (id != entry!.First)
+                else if (id != entry.First)
                 {
                     (entry.Differing ??= []).Add(id);
                 }
 
-                entry!.Count++;
+                entry.Count++;
             }
         }
 
@@ -64,12 +82,10 @@ public static class StateResolver
         return (unconflicted, conflicted);
     }
 
-    private sealed class KeyEntry(string first)
+    private struct KeyEntry
     {
-        public string First { get; } = first;
-
-        public int Count { get; set; }
-
-        public List<string>? Differing { get; set; }
+        public string First;
+        public int Count;
+        public List<string>? Differing;
     }
 }

@@ -78,7 +78,7 @@ internal static class StateResolverV2
         var sortedPower = Orderings.ReverseTopologicalPower(powerSet, graph, createEvent);
 
         // Step 2: iterative auth checks, from the unconflicted state (v2) or from nothing (v2.1).
-        var partial = new Dictionary<TypeAndStateKey, Pdu>(unconflicted.Count + powerSet.Count + others.Count);
+        var partial = new Dictionary<TypeAndStateKey, Pdu>(unconflicted.Count + conflictedIds.Count);
         if (!isV21)
         {
             foreach (var (key, id) in unconflicted)
