@@ -42,6 +42,8 @@ public static class ClientApiPipeline
         app.MapAccount();
         app.MapRoomEvents();
         app.MapMemberships();
+        app.MapDirectory();
+        app.MapSpaces();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

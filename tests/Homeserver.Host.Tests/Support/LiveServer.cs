@@ -95,6 +95,20 @@ public sealed class LiveServer : IAsyncDisposable
         return await SessionFromAsync(await Anonymous.PostAsJsonAsync("/_matrix/client/v3/register", body));
     }
 
+    /// <summary>Registers a user, makes it a server admin in the database, and returns a session made after that.</summary>
+    public async Task<TestSession> RegisterAdminAsync()
+    {
+        var user = await RegisterAsync();
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(ConnectionString))
+        await using (var command = dataSource.CreateCommand("UPDATE users SET is_admin = true WHERE user_id = $1"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = user.UserId });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return await LoginAsync(user.UserId);
+    }
+
     public async Task<TestSession> RegisterGuestAsync() =>
         await SessionFromAsync(await Anonymous.PostAsJsonAsync("/_matrix/client/v3/register?kind=guest",
             new JsonObject()));

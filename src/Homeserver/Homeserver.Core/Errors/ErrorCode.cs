@@ -51,6 +51,7 @@ public readonly record struct ErrorCode(string Code, int HttpStatus)
     public static readonly ErrorCode WrongRoomKeysVersion = new("M_WRONG_ROOM_KEYS_VERSION", 403);
     public static readonly ErrorCode ProfileTooLarge = new("M_PROFILE_TOO_LARGE", 400);
     public static readonly ErrorCode KeyTooLarge = new("M_KEY_TOO_LARGE", 400);
+    public static readonly ErrorCode BadAlias = new("M_BAD_ALIAS", 400);
 
     public override string ToString() => Code;
 }

@@ -7,6 +7,7 @@ using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Rooms;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Rooms.Directory;
 using Npgsql;
 
 namespace Homeserver.Host.Hosting;
@@ -65,6 +66,11 @@ public static class ServiceRegistration
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoomCreationService>();
         services.AddSingleton<RoomReadService>();
+        services.AddSingleton<IRoomAliasStore, RoomAliasStore>();
+        services.AddSingleton<IRoomDirectoryStore, RoomDirectoryStore>();
+        services.AddSingleton<RoomAliasService>();
+        services.AddSingleton<RoomDirectoryService>();
+        services.AddSingleton<SpaceHierarchyService>();
         return services;
     }
 

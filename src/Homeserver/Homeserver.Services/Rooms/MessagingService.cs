@@ -4,11 +4,13 @@ using Homeserver.Core.Auth;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Rooms.Directory;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>Sending message events, state events and redactions into rooms.</summary>
-public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader)
+public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
+    RoomAliasService aliases)
 {
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per device and transaction ID.</summary>
     public async Task<string> SendAsync(Requester requester, string roomId, string type, JsonObject content, string txnId,
@@ -36,7 +38,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     }
 
     /// <summary>PUT /rooms/{roomId}/state/{eventType}/{stateKey}.</summary>
-    public Task<string> SetStateAsync(Requester requester, string roomId, string type, string stateKey,
+    public async Task<string> SetStateAsync(Requester requester, string roomId, string type, string stateKey,
         JsonObject content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
@@ -52,7 +54,13 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
                 "Use the membership endpoints (join, invite, leave, kick, ban) to change m.room.member");
         }
 
-        return AppendOneAsync(roomId, head => factory.Build(head,
+        if (type == DirectoryStateTypes.CanonicalAlias && stateKey.Length == 0)
+        {
+            await RequireRoomAsync(roomId, cancellationToken);
+            await aliases.ValidateCanonicalAliasAsync(roomId, content, cancellationToken);
+        }
+
+        return await AppendOneAsync(roomId, head => factory.Build(head,
             new PduTemplate(type, requester.UserId.Value, stateKey, content)), null, cancellationToken);
     }
 

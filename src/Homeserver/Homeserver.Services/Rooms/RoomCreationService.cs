@@ -5,6 +5,7 @@ using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Rooms.Directory;
 
 namespace Homeserver.Services.Rooms;
 
@@ -13,7 +14,7 @@ namespace Homeserver.Services.Rooms;
 /// visibility and guest access, initial state, name, topic and invites, all in one write.
 /// </summary>
 public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter writer, RoomEventFactory factory,
-    MembershipService memberships)
+    MembershipService memberships, RoomAliasService aliasService, IRoomAliasStore aliases, IRoomDirectoryStore directory)
 {
     public sealed record Created(string RoomId, IReadOnlyList<PersistedEvent> Events);
 
@@ -45,9 +46,55 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
             createContent["additional_creators"] = new JsonArray(invites.Select(u => (JsonNode?)u.Value).ToArray());
         }
 
+        var alias = request.RoomAliasName is null ? (RoomAlias?)null : LocalAlias(request.RoomAliasName);
         var create = factory.BuildCreate(version, new PduTemplate(EventTypes.Create, creator, "", createContent));
         var joinContent = await memberships.ProfileContentAsync(requester.UserId, Memberships.Join, null, cancellationToken);
-        var persisted = await writer.CreateRoomAsync(create, first =>
+
+        // The alias is reserved before the room's first write: a taken alias creates nothing.
+        if (alias is { } reserved &&
+            !await aliases.TryCreateAsync(reserved.Value, create.RoomId, creator, cancellationToken))
+        {
+            throw new MatrixException(ErrorCode.RoomInUse, $"Room alias {reserved.Value} is already taken");
+        }
+
+        IReadOnlyList<PersistedEvent> persisted;
+        try
+        {
+            persisted = await WriteAsync(request, version, creator, invites, preset, create, joinContent, alias,
+                cancellationToken);
+        }
+        catch when (alias is not null)
+        {
+            await aliases.DeleteAsync(alias.Value.Value, CancellationToken.None);
+            throw;
+        }
+
+        if (request.Visibility == "public")
+        {
+            await directory.SetPublicAsync(create.RoomId, true, cancellationToken);
+        }
+
+        return new Created(create.RoomId, persisted);
+    }
+
+    private RoomAlias LocalAlias(string localpart)
+    {
+        if (localpart.Length == 0 || localpart.Contains(':', StringComparison.Ordinal) ||
+            localpart.Any(c => char.IsWhiteSpace(c) || c == '\0'))
+        {
+            throw new MatrixException(ErrorCode.InvalidParam,
+                "'room_alias_name' must be an alias localpart (no ':' or whitespace)");
+        }
+
+        return aliasService.ParseLocal("#" + localpart + ":" + settings.ServerName.Value);
+    }
+
+    private async Task<IReadOnlyList<PersistedEvent>> WriteAsync(CreateRoomRequest request, RoomVersion version,
+        string creator, List<UserId> invites, string preset, Pdu create, JsonObject joinContent, RoomAlias? alias,
+        CancellationToken cancellationToken)
+    {
+        var trusted = preset == "trusted_private_chat";
+        return await writer.CreateRoomAsync(create, first =>
         {
             var head = first;
             var events = new List<NewRoomEvent>();
@@ -61,6 +108,11 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
             Add(EventTypes.Member, creator, joinContent);
             Add(EventTypes.PowerLevels, "", PowerLevelsContent(version, creator, trusted ? invites : [],
                 request.PowerLevelContentOverride));
+            if (alias is { } canonical)
+            {
+                Add(DirectoryStateTypes.CanonicalAlias, "", new JsonObject { ["alias"] = canonical.Value });
+            }
+
             Add(EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = preset == "public_chat" ? "public" : "invite" });
             Add(EventTypes.HistoryVisibility, "", new JsonObject { ["history_visibility"] = "shared" });
             Add("m.room.guest_access", "",
@@ -97,7 +149,6 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
 
             return events;
         }, cancellationToken);
-        return new Created(create.RoomId, persisted);
     }
 
     private static RoomHead Advance(RoomHead head, Pdu pdu) =>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Rooms.Directory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,13 @@ public static class MembershipEndpoints
         app.MapPost("/_matrix/client/v3/rooms/{roomId}/join", JoinAsync).RequireAccessToken(allowGuests: true).ExistedInR0();
 
         // POST /_matrix/client/v3/join/{roomIdOrAlias}
-        app.MapPost("/_matrix/client/v3/join/{roomId}", JoinAsync).RequireAccessToken(allowGuests: true).ExistedInR0();
+        app.MapPost("/_matrix/client/v3/join/{roomIdOrAlias}", async (HttpContext context, string roomIdOrAlias,
+            MembershipService memberships, RoomAliasService aliases, CancellationToken cancellationToken) =>
+        {
+            // Local aliases resolve here; other servers' aliases are M_NOT_FOUND until federation exists.
+            var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
+            return await JoinAsync(context, roomId, memberships, cancellationToken);
+        }).RequireAccessToken(allowGuests: true).ExistedInR0();
 
         // POST /_matrix/client/v3/rooms/{roomId}/leave
         app.MapPost("/_matrix/client/v3/rooms/{roomId}/leave", async (HttpContext context, string roomId,
@@ -56,11 +63,6 @@ public static class MembershipEndpoints
         CancellationToken cancellationToken)
     {
         var body = await ReadOptionalBodyAsync(context, cancellationToken);
-        if (!roomId.StartsWith('!'))
-        {
-            throw new MatrixException(ErrorCode.NotFound, "Joining by alias is not supported yet: room alias not found");
-        }
-
         var joined = await memberships.JoinAsync(context.Requester(), roomId, Reason(body), cancellationToken);
         return Results.Json(new JsonObject { ["room_id"] = joined });
     }

@@ -1,0 +1,35 @@
+using System.Globalization;
+using Homeserver.ClientApi.Http;
+using Homeserver.Core.Errors;
+using Homeserver.Services.Rooms.Directory;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi.Endpoints.Rooms;
+
+public static class SpaceEndpoints
+{
+    public static void MapSpaces(this IEndpointRouteBuilder app)
+    {
+        // GET /_matrix/client/v1/rooms/{roomId}/hierarchy
+        app.MapGet("/_matrix/client/v1/rooms/{roomId}/hierarchy", async (HttpContext context, string roomId,
+            string? suggested_only, string? limit, string? max_depth, string? from, SpaceHierarchyService spaces,
+            CancellationToken cancellationToken) =>
+        {
+            var suggestedOnly = suggested_only switch
+            {
+                null or "false" => false,
+                "true" => true,
+                _ => throw new MatrixException(ErrorCode.InvalidParam, "'suggested_only' must be true or false"),
+            };
+            var request = new HierarchyRequest(suggestedOnly, Integer(limit, "limit"), Integer(max_depth, "max_depth"), from);
+            return Results.Json(await spaces.GetAsync(context.Requester(), roomId, request, cancellationToken));
+        }).RequireAccessToken(allowGuests: true);
+    }
+
+    private static int? Integer(string? text, string name) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new MatrixException(ErrorCode.InvalidParam, $"'{name}' must be an integer");
+}
