@@ -65,6 +65,10 @@ public static class ServiceRegistration
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoomCreationService>();
         services.AddSingleton<RoomReadService>();
+        services.AddSingleton<IRoomHistoryReader, RoomHistoryReader>();
+        services.AddSingleton<IRoomMembershipFlags, RoomMembershipFlags>();
+        services.AddSingleton<RoomAccess>();
+        services.AddSingleton<RoomTimelineService>();
         return services;
     }
 
