@@ -44,6 +44,7 @@ public static class ClientApiPipeline
         app.MapMemberships();
         app.MapDirectory();
         app.MapSpaces();
+        app.MapRoomHistory();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

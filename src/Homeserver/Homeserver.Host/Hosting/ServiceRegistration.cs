@@ -71,6 +71,10 @@ public static class ServiceRegistration
         services.AddSingleton<RoomAliasService>();
         services.AddSingleton<RoomDirectoryService>();
         services.AddSingleton<SpaceHierarchyService>();
+        services.AddSingleton<IRoomHistoryReader, RoomHistoryReader>();
+        services.AddSingleton<IRoomMembershipFlags, RoomMembershipFlags>();
+        services.AddSingleton<RoomAccess>();
+        services.AddSingleton<RoomTimelineService>();
         return services;
     }
 

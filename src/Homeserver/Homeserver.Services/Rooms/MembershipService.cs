@@ -8,12 +8,19 @@ namespace Homeserver.Services.Rooms;
 
 /// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
 public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
-    IProfileStore profiles)
+    IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags)
 {
+    public const string GuestAccessType = "m.room.guest_access";
+
     public async Task<string> JoinAsync(Requester requester, string roomId, string? reason,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        if (requester.IsGuest)
+        {
+            await RequireGuestsMayJoinAsync(roomId, cancellationToken);
+        }
+
         var content = await ProfileContentAsync(requester.UserId, Memberships.Join, reason, cancellationToken);
         await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value, content, cancellationToken);
         return roomId;
@@ -24,6 +31,22 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         ArgumentNullException.ThrowIfNull(requester);
         return ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
             Content(Memberships.Leave, reason), cancellationToken);
+    }
+
+    /// <summary>POST /rooms/{roomId}/forget: the user's history of the room is no longer theirs to read.</summary>
+    public async Task ForgetAsync(Requester requester, string roomId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var membership = await history.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken);
+        if (membership?.Membership == Memberships.Join)
+        {
+            throw new MatrixException(ErrorCode.Unknown, "The user has not left the room");
+        }
+
+        if (membership is not null)
+        {
+            await flags.ForgetAsync(roomId, requester.UserId.Value, cancellationToken);
+        }
     }
 
     public async Task InviteAsync(Requester requester, string roomId, string userId, string? reason,
@@ -92,6 +115,21 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         }
 
         return content;
+    }
+
+    // Guests join only rooms whose m.room.guest_access is "can_join" (client-server API, "Guest access").
+    private async Task RequireGuestsMayJoinAsync(string roomId, CancellationToken cancellationToken)
+    {
+        if (await reader.GetRoomVersionAsync(roomId, cancellationToken) is null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "Unknown room");
+        }
+
+        var guestAccess = await history.GetCurrentStateEventAsync(roomId, GuestAccessType, "", cancellationToken);
+        if (guestAccess?.Pdu.ContentString("guest_access") != "can_join")
+        {
+            throw new MatrixException(ErrorCode.GuestAccessForbidden, "Guests may not join this room");
+        }
     }
 
     private static JsonObject Content(string membership, string? reason)

@@ -5,57 +5,99 @@ using Homeserver.Services.Accounts;
 
 namespace Homeserver.Services.Rooms;
 
-/// <summary>Reading rooms for clients: events, state, members and history, for users allowed to see them.</summary>
-public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatter formatter)
+/// <summary>
+/// Reading rooms for clients: single events, state and members, for users allowed to see them (see
+/// <see cref="RoomAccess"/>). Joined and peeking users see the current state; users who left see the state as it
+/// was when they left.
+/// </summary>
+public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access)
 {
-    public const int MaxMessagesLimit = 1000;
+    private static readonly string[] KnownMemberships =
+        [Memberships.Join, Memberships.Invite, Memberships.Knock, Memberships.Leave, Memberships.Ban];
 
+    /// <summary>GET /rooms/{roomId}/event/{eventId}: 404 for events the user may not see, as for missing ones.</summary>
     public async Task<JsonObject> GetEventAsync(Requester requester, string roomId, string eventId,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(requester);
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
-        var stored = await reader.GetEventAsync(eventId, cancellationToken);
-        if (stored is null || stored.Pdu.RoomId != roomId)
+        RoomReader room;
+        try
+        {
+            room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        }
+        catch (MatrixException e) when (e.Code == ErrorCode.Forbidden)
         {
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }
 
-        return formatter.Format(stored, requester);
+        var stored = await reader.GetEventAsync(eventId, cancellationToken);
+        if (stored is null || stored.Pdu.RoomId != roomId ||
+            (await access.FilterVisibleAsync(room, [stored], cancellationToken)).Count == 0)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "Event not found");
+        }
+
+        return await access.FormatAsync(stored, requester, cancellationToken);
     }
 
+    /// <summary>GET /rooms/{roomId}/state.</summary>
     public async Task<JsonArray> GetStateAsync(Requester requester, string roomId, CancellationToken cancellationToken)
     {
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
-        var state = await reader.GetCurrentStateAsync(roomId, cancellationToken);
-        return new JsonArray(state.Select(s => (JsonNode?)formatter.Format(s, requester)).ToArray());
+        var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        return await access.FormatAsync(await StateForAsync(room, null, cancellationToken), requester, cancellationToken);
     }
 
+    /// <summary>GET /rooms/{roomId}/state/{eventType}/{stateKey}: the content (redacted if the event was).</summary>
     public async Task<JsonObject> GetStateContentAsync(Requester requester, string roomId, string type, string stateKey,
         CancellationToken cancellationToken)
     {
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
-        var state = await reader.GetCurrentStateAsync(roomId, cancellationToken);
-        var match = state.FirstOrDefault(s => s.Pdu.Type == type && s.Pdu.StateKey == stateKey)
-                    ?? throw new MatrixException(ErrorCode.NotFound, "No such state event");
-        return (JsonObject)formatter.Format(match, requester)["content"]!.DeepClone();
+        var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        var match = room.Kind == RoomReadKind.Departed
+            ? (await StateForAsync(room, null, cancellationToken)).FirstOrDefault(s => s.Pdu.IsType(type, stateKey))
+            : await history.GetCurrentStateEventAsync(roomId, type, stateKey, cancellationToken);
+        if (match is null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "No such state event");
+        }
+
+        return (JsonObject)(await access.FormatAsync(match, requester, cancellationToken))["content"]!.DeepClone();
     }
 
-    public async Task<JsonArray> GetMembersAsync(Requester requester, string roomId, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /rooms/{roomId}/members: member events at <paramref name="at"/> (a stream token; never after a departed
+    /// user left), whose membership is <paramref name="membership"/> or is not <paramref name="notMembership"/>.
+    /// </summary>
+    public async Task<JsonArray> GetMembersAsync(Requester requester, string roomId, string? at, string? membership,
+        string? notMembership, CancellationToken cancellationToken)
     {
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
-        var state = await reader.GetCurrentStateAsync(roomId, cancellationToken);
-        return new JsonArray(state.Where(s => s.Pdu.Type == EventTypes.Member)
-            .Select(s => (JsonNode?)formatter.Format(s, requester)).ToArray());
+        RequireKnownMembership("membership", membership);
+        RequireKnownMembership("not_membership", notMembership);
+        long? position = at is null ? null : StreamToken.Parse(at);
+        var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        var members = (await StateForAsync(room, position, cancellationToken))
+            .Where(s => s.Pdu.Type == EventTypes.Member)
+            .Where(s => (membership is null && notMembership is null) ||
+                        (membership is not null && s.Pdu.Membership == membership) ||
+                        (notMembership is not null && s.Pdu.Membership != notMembership))
+            .OrderBy(s => s.Pdu.StateKey, StringComparer.Ordinal)
+            .ToList();
+        return await access.FormatAsync(members, requester, cancellationToken);
     }
 
+    /// <summary>GET /rooms/{roomId}/joined_members: for members and peekers of world-readable rooms only.</summary>
     public async Task<JsonObject> GetJoinedMembersAsync(Requester requester, string roomId,
         CancellationToken cancellationToken)
     {
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
+        var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        if (room.Kind == RoomReadKind.Departed &&
+            await access.CurrentVisibilityAsync(roomId, cancellationToken) != HistoryVisibility.WorldReadable)
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "You are not in this room");
+        }
+
         var joined = new JsonObject();
         foreach (var member in (await reader.GetCurrentStateAsync(roomId, cancellationToken))
-                 .Where(s => s.Pdu.Type == EventTypes.Member && s.Pdu.Membership == Memberships.Join))
+                 .Where(s => s.Pdu.Type == EventTypes.Member && s.Pdu.Membership == Memberships.Join)
+                 .OrderBy(s => s.Pdu.StateKey, StringComparer.Ordinal))
         {
             joined[member.Pdu.StateKey!] = new JsonObject
             {
@@ -74,35 +116,44 @@ public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatte
         return new JsonObject { ["joined_rooms"] = new JsonArray(rooms.Select(r => (JsonNode?)r).ToArray()) };
     }
 
-    /// <summary>GET /rooms/{roomId}/messages: pages of the room's events in stream order; tokens are "s{position}".</summary>
-    public async Task<JsonObject> GetMessagesAsync(Requester requester, string roomId, string? from, string? to,
-        bool forwards, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The state the user may read: current for joined and peeking users, as of their leave for departed ones, and
+    /// as of the stream position <paramref name="at"/> (capped at the leave) when given.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredEvent>> StateForAsync(RoomReader room, long? at,
+        CancellationToken cancellationToken)
     {
-        await RequireJoinedAsync(requester, roomId, cancellationToken);
-        limit = Math.Clamp(limit, 1, MaxMessagesLimit);
-        var start = from is null
-            ? (forwards ? 0 : await reader.GetCurrentStreamAsync(cancellationToken) + 1)
-            : StreamToken.Parse(from);
-        long? end = to is null ? null : StreamToken.Parse(to);
-        var events = (await reader.GetRoomEventsAsync(roomId, start, forwards, limit, cancellationToken))
-            .Where(e => end is null || (forwards ? e.StreamOrdering <= end : e.StreamOrdering > end)).ToList();
-        var chunk = new JsonArray(events.Select(e => (JsonNode?)formatter.Format(e, requester)).ToArray());
-        var result = new JsonObject { ["chunk"] = chunk, ["start"] = StreamToken.Format(start) };
-        if (events.Count == limit)
+        string? eventId;
+        if (room.Kind == RoomReadKind.Departed)
         {
-            result["end"] = StreamToken.Format(events[^1].StreamOrdering!.Value);
+            var leave = room.Membership!;
+            eventId = at is null || at >= leave.StreamOrdering
+                ? leave.EventId
+                : await history.GetLastEventIdAtAsync(room.RoomId, at.Value, cancellationToken);
+        }
+        else if (at is not null)
+        {
+            eventId = await history.GetLastEventIdAtAsync(room.RoomId, at.Value, cancellationToken);
+        }
+        else
+        {
+            return await reader.GetCurrentStateAsync(room.RoomId, cancellationToken);
         }
 
-        return result;
+        if (eventId is null)
+        {
+            return [];
+        }
+
+        var state = (await history.GetStateIdsAfterAsync([eventId], null, cancellationToken)).GetValueOrDefault(eventId);
+        return state is null ? [] : await reader.GetEventsAsync(state.Values.ToList(), cancellationToken);
     }
 
-    private async Task RequireJoinedAsync(Requester requester, string roomId, CancellationToken cancellationToken)
+    private static void RequireKnownMembership(string name, string? value)
     {
-        ArgumentNullException.ThrowIfNull(requester);
-        var membership = await reader.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken);
-        if (membership?.Membership != Memberships.Join)
+        if (value is not null && !KnownMemberships.Contains(value, StringComparer.Ordinal))
         {
-            throw new MatrixException(ErrorCode.Forbidden, "You are not in this room");
+            throw new MatrixException(ErrorCode.InvalidParam, $"{name} must be one of {string.Join(", ", KnownMemberships)}");
         }
     }
 }

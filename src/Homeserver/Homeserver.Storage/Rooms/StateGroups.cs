@@ -36,6 +36,19 @@ internal static class StateGroups
         ORDER BY e.type, e.state_key, c.distance
         """;
 
+    // ResolveSql restricted to some (type, state_key) pairs.
+    private const string ResolveKeysSql = """
+        WITH RECURSIVE chain(id, parent_id, distance) AS (
+            SELECT id, parent_id, 0 FROM state_groups WHERE id = @group
+            UNION ALL
+            SELECT g.id, g.parent_id, c.distance + 1 FROM state_groups g JOIN chain c ON g.id = c.parent_id
+        )
+        SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
+        FROM state_group_entries e JOIN chain c ON e.state_group = c.id
+        WHERE (e.type, e.state_key) IN (SELECT * FROM unnest(@types, @keys))
+        ORDER BY e.type, e.state_key, c.distance
+        """;
+
     /// <summary>A new group: the state of <paramref name="parent"/> with <paramref name="changes"/>, where
     /// <paramref name="fullState"/> is the whole resulting state (written out when the chain is cut).</summary>
     public static async Task<long> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
@@ -66,6 +79,18 @@ internal static class StateGroups
     {
         var rows = await connection.QueryAsync<(string Type, string StateKey, string EventId)>(new CommandDefinition(
             ResolveSql, new { group }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => new TypeAndStateKey(r.Type, r.StateKey), r => r.EventId);
+    }
+
+    /// <summary>The entries of <paramref name="group"/> for the given keys only.</summary>
+    public static async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveKeysAsync(NpgsqlConnection connection,
+        long group, IReadOnlyCollection<TypeAndStateKey> keys, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string Type, string StateKey, string EventId)>(new CommandDefinition(
+            ResolveKeysSql, new
+            {
+                group, types = keys.Select(k => k.Type).ToArray(), keys = keys.Select(k => k.StateKey).ToArray(),
+            }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => new TypeAndStateKey(r.Type, r.StateKey), r => r.EventId);
     }
 }

@@ -55,8 +55,20 @@ public static class MembershipEndpoints
         // GET /_matrix/client/v3/rooms/{roomId}/members
         app.MapGet("/_matrix/client/v3/rooms/{roomId}/members", async (HttpContext context, string roomId,
             RoomReadService read, CancellationToken cancellationToken) =>
-            Results.Json(new JsonObject { ["chunk"] = await read.GetMembersAsync(context.Requester(), roomId, cancellationToken) }))
+            Results.Json(new JsonObject
+            {
+                ["chunk"] = await read.GetMembersAsync(context.Requester(), roomId, context.Query("at"),
+                    context.Query("membership"), context.Query("not_membership"), cancellationToken),
+            }))
             .RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // POST /_matrix/client/v3/rooms/{roomId}/forget
+        app.MapPost("/_matrix/client/v3/rooms/{roomId}/forget", async (HttpContext context, string roomId,
+            MembershipService memberships, CancellationToken cancellationToken) =>
+        {
+            await memberships.ForgetAsync(context.Requester(), roomId, cancellationToken);
+            return Results.Json(new JsonObject());
+        }).RequireAccessToken().ExistedInR0();
     }
 
     private static async Task<IResult> JoinAsync(HttpContext context, string roomId, MembershipService memberships,

@@ -69,20 +69,6 @@ public static class RoomEventEndpoints
                 cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = redactionId });
         }).RequireAccessToken().ExistedInR0();
-
-        // GET /_matrix/client/v3/rooms/{roomId}/messages
-        app.MapGet("/_matrix/client/v3/rooms/{roomId}/messages", async (HttpContext context, string roomId,
-            string? from, string? to, string? dir, int? limit, RoomReadService read, CancellationToken cancellationToken) =>
-        {
-            var forwards = dir switch
-            {
-                "f" => true,
-                "b" or null => false,
-                _ => throw new Core.Errors.MatrixException(Core.Errors.ErrorCode.InvalidParam, "dir must be b or f"),
-            };
-            return Results.Json(await read.GetMessagesAsync(context.Requester(), roomId, from, to, forwards,
-                limit ?? 10, cancellationToken));
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
     }
 
     private static JsonObject Content(JsonElement body) => JsonObject.Create(body)!.DeepClone().AsObject();
