@@ -42,6 +42,7 @@ public static class ClientApiPipeline
         app.MapAccount();
         app.MapRoomEvents();
         app.MapMemberships();
+        app.MapRelations();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

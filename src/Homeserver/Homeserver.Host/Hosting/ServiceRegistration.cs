@@ -65,6 +65,15 @@ public static class ServiceRegistration
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoomCreationService>();
         services.AddSingleton<RoomReadService>();
+
+        // Relations, threads, upgrades, search, reports, ignored users
+        services.AddSingleton<IRelationsReader, RelationsStore>();
+        services.AddSingleton<IEventSearch, EventSearchStore>();
+        services.AddSingleton<IReportStore, ReportStore>();
+        services.AddSingleton<RoomAccess>();
+        services.AddSingleton<IgnoredUsers>();
+        services.AddSingleton<BundledAggregations>();
+        services.AddSingleton<RelationsService>();
         return services;
     }
 

@@ -6,7 +6,8 @@ using Homeserver.Services.Accounts;
 namespace Homeserver.Services.Rooms;
 
 /// <summary>Reading rooms for clients: events, state, members and history, for users allowed to see them.</summary>
-public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatter formatter)
+public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatter formatter,
+    BundledAggregations bundles, IgnoredUsers ignoredUsers)
 {
     public const int MaxMessagesLimit = 1000;
 
@@ -21,7 +22,7 @@ public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatte
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }
 
-        return formatter.Format(stored, requester);
+        return await bundles.FormatAsync(stored, requester, cancellationToken);
     }
 
     public async Task<JsonArray> GetStateAsync(Requester requester, string roomId, CancellationToken cancellationToken)
@@ -86,7 +87,9 @@ public sealed class RoomReadService(IRoomEventReader reader, ClientEventFormatte
         long? end = to is null ? null : StreamToken.Parse(to);
         var events = (await reader.GetRoomEventsAsync(roomId, start, forwards, limit, cancellationToken))
             .Where(e => end is null || (forwards ? e.StreamOrdering <= end : e.StreamOrdering > end)).ToList();
-        var chunk = new JsonArray(events.Select(e => (JsonNode?)formatter.Format(e, requester)).ToArray());
+        var ignored = await ignoredUsers.GetAsync(requester.UserId, cancellationToken);
+        var chunk = await bundles.FormatAsync(events.Where(e => !ignored.Contains(e.Pdu.Sender)).ToList(), requester,
+            cancellationToken);
         var result = new JsonObject { ["chunk"] = chunk, ["start"] = StreamToken.Format(start) };
         if (events.Count == limit)
         {
