@@ -43,6 +43,7 @@ public static class ClientApiPipeline
         app.MapRoomEvents();
         app.MapMemberships();
         app.MapRelations();
+        app.MapReports();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

@@ -74,6 +74,7 @@ public static class ServiceRegistration
         services.AddSingleton<IgnoredUsers>();
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
+        services.AddSingleton<ReportService>();
         return services;
     }
 
