@@ -45,6 +45,8 @@ public static class ClientApiPipeline
         app.MapDirectory();
         app.MapSpaces();
         app.MapRoomHistory();
+        app.MapRelations();
+        app.MapReports();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

@@ -44,7 +44,7 @@ public sealed class BadInputTests(LiveServerFixture fixture) : IClassFixture<Liv
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
 
-        var response = await alice.SetStateAsync(roomId, "org.example.thing", new string('k', 256), new JsonObject());
+        var response = await alice.TrySetStateAsync(roomId, "org.example.thing", new string('k', 256), new JsonObject());
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
     }

@@ -21,10 +21,10 @@ public sealed class ConcurrentWritersTests
         var sends = new List<Task<string>>();
         for (var i = 0; i < 25; i++)
         {
-            sends.Add(alice.SendTextAsync(roomId, $"a1-{i}"));
-            sends.Add(bobOnSecond.SendTextAsync(roomId, $"b2-{i}"));
-            sends.Add(aliceOnSecond.SendTextAsync(roomId, $"a2-{i}"));
-            sends.Add(bob.SendTextAsync(roomId, $"b1-{i}"));
+            sends.Add(alice.SendMessageAsync(roomId, $"a1-{i}"));
+            sends.Add(bobOnSecond.SendMessageAsync(roomId, $"b2-{i}"));
+            sends.Add(aliceOnSecond.SendMessageAsync(roomId, $"a2-{i}"));
+            sends.Add(bob.SendMessageAsync(roomId, $"b1-{i}"));
         }
 
         var sent = await Task.WhenAll(sends);
@@ -58,7 +58,7 @@ public sealed class ConcurrentWritersTests
         await using var extremities = new NpgsqlCommand("SELECT count(*) FROM forward_extremities WHERE room_id = @room", connection);
         extremities.Parameters.AddWithValue("room", roomId);
         Assert.Equal(1L, await extremities.ExecuteScalarAsync());
-        var seenByBoth = await alice.MessagesAsync(roomId, limit: 200);
+        var seenByBoth = await alice.MessageListAsync(roomId, limit: 200);
         Assert.Equal(events.Select(e => e.Id).Reverse(), seenByBoth.Select(e => e.GetProperty("event_id").GetString()));
     }
 }

@@ -15,13 +15,13 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var roomId = await alice.CreateRoomAsync();
         var otherDevice = await Server.LoginAsync(alice.UserId);
 
-        var first = await alice.SendTextAsync(roomId, "once", "txn-1");
-        var retry = await alice.SendTextAsync(roomId, "once", "txn-1");
-        var elsewhere = await otherDevice.SendTextAsync(roomId, "once", "txn-1");
+        var first = await alice.SendMessageAsync(roomId, "once", "txn-1");
+        var retry = await alice.SendMessageAsync(roomId, "once", "txn-1");
+        var elsewhere = await otherDevice.SendMessageAsync(roomId, "once", "txn-1");
 
         Assert.Equal(first, retry);
         Assert.NotEqual(first, elsewhere);
-        Assert.Equal(2, (await alice.MessagesAsync(roomId)).Count(e => e.GetProperty("type").GetString() == "m.room.message"));
+        Assert.Equal(2, (await alice.MessageListAsync(roomId)).Count(e => e.GetProperty("type").GetString() == "m.room.message"));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var bob = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
 
-        var eventId = await alice.SendTextAsync(roomId, "hi", "my-txn");
+        var eventId = await alice.SendMessageAsync(roomId, "hi", "my-txn");
 
         Assert.Equal("my-txn", (await alice.GetEventAsync(roomId, eventId)).GetProperty("unsigned").GetProperty("transaction_id").GetString());
         Assert.False((await bob.GetEventAsync(roomId, eventId)).GetProperty("unsigned").TryGetProperty("transaction_id", out _));
@@ -57,7 +57,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
 
-        await MatrixAssert.OkAsync(await alice.SetStateAsync(roomId, "org.example.thing", "k", new JsonObject { ["v"] = 1 }));
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "org.example.thing", "k", new JsonObject { ["v"] = 1 }));
 
         Assert.Equal(1, (await alice.GetStateAsync(roomId, "org.example.thing", "k")).GetProperty("v").GetInt32());
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(
@@ -72,7 +72,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["name"] = "before" });
 
-        var eventId = (await MatrixAssert.OkAsync(await alice.SetStateAsync(roomId, "m.room.name", "",
+        var eventId = (await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.name", "",
             new JsonObject { ["name"] = "after" }))).GetProperty("event_id").GetString()!;
 
         var unsigned = (await alice.GetEventAsync(roomId, eventId)).GetProperty("unsigned");
@@ -87,10 +87,10 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var bob = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
 
-        var response = await bob.SetStateAsync(roomId, "m.room.name", "", new JsonObject { ["name"] = "mine now" });
+        var response = await bob.TrySetStateAsync(roomId, "m.room.name", "", new JsonObject { ["name"] = "mine now" });
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.Forbidden, "M_FORBIDDEN");
-        Assert.NotEmpty(await bob.SendTextAsync(roomId, "but I may talk"));
+        Assert.NotEmpty(await bob.SendMessageAsync(roomId, "but I may talk"));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
 
-        var response = await alice.SetStateAsync(roomId, "m.room.member", alice.UserId, new JsonObject { ["membership"] = "join" });
+        var response = await alice.TrySetStateAsync(roomId, "m.room.member", alice.UserId, new JsonObject { ["membership"] = "join" });
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
     }
@@ -112,7 +112,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var sent = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            sent.Add(await alice.SendTextAsync(roomId, $"m{i}"));
+            sent.Add(await alice.SendMessageAsync(roomId, $"m{i}"));
         }
 
         var backwards = await MatrixAssert.OkAsync(await alice.Client.GetAsync(

@@ -7,11 +7,7 @@ namespace Homeserver.Host.Tests.Support;
 /// <summary>Room steps a test's user takes over the client API.</summary>
 public static class RoomSessionExtensions
 {
-    public static async Task<string> CreateRoomAsync(this TestSession session, JsonObject? body = null) =>
-        (await MatrixAssert.OkAsync(await session.Client.PostAsJsonAsync("/_matrix/client/v3/createRoom",
-            body ?? new JsonObject()))).GetProperty("room_id").GetString()!;
-
-    public static async Task<string> SendTextAsync(this TestSession session, string roomId, string body,
+    public static async Task<string> SendMessageAsync(this TestSession session, string roomId, string body,
         string? txnId = null) =>
         (await MatrixAssert.OkAsync(await session.SendAsync(roomId, "m.room.message",
             new JsonObject { ["msgtype"] = "m.text", ["body"] = body }, txnId))).GetProperty("event_id").GetString()!;
@@ -22,7 +18,7 @@ public static class RoomSessionExtensions
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/send/{Uri.EscapeDataString(type)}/{txnId ?? Guid.NewGuid().ToString("N")}",
             content);
 
-    public static Task<HttpResponseMessage> SetStateAsync(this TestSession session, string roomId, string type,
+    public static Task<HttpResponseMessage> TrySetStateAsync(this TestSession session, string roomId, string type,
         string stateKey, JsonObject content) =>
         session.Client.PutAsJsonAsync(
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(stateKey)}",
@@ -42,7 +38,7 @@ public static class RoomSessionExtensions
         await MatrixAssert.OkAsync(await session.Client.GetAsync(
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(stateKey)}"));
 
-    public static async Task<IReadOnlyList<JsonElement>> MessagesAsync(this TestSession session, string roomId,
+    public static async Task<IReadOnlyList<JsonElement>> MessageListAsync(this TestSession session, string roomId,
         int limit = 100, string dir = "b") =>
         (await MatrixAssert.OkAsync(await session.Client.GetAsync(
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/messages?dir={dir}&limit={limit}")))

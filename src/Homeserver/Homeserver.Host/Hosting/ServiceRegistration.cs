@@ -75,6 +75,15 @@ public static class ServiceRegistration
         services.AddSingleton<IRoomMembershipFlags, RoomMembershipFlags>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomTimelineService>();
+
+        // Relations, threads, upgrades, search, reports, ignored users
+        services.AddSingleton<IRelationsReader, RelationsStore>();
+        services.AddSingleton<IEventSearch, EventSearchStore>();
+        services.AddSingleton<IReportStore, ReportStore>();
+        services.AddSingleton<IgnoredUsers>();
+        services.AddSingleton<BundledAggregations>();
+        services.AddSingleton<RelationsService>();
+        services.AddSingleton<ReportService>();
         return services;
     }
 

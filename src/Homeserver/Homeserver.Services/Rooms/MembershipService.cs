@@ -8,7 +8,7 @@ namespace Homeserver.Services.Rooms;
 
 /// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
 public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
-    IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags)
+    IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags, IgnoredUsers ignoredUsers)
 {
     public const string GuestAccessType = "m.room.guest_access";
 
@@ -54,6 +54,11 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
     {
         ArgumentNullException.ThrowIfNull(requester);
         var target = ParseUser(userId);
+        if (await ignoredUsers.IsIgnoringAsync(target, requester.UserId.Value, cancellationToken))
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "This user does not accept invites from you");
+        }
+
         var content = await ProfileContentAsync(target, Memberships.Invite, reason, cancellationToken);
         await ChangeAsync(roomId, requester.UserId.Value, target.Value, content, cancellationToken);
     }

@@ -25,7 +25,8 @@ public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind,
 /// Who may read a room and which of its events they may see: the spec's history visibility rules evaluated with the
 /// state after each event, and formatting for clients (with <c>prev_content</c> of replaced state).
 /// </summary>
-public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader history, ClientEventFormatter formatter)
+public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader history, ClientEventFormatter formatter,
+    BundledAggregations bundles, IgnoredUsers ignoredUsers)
 {
     private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
 
@@ -55,6 +56,30 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
         throw new MatrixException(ErrorCode.Forbidden, "You are not in this room and it is not world-readable");
     }
 
+    /// <summary>Whether the requester may read the room (joined, departed and not forgotten, or peeking).</summary>
+    public async Task<bool> CanReadAsync(Requester requester, string roomId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RequireReaderAsync(requester, roomId, cancellationToken);
+            return true;
+        }
+        catch (MatrixException e) when (e.Code == ErrorCode.Forbidden)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Throws <paramref name="code"/> when the user may not read the room.</summary>
+    public async Task RequireCanReadAsync(Requester requester, string roomId, ErrorCode code, string message,
+        CancellationToken cancellationToken)
+    {
+        if (!await CanReadAsync(requester, roomId, cancellationToken))
+        {
+            throw new MatrixException(code, message);
+        }
+    }
+
     /// <summary>The room's current history visibility ("shared" when unset).</summary>
     public async Task<string> CurrentVisibilityAsync(string roomId, CancellationToken cancellationToken)
     {
@@ -68,7 +93,10 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
     {
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(events);
-        var candidates = events.Where(e => e.StreamOrdering is not null && e.Pdu.RoomId == room.RoomId).ToList();
+        // Messages from users the reader ignores (m.ignored_user_list) are never shown; their state still counts.
+        var ignored = await ignoredUsers.GetAsync(Core.Identifiers.UserId.Parse(room.UserId), cancellationToken);
+        var candidates = events.Where(e => e.StreamOrdering is not null && e.Pdu.RoomId == room.RoomId &&
+                                           (e.Pdu.IsState || !ignored.Contains(e.Pdu.Sender))).ToList();
         if (candidates.Count == 0)
         {
             return [];
@@ -136,8 +164,10 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
             ? new Dictionary<string, Pdu>(StringComparer.Ordinal)
             : (await reader.GetEventsAsync(replacedIds, cancellationToken))
                 .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
-        return new JsonArray(events.Select(e => (JsonNode?)formatter.Format(e, requester,
-            e.ReplacesState is null ? null : replaced.GetValueOrDefault(e.ReplacesState))).ToArray());
+        var aggregations = await bundles.GetAsync(events, requester, cancellationToken);
+        return new JsonArray(events.Select(e => (JsonNode?)BundledAggregations.Attach(formatter.Format(e, requester,
+                e.ReplacesState is null ? null : replaced.GetValueOrDefault(e.ReplacesState)),
+            aggregations.GetValueOrDefault(e.Pdu.EventId))).ToArray());
     }
 
     public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken) =>

@@ -1,0 +1,48 @@
+using Homeserver.Core.Errors;
+using Homeserver.Services.Accounts;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>POST /rooms/{roomId}/report/{eventId} and /rooms/{roomId}/report: reports kept for administrators.</summary>
+public sealed class ReportService(IReportStore reports, IRoomEventReader reader, RoomAccess access, TimeProvider time)
+{
+    public const int MinScore = -100;
+    public const int MaxScore = 0;
+
+    /// <summary>Unknown events, events of other rooms, redacted events and rooms the user cannot read are all M_NOT_FOUND.</summary>
+    public async Task ReportEventAsync(Requester requester, string roomId, string eventId, string? reason, int? score,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        if (score is < MinScore or > MaxScore)
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"score must be between {MinScore} and {MaxScore}");
+        }
+
+        if (!await access.CanReadAsync(requester, roomId, cancellationToken) ||
+            await reader.GetEventAsync(eventId, cancellationToken) is not { } reported ||
+            reported.Pdu.RoomId != roomId || reported.RedactedBecause is not null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "The event was not found or you are not joined to the room");
+        }
+
+        await reports.AddAsync(new ContentReport(roomId, eventId, requester.UserId.Value, reason, score, Now()),
+            cancellationToken);
+    }
+
+    /// <summary>The reporter need not be in the room; an unknown room is M_NOT_FOUND.</summary>
+    public async Task ReportRoomAsync(Requester requester, string roomId, string reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        if (await reader.GetRoomVersionAsync(roomId, cancellationToken) is null)
+        {
+            throw new MatrixException(ErrorCode.NotFound, "The room was not found");
+        }
+
+        await reports.AddAsync(new ContentReport(roomId, null, requester.UserId.Value, reason, null, Now()),
+            cancellationToken);
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}

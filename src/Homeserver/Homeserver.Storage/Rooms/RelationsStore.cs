@@ -1,0 +1,135 @@
+using Dapper;
+using Homeserver.Services.Rooms;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// Relations between events (events.relates_to / rel_type of migration 0003; the thread index of 0005). Only
+/// events that are part of the room's timeline count: not rejected, outliers, soft-failed or redacted.
+/// </summary>
+public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsReader
+{
+    private const string Visible = """
+        e.stream_ordering IS NOT NULL AND e.redacted_by IS NULL AND e.rejected_reason IS NULL
+        AND NOT e.outlier AND NOT e.soft_failed
+        """;
+
+    // Children up to @depth links away, each found once (UNION) so cycles end.
+    private const string RelationsSql = """
+        WITH RECURSIVE related (event_id, depth) AS (
+            SELECT event_id, 1 FROM events WHERE relates_to = @eventId AND room_id = @roomId
+            UNION
+            SELECT c.event_id, r.depth + 1 FROM events c JOIN related r ON c.relates_to = r.event_id
+            WHERE r.depth < @depth AND c.room_id = @roomId
+        )
+        SELECT e.event_id AS EventId, e.stream_ordering AS StreamOrdering
+        FROM events e
+        WHERE e.event_id IN (SELECT event_id FROM related) AND
+        """ + " " + Visible + " " + """
+
+          AND (@relType::text IS NULL OR e.rel_type = @relType)
+          AND (@eventType::text IS NULL OR e.type = @eventType)
+          AND NOT (e.sender = ANY(@ignored))
+        """;
+
+    private const string AggregatesSql = """
+        WITH children AS (
+            SELECT e.relates_to AS parent, e.rel_type, e.event_id, e.sender, e.type, e.state_key,
+                   e.stream_ordering, e.origin_server_ts
+            FROM events e
+            WHERE e.relates_to = ANY(@ids) AND e.rel_type IN ('m.thread', 'm.replace', 'm.reference') AND
+        """ + " " + Visible + " " + """
+
+        )
+        SELECT parent AS ParentId, 'm.thread' AS RelType, count(*) AS Count,
+               (array_agg(event_id ORDER BY stream_ordering DESC))[1] AS LatestId,
+               bool_or(sender = @userId) AS Participated, ARRAY[]::text[] AS EventIds
+        FROM children WHERE rel_type = 'm.thread' GROUP BY parent
+        UNION ALL
+        -- An edit counts only from the original's sender, with its type, of a non-state event that is no edit itself.
+        SELECT c.parent, 'm.replace', count(*),
+               (array_agg(c.event_id ORDER BY c.origin_server_ts DESC, c.event_id DESC))[1], false, ARRAY[]::text[]
+        FROM children c JOIN events o ON o.event_id = c.parent
+        WHERE c.rel_type = 'm.replace' AND c.sender = o.sender AND c.type = o.type AND c.state_key IS NULL
+          AND o.state_key IS NULL AND o.rel_type IS DISTINCT FROM 'm.replace'
+        GROUP BY c.parent
+        UNION ALL
+        SELECT parent, 'm.reference', count(*), NULL, false, array_agg(event_id ORDER BY stream_ordering)
+        FROM children WHERE rel_type = 'm.reference' GROUP BY parent
+        """;
+
+    private const string ThreadsSql = """
+        SELECT root.event_id AS RootId, t.latest AS LatestStream
+        FROM (SELECT e.relates_to, max(e.stream_ordering) AS latest
+              FROM events e
+              WHERE e.room_id = @roomId AND e.rel_type = 'm.thread' AND
+        """ + " " + Visible + " " + """
+
+              GROUP BY e.relates_to) t
+        JOIN events root ON root.event_id = t.relates_to AND root.room_id = @roomId
+        WHERE t.latest < @before AND root.redacted_by IS NULL
+          AND (@participant::text IS NULL OR root.sender = @participant OR EXISTS (
+                SELECT 1 FROM events r WHERE r.relates_to = root.event_id AND r.rel_type = 'm.thread'
+                                         AND r.sender = @participant AND r.redacted_by IS NULL))
+        ORDER BY t.latest DESC
+        LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<(string EventId, long StreamOrdering)>> GetRelationsAsync(RelationsQuery query,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = RelationsSql + (query.Forwards
+            ? " AND e.stream_ordering > @from AND (@to::bigint IS NULL OR e.stream_ordering <= @to) ORDER BY e.stream_ordering ASC LIMIT @limit"
+            : " AND e.stream_ordering < @from AND (@to::bigint IS NULL OR e.stream_ordering > @to) ORDER BY e.stream_ordering DESC LIMIT @limit");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string EventId, long StreamOrdering)>(new CommandDefinition(sql, new
+        {
+            roomId = query.RoomId, eventId = query.EventId, depth = query.Depth, relType = query.RelType,
+            eventType = query.EventType, ignored = query.IgnoredSenders.ToArray(), from = query.From, to = query.To,
+            limit = query.Limit,
+        }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(IReadOnlyCollection<string> parentIds,
+        string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parentIds);
+        if (parentIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AggregateRow>(new CommandDefinition(AggregatesSql,
+            new { ids = parentIds.ToArray(), userId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new RelationAggregate(r.ParentId, r.RelType, r.Count, r.LatestId, r.Participated,
+            r.EventIds)).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string RootId, long LatestStream)>> GetThreadsAsync(string roomId,
+        string? participant, long before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string RootId, long LatestStream)>(new CommandDefinition(ThreadsSql,
+            new { roomId, participant, before, limit }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    private sealed class AggregateRow
+    {
+        public string ParentId { get; set; } = "";
+
+        public string RelType { get; set; } = "";
+
+        public long Count { get; set; }
+
+        public string? LatestId { get; set; }
+
+        public bool Participated { get; set; }
+
+        public string[] EventIds { get; set; } = [];
+    }
+}
