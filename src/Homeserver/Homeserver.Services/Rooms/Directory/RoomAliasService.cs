@@ -105,7 +105,7 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
         var parsed = Parse(alias);
         if (parsed.Domain != settings.ServerName)
         {
-            // TODO(federation): GET /_matrix/federation/v1/query/directory on the alias's server.
+            // Needs federation (its own issue): GET /_matrix/federation/v1/query/directory on the alias's server.
             throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found (no federation yet)");
         }
 
@@ -146,7 +146,7 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
             var parsed = Parse(text);
             if (parsed.Domain != settings.ServerName)
             {
-                // TODO(federation): resolve it on its server; until then it cannot be shown to point here.
+                // Needs federation (its own issue): resolve it on its server; until then it cannot be shown to point here.
                 throw new MatrixException(ErrorCode.BadAlias, $"The alias '{text}' cannot be checked: it is another server's");
             }
 

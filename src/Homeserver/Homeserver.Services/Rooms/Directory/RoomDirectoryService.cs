@@ -53,7 +53,7 @@ public sealed class RoomDirectoryService(HomeserverSettings settings, IRoomDirec
         ArgumentNullException.ThrowIfNull(request);
         if (request.Server is not null && !string.Equals(request.Server, settings.ServerName.Value, StringComparison.Ordinal))
         {
-            // TODO(federation): GET/POST /_matrix/federation/v1/publicRooms on that server.
+            // Needs federation (its own issue): GET/POST /_matrix/federation/v1/publicRooms on that server.
             throw new MatrixException(ErrorCode.NotFound, $"Cannot list the rooms of {request.Server}: no federation yet");
         }
 

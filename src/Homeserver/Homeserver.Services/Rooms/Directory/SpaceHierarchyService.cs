@@ -101,7 +101,7 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
         var summaries = await directory.GetSummariesAsync([roomId], cancellationToken);
         if (summaries.Count == 0)
         {
-            return null; // TODO(federation): ask the via servers for rooms unknown here.
+            return null; // Needs federation (its own issue): ask the via servers for rooms unknown here.
         }
 
         var summary = summaries[0];
