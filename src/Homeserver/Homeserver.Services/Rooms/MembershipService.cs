@@ -22,6 +22,19 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         }
 
         var content = await ProfileContentAsync(requester.UserId, Memberships.Join, reason, cancellationToken);
+        var roomsOfUser = (await reader.GetJoinedRoomsAsync(requester.UserId.Value, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var user = requester.UserId.Value;
+        await ChangeAsync(roomId, user, user,
+            head => RestrictedJoins.Authorise(head, user, content, roomsOfUser, requester.UserId.Domain), cancellationToken);
+        return roomId;
+    }
+
+    /// <summary>POST /knock/{roomIdOrAlias}: asks to join a room whose join rule is knock (versions 7+).</summary>
+    public async Task<string> KnockAsync(Requester requester, string roomId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var content = await ProfileContentAsync(requester.UserId, Memberships.Knock, reason, cancellationToken);
         await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value, content, cancellationToken);
         return roomId;
     }
@@ -87,7 +100,13 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
     }
 
     /// <summary>Makes a membership change as a new m.room.member event, creating nothing if the auth rules refuse it.</summary>
-    public async Task<Pdu> ChangeAsync(string roomId, string sender, string target, JsonObject content,
+    public Task<Pdu> ChangeAsync(string roomId, string sender, string target, JsonObject content,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(roomId, sender, target, _ => content, cancellationToken);
+
+    /// <summary>As <see cref="ChangeAsync(string, string, string, JsonObject, CancellationToken)"/>, with content that
+    /// depends on the room's state at the time of writing.</summary>
+    public async Task<Pdu> ChangeAsync(string roomId, string sender, string target, Func<RoomHead, JsonObject> content,
         CancellationToken cancellationToken)
     {
         if (await reader.GetRoomVersionAsync(roomId, cancellationToken) is null)
@@ -96,7 +115,7 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         }
 
         var persisted = await writer.AppendAsync(roomId, head =>
-            [new NewRoomEvent(factory.Build(head, new PduTemplate(EventTypes.Member, sender, target, content)))],
+            [new NewRoomEvent(factory.Build(head, new PduTemplate(EventTypes.Member, sender, target, content(head))))],
             cancellationToken);
         return persisted[0].Pdu;
     }

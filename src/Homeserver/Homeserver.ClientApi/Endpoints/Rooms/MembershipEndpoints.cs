@@ -26,6 +26,16 @@ public static class MembershipEndpoints
             return await JoinAsync(context, roomId, memberships, cancellationToken);
         }).RequireAccessToken(allowGuests: true).ExistedInR0();
 
+        // POST /_matrix/client/v3/knock/{roomIdOrAlias}
+        app.MapPost("/_matrix/client/v3/knock/{roomIdOrAlias}", async (HttpContext context, string roomIdOrAlias,
+            MembershipService memberships, RoomAliasService aliases, CancellationToken cancellationToken) =>
+        {
+            var body = await ReadOptionalBodyAsync(context, cancellationToken);
+            var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
+            var knocked = await memberships.KnockAsync(context.Requester(), roomId, Reason(body), cancellationToken);
+            return Results.Json(new JsonObject { ["room_id"] = knocked });
+        }).RequireAccessToken();
+
         // POST /_matrix/client/v3/rooms/{roomId}/leave
         app.MapPost("/_matrix/client/v3/rooms/{roomId}/leave", async (HttpContext context, string roomId,
             MembershipService memberships, CancellationToken cancellationToken) =>
