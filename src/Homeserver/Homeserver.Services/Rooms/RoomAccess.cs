@@ -140,8 +140,13 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
             e.ReplacesState is null ? null : replaced.GetValueOrDefault(e.ReplacesState))).ToArray());
     }
 
-    public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken) =>
-        (JsonObject)(await FormatAsync([stored], requester, cancellationToken))[0]!;
+    public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken)
+    {
+        var formatted = await FormatAsync([stored], requester, cancellationToken);
+        var single = (JsonObject)formatted[0]!;
+        formatted.RemoveAt(0); // detached, so callers may place it in another document
+        return single;
+    }
 
     private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
         Dictionary<string, Pdu> loaded) =>
