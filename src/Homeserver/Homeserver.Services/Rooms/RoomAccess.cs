@@ -170,8 +170,13 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
             aggregations.GetValueOrDefault(e.Pdu.EventId))).ToArray());
     }
 
-    public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken) =>
-        (JsonObject)(await FormatAsync([stored], requester, cancellationToken))[0]!;
+    public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken)
+    {
+        var formatted = await FormatAsync([stored], requester, cancellationToken);
+        var single = (JsonObject)formatted[0]!;
+        formatted.RemoveAt(0); // detached, so callers may place it in another document
+        return single;
+    }
 
     private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
         Dictionary<string, Pdu> loaded) =>
