@@ -44,6 +44,7 @@ public static class ClientApiPipeline
         app.MapMemberships();
         app.MapRelations();
         app.MapReports();
+        app.MapRoomUpgrades();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

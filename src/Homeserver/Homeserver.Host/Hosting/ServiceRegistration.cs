@@ -75,6 +75,7 @@ public static class ServiceRegistration
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<RoomUpgradeService>();
         return services;
     }
 
