@@ -45,6 +45,7 @@ public static class ClientApiPipeline
         app.MapRelations();
         app.MapReports();
         app.MapRoomUpgrades();
+        app.MapSearch();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

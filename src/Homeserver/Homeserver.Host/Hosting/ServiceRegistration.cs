@@ -76,6 +76,7 @@ public static class ServiceRegistration
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<RoomUpgradeService>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 
