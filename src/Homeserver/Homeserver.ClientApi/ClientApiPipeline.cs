@@ -47,6 +47,8 @@ public static class ClientApiPipeline
         app.MapRoomHistory();
         app.MapRelations();
         app.MapReports();
+        app.MapRoomUpgrades();
+        app.MapSearch();
         app.MapDevices();
         app.MapProfile();
         app.MapAccountData();

@@ -84,6 +84,8 @@ public static class ServiceRegistration
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<RoomUpgradeService>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 
