@@ -21,12 +21,12 @@ public sealed class EventSearchStore(NpgsqlDataSource dataSource) : IEventSearch
     private const string SearchSql = """
         SELECT e.event_id AS EventId, ts_rank(
         """ + " " + Vector + " " + """
-        , q)::float8 AS Rank,
+        , websearch_to_tsquery('english', @term))::float8 AS Rank,
                e.stream_ordering AS StreamOrdering, count(*) OVER () AS Total
-        FROM events e, websearch_to_tsquery('english', @term) q
+        FROM events e
         WHERE e.room_id = ANY(@rooms) AND
         """ + " " + Vector + " " + """
-         @@ q
+         @@ websearch_to_tsquery('english', @term)
           AND e.stream_ordering IS NOT NULL AND e.redacted_by IS NULL AND e.rejected_reason IS NULL
           AND NOT e.outlier AND NOT e.soft_failed
         """;
@@ -41,7 +41,7 @@ public sealed class EventSearchStore(NpgsqlDataSource dataSource) : IEventSearch
         {
             // Keys come from a fixed list (never from the request text), so they can be written into the SQL.
             var checks = query.Keys.Select(k =>
-                $"to_tsvector('english', coalesce((e.json::jsonb) -> 'content' ->> '{AllKeys.Single(a => a == k)[8..]}', '')) @@ q");
+                $"to_tsvector('english', coalesce((e.json::jsonb) -> 'content' ->> '{AllKeys.Single(a => a == k)[8..]}', '')) @@ websearch_to_tsquery('english', @term)");
             sql += " AND (" + string.Join(" OR ", checks) + ")";
         }
 
