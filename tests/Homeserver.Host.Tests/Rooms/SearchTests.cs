@@ -49,6 +49,22 @@ public sealed class SearchTests(LiveServerFixture fixture) : IClassFixture<LiveS
     }
 
     [Fact]
+    public async Task Messages_hidden_by_history_visibility_are_not_found()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var word = Word();
+        var roomId = await alice.CreateRoomWithVisibilityAsync("joined");
+        await alice.SendTextAsync(roomId, $"{word} said before bob joined");
+        await bob.JoinAsync(roomId);
+        var after = await alice.SendTextAsync(roomId, $"{word} said after bob joined");
+
+        var results = await SearchAsync(bob, new JsonObject { ["search_term"] = word, ["order_by"] = "recent" });
+
+        Assert.Equal([after], ResultIds(results));
+    }
+
+    [Fact]
     public async Task Keys_choose_which_content_fields_are_searched()
     {
         var alice = await Server.RegisterAsync();

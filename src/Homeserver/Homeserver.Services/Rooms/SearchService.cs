@@ -11,8 +11,7 @@ namespace Homeserver.Services.Rooms;
 /// POST /search, room_events category: full-text search in the rooms the user is joined to, ordered by rank or
 /// recency, with next_batch pagination ("r" + offset for rank, "s" + stream position for recent) and context.
 /// </summary>
-public sealed class SearchService(IEventSearch search, IRoomEventReader reader, BundledAggregations bundles,
-    ClientEventFormatter formatter)
+public sealed class SearchService(IEventSearch search, IRoomEventReader reader, RoomAccess access)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
@@ -80,8 +79,9 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
             cancellationToken);
         var events = (await reader.GetEventsAsync(page.Hits.Select(h => h.EventId).ToList(), cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
-        var hits = page.Hits.Where(h => events.ContainsKey(h.EventId)).ToList();
-        var formatted = await bundles.FormatAsync(hits.Select(h => events[h.EventId]).ToList(), requester,
+        var visible = await VisibleAsync(requester, events.Values.ToList(), cancellationToken);
+        var hits = page.Hits.Where(h => visible.Contains(h.EventId)).ToList();
+        var formatted = await access.FormatAsync(hits.Select(h => events[h.EventId]).ToList(), requester,
             cancellationToken);
         var context = criteria.TryGetProperty("event_context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         var results = new JsonArray();
@@ -112,6 +112,20 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         return response;
     }
 
+    // Search is a read path like any other: a hit is shown only if history visibility lets the user see it.
+    private async Task<HashSet<string>> VisibleAsync(Requester requester, IReadOnlyList<StoredEvent> events,
+        CancellationToken cancellationToken)
+    {
+        var visible = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var inRoom in events.GroupBy(e => e.Pdu.RoomId, StringComparer.Ordinal))
+        {
+            var room = await access.RequireReaderAsync(requester, inRoom.Key, cancellationToken);
+            visible.UnionWith((await access.FilterVisibleAsync(room, inRoom.ToList(), cancellationToken)).Select(e => e.Pdu.EventId));
+        }
+
+        return visible;
+    }
+
     private async Task<JsonObject> ContextAsync(Requester requester, StoredEvent hit, JsonElement options,
         CancellationToken cancellationToken)
     {
@@ -123,10 +137,13 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         var afterLimit = Limit(options, "after_limit");
         var before = beforeLimit == 0 ? [] : await reader.GetRoomEventsAsync(hit.Pdu.RoomId, position, false, beforeLimit, cancellationToken);
         var after = afterLimit == 0 ? [] : await reader.GetRoomEventsAsync(hit.Pdu.RoomId, position, true, afterLimit, cancellationToken);
+        var room = await access.RequireReaderAsync(requester, hit.Pdu.RoomId, cancellationToken);
+        before = await access.FilterVisibleAsync(room, before, cancellationToken);
+        after = await access.FilterVisibleAsync(room, after, cancellationToken);
         var context = new JsonObject
         {
-            ["events_before"] = new JsonArray(before.Select(e => (JsonNode?)formatter.Format(e, requester)).ToArray()),
-            ["events_after"] = new JsonArray(after.Select(e => (JsonNode?)formatter.Format(e, requester)).ToArray()),
+            ["events_before"] = await access.FormatAsync(before, requester, cancellationToken),
+            ["events_after"] = await access.FormatAsync(after, requester, cancellationToken),
             ["start"] = StreamToken.Format(before.Count > 0 ? before[^1].StreamOrdering!.Value : position),
             ["end"] = StreamToken.Format(after.Count > 0 ? after[^1].StreamOrdering!.Value : position),
         };
