@@ -110,6 +110,6 @@ internal static class RelationsTestClient
 
     private static async Task<string> SendRawAsync(TestSession session, string roomId, string type, JsonObject content) =>
         (await MatrixAssert.OkAsync(await session.Client.PutAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/send/{type}/t{Interlocked.Increment(ref _txn)}",
+            $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/send/{type}/t{Guid.NewGuid():N}",
             content))).GetProperty("event_id").GetString()!;
 }

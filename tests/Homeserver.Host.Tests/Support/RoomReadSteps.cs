@@ -7,8 +7,6 @@ namespace Homeserver.Host.Tests.Support;
 /// <summary>Room steps for tests over HTTP: create, join, leave, send, set state, and reading lists of events.</summary>
 public static class RoomReadSteps
 {
-    private static int _txn;
-
     public static string Escape(string value) => Uri.EscapeDataString(value);
 
     public static async Task<string> CreateRoomAsync(this TestSession session, JsonObject? body = null)
@@ -45,7 +43,7 @@ public static class RoomReadSteps
         string type = "m.room.message", JsonObject? content = null)
     {
         content ??= new JsonObject { ["msgtype"] = "m.text", ["body"] = body };
-        var txn = Interlocked.Increment(ref _txn);
+        var txn = Guid.NewGuid().ToString("N"); // unique across every helper, so no retry is mistaken for another send
         var response = await session.Client.PutAsJsonAsync(
             $"/_matrix/client/v3/rooms/{Escape(roomId)}/send/{Escape(type)}/t{txn}", content);
         return (await MatrixAssert.OkAsync(response)).GetProperty("event_id").GetString()!;
