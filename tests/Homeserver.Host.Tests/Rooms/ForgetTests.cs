@@ -63,5 +63,5 @@ public sealed class ForgetTests(LiveServerFixture fixture) : IClassFixture<LiveS
     }
 
     private static Task<HttpResponseMessage> ForgetAsync(TestSession session, string room) =>
-        session.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{RoomReadSteps.Escape(room)}/forget", new JsonObject());
+        session.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/forget", new JsonObject());
 }

@@ -20,7 +20,7 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
-        var eventId = await alice.SendMessageAsync(roomId, "secret");
+        var eventId = await alice.SendTextAsync(roomId, "secret");
 
         var redactionId = await RedactAsync(alice, roomId, eventId, "oops");
 
@@ -71,8 +71,8 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         var bob = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
-        var alicesMessage = await alice.SendMessageAsync(roomId, "from alice");
-        var bobsMessage = await bob.SendMessageAsync(roomId, "from bob");
+        var alicesMessage = await alice.SendTextAsync(roomId, "from alice");
+        var bobsMessage = await bob.SendTextAsync(roomId, "from bob");
 
         var refused = await bob.Client.PutAsJsonAsync(RedactPath(roomId, alicesMessage), new JsonObject());
         await RedactAsync(bob, roomId, bobsMessage, null);
@@ -87,7 +87,7 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
-        var eventId = await alice.SendMessageAsync(roomId, "x");
+        var eventId = await alice.SendTextAsync(roomId, "x");
 
         await MatrixAssert.ErrorAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, "$unknown"), new JsonObject()),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
