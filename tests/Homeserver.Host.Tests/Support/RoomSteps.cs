@@ -60,6 +60,11 @@ public static class RoomSteps
     public static async Task JoinAsync(this TestSession session, string roomId) =>
         await MatrixAssert.OkAsync(await session.TryJoinAsync(roomId));
 
+    /// <summary>Joins through POST /join/{roomIdOrAlias} rather than /rooms/{roomId}/join.</summary>
+    public static async Task JoinByIdOrAliasAsync(this TestSession session, string roomIdOrAlias) =>
+        await MatrixAssert.OkAsync(await session.Client.PostAsJsonAsync(
+            "/_matrix/client/v3/join/" + Escape(roomIdOrAlias), new JsonObject()));
+
     public static async Task LeaveAsync(this TestSession session, string roomId) =>
         await MatrixAssert.OkAsync(await session.PostRoomAsync(roomId, "leave"));
 
@@ -113,9 +118,18 @@ public static class RoomSteps
             ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.annotation", ["event_id"] = parentId, ["key"] = key },
         });
 
-    public static async Task RedactAsync(this TestSession session, string roomId, string eventId) =>
-        await MatrixAssert.OkAsync(await session.Client.PutAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{Escape(roomId)}/redact/{Escape(eventId)}/{Guid.NewGuid():N}", new JsonObject()));
+    /// <summary>Redacts an event (a fresh transaction ID when none is given) and returns the response.</summary>
+    public static Task<HttpResponseMessage> TryRedactAsync(this TestSession session, string roomId, string eventId,
+        string? reason = null, string? txnId = null) =>
+        session.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{Escape(roomId)}/redact/{Escape(eventId)}/{txnId ?? Guid.NewGuid().ToString("N")}",
+            reason is null ? new JsonObject() : new JsonObject { ["reason"] = reason });
+
+    /// <summary>Redacts an event and returns the redaction's event ID.</summary>
+    public static async Task<string> RedactAsync(this TestSession session, string roomId, string eventId,
+        string? reason = null) =>
+        (await MatrixAssert.OkAsync(await session.TryRedactAsync(roomId, eventId, reason)))
+        .GetProperty("event_id").GetString()!;
 
     public static Task<HttpResponseMessage> TrySetStateAsync(this TestSession session, string roomId, string type,
         string stateKey, JsonObject content) =>
