@@ -55,7 +55,7 @@ public sealed class AccessTokenTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await LiveServer.StartAsync(serverName: "test.local", services: s => s.AddSingleton<TimeProvider>(clock));
-        var registered = await server.RegisterBodyAsync("alice", extra: new JsonObject { ["refresh_token"] = true });
+        var registered = await RegisterRefreshableAsync(server);
         var access = registered.GetProperty("access_token").GetString();
         var refresh = registered.GetProperty("refresh_token").GetString();
         Assert.Equal(300_000, registered.GetProperty("expires_in_ms").GetInt64());
