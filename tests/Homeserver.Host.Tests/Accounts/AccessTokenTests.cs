@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -12,7 +13,7 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task A_missing_token_is_401_M_MISSING_TOKEN_and_an_unknown_one_401_M_UNKNOWN_TOKEN()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var missing = await server.GetAsync(WhoAmI);
         var unknown = await server.GetAsync(WhoAmI, "mat_not_a_real_token");
@@ -27,8 +28,8 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task Versions_works_without_a_token_and_checks_one_when_given()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
 
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/_matrix/client/versions")).Status);
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/_matrix/client/versions", token)).Status);
@@ -40,8 +41,8 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task The_token_may_come_in_the_query_string()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
 
         var (status, body) = await server.GetAsync(WhoAmI + "?access_token=" + Uri.EscapeDataString(token!));
 
@@ -53,8 +54,8 @@ public sealed class AccessTokenTests
     public async Task An_expired_token_is_a_soft_logout_and_refreshing_gives_a_working_pair()
     {
         var clock = new ManualTimeProvider();
-        await using var server = await AccountTestServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        var registered = await server.RegisterAsync("alice", extra: new JsonObject { ["refresh_token"] = true });
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", services: s => s.AddSingleton<TimeProvider>(clock));
+        var registered = await RegisterRefreshableAsync(server);
         var access = registered.GetProperty("access_token").GetString();
         var refresh = registered.GetProperty("refresh_token").GetString();
         Assert.Equal(300_000, registered.GetProperty("expires_in_ms").GetInt64());
@@ -74,7 +75,7 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task The_old_refresh_token_works_until_the_new_pair_is_used()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
         var login = await RegisterRefreshableAsync(server);
         var oldRefresh = login.GetProperty("refresh_token").GetString();
 
@@ -98,7 +99,7 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task An_unknown_refresh_token_is_401_M_UNKNOWN_TOKEN()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await RefreshAsync(server, "mar_nonsense");
 
@@ -110,8 +111,8 @@ public sealed class AccessTokenTests
     public async Task Tokens_without_refresh_support_do_not_expire()
     {
         var clock = new ManualTimeProvider();
-        await using var server = await AccountTestServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        var registered = await server.RegisterAsync("alice");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", services: s => s.AddSingleton<TimeProvider>(clock));
+        var registered = await server.RegisterBodyAsync("alice");
 
         clock.Advance(TimeSpan.FromDays(400));
 
@@ -122,9 +123,9 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task A_token_revoked_on_one_server_process_stops_working_on_another_at_once()
     {
-        await using var a = await AccountTestServer.StartAsync();
-        await using var b = await AccountTestServer.StartAsync(connectionString: a.ConnectionString);
-        var token = (await a.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var a = await LiveServer.StartAsync(serverName: "test.local");
+        await using var b = await LiveServer.StartAsync(serverName: "test.local", connectionString: a.ConnectionString);
+        var token = (await a.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         Assert.Equal(HttpStatusCode.OK, (await b.GetAsync(WhoAmI, token)).Status); // now cached on b
 
         Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/_matrix/client/v3/logout", new JsonObject(), token)).Status);
@@ -133,10 +134,10 @@ public sealed class AccessTokenTests
             "the second process refuses the token", TimeSpan.FromSeconds(2));
     }
 
-    private static async Task<System.Text.Json.JsonElement> RegisterRefreshableAsync(AccountTestServer server) =>
-        await server.RegisterAsync("alice", extra: new JsonObject { ["refresh_token"] = true });
+    private static async Task<System.Text.Json.JsonElement> RegisterRefreshableAsync(LiveServer server) =>
+        await server.RegisterBodyAsync("alice", extra: new JsonObject { ["refresh_token"] = true });
 
-    private static Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RefreshAsync(AccountTestServer server,
+    private static Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RefreshAsync(LiveServer server,
         string? refreshToken) =>
         server.PostAsync("/_matrix/client/v3/refresh", new JsonObject { ["refresh_token"] = refreshToken });
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Homeserver.Testing;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -24,11 +25,11 @@ public sealed class AccountCliTests
         Assert.Contains("Created @root:test.local (administrator)", output, StringComparison.Ordinal);
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("M_USER_IN_USE", again.Output, StringComparison.Ordinal);
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:Registration:Enabled"] = "false",
         }, connectionString: database);
-        var login = await server.LoginAsync("root", "s3cret");
+        var login = await server.LoginBodyAsync("root", "s3cret");
         Assert.Equal("@root:test.local", login.GetProperty("user_id").GetString());
     }
 
@@ -46,8 +47,8 @@ public sealed class AccountCliTests
         var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(exitCode == 0, process.Output);
-        await using var server = await AccountTestServer.StartAsync(connectionString: database);
-        await server.LoginAsync("piped", "from stdin");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", connectionString: database);
+        await server.LoginBodyAsync("piped", "from stdin");
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class AccountCliTests
             new Dictionary<string, string> { ["Homeserver__Database__ConnectionString"] = database });
         Assert.True(exitCode == 0, output);
         Assert.Contains("invite-42", output, StringComparison.Ordinal);
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:Registration:RequireToken"] = "true",
         }, connectionString: database);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -15,8 +16,8 @@ public sealed class AccountManagementTests
     [Fact]
     public async Task Changing_the_password_reuses_the_uia_session_across_a_failed_attempt()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var (firstStatus, challenge) = await server.PostAsync(Password, new JsonObject { ["new_password"] = "new one" }, token);
         var session = challenge.GetProperty("session").GetString();
         Assert.Equal(HttpStatusCode.Unauthorized, firstStatus);
@@ -28,28 +29,28 @@ public sealed class AccountManagementTests
         }, token);
         var (okStatus, _) = await server.PostAsync(Password, new JsonObject
         {
-            ["new_password"] = "new one", ["auth"] = LoginTests.PasswordAuth("alice", "correct horse", session),
+            ["new_password"] = "new one", ["auth"] = LoginTests.PasswordAuth("alice", LiveServer.Password, session),
         }, token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongStatus);
         Assert.Equal("M_FORBIDDEN", wrong.GetProperty("errcode").GetString());
         Assert.Equal(session, wrong.GetProperty("session").GetString());
         Assert.Equal(HttpStatusCode.OK, okStatus);
-        await server.LoginAsync("alice", "new one");
+        await server.LoginBodyAsync("alice", "new one");
         Assert.Equal(HttpStatusCode.Forbidden, (await server.PostAsync("/_matrix/client/v3/login", new JsonObject
         {
-            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = "correct horse",
+            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = LiveServer.Password,
         })).Status);
     }
 
     [Fact]
     public async Task A_spent_uia_session_cannot_authorise_a_second_operation()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var session = (await server.PostAsync(Password, new JsonObject { ["new_password"] = "a" }, token))
             .Body.GetProperty("session").GetString();
-        var auth = LoginTests.PasswordAuth("alice", "correct horse", session);
+        var auth = LoginTests.PasswordAuth("alice", LiveServer.Password, session);
         Assert.Equal(HttpStatusCode.OK, (await server.PostAsync(Password,
             new JsonObject { ["new_password"] = "a", ["logout_devices"] = false, ["auth"] = auth }, token)).Status);
 
@@ -63,13 +64,13 @@ public sealed class AccountManagementTests
     [Fact]
     public async Task A_uia_session_started_for_one_endpoint_is_refused_on_another()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var session = (await server.PostAsync(Password, new JsonObject { ["new_password"] = "a" }, token))
             .Body.GetProperty("session").GetString();
 
         var (status, body) = await server.PostAsync(Deactivate,
-            new JsonObject { ["auth"] = LoginTests.PasswordAuth("alice", "correct horse", session) }, token);
+            new JsonObject { ["auth"] = LoginTests.PasswordAuth("alice", LiveServer.Password, session) }, token);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("M_FORBIDDEN", body.GetProperty("errcode").GetString());
@@ -79,11 +80,11 @@ public sealed class AccountManagementTests
     [Fact]
     public async Task Changing_the_password_logs_out_other_devices_unless_asked_not_to()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var mine = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
-        var other = (await server.LoginAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var mine = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
+        var other = (await server.LoginBodyAsync("alice")).GetProperty("access_token").GetString();
 
-        await ChangePasswordAsync(server, mine, "correct horse", "second", logoutDevices: false);
+        await ChangePasswordAsync(server, mine, LiveServer.Password, "second", logoutDevices: false);
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync(WhoAmI, other)).Status);
         await ChangePasswordAsync(server, mine, "second", "third", logoutDevices: true);
 
@@ -95,14 +96,14 @@ public sealed class AccountManagementTests
     public async Task A_deactivated_account_loses_its_tokens_cannot_log_in_and_runs_the_hooks()
     {
         var hook = new RecordingHook();
-        await using var server = await AccountTestServer.StartAsync(
+        await using var server = await LiveServer.StartAsync(serverName: "test.local",
             services: s => s.AddSingleton<IAccountDeactivationHook>(hook));
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var session = (await server.PostAsync(Deactivate, new JsonObject(), token)).Body.GetProperty("session").GetString();
 
         var (status, body) = await server.PostAsync(Deactivate, new JsonObject
         {
-            ["erase"] = true, ["auth"] = LoginTests.PasswordAuth("alice", "correct horse", session),
+            ["erase"] = true, ["auth"] = LoginTests.PasswordAuth("alice", LiveServer.Password, session),
         }, token);
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -110,7 +111,7 @@ public sealed class AccountManagementTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.GetAsync(WhoAmI, token)).Status);
         var (loginStatus, login) = await server.PostAsync("/_matrix/client/v3/login", new JsonObject
         {
-            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = "correct horse",
+            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = LiveServer.Password,
         });
         Assert.Equal(HttpStatusCode.Forbidden, loginStatus);
         Assert.Equal("M_USER_DEACTIVATED", login.GetProperty("errcode").GetString());
@@ -123,8 +124,8 @@ public sealed class AccountManagementTests
     [Fact]
     public async Task Deactivation_needs_the_right_password()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var session = (await server.PostAsync(Deactivate, new JsonObject(), token)).Body.GetProperty("session").GetString();
 
         var (status, body) = await server.PostAsync(Deactivate,
@@ -138,19 +139,19 @@ public sealed class AccountManagementTests
     [Fact]
     public async Task Uia_password_auth_must_name_the_authenticated_user()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("bob");
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("bob");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var session = (await server.PostAsync(Deactivate, new JsonObject(), token)).Body.GetProperty("session").GetString();
 
         var (status, body) = await server.PostAsync(Deactivate,
-            new JsonObject { ["auth"] = LoginTests.PasswordAuth("bob", "correct horse", session) }, token);
+            new JsonObject { ["auth"] = LoginTests.PasswordAuth("bob", LiveServer.Password, session) }, token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("M_FORBIDDEN", body.GetProperty("errcode").GetString());
     }
 
-    private static async Task ChangePasswordAsync(AccountTestServer server, string? token, string current, string next,
+    private static async Task ChangePasswordAsync(LiveServer server, string? token, string current, string next,
         bool logoutDevices)
     {
         var session = (await server.PostAsync(Password, new JsonObject { ["new_password"] = next }, token))

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -11,7 +12,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Get_login_lists_password_and_token_flows()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await server.GetAsync(Login);
 
@@ -26,10 +27,10 @@ public sealed class LoginTests
     [InlineData("ALICE")]
     public async Task Password_login_accepts_a_localpart_or_a_user_id(string user)
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("alice");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("alice");
 
-        var login = await server.LoginAsync(user);
+        var login = await server.LoginBodyAsync(user);
 
         Assert.Equal("@alice:test.local", login.GetProperty("user_id").GetString());
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync(WhoAmI, login.GetProperty("access_token").GetString())).Status);
@@ -38,12 +39,12 @@ public sealed class LoginTests
     [Fact]
     public async Task The_old_user_field_still_works()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("alice");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("alice");
 
         var (status, body) = await server.PostAsync(Login, new JsonObject
         {
-            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = "correct horse",
+            ["type"] = "m.login.password", ["user"] = "alice", ["password"] = LiveServer.Password,
         });
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -52,11 +53,11 @@ public sealed class LoginTests
 
     [Theory]
     [InlineData("alice", "wrong password")]
-    [InlineData("nobody", "correct horse")]
+    [InlineData("nobody", LiveServer.Password)]
     public async Task A_wrong_password_or_unknown_user_is_403_M_FORBIDDEN(string user, string password)
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("alice");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("alice");
 
         var (status, body) = await server.PostAsync(Login, new JsonObject
         {
@@ -72,7 +73,7 @@ public sealed class LoginTests
     [Fact]
     public async Task An_unknown_login_type_is_400()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await server.PostAsync(Login, new JsonObject { ["type"] = "m.login.carrier_pigeon" });
 
@@ -83,11 +84,11 @@ public sealed class LoginTests
     [Fact]
     public async Task Logging_in_again_on_the_same_device_revokes_its_old_token()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("alice");
-        var first = await server.LoginAsync("alice", extra: new JsonObject { ["device_id"] = "LAPTOP" });
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("alice");
+        var first = await server.LoginBodyAsync("alice", extra: new JsonObject { ["device_id"] = "LAPTOP" });
 
-        var second = await server.LoginAsync("alice", extra: new JsonObject { ["device_id"] = "LAPTOP" });
+        var second = await server.LoginBodyAsync("alice", extra: new JsonObject { ["device_id"] = "LAPTOP" });
 
         Assert.Equal("LAPTOP", second.GetProperty("device_id").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.GetAsync(WhoAmI, first.GetProperty("access_token").GetString())).Status);
@@ -97,12 +98,12 @@ public sealed class LoginTests
     [Fact]
     public async Task A_login_token_from_get_token_signs_in_once()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var token = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var token = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
         var (_, challenge) = await server.PostAsync("/_matrix/client/v1/login/get_token", new JsonObject(), token);
         var (status, issued) = await server.PostAsync("/_matrix/client/v1/login/get_token", new JsonObject
         {
-            ["auth"] = PasswordAuth("alice", "correct horse", challenge.GetProperty("session").GetString()),
+            ["auth"] = PasswordAuth("alice", LiveServer.Password, challenge.GetProperty("session").GetString()),
         }, token);
         Assert.Equal(HttpStatusCode.OK, status);
         var loginToken = new JsonObject { ["type"] = "m.login.token", ["token"] = issued.GetProperty("login_token").GetString() };
@@ -119,10 +120,10 @@ public sealed class LoginTests
     [Fact]
     public async Task Logout_revokes_the_token_and_deletes_the_device_and_logout_all_revokes_every_token()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        var a = (await server.RegisterAsync("alice")).GetProperty("access_token").GetString();
-        var b = (await server.LoginAsync("alice")).GetProperty("access_token").GetString();
-        var c = (await server.LoginAsync("alice")).GetProperty("access_token").GetString();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var a = (await server.RegisterBodyAsync("alice")).GetProperty("access_token").GetString();
+        var b = (await server.LoginBodyAsync("alice")).GetProperty("access_token").GetString();
+        var c = (await server.LoginBodyAsync("alice")).GetProperty("access_token").GetString();
 
         Assert.Equal(HttpStatusCode.OK, (await server.PostAsync("/_matrix/client/v3/logout", new JsonObject(), a)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.GetAsync(WhoAmI, a)).Status);
@@ -136,7 +137,7 @@ public sealed class LoginTests
     [Fact]
     public async Task Rate_limited_logins_get_429_with_retry_after_ms()
     {
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:RateLimits:Enabled"] = "true",
             ["Homeserver:RateLimits:Login:PerSecond"] = "0.1",

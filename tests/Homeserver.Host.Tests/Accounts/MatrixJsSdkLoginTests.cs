@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Homeserver.Testing;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -17,12 +18,12 @@ public sealed class MatrixJsSdkLoginTests
                 ["Homeserver__ServerName"] = "test.local",
             });
         Assert.True(created.ExitCode == 0, created.Output);
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:Registration:Enabled"] = "false",
         }, connectionString: database);
 
-        var (exitCode, output) = await RunNodeAsync("login.mjs", server.Client.BaseAddress!.ToString().TrimEnd('/'), "admin", "pw-admin");
+        var (exitCode, output) = await RunNodeAsync("login.mjs", server.Anonymous.BaseAddress!.ToString().TrimEnd('/'), "admin", "pw-admin");
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("logged in as @admin:test.local", output, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -10,7 +11,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task The_first_call_answers_401_with_flows_params_and_a_session()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await server.PostAsync(Register, new JsonObject { ["username"] = "alice", ["password"] = "x" });
 
@@ -24,9 +25,9 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Completing_the_dummy_stage_registers_and_logs_in_on_the_requested_device()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
-        var registered = await server.RegisterAsync("Alice", extra: new JsonObject { ["device_id"] = "MYPHONE" });
+        var registered = await server.RegisterBodyAsync("Alice", extra: new JsonObject { ["device_id"] = "MYPHONE" });
 
         Assert.Equal("@alice:test.local", registered.GetProperty("user_id").GetString());
         Assert.Equal("MYPHONE", registered.GetProperty("device_id").GetString());
@@ -40,20 +41,20 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Inhibit_login_registers_without_a_token()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
-        var registered = await server.RegisterAsync("bob", extra: new JsonObject { ["inhibit_login"] = true });
+        var registered = await server.RegisterBodyAsync("bob", extra: new JsonObject { ["inhibit_login"] = true });
 
         Assert.Equal("@bob:test.local", registered.GetProperty("user_id").GetString());
         Assert.False(registered.TryGetProperty("access_token", out _));
         Assert.False(registered.TryGetProperty("device_id", out _));
-        await server.LoginAsync("bob");
+        await server.LoginBodyAsync("bob");
     }
 
     [Fact]
     public async Task Without_a_username_one_is_generated()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
         var session = (await server.PostAsync(Register, new JsonObject())).Body.GetProperty("session").GetString();
 
         var (status, body) = await server.PostAsync(Register, new JsonObject
@@ -68,8 +69,8 @@ public sealed class RegistrationTests
     [Fact]
     public async Task A_taken_username_is_400_M_USER_IN_USE_before_any_auth()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("carol");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("carol");
 
         var (status, body) = await server.PostAsync(Register, new JsonObject { ["username"] = "carol" });
 
@@ -84,7 +85,7 @@ public sealed class RegistrationTests
     [InlineData("ümlaut")]
     public async Task An_invalid_username_is_400_M_INVALID_USERNAME(string username)
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await server.PostAsync(Register, new JsonObject { ["username"] = username });
 
@@ -95,7 +96,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Closed_registration_is_403_M_FORBIDDEN()
     {
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:Registration:Enabled"] = "false",
         });
@@ -109,8 +110,8 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Availability_reports_free_taken_and_invalid_names()
     {
-        await using var server = await AccountTestServer.StartAsync();
-        await server.RegisterAsync("erin");
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        await server.RegisterBodyAsync("erin");
 
         var free = await server.GetAsync("/_matrix/client/v3/register/available?username=frank");
         var taken = await server.GetAsync("/_matrix/client/v3/register/available?username=erin");
@@ -124,7 +125,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Guests_register_without_auth_when_allowed_and_are_kept_out_of_account_endpoints()
     {
-        await using var server = await AccountTestServer.StartAsync(new Dictionary<string, string?>
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
         {
             ["Homeserver:Registration:AllowGuests"] = "true",
         });
@@ -144,7 +145,10 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Guest_registration_is_403_when_not_allowed()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
+        {
+            ["Homeserver:Registration:AllowGuests"] = "false",
+        });
 
         var (status, body) = await server.PostAsync(Register + "?kind=guest", new JsonObject());
 

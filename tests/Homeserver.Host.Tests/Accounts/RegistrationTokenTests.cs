@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Homeserver.Services.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Accounts;
 
@@ -9,12 +10,12 @@ public sealed class RegistrationTokenTests
 {
     private const string Register = "/_matrix/client/v3/register";
 
-    private static Task<AccountTestServer> StartAsync() => AccountTestServer.StartAsync(new Dictionary<string, string?>
+    private static Task<LiveServer> StartAsync() => LiveServer.StartAsync(serverName: "test.local", settings: new Dictionary<string, string?>
     {
         ["Homeserver:Registration:RequireToken"] = "true",
     });
 
-    private static async Task CreateTokenAsync(AccountTestServer server, string token, int? uses, long? expiryTs = null) =>
+    private static async Task CreateTokenAsync(LiveServer server, string token, int? uses, long? expiryTs = null) =>
         await server.Instance.App.Services.GetRequiredService<IRegistrationTokenStore>()
             .CreateAsync(new RegistrationToken(token, uses, 0, expiryTs), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 CancellationToken.None);
@@ -99,7 +100,7 @@ public sealed class RegistrationTokenTests
     [Fact]
     public async Task Validity_is_403_when_tokens_are_not_in_use()
     {
-        await using var server = await AccountTestServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
 
         var (status, body) = await server.GetAsync("/_matrix/client/v1/register/m.login.registration_token/validity?token=x");
 
@@ -115,7 +116,7 @@ public sealed class RegistrationTokenTests
     };
 
     private static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RegisterWithTokenAsync(
-        AccountTestServer server, string username, string token)
+        LiveServer server, string username, string token)
     {
         var session = (await server.PostAsync(Register, new JsonObject())).Body.GetProperty("session").GetString();
         return await server.PostAsync(Register, Body(username, token, session));

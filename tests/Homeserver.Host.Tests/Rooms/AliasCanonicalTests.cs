@@ -15,13 +15,13 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task A_canonical_alias_pointing_to_the_room_is_accepted()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         var alt = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alt, roomId));
 
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = alias, ["alt_aliases"] = new JsonArray(alt) }));
     }
 
@@ -29,12 +29,12 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task A_canonical_alias_pointing_to_another_room_is_a_bad_alias()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
-        var other = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
+        var other = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, other));
 
-        await MatrixAssert.ErrorAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        await MatrixAssert.ErrorAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = alias }), HttpStatusCode.BadRequest, "M_BAD_ALIAS");
     }
 
@@ -42,8 +42,8 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task An_unknown_alias_in_alt_aliases_is_a_bad_alias()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
-        await MatrixAssert.ErrorAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        var roomId = await alice.CreateRoomAsync();
+        await MatrixAssert.ErrorAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alt_aliases"] = new JsonArray(NewAlias()) }), HttpStatusCode.BadRequest, "M_BAD_ALIAS");
     }
 
@@ -51,8 +51,8 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task Another_servers_alias_cannot_be_shown_to_point_here_without_federation()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
-        await MatrixAssert.ErrorAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        var roomId = await alice.CreateRoomAsync();
+        await MatrixAssert.ErrorAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = "#room:elsewhere.example" }), HttpStatusCode.BadRequest, "M_BAD_ALIAS");
     }
 
@@ -60,10 +60,10 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task A_malformed_canonical_alias_is_an_invalid_param()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
-        await MatrixAssert.ErrorAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        var roomId = await alice.CreateRoomAsync();
+        await MatrixAssert.ErrorAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = "no-sigil" }), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
-        await MatrixAssert.ErrorAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        await MatrixAssert.ErrorAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alt_aliases"] = new JsonArray(5) }), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }
 
@@ -71,15 +71,15 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     public async Task Aliases_already_in_the_canonical_alias_event_are_not_checked_again()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = alias }));
         await MatrixAssert.OkAsync(await alice.Client.DeleteAsync(AliasPath(alias)));
 
         // The alias no longer exists, but it was already listed: a change to the rest of the event is accepted.
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.canonical_alias", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.canonical_alias", "",
             new JsonObject { ["alias"] = alias, ["alt_aliases"] = new JsonArray() }));
     }
 
@@ -88,11 +88,11 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     {
         var alice = await Server.RegisterAsync();
         var localpart = LiveServer.UniqueUsername("named");
-        var roomId = await CreateRoomAsync(alice, new JsonObject { ["room_alias_name"] = localpart });
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_alias_name"] = localpart });
         var alias = $"#{localpart}:{ServerName}";
 
-        Assert.Equal(roomId, (await GetJsonAsync(Server.Anonymous, AliasPath(alias))).GetProperty("room_id").GetString());
-        var canonical = await GetJsonAsync(alice.Client,
+        Assert.Equal(roomId, (await Server.Anonymous.GetJsonAsync(AliasPath(alias))).GetProperty("room_id").GetString());
+        var canonical = await alice.Client.GetJsonAsync(
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state/m.room.canonical_alias/");
         Assert.Equal(alias, canonical.GetProperty("alias").GetString());
     }
@@ -102,15 +102,15 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     {
         var alice = await Server.RegisterAsync();
         var localpart = LiveServer.UniqueUsername("taken");
-        var first = await CreateRoomAsync(alice, new JsonObject { ["room_alias_name"] = localpart });
+        var first = await alice.CreateRoomAsync(new JsonObject { ["room_alias_name"] = localpart });
 
         var response = await alice.Client.PostAsJsonAsync("/_matrix/client/v3/createRoom",
             new JsonObject { ["room_alias_name"] = localpart, ["name"] = "second" });
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_ROOM_IN_USE");
 
-        var joined = await GetJsonAsync(alice.Client, "/_matrix/client/v3/joined_rooms");
+        var joined = await alice.Client.GetJsonAsync("/_matrix/client/v3/joined_rooms");
         Assert.Equal([first], joined.GetProperty("joined_rooms").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(first, (await GetJsonAsync(Server.Anonymous, AliasPath($"#{localpart}:{ServerName}")))
+        Assert.Equal(first, (await Server.Anonymous.GetJsonAsync(AliasPath($"#{localpart}:{ServerName}")))
             .GetProperty("room_id").GetString());
     }
 
@@ -123,7 +123,7 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
         var response = await alice.Client.PostAsJsonAsync("/_matrix/client/v3/createRoom",
             new JsonObject { ["room_alias_name"] = localpart });
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_INVALID_PARAM");
-        var joined = await GetJsonAsync(alice.Client, "/_matrix/client/v3/joined_rooms");
+        var joined = await alice.Client.GetJsonAsync("/_matrix/client/v3/joined_rooms");
         Assert.Empty(joined.GetProperty("joined_rooms").EnumerateArray());
     }
 
@@ -133,13 +133,13 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var localpart = LiveServer.UniqueUsername("joinme");
-        var roomId = await CreateRoomAsync(alice,
+        var roomId = await alice.CreateRoomAsync(
             new JsonObject { ["preset"] = "public_chat", ["room_alias_name"] = localpart });
 
         var response = await bob.Client.PostAsJsonAsync(
             "/_matrix/client/v3/join/" + Uri.EscapeDataString($"#{localpart}:{ServerName}"), new JsonObject());
         Assert.Equal(roomId, (await MatrixAssert.OkAsync(response)).GetProperty("room_id").GetString());
-        var joined = await GetJsonAsync(bob.Client, "/_matrix/client/v3/joined_rooms");
+        var joined = await bob.Client.GetJsonAsync("/_matrix/client/v3/joined_rooms");
         Assert.Contains(roomId, joined.GetProperty("joined_rooms").EnumerateArray().Select(r => r.GetString()));
     }
 

@@ -13,11 +13,11 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     public async Task An_alias_made_by_a_member_resolves_to_its_room_and_names_this_server()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
 
-        var resolved = await GetJsonAsync(Server.Anonymous, AliasPath(alias));
+        var resolved = await Server.Anonymous.GetJsonAsync(AliasPath(alias));
         Assert.Equal(roomId, resolved.GetProperty("room_id").GetString());
         Assert.Equal(ServerName, resolved.GetProperty("servers")[0].GetString());
     }
@@ -45,7 +45,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
         var alice = await Server.RegisterAsync();
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(AliasPath(alias)), HttpStatusCode.BadRequest,
             "M_INVALID_PARAM");
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         await MatrixAssert.ErrorAsync(await PutAliasAsync(alice, alias, roomId), HttpStatusCode.BadRequest,
             "M_INVALID_PARAM");
     }
@@ -54,22 +54,22 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     public async Task An_alias_in_use_cannot_be_made_again_409()
     {
         var alice = await Server.RegisterAsync();
-        var first = await CreateRoomAsync(alice);
-        var second = await CreateRoomAsync(alice);
+        var first = await alice.CreateRoomAsync();
+        var second = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, first));
 
         var body = await MatrixAssert.ErrorAsync(await PutAliasAsync(alice, alias, second), HttpStatusCode.Conflict,
             "M_UNKNOWN");
         Assert.Contains(alias, body.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(first, (await GetJsonAsync(Server.Anonymous, AliasPath(alias))).GetProperty("room_id").GetString());
+        Assert.Equal(first, (await Server.Anonymous.GetJsonAsync(AliasPath(alias))).GetProperty("room_id").GetString());
     }
 
     [Fact]
     public async Task An_alias_of_another_server_cannot_be_made_here()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         await MatrixAssert.ErrorAsync(await PutAliasAsync(alice, "#room:elsewhere.example", roomId),
             HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }
@@ -87,7 +87,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var mallory = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.ErrorAsync(await PutAliasAsync(mallory, alias, roomId), HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(AliasPath(alias)), HttpStatusCode.NotFound,
@@ -99,7 +99,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var admin = await Server.RegisterAdminAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         await MatrixAssert.OkAsync(await PutAliasAsync(admin, NewAlias(), roomId));
     }
 
@@ -115,7 +115,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     public async Task The_creator_of_an_alias_may_delete_it_and_it_stops_resolving()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
 
@@ -135,7 +135,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
 
         await MatrixAssert.ErrorAsync(await bob.Client.DeleteAsync(AliasPath(alias)), HttpStatusCode.Forbidden,
             "M_FORBIDDEN");
-        Assert.Equal(roomId, (await GetJsonAsync(Server.Anonymous, AliasPath(alias))).GetProperty("room_id").GetString());
+        Assert.Equal(roomId, (await Server.Anonymous.GetJsonAsync(AliasPath(alias))).GetProperty("room_id").GetString());
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var admin = await Server.RegisterAdminAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
 
@@ -167,14 +167,14 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var outsider = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         var first = NewAlias();
         var second = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, first, roomId));
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, second, roomId));
         var path = $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/aliases";
 
-        var listed = (await GetJsonAsync(alice.Client, path)).GetProperty("aliases").EnumerateArray()
+        var listed = (await alice.Client.GetJsonAsync(path)).GetProperty("aliases").EnumerateArray()
             .Select(a => a.GetString()).ToList();
         Assert.Equal([first, second], listed);
         await MatrixAssert.ErrorAsync(await outsider.Client.GetAsync(path), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -185,13 +185,13 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var outsider = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.history_visibility", "",
+        var roomId = await alice.CreateRoomAsync();
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.history_visibility", "",
             new JsonObject { ["history_visibility"] = "world_readable" }));
         var alias = NewAlias();
         await MatrixAssert.OkAsync(await PutAliasAsync(alice, alias, roomId));
 
-        var listed = await GetJsonAsync(outsider.Client, $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/aliases");
+        var listed = await outsider.Client.GetJsonAsync($"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/aliases");
         Assert.Equal(alias, listed.GetProperty("aliases")[0].GetString());
     }
 
@@ -199,8 +199,8 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     {
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
-        await JoinAsync(bob, roomId);
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        await bob.JoinByIdOrAliasAsync(roomId);
         return (alice, bob, roomId);
     }
 }

@@ -18,7 +18,7 @@ public sealed class BadInputTests(LiveServerFixture fixture) : IClassFixture<Liv
         var roomId = await alice.CreateRoomAsync();
         var before = await EventCountAsync(roomId);
 
-        var response = await alice.SendAsync(roomId, "m.room.message",
+        var response = await alice.TrySendAsync(roomId, "m.room.message",
             new JsonObject { ["msgtype"] = "m.text", ["body"] = new string('x', 70_000) });
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "M_TOO_LARGE");
@@ -55,7 +55,7 @@ public sealed class BadInputTests(LiveServerFixture fixture) : IClassFixture<Liv
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
 
-        var response = await alice.SendAsync(roomId, new string('t', 256), new JsonObject());
+        var response = await alice.TrySendAsync(roomId, new string('t', 256), new JsonObject());
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
     }

@@ -21,10 +21,10 @@ public sealed class ConcurrentWritersTests
         var sends = new List<Task<string>>();
         for (var i = 0; i < 25; i++)
         {
-            sends.Add(alice.SendMessageAsync(roomId, $"a1-{i}"));
-            sends.Add(bobOnSecond.SendMessageAsync(roomId, $"b2-{i}"));
-            sends.Add(aliceOnSecond.SendMessageAsync(roomId, $"a2-{i}"));
-            sends.Add(bob.SendMessageAsync(roomId, $"b1-{i}"));
+            sends.Add(alice.SendTextAsync(roomId, $"a1-{i}"));
+            sends.Add(bobOnSecond.SendTextAsync(roomId, $"b2-{i}"));
+            sends.Add(aliceOnSecond.SendTextAsync(roomId, $"a2-{i}"));
+            sends.Add(bob.SendTextAsync(roomId, $"b1-{i}"));
         }
 
         var sent = await Task.WhenAll(sends);

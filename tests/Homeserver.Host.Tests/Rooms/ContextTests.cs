@@ -25,7 +25,7 @@ public sealed class ContextTests(LiveServerFixture fixture) : IClassFixture<Live
         }
 
         var context = await MatrixAssert.OkAsync(await alice.GetRoomAsync(room,
-            $"context/{RoomReadSteps.Escape(middle)}?limit=4"));
+            $"context/{RoomSteps.Escape(middle)}?limit=4"));
 
         Assert.Equal("middle", context.GetProperty("event").GetProperty("content").GetProperty("body").GetString());
         Assert.Equal(["b3", "b2"], context.GetProperty("events_before").Bodies());
@@ -43,12 +43,12 @@ public sealed class ContextTests(LiveServerFixture fixture) : IClassFixture<Live
     {
         var alice = await Server.RegisterAsync();
         var room = await alice.CreateRoomAsync(new() { ["name"] = "ctx" });
-        await alice.SendTextAsync(room, "x", "org.example.other", new() { ["body"] = "x" });
-        var target = await alice.SendTextAsync(room, "y", "org.example.other", new() { ["body"] = "y" });
+        await alice.SendAsync(room, "org.example.other", new() { ["body"] = "x" });
+        var target = await alice.SendAsync(room, "org.example.other", new() { ["body"] = "y" });
         await alice.SendTextAsync(room, "after");
 
         var context = await MatrixAssert.OkAsync(await alice.GetRoomAsync(room,
-            $"context/{RoomReadSteps.Escape(target)}?filter=" + RoomReadSteps.Escape("""{"types":["m.room.message"]}""")));
+            $"context/{RoomSteps.Escape(target)}?filter=" + RoomSteps.Escape("""{"types":["m.room.message"]}""")));
 
         Assert.Equal("org.example.other", context.GetProperty("event").GetProperty("type").GetString());
         Assert.Empty(context.GetProperty("events_before").EnumerateArray());
@@ -66,10 +66,10 @@ public sealed class ContextTests(LiveServerFixture fixture) : IClassFixture<Live
         await bob.JoinAsync(room);
         var shown = await alice.SendTextAsync(room, "after bob");
 
-        var context = await MatrixAssert.OkAsync(await bob.GetRoomAsync(room, $"context/{RoomReadSteps.Escape(shown)}"));
+        var context = await MatrixAssert.OkAsync(await bob.GetRoomAsync(room, $"context/{RoomSteps.Escape(shown)}"));
 
         Assert.DoesNotContain("before bob", context.GetProperty("events_before").Bodies());
-        await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, $"context/{RoomReadSteps.Escape(hidden)}"),
+        await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, $"context/{RoomSteps.Escape(hidden)}"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 

@@ -41,7 +41,7 @@ public sealed class CreateRoomTests(LiveServerFixture fixture) : IClassFixture<L
         Assert.Equal(version, (await alice.GetStateAsync(roomId, "m.room.create")).GetProperty("room_version").GetString());
         Assert.Equal(100, (await alice.GetStateAsync(roomId, "m.room.power_levels")).GetProperty("users")
             .GetProperty(alice.UserId).GetInt32());
-        Assert.NotEmpty(await alice.SendMessageAsync(roomId, "hello"));
+        Assert.NotEmpty(await alice.SendTextAsync(roomId, "hello"));
     }
 
     [Fact]

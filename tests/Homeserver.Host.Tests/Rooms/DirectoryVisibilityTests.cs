@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.DirectoryTestRooms;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -14,14 +13,14 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     private static string ListPath(string roomId) => "/_matrix/client/v3/directory/list/room/" + Uri.EscapeDataString(roomId);
 
     private async Task<string> VisibilityAsync(string roomId) =>
-        (await GetJsonAsync(Server.Anonymous, ListPath(roomId))).GetProperty("visibility").GetString()!;
+        (await Server.Anonymous.GetJsonAsync(ListPath(roomId))).GetProperty("visibility").GetString()!;
 
     [Fact]
     public async Task A_new_room_is_private_unless_created_with_public_visibility()
     {
         var alice = await Server.RegisterAsync();
-        var hidden = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
-        var shown = await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public" });
+        var hidden = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        var shown = await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public" });
 
         Assert.Equal("private", await VisibilityAsync(hidden));
         Assert.Equal("public", await VisibilityAsync(shown));
@@ -38,7 +37,7 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     public async Task A_user_with_power_over_the_canonical_alias_publishes_and_unpublishes_the_room()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
 
         await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(ListPath(roomId), new JsonObject { ["visibility"] = "public" }));
         Assert.Equal("public", await VisibilityAsync(roomId));
@@ -51,8 +50,8 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     {
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
-        await JoinAsync(bob, roomId);
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        await bob.JoinByIdOrAliasAsync(roomId);
 
         await MatrixAssert.ErrorAsync(await bob.Client.PutAsJsonAsync(ListPath(roomId),
             new JsonObject { ["visibility"] = "public" }), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -64,7 +63,7 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     {
         var alice = await Server.RegisterAsync();
         var mallory = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
 
         await MatrixAssert.ErrorAsync(await mallory.Client.PutAsJsonAsync(ListPath(roomId),
             new JsonObject { ["visibility"] = "public" }), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -75,7 +74,7 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     {
         var alice = await Server.RegisterAsync();
         var admin = await Server.RegisterAdminAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
 
         await MatrixAssert.OkAsync(await admin.Client.PutAsJsonAsync(ListPath(roomId), new JsonObject { ["visibility"] = "public" }));
         Assert.Equal("public", await VisibilityAsync(roomId));
@@ -85,7 +84,7 @@ public sealed class DirectoryVisibilityTests(LiveServerFixture fixture) : IClass
     public async Task An_unknown_visibility_value_is_an_invalid_param()
     {
         var alice = await Server.RegisterAsync();
-        var roomId = await CreateRoomAsync(alice);
+        var roomId = await alice.CreateRoomAsync();
         await MatrixAssert.ErrorAsync(await alice.Client.PutAsJsonAsync(ListPath(roomId),
             new JsonObject { ["visibility"] = "secret" }), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }

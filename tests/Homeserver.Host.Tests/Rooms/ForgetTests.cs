@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Rooms;
@@ -16,7 +14,7 @@ public sealed class ForgetTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var alice = await Server.RegisterAsync();
         var room = await alice.CreateRoomAsync();
 
-        await MatrixAssert.ErrorAsync(await ForgetAsync(alice, room), HttpStatusCode.BadRequest, "M_UNKNOWN");
+        await MatrixAssert.ErrorAsync(await alice.PostRoomAsync(room, "forget"), HttpStatusCode.BadRequest, "M_UNKNOWN");
         await MatrixAssert.OkAsync(await alice.GetRoomAsync(room, "messages?dir=b"));
     }
 
@@ -31,7 +29,7 @@ public sealed class ForgetTests(LiveServerFixture fixture) : IClassFixture<LiveS
         await bob.LeaveAsync(room);
         Assert.Equal(["remember me"], (await bob.MessagesAsync(room)).GetProperty("chunk").Bodies());
 
-        await MatrixAssert.OkAsync(await ForgetAsync(bob, room));
+        await MatrixAssert.OkAsync(await bob.PostRoomAsync(room, "forget"));
 
         await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, "messages?dir=b"), HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, "state"), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -46,7 +44,7 @@ public sealed class ForgetTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var room = await alice.CreateRoomWithVisibilityAsync("shared");
         await bob.JoinAsync(room);
         await bob.LeaveAsync(room);
-        await MatrixAssert.OkAsync(await ForgetAsync(bob, room));
+        await MatrixAssert.OkAsync(await bob.PostRoomAsync(room, "forget"));
 
         await bob.JoinAsync(room);
 
@@ -58,10 +56,7 @@ public sealed class ForgetTests(LiveServerFixture fixture) : IClassFixture<LiveS
     {
         var guest = await Server.RegisterGuestAsync();
 
-        await MatrixAssert.ErrorAsync(await ForgetAsync(guest, "!nowhere:localhost"), HttpStatusCode.Forbidden,
+        await MatrixAssert.ErrorAsync(await guest.PostRoomAsync("!nowhere:localhost", "forget"), HttpStatusCode.Forbidden,
             "M_GUEST_ACCESS_FORBIDDEN");
     }
-
-    private static Task<HttpResponseMessage> ForgetAsync(TestSession session, string room) =>
-        session.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{RoomReadSteps.Escape(room)}/forget", new JsonObject());
 }

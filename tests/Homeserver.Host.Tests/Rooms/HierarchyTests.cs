@@ -15,7 +15,7 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         $"/_matrix/client/v1/rooms/{Uri.EscapeDataString(roomId)}/hierarchy{query}";
 
     private static Task<string> CreateSpaceAsync(TestSession session, string name, string preset = "public_chat") =>
-        CreateRoomAsync(session, new JsonObject
+        session.CreateRoomAsync(new JsonObject
         {
             ["preset"] = preset, ["name"] = name, ["creation_content"] = new JsonObject { ["type"] = "m.space" },
         });
@@ -34,7 +34,7 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
             content["suggested"] = true;
         }
 
-        await MatrixAssert.OkAsync(await PutStateAsync(session, spaceId, "m.space.child", childId, content));
+        await MatrixAssert.OkAsync(await session.TrySetStateAsync(spaceId, "m.space.child", childId, content));
     }
 
     private static List<string> RoomIds(JsonElement page) =>
@@ -46,13 +46,13 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         var alice = await Server.RegisterAsync();
         var space = await CreateSpaceAsync(alice, "space");
         var sub = await CreateSpaceAsync(alice, "sub");
-        var first = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat", ["name"] = "first" });
-        var inSub = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat", ["name"] = "in sub" });
+        var first = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat", ["name"] = "first" });
+        var inSub = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat", ["name"] = "in sub" });
         await AddChildAsync(alice, space, sub, order: "b");
         await AddChildAsync(alice, space, first, order: "a");
         await AddChildAsync(alice, sub, inSub);
 
-        var page = await GetJsonAsync(alice.Client, HierarchyPath(space));
+        var page = await alice.Client.GetJsonAsync(HierarchyPath(space));
         Assert.Equal([space, first, sub, inSub], RoomIds(page));
         var root = page.GetProperty("rooms")[0];
         Assert.Equal("m.space", root.GetProperty("room_type").GetString());
@@ -77,18 +77,18 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var space = await CreateSpaceAsync(alice, "space");
-        var hidden = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "private_chat" });
-        var readable = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "private_chat" });
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, readable, "m.room.history_visibility", "",
+        var hidden = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "private_chat" });
+        var readable = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "private_chat" });
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(readable, "m.room.history_visibility", "",
             new JsonObject { ["history_visibility"] = "world_readable" }));
-        var joinedPrivate = await CreateRoomAsync(bob, new JsonObject { ["preset"] = "private_chat" });
-        var withoutVia = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
+        var joinedPrivate = await bob.CreateRoomAsync(new JsonObject { ["preset"] = "private_chat" });
+        var withoutVia = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         await AddChildAsync(alice, space, hidden, order: "a");
         await AddChildAsync(alice, space, readable, order: "b");
         await AddChildAsync(alice, space, joinedPrivate, order: "c");
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, space, "m.space.child", withoutVia, new JsonObject()));
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(space, "m.space.child", withoutVia, new JsonObject()));
 
-        Assert.Equal([space, readable, joinedPrivate], RoomIds(await GetJsonAsync(bob.Client, HierarchyPath(space))));
+        Assert.Equal([space, readable, joinedPrivate], RoomIds(await bob.Client.GetJsonAsync(HierarchyPath(space))));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var space = await CreateSpaceAsync(alice, "space");
-        await JoinAsync(bob, space);
+        await bob.JoinByIdOrAliasAsync(space);
         await MatrixAssert.OkAsync(await alice.Client.PostAsync(
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(space)}/ban",
             System.Net.Http.Json.JsonContent.Create(new JsonObject { ["user_id"] = bob.UserId })));
@@ -124,12 +124,12 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         var space = await CreateSpaceAsync(alice, "space");
-        var suggested = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
-        var other = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
+        var suggested = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        var other = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         await AddChildAsync(alice, space, suggested, suggested: true);
         await AddChildAsync(alice, space, other);
 
-        var page = await GetJsonAsync(alice.Client, HierarchyPath(space, "?suggested_only=true"));
+        var page = await alice.Client.GetJsonAsync(HierarchyPath(space, "?suggested_only=true"));
         Assert.Equal([space, suggested], RoomIds(page));
         Assert.Single(page.GetProperty("rooms")[0].GetProperty("children_state").EnumerateArray());
     }
@@ -140,13 +140,13 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         var alice = await Server.RegisterAsync();
         var space = await CreateSpaceAsync(alice, "space");
         var sub = await CreateSpaceAsync(alice, "sub");
-        var deep = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
+        var deep = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         await AddChildAsync(alice, space, sub);
         await AddChildAsync(alice, sub, deep);
 
-        Assert.Equal([space], RoomIds(await GetJsonAsync(alice.Client, HierarchyPath(space, "?max_depth=0"))));
-        Assert.Equal([space, sub], RoomIds(await GetJsonAsync(alice.Client, HierarchyPath(space, "?max_depth=1"))));
-        Assert.Equal([space, sub, deep], RoomIds(await GetJsonAsync(alice.Client, HierarchyPath(space))));
+        Assert.Equal([space], RoomIds(await alice.Client.GetJsonAsync(HierarchyPath(space, "?max_depth=0"))));
+        Assert.Equal([space, sub], RoomIds(await alice.Client.GetJsonAsync(HierarchyPath(space, "?max_depth=1"))));
+        Assert.Equal([space, sub, deep], RoomIds(await alice.Client.GetJsonAsync(HierarchyPath(space))));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         await AddChildAsync(alice, space, other);
         await AddChildAsync(alice, other, space);
 
-        Assert.Equal([space, other], RoomIds(await GetJsonAsync(alice.Client, HierarchyPath(space))));
+        Assert.Equal([space, other], RoomIds(await alice.Client.GetJsonAsync(HierarchyPath(space))));
     }
 
     [Fact]
@@ -169,15 +169,15 @@ public sealed class HierarchyTests(LiveServerFixture fixture) : IClassFixture<Li
         var children = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var child = await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat" });
+            var child = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
             await AddChildAsync(alice, space, child, order: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             children.Add(child);
         }
 
-        var first = await GetJsonAsync(alice.Client, HierarchyPath(space, "?limit=2"));
+        var first = await alice.Client.GetJsonAsync(HierarchyPath(space, "?limit=2"));
         Assert.Equal([space, children[0]], RoomIds(first));
         var from = Uri.EscapeDataString(first.GetProperty("next_batch").GetString()!);
-        var second = await GetJsonAsync(alice.Client, HierarchyPath(space, "?limit=2&from=" + from));
+        var second = await alice.Client.GetJsonAsync(HierarchyPath(space, "?limit=2&from=" + from));
         Assert.Equal([children[1], children[2]], RoomIds(second));
         Assert.False(second.TryGetProperty("next_batch", out _));
 

@@ -32,7 +32,7 @@ public sealed class HistoryAccessTests(LiveServerFixture fixture) : IClassFixtur
         await bob.JoinAsync(room);
         await alice.SendTextAsync(room, "seen by bob");
         await MatrixAssert.OkAsync(await alice.Client.PostAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{RoomReadSteps.Escape(room)}/ban", new JsonObject { ["user_id"] = bob.UserId }));
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/ban", new JsonObject { ["user_id"] = bob.UserId }));
 
         await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, "messages?dir=b"), HttpStatusCode.Forbidden,
             "M_FORBIDDEN");
@@ -74,7 +74,7 @@ public sealed class HistoryAccessTests(LiveServerFixture fixture) : IClassFixtur
         await bob.JoinAsync(room);
         await alice.SendTextAsync(room, "before kick");
         await MatrixAssert.OkAsync(await alice.Client.PostAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{RoomReadSteps.Escape(room)}/kick", new JsonObject { ["user_id"] = bob.UserId }));
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/kick", new JsonObject { ["user_id"] = bob.UserId }));
         await alice.SendTextAsync(room, "after kick");
 
         Assert.Equal(["before kick"], (await bob.MessagesAsync(room)).GetProperty("chunk").Bodies());

@@ -143,6 +143,6 @@ public sealed class HistoryStateAndGuestTests(LiveServerFixture fixture) : IClas
         await alice.SetStateAsync(room, "m.room.guest_access", "", new JsonObject { ["guest_access"] = "can_join" });
 
         await MatrixAssert.OkAsync(await guest.Client.PostAsJsonAsync(
-            $"/_matrix/client/v3/join/{RoomReadSteps.Escape(room)}", new JsonObject()));
+            $"/_matrix/client/v3/join/{RoomSteps.Escape(room)}", new JsonObject()));
     }
 }

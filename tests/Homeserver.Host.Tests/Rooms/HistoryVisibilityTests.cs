@@ -104,7 +104,7 @@ public sealed class HistoryVisibilityTests(LiveServerFixture fixture) : IClassFi
 
         await MatrixAssert.ErrorAsync(await stranger.GetRoomAsync(room, "messages?dir=b"), HttpStatusCode.Forbidden,
             "M_FORBIDDEN");
-        await MatrixAssert.ErrorAsync(await stranger.GetRoomAsync(room, $"event/{RoomReadSteps.Escape(eventId)}"),
+        await MatrixAssert.ErrorAsync(await stranger.GetRoomAsync(room, $"event/{RoomSteps.Escape(eventId)}"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 
@@ -147,9 +147,9 @@ public sealed class HistoryVisibilityTests(LiveServerFixture fixture) : IClassFi
         await bob.JoinAsync(room);
         var shown = await alice.SendTextAsync(room, "after bob");
 
-        await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, $"event/{RoomReadSteps.Escape(hidden)}"),
+        await MatrixAssert.ErrorAsync(await bob.GetRoomAsync(room, $"event/{RoomSteps.Escape(hidden)}"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
-        var body = await MatrixAssert.OkAsync(await bob.GetRoomAsync(room, $"event/{RoomReadSteps.Escape(shown)}"));
+        var body = await MatrixAssert.OkAsync(await bob.GetRoomAsync(room, $"event/{RoomSteps.Escape(shown)}"));
         Assert.Equal("after bob", body.GetProperty("content").GetProperty("body").GetString());
     }
 
@@ -160,7 +160,7 @@ public sealed class HistoryVisibilityTests(LiveServerFixture fixture) : IClassFi
         var room = await alice.CreateRoomAsync(new() { ["name"] = "first" });
         var renamed = await alice.SetStateAsync(room, "m.room.name", "", new() { ["name"] = "second" });
 
-        var body = await MatrixAssert.OkAsync(await alice.GetRoomAsync(room, $"event/{RoomReadSteps.Escape(renamed)}"));
+        var body = await MatrixAssert.OkAsync(await alice.GetRoomAsync(room, $"event/{RoomSteps.Escape(renamed)}"));
 
         var unsigned = body.GetProperty("unsigned");
         Assert.Equal("first", unsigned.GetProperty("prev_content").GetProperty("name").GetString());

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -22,9 +22,9 @@ public sealed class IgnoreTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var fromCarol = await carol.SendTextAsync(roomId, "from carol");
         await alice.IgnoreAsync(bob.UserId);
 
-        var path = $"/_matrix/client/v3/rooms/{Room(roomId)}/messages?dir=b&limit=50";
-        var forAlice = EventIds((await alice.GetJsonAsync(path)).GetProperty("chunk"));
-        var forCarol = EventIds((await carol.GetJsonAsync(path)).GetProperty("chunk"));
+        var path = $"/_matrix/client/v3/rooms/{Escape(roomId)}/messages?dir=b&limit=50";
+        var forAlice = (await alice.GetJsonAsync(path)).GetProperty("chunk").EventIds();
+        var forCarol = (await carol.GetJsonAsync(path)).GetProperty("chunk").EventIds();
 
         Assert.DoesNotContain(fromBob, forAlice);
         Assert.Contains(fromCarol, forAlice);
@@ -42,9 +42,9 @@ public sealed class IgnoreTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var own = await alice.ReactAsync(roomId, parent, "👍");
         await alice.IgnoreAsync(bob.UserId);
 
-        var relations = await alice.GetJsonAsync($"/_matrix/client/v1/rooms/{Room(roomId)}/relations/{Event(parent)}");
+        var relations = await alice.GetJsonAsync($"/_matrix/client/v1/rooms/{Escape(roomId)}/relations/{Escape(parent)}");
 
-        Assert.Equal([own], EventIds(relations.GetProperty("chunk")));
+        Assert.Equal([own], relations.GetProperty("chunk").EventIds());
     }
 
     [Fact]
@@ -58,11 +58,11 @@ public sealed class IgnoreTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var carolsRoom = await carol.CreateRoomAsync();
 
         await MatrixAssert.ErrorAsync(await bob.Client.PostAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{Room(bobsRoom)}/invite", new JsonObject { ["user_id"] = alice.UserId }),
+            $"/_matrix/client/v3/rooms/{Escape(bobsRoom)}/invite", new JsonObject { ["user_id"] = alice.UserId }),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await carol.InviteAsync(carolsRoom, alice.UserId);
 
-        var members = await carol.GetJsonAsync($"/_matrix/client/v3/rooms/{Room(carolsRoom)}/state/m.room.member/{Uri.EscapeDataString(alice.UserId)}");
+        var members = await carol.GetJsonAsync($"/_matrix/client/v3/rooms/{Escape(carolsRoom)}/state/m.room.member/{Uri.EscapeDataString(alice.UserId)}");
         Assert.Equal("invite", members.GetProperty("membership").GetString());
     }
 }

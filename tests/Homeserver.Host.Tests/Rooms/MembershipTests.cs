@@ -62,7 +62,7 @@ public sealed class MembershipTests(LiveServerFixture fixture) : IClassFixture<L
         var member = await alice.GetStateAsync(roomId, "m.room.member", carol.UserId);
         Assert.Equal("leave", member.GetProperty("membership").GetString());
         Assert.Equal("spam", member.GetProperty("reason").GetString());
-        await MatrixAssert.ErrorAsync(await carol.SendAsync(roomId, "m.room.message", new JsonObject { ["body"] = "x" }),
+        await MatrixAssert.ErrorAsync(await carol.TrySendAsync(roomId, "m.room.message", new JsonObject { ["body"] = "x" }),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
     }
 
@@ -118,7 +118,7 @@ public sealed class MembershipTests(LiveServerFixture fixture) : IClassFixture<L
 
         var rooms = await MatrixAssert.OkAsync(await bob.Client.GetAsync("/_matrix/client/v3/joined_rooms"));
         Assert.DoesNotContain(rooms.GetProperty("joined_rooms").EnumerateArray(), r => r.GetString() == roomId);
-        await MatrixAssert.ErrorAsync(await bob.SendAsync(roomId, "m.room.message", new JsonObject()), HttpStatusCode.Forbidden, "M_FORBIDDEN");
+        await MatrixAssert.ErrorAsync(await bob.TrySendAsync(roomId, "m.room.message", new JsonObject()), HttpStatusCode.Forbidden, "M_FORBIDDEN");
         Assert.Equal("bye", (await alice.GetStateAsync(roomId, "m.room.member", bob.UserId)).GetProperty("reason").GetString());
     }
 

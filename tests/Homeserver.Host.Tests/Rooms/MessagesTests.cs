@@ -25,7 +25,7 @@ public sealed class MessagesTests(LiveServerFixture fixture) : IClassFixture<Liv
         while (true)
         {
             var page = await alice.MessagesAsync(room, "dir=b&limit=3&filter=" +
-                RoomReadSteps.Escape("""{"types":["m.room.message"]}""") + (from is null ? "" : "&from=" + from));
+                RoomSteps.Escape("""{"types":["m.room.message"]}""") + (from is null ? "" : "&from=" + from));
             firstStart ??= page.GetProperty("start").GetString();
             backwards.AddRange(page.GetProperty("chunk").Bodies());
             if (!page.TryGetProperty("end", out var end))
@@ -94,14 +94,14 @@ public sealed class MessagesTests(LiveServerFixture fixture) : IClassFixture<Liv
         await bob.JoinAsync(room);
         await alice.SendTextAsync(room, "from alice");
         await bob.SendTextAsync(room, "from bob");
-        await alice.SendTextAsync(room, "image", content: new JsonObject
+        await alice.SendAsync(room, "m.room.message", new JsonObject
         {
             ["msgtype"] = "m.image", ["body"] = "image", ["url"] = "mxc://localhost/abc",
         });
-        await alice.SendTextAsync(room, "", "org.example.custom", new JsonObject { ["x"] = 1 });
+        await alice.SendAsync(room, "org.example.custom", new JsonObject { ["x"] = 1 });
 
         async Task<List<string>> Bodies(string filter) =>
-            (await alice.MessagesAsync(room, "dir=f&limit=100&filter=" + RoomReadSteps.Escape(filter)))
+            (await alice.MessagesAsync(room, "dir=f&limit=100&filter=" + RoomSteps.Escape(filter)))
             .GetProperty("chunk").Bodies();
 
         Assert.Equal(["from bob"], await Bodies($$"""{"types":["m.room.mess*"],"senders":["{{bob.UserId}}"]}"""));
@@ -109,7 +109,7 @@ public sealed class MessagesTests(LiveServerFixture fixture) : IClassFixture<Liv
             await Bodies($$"""{"types":["m.room.message"],"not_senders":["{{bob.UserId}}"]}"""));
         Assert.Equal(["image"], await Bodies("""{"contains_url":true}"""));
         var custom = (await alice.MessagesAsync(room, "dir=f&limit=100&filter=" +
-            RoomReadSteps.Escape("""{"not_types":["m.room.*"]}"""))).GetProperty("chunk");
+            RoomSteps.Escape("""{"not_types":["m.room.*"]}"""))).GetProperty("chunk");
         Assert.Equal("org.example.custom", Assert.Single(custom.EnumerateArray()).GetProperty("type").GetString());
     }
 
@@ -124,7 +124,7 @@ public sealed class MessagesTests(LiveServerFixture fixture) : IClassFixture<Liv
         await carol.JoinAsync(room);
         await bob.SendTextAsync(room, "hi");
 
-        var page = await alice.MessagesAsync(room, "dir=b&limit=1&filter=" + RoomReadSteps.Escape(
+        var page = await alice.MessagesAsync(room, "dir=b&limit=1&filter=" + RoomSteps.Escape(
             """{"lazy_load_members":true,"include_redundant_members":true}"""));
 
         var state = Assert.Single(page.GetProperty("state").EnumerateArray());

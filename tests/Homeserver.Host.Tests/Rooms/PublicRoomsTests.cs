@@ -51,18 +51,18 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
         var bob = await Server.RegisterAsync();
         var word = Word();
         var localpart = LiveServer.UniqueUsername("pub");
-        var roomId = await CreateRoomAsync(alice, new JsonObject
+        var roomId = await alice.CreateRoomAsync(new JsonObject
         {
             ["visibility"] = "public", ["preset"] = "public_chat", ["name"] = word + " name", ["topic"] = "the topic",
             ["room_alias_name"] = localpart,
         });
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.avatar", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.avatar", "",
             new JsonObject { ["url"] = "mxc://localhost/avatar" }));
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.history_visibility", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.history_visibility", "",
             new JsonObject { ["history_visibility"] = "world_readable" }));
-        await MatrixAssert.OkAsync(await PutStateAsync(alice, roomId, "m.room.guest_access", "",
+        await MatrixAssert.OkAsync(await alice.TrySetStateAsync(roomId, "m.room.guest_access", "",
             new JsonObject { ["guest_access"] = "can_join" }));
-        await JoinAsync(bob, roomId);
+        await bob.JoinByIdOrAliasAsync(roomId);
 
         var page = await SearchAsync(alice, Filter(word));
         var room = Assert.Single(page.GetProperty("chunk").EnumerateArray());
@@ -84,7 +84,7 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
     {
         var alice = await Server.RegisterAsync();
         var word = Word();
-        await CreateRoomAsync(alice, new JsonObject { ["preset"] = "public_chat", ["name"] = word });
+        await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat", ["name"] = word });
         Assert.Empty(RoomIds(await SearchAsync(alice, Filter(word))));
     }
 
@@ -93,13 +93,13 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
     {
         var alice = await Server.RegisterAsync();
         var word = Word();
-        var byName = await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public", ["name"] = "x" + word + "x" });
-        var byTopic = await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public", ["topic"] = "about " + word });
-        var byAlias = await CreateRoomAsync(alice, new JsonObject
+        var byName = await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public", ["name"] = "x" + word + "x" });
+        var byTopic = await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public", ["topic"] = "about " + word });
+        var byAlias = await alice.CreateRoomAsync(new JsonObject
         {
             ["visibility"] = "public", ["room_alias_name"] = word.ToLowerInvariant() + "_alias",
         });
-        await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public", ["name"] = "unrelated" });
+        await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public", ["name"] = "unrelated" });
 
         var found = RoomIds(await SearchAsync(alice, Filter(word.ToUpperInvariant())));
         Assert.Equal(new[] { byName, byTopic, byAlias }.Order(), found.Order());
@@ -110,8 +110,8 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
     {
         var alice = await Server.RegisterAsync();
         var word = Word();
-        var plain = await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public", ["name"] = word });
-        var space = await CreateRoomAsync(alice, new JsonObject
+        var plain = await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public", ["name"] = word });
+        var space = await alice.CreateRoomAsync(new JsonObject
         {
             ["visibility"] = "public", ["name"] = word, ["creation_content"] = new JsonObject { ["type"] = "m.space" },
         });
@@ -133,13 +133,13 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
         var rooms = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            rooms.Add(await CreateRoomAsync(alice, new JsonObject
+            rooms.Add(await alice.CreateRoomAsync(new JsonObject
             {
                 ["visibility"] = "public", ["preset"] = "public_chat", ["name"] = word,
             }));
         }
 
-        await JoinAsync(bob, rooms[3]); // the biggest room comes first
+        await bob.JoinByIdOrAliasAsync(rooms[3]); // the biggest room comes first
 
         var first = await SearchAsync(alice, Filter(word, limit: 2));
         Assert.Equal(5, first.GetProperty("total_room_count_estimate").GetInt32());
@@ -165,13 +165,13 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
     public async Task Get_lists_published_rooms_without_an_access_token_and_honours_limit()
     {
         var alice = await Server.RegisterAsync();
-        await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public" });
-        await CreateRoomAsync(alice, new JsonObject { ["visibility"] = "public" });
+        await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public" });
+        await alice.CreateRoomAsync(new JsonObject { ["visibility"] = "public" });
 
-        var page = await GetJsonAsync(Server.Anonymous, PublicRoomsPath + "?limit=1");
+        var page = await Server.Anonymous.GetJsonAsync(PublicRoomsPath + "?limit=1");
         Assert.Single(page.GetProperty("chunk").EnumerateArray());
         Assert.True(page.GetProperty("total_room_count_estimate").GetInt32() >= 2);
-        var next = await GetJsonAsync(Server.Anonymous,
+        var next = await Server.Anonymous.GetJsonAsync(
             PublicRoomsPath + "?limit=1&since=" + Uri.EscapeDataString(page.GetProperty("next_batch").GetString()!));
         Assert.NotEqual(RoomIds(page), RoomIds(next));
     }

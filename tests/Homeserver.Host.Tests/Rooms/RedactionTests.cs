@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 using Npgsql;
@@ -20,9 +19,9 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
-        var eventId = await alice.SendMessageAsync(roomId, "secret");
+        var eventId = await alice.SendTextAsync(roomId, "secret");
 
-        var redactionId = await RedactAsync(alice, roomId, eventId, "oops");
+        var redactionId = await alice.RedactAsync(roomId, eventId, "oops");
 
         var redacted = await alice.GetEventAsync(roomId, eventId);
         Assert.Empty(redacted.GetProperty("content").EnumerateObject());
@@ -42,7 +41,7 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
         var powerLevelsId = await StateEventIdAsync(alice, roomId, "m.room.power_levels");
 
-        await RedactAsync(alice, roomId, powerLevelsId, null);
+        await alice.RedactAsync(roomId, powerLevelsId);
 
         var content = (await alice.GetEventAsync(roomId, powerLevelsId)).GetProperty("content");
         Assert.True(content.TryGetProperty("ban", out _));
@@ -57,7 +56,7 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         var roomId = await alice.CreateRoomAsync();
         var memberId = await StateEventIdAsync(alice, roomId, "m.room.member");
 
-        await RedactAsync(alice, roomId, memberId, null);
+        await alice.RedactAsync(roomId, memberId);
 
         var content = (await alice.GetEventAsync(roomId, memberId)).GetProperty("content");
         Assert.Equal("join", content.GetProperty("membership").GetString());
@@ -71,12 +70,12 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         var bob = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
-        var alicesMessage = await alice.SendMessageAsync(roomId, "from alice");
-        var bobsMessage = await bob.SendMessageAsync(roomId, "from bob");
+        var alicesMessage = await alice.SendTextAsync(roomId, "from alice");
+        var bobsMessage = await bob.SendTextAsync(roomId, "from bob");
 
-        var refused = await bob.Client.PutAsJsonAsync(RedactPath(roomId, alicesMessage), new JsonObject());
-        await RedactAsync(bob, roomId, bobsMessage, null);
-        await RedactAsync(alice, roomId, bobsMessage, "moderation");
+        var refused = await bob.TryRedactAsync(roomId, alicesMessage);
+        await bob.RedactAsync(roomId, bobsMessage);
+        await alice.RedactAsync(roomId, bobsMessage, "moderation");
 
         await MatrixAssert.ErrorAsync(refused, HttpStatusCode.Forbidden, "M_FORBIDDEN");
         Assert.Equal("from alice", (await alice.GetEventAsync(roomId, alicesMessage)).GetProperty("content").GetProperty("body").GetString());
@@ -87,28 +86,18 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
-        var eventId = await alice.SendMessageAsync(roomId, "x");
+        var eventId = await alice.SendTextAsync(roomId, "x");
 
-        await MatrixAssert.ErrorAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, "$unknown"), new JsonObject()),
+        await MatrixAssert.ErrorAsync(await alice.TryRedactAsync(roomId, "$unknown"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
-        var first = await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, eventId, "t"), new JsonObject()));
-        var second = await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(RedactPath(roomId, eventId, "t"), new JsonObject()));
+        var first = await MatrixAssert.OkAsync(await alice.TryRedactAsync(roomId, eventId, txnId: "t"));
+        var second = await MatrixAssert.OkAsync(await alice.TryRedactAsync(roomId, eventId, txnId: "t"));
         Assert.Equal(first.GetProperty("event_id").GetString(), second.GetProperty("event_id").GetString());
     }
 
     private static async Task<string> StateEventIdAsync(TestSession session, string roomId, string type) =>
         (await MatrixAssert.OkAsync(await session.Client.GetAsync($"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state")))
         .EnumerateArray().First(e => e.GetProperty("type").GetString() == type).GetProperty("event_id").GetString()!;
-
-    private static string RedactPath(string roomId, string eventId, string? txn = null) =>
-        $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/redact/{Uri.EscapeDataString(eventId)}/{txn ?? Guid.NewGuid().ToString("N")}";
-
-    private static async Task<string> RedactAsync(TestSession session, string roomId, string eventId, string? reason)
-    {
-        var body = reason is null ? new JsonObject() : new JsonObject { ["reason"] = reason };
-        var response = await MatrixAssert.OkAsync(await session.Client.PutAsJsonAsync(RedactPath(roomId, eventId), body));
-        return response.GetProperty("event_id").GetString()!;
-    }
 
     private async Task<string> StoredJsonAsync(string eventId)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -82,7 +82,7 @@ public sealed class RelationsBundleTests(LiveServerFixture fixture) : IClassFixt
 
         var reference = Relations(await alice.GetEventAsync(roomId, parent)).GetProperty("m.reference");
 
-        Assert.Equal([one, two], EventIds(reference.GetProperty("chunk")));
+        Assert.Equal([one, two], reference.GetProperty("chunk").EventIds());
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class RelationsBundleTests(LiveServerFixture fixture) : IClassFixt
         var redacted = await alice.RelateAsync(roomId, root, "m.thread", "gone");
         await alice.RedactAsync(roomId, redacted);
 
-        var messages = await alice.GetJsonAsync($"/_matrix/client/v3/rooms/{Room(roomId)}/messages?dir=b&limit=50");
+        var messages = await alice.GetJsonAsync($"/_matrix/client/v3/rooms/{Escape(roomId)}/messages?dir=b&limit=50");
         var rootEvent = messages.GetProperty("chunk").EnumerateArray()
             .Single(e => e.GetProperty("event_id").GetString() == root);
         var thread = Relations(rootEvent).GetProperty("m.thread");

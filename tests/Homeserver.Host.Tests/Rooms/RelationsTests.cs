@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -11,7 +11,7 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
     private LiveServer Server => fixture.Server;
 
     private static string Path(string roomId, string eventId, string rest = "") =>
-        $"/_matrix/client/v1/rooms/{Room(roomId)}/relations/{Event(eventId)}{rest}";
+        $"/_matrix/client/v1/rooms/{Escape(roomId)}/relations/{Escape(eventId)}{rest}";
 
     [Fact]
     public async Task Relations_come_newest_first_and_next_batch_pages_to_the_oldest()
@@ -25,12 +25,12 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
         await alice.SendTextAsync(roomId, "unrelated");
 
         var first = await alice.GetJsonAsync(Path(roomId, parent, "?limit=2"));
-        Assert.Equal([three, two], EventIds(first.GetProperty("chunk")));
+        Assert.Equal([three, two], first.GetProperty("chunk").EventIds());
         var next = first.GetProperty("next_batch").GetString();
         Assert.False(first.TryGetProperty("prev_batch", out _));
         var second = await alice.GetJsonAsync(Path(roomId, parent, $"?limit=2&from={next}"));
 
-        Assert.Equal([one], EventIds(second.GetProperty("chunk")));
+        Assert.Equal([one], second.GetProperty("chunk").EventIds());
         Assert.False(second.TryGetProperty("next_batch", out _));
         Assert.Equal(next, second.GetProperty("prev_batch").GetString());
         Assert.False(second.TryGetProperty("recursion_depth", out _));
@@ -50,8 +50,8 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
         var page = await alice.GetJsonAsync(Path(roomId, parent, "?dir=f&limit=2"));
         var upToTwo = await alice.GetJsonAsync(Path(roomId, parent, $"?dir=f&to={page.GetProperty("next_batch").GetString()}"));
 
-        Assert.Equal(one, EventIds(all.GetProperty("chunk"))[0]);
-        Assert.Equal([one, two], EventIds(upToTwo.GetProperty("chunk")));
+        Assert.Equal(one, all.GetProperty("chunk").EventIds()[0]);
+        Assert.Equal([one, two], upToTwo.GetProperty("chunk").EventIds());
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(Path(roomId, parent, "?dir=x")),
             HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }
@@ -70,11 +70,11 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
         var reactions = await alice.GetJsonAsync(Path(roomId, parent, "/m.annotation/m.reaction"));
         var threads = await alice.GetJsonAsync(Path(roomId, parent, "/m.thread"));
 
-        Assert.Equal([otherType, reaction], EventIds(annotations.GetProperty("chunk")));
-        Assert.Equal([reaction], EventIds(reactions.GetProperty("chunk")));
+        Assert.Equal([otherType, reaction], annotations.GetProperty("chunk").EventIds());
+        Assert.Equal([reaction], reactions.GetProperty("chunk").EventIds());
         Assert.Equal("👍", reactions.GetProperty("chunk")[0].GetProperty("content").GetProperty("m.relates_to")
             .GetProperty("key").GetString());
-        Assert.Equal([reply], EventIds(threads.GetProperty("chunk")));
+        Assert.Equal([reply], threads.GetProperty("chunk").EventIds());
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
         var direct = await alice.GetJsonAsync(Path(roomId, parent, "?recurse=false"));
         var recursive = await alice.GetJsonAsync(Path(roomId, parent, "?recurse=true"));
 
-        Assert.Equal([reply], EventIds(direct.GetProperty("chunk")));
+        Assert.Equal([reply], direct.GetProperty("chunk").EventIds());
         Assert.Equal(1, direct.GetProperty("recursion_depth").GetInt32());
-        Assert.Equal([reactionToReply, reply], EventIds(recursive.GetProperty("chunk")));
+        Assert.Equal([reactionToReply, reply], recursive.GetProperty("chunk").EventIds());
         Assert.True(recursive.GetProperty("recursion_depth").GetInt32() >= 3);
     }
 
@@ -118,14 +118,14 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
-        await alice.SetStateAsync(roomId, "m.room.history_visibility",
+        await alice.SetStateAsync(roomId, "m.room.history_visibility", "",
             new JsonObject { ["history_visibility"] = "world_readable" });
         var parent = await alice.SendTextAsync(roomId, "parent");
         var reply = await alice.RelateAsync(roomId, parent, "m.thread");
 
         var relations = await bob.GetJsonAsync(Path(roomId, parent));
 
-        Assert.Equal([reply], EventIds(relations.GetProperty("chunk")));
+        Assert.Equal([reply], relations.GetProperty("chunk").EventIds());
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class RelationsTests(LiveServerFixture fixture) : IClassFixture<Li
 
         var relations = await alice.GetJsonAsync(Path(roomId, parent));
 
-        Assert.Equal([kept], EventIds(relations.GetProperty("chunk")));
+        Assert.Equal([kept], relations.GetProperty("chunk").EventIds());
     }
 
     [Fact]

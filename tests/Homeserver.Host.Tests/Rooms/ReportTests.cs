@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Homeserver.Host.Tests.Support;
 using Npgsql;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -14,9 +14,9 @@ public sealed class ReportTests(LiveServerFixture fixture) : IClassFixture<LiveS
     private LiveServer Server => fixture.Server;
 
     private static string EventPath(string roomId, string eventId) =>
-        $"/_matrix/client/v3/rooms/{Room(roomId)}/report/{Event(eventId)}";
+        $"/_matrix/client/v3/rooms/{Escape(roomId)}/report/{Escape(eventId)}";
 
-    private static string RoomPath(string roomId) => $"/_matrix/client/v3/rooms/{Room(roomId)}/report";
+    private static string RoomPath(string roomId) => $"/_matrix/client/v3/rooms/{Escape(roomId)}/report";
 
     private async Task<List<(string? EventId, string Reporter, string? Reason, int? Score)>> ReportsAsync(string roomId)
     {

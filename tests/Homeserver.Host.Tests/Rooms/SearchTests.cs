@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -37,7 +37,7 @@ public sealed class SearchTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var evesRoom = await eve.CreateRoomAsync();
         var found = await alice.SendTextAsync(aliceRoom, $"I like {word} and bananas");
         await alice.SendTextAsync(leftRoom, $"{word} bananas in a room I left");
-        await MatrixAssert.OkAsync(await alice.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{Room(leftRoom)}/leave", new JsonObject()));
+        await MatrixAssert.OkAsync(await alice.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{Escape(leftRoom)}/leave", new JsonObject()));
         await eve.SendTextAsync(evesRoom, $"{word} bananas elsewhere");
 
         var results = await SearchAsync(alice, new JsonObject { ["search_term"] = $"{word} banana" });
@@ -173,8 +173,8 @@ public sealed class SearchTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var context = results.GetProperty("results")[0].GetProperty("context");
 
         Assert.Equal(hit, ResultIds(results).Single());
-        Assert.Equal([justBefore], EventIds(context.GetProperty("events_before")));
-        Assert.Equal([after1, after2], EventIds(context.GetProperty("events_after")));
+        Assert.Equal([justBefore], context.GetProperty("events_before").EventIds());
+        Assert.Equal([after1, after2], context.GetProperty("events_after").EventIds());
         Assert.True(context.GetProperty("profile_info").TryGetProperty(alice.UserId, out _));
         Assert.StartsWith("s", context.GetProperty("start").GetString(), StringComparison.Ordinal);
     }

@@ -14,14 +14,14 @@ public sealed class SendAcrossRestartTests
             connectionString = first.ConnectionString;
             alice = await first.RegisterAsync();
             roomId = await alice.CreateRoomAsync();
-            eventId = await alice.SendMessageAsync(roomId, "before the restart", "txn-restart");
+            eventId = await alice.SendTextAsync(roomId, "before the restart", "txn-restart");
         }
 
         await using var second = await LiveServer.StartAsync(connectionString);
         var again = second.NewClient(alice.AccessToken);
         var session = alice with { Client = again };
 
-        Assert.Equal(eventId, await session.SendMessageAsync(roomId, "before the restart", "txn-restart"));
+        Assert.Equal(eventId, await session.SendTextAsync(roomId, "before the restart", "txn-restart"));
         Assert.Single(await session.MessageListAsync(roomId), e => e.GetProperty("type").GetString() == "m.room.message");
     }
 }

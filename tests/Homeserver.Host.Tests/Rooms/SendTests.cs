@@ -15,9 +15,9 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var roomId = await alice.CreateRoomAsync();
         var otherDevice = await Server.LoginAsync(alice.UserId);
 
-        var first = await alice.SendMessageAsync(roomId, "once", "txn-1");
-        var retry = await alice.SendMessageAsync(roomId, "once", "txn-1");
-        var elsewhere = await otherDevice.SendMessageAsync(roomId, "once", "txn-1");
+        var first = await alice.SendTextAsync(roomId, "once", "txn-1");
+        var retry = await alice.SendTextAsync(roomId, "once", "txn-1");
+        var elsewhere = await otherDevice.SendTextAsync(roomId, "once", "txn-1");
 
         Assert.Equal(first, retry);
         Assert.NotEqual(first, elsewhere);
@@ -32,7 +32,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var bob = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "join"));
 
-        var eventId = await alice.SendMessageAsync(roomId, "hi", "my-txn");
+        var eventId = await alice.SendTextAsync(roomId, "hi", "my-txn");
 
         Assert.Equal("my-txn", (await alice.GetEventAsync(roomId, eventId)).GetProperty("unsigned").GetProperty("transaction_id").GetString());
         Assert.False((await bob.GetEventAsync(roomId, eventId)).GetProperty("unsigned").TryGetProperty("transaction_id", out _));
@@ -45,9 +45,9 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var roomId = await alice.CreateRoomAsync();
         var mallory = await Server.RegisterAsync();
 
-        await MatrixAssert.ErrorAsync(await mallory.SendAsync(roomId, "m.room.message", new JsonObject { ["body"] = "x" }),
+        await MatrixAssert.ErrorAsync(await mallory.TrySendAsync(roomId, "m.room.message", new JsonObject { ["body"] = "x" }),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
-        await MatrixAssert.ErrorAsync(await alice.SendAsync("!nowhere:test.local", "m.room.message", new JsonObject()),
+        await MatrixAssert.ErrorAsync(await alice.TrySendAsync("!nowhere:test.local", "m.room.message", new JsonObject()),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 
@@ -90,7 +90,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var response = await bob.TrySetStateAsync(roomId, "m.room.name", "", new JsonObject { ["name"] = "mine now" });
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.Forbidden, "M_FORBIDDEN");
-        Assert.NotEmpty(await bob.SendMessageAsync(roomId, "but I may talk"));
+        Assert.NotEmpty(await bob.SendTextAsync(roomId, "but I may talk"));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
         var sent = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            sent.Add(await alice.SendMessageAsync(roomId, $"m{i}"));
+            sent.Add(await alice.SendTextAsync(roomId, $"m{i}"));
         }
 
         var backwards = await MatrixAssert.OkAsync(await alice.Client.GetAsync(

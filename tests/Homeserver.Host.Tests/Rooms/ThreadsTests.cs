@@ -1,6 +1,6 @@
 using System.Net;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -10,7 +10,7 @@ public sealed class ThreadsTests(LiveServerFixture fixture) : IClassFixture<Live
     private LiveServer Server => fixture.Server;
 
     private static string Path(string roomId, string query = "") =>
-        $"/_matrix/client/v1/rooms/{Room(roomId)}/threads{query}";
+        $"/_matrix/client/v1/rooms/{Escape(roomId)}/threads{query}";
 
     [Fact]
     public async Task Threads_are_listed_by_latest_activity_with_their_summary()
@@ -25,7 +25,7 @@ public sealed class ThreadsTests(LiveServerFixture fixture) : IClassFixture<Live
 
         var threads = await alice.GetJsonAsync(Path(roomId));
 
-        Assert.Equal([older, newer], EventIds(threads.GetProperty("chunk")));
+        Assert.Equal([older, newer], threads.GetProperty("chunk").EventIds());
         Assert.Equal(1, threads.GetProperty("chunk")[0].GetProperty("unsigned").GetProperty("m.relations")
             .GetProperty("m.thread").GetProperty("count").GetInt32());
         Assert.False(threads.TryGetProperty("next_batch", out _));
@@ -47,8 +47,8 @@ public sealed class ThreadsTests(LiveServerFixture fixture) : IClassFixture<Live
         var first = await alice.GetJsonAsync(Path(roomId, "?limit=2"));
         var second = await alice.GetJsonAsync(Path(roomId, $"?limit=2&from={first.GetProperty("next_batch").GetString()}"));
 
-        Assert.Equal([roots[2], roots[1]], EventIds(first.GetProperty("chunk")));
-        Assert.Equal([roots[0]], EventIds(second.GetProperty("chunk")));
+        Assert.Equal([roots[2], roots[1]], first.GetProperty("chunk").EventIds());
+        Assert.Equal([roots[0]], second.GetProperty("chunk").EventIds());
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ThreadsTests(LiveServerFixture fixture) : IClassFixture<Live
         var participated = await bob.GetJsonAsync(Path(roomId, "?include=participated"));
 
         Assert.Equal(3, all.GetProperty("chunk").GetArrayLength());
-        Assert.Equal([repliedTo, bobsRoot], EventIds(participated.GetProperty("chunk")));
+        Assert.Equal([repliedTo, bobsRoot], participated.GetProperty("chunk").EventIds());
         await MatrixAssert.ErrorAsync(await bob.Client.GetAsync(Path(roomId, "?include=some")),
             HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }

@@ -59,7 +59,7 @@ public sealed class TimestampToEventTests(LiveServerFixture fixture) : IClassFix
     {
         var alice = await Server.RegisterAsync();
         var room = await alice.CreateRoomAsync();
-        var path = $"/_matrix/client/v1/rooms/{RoomReadSteps.Escape(room)}/timestamp_to_event";
+        var path = $"/_matrix/client/v1/rooms/{RoomSteps.Escape(room)}/timestamp_to_event";
 
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(path + "?ts=1&dir=x"), HttpStatusCode.BadRequest,
             "M_INVALID_PARAM");
@@ -79,9 +79,9 @@ public sealed class TimestampToEventTests(LiveServerFixture fixture) : IClassFix
     }
 
     private static string Path(string room, long ts, string dir) =>
-        $"/_matrix/client/v1/rooms/{RoomReadSteps.Escape(room)}/timestamp_to_event?ts={ts}&dir={dir}";
+        $"/_matrix/client/v1/rooms/{RoomSteps.Escape(room)}/timestamp_to_event?ts={ts}&dir={dir}";
 
     private static async Task<long> TimestampOfAsync(TestSession session, string room, string eventId) =>
-        (await MatrixAssert.OkAsync(await session.GetRoomAsync(room, $"event/{RoomReadSteps.Escape(eventId)}")))
+        (await MatrixAssert.OkAsync(await session.GetRoomAsync(room, $"event/{RoomSteps.Escape(eventId)}")))
         .GetProperty("origin_server_ts").GetInt64();
 }

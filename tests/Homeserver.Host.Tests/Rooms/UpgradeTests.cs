@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using static Homeserver.Host.Tests.Rooms.RelationsTestClient;
+using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Rooms;
 
@@ -12,7 +12,7 @@ public sealed class UpgradeTests(LiveServerFixture fixture) : IClassFixture<Live
     private LiveServer Server => fixture.Server;
 
     private static Task<HttpResponseMessage> UpgradeAsync(TestSession session, string roomId, string? version) =>
-        session.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{Room(roomId)}/upgrade",
+        session.Client.PostAsJsonAsync($"/_matrix/client/v3/rooms/{Escape(roomId)}/upgrade",
             version is null ? new JsonObject() : new JsonObject { ["new_version"] = version });
 
     private static async Task<string> UpgradedAsync(TestSession session, string roomId, string version) =>
@@ -52,8 +52,8 @@ public sealed class UpgradeTests(LiveServerFixture fixture) : IClassFixture<Live
         var levels = (JsonObject)JsonNode.Parse((await alice.GetStateAsync(roomId, "m.room.power_levels")).GetRawText())!;
         levels["users"]![bob.UserId] = 42;
         levels["events"]!["org.example.custom"] = 77;
-        await alice.SetStateAsync(roomId, "m.room.power_levels", levels);
-        await alice.SetStateAsync(roomId, "m.room.history_visibility", new JsonObject { ["history_visibility"] = "joined" });
+        await alice.SetStateAsync(roomId, "m.room.power_levels", "", levels);
+        await alice.SetStateAsync(roomId, "m.room.history_visibility", "", new JsonObject { ["history_visibility"] = "joined" });
 
         var newRoom = await UpgradedAsync(alice, roomId, "11");
 
@@ -93,7 +93,7 @@ public sealed class UpgradeTests(LiveServerFixture fixture) : IClassFixture<Live
         Assert.Equal(50, oldLevels.GetProperty("events_default").GetInt32());
         Assert.Equal(50, oldLevels.GetProperty("invite").GetInt32());
         await MatrixAssert.ErrorAsync(await bob.Client.PutAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{Room(roomId)}/send/m.room.message/after", new JsonObject { ["body"] = "x" }),
+            $"/_matrix/client/v3/rooms/{Escape(roomId)}/send/m.room.message/after", new JsonObject { ["body"] = "x" }),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
     }
 
@@ -104,7 +104,7 @@ public sealed class UpgradeTests(LiveServerFixture fixture) : IClassFixture<Live
 
         await MatrixAssert.ErrorAsync(await UpgradeAsync(bob, roomId, "12"), HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await MatrixAssert.ErrorAsync(await bob.Client.GetAsync(
-            $"/_matrix/client/v3/rooms/{Room(roomId)}/state/m.room.tombstone/"), HttpStatusCode.NotFound, "M_NOT_FOUND");
+            $"/_matrix/client/v3/rooms/{Escape(roomId)}/state/m.room.tombstone/"), HttpStatusCode.NotFound, "M_NOT_FOUND");
         Assert.Single((await bob.GetJsonAsync("/_matrix/client/v3/joined_rooms")).GetProperty("joined_rooms").EnumerateArray());
     }
 

@@ -7,16 +7,19 @@ using Homeserver.Host.Hosting;
 using Homeserver.Services.Configuration;
 using Homeserver.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Host.Tests.Support;
 
 /// <summary>
-/// A whole server in this process, over real HTTP on loopback and a fresh Postgres database: registration and guests
-/// open, rate limits off, cheap password hashing. Users are made through the registration API.
+/// A whole server in this process, over real HTTP on loopback and a fresh Postgres database (or a given one, to run two
+/// servers on one database): registration and guests open, rate limits off, cheap password hashing, unless a test says
+/// otherwise. Users are made through the registration API.
 /// </summary>
 public sealed class LiveServer : IAsyncDisposable
 {
     public const string Password = "correct horse battery staple";
+    private const string Prefix = "Homeserver:";
     private static int _users;
     private readonly TempDirectory _data;
     private readonly List<HttpClient> _clients = [];
@@ -38,9 +41,15 @@ public sealed class LiveServer : IAsyncDisposable
     public HttpClient Anonymous { get; }
 
     /// <param name="connectionString">An existing database (another server's); a fresh one when null.</param>
-    /// <param name="settings">Settings under <c>Homeserver:</c> added to or replacing the defaults.</param>
+    /// <param name="settings">
+    /// Settings added to or replacing the defaults: full keys (<c>Homeserver:Registration:Enabled</c>) or keys under
+    /// <c>Homeserver:</c> (<c>Registration:Enabled</c>).
+    /// </param>
+    /// <param name="services">Changes to the server's services, e.g. a clock the test controls.</param>
+    /// <param name="serverName">The server name; the default (<c>localhost</c>) when null.</param>
     public static async Task<LiveServer> StartAsync(string? connectionString = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? serverName = null)
     {
         var data = new TempDirectory();
         connectionString ??= await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
@@ -55,16 +64,21 @@ public sealed class LiveServer : IAsyncDisposable
             ["Homeserver:RateLimits:Enabled"] = "false",
             ["Homeserver:Security:PasswordHashIterations"] = "1000",
         };
+        if (serverName is not null)
+        {
+            values["Homeserver:ServerName"] = serverName;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            values["Homeserver:" + key] = value;
+            values[key.StartsWith(Prefix, StringComparison.Ordinal) ? key : Prefix + key] = value;
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         try
         {
             var instance = await HomeserverInstance.StartAsync(SettingsReader.Read(configuration, data.Path),
-                CancellationToken.None);
+                CancellationToken.None, services);
             return new LiveServer(instance, data, connectionString);
         }
         catch
@@ -92,7 +106,28 @@ public sealed class LiveServer : IAsyncDisposable
             body["initial_device_display_name"] = deviceDisplayName;
         }
 
-        return await SessionFromAsync(await Anonymous.PostAsJsonAsync("/_matrix/client/v3/register", body));
+        return SessionFrom(await MatrixAssert.OkAsync(
+            await Anonymous.PostAsJsonAsync("/_matrix/client/v3/register", body)));
+    }
+
+    /// <summary>
+    /// Registers through the dummy stage of a started UIA session, with <paramref name="extra"/> fields in the request,
+    /// asserts success and returns the response body (user_id, access_token, device_id...).
+    /// </summary>
+    public async Task<JsonElement> RegisterBodyAsync(string username, string password = Password,
+        JsonObject? extra = null)
+    {
+        var session = (await PostAsync("/_matrix/client/v3/register", new JsonObject()))
+            .Body.GetProperty("session").GetString();
+        var body = With(extra, new JsonObject
+        {
+            ["username"] = username,
+            ["password"] = password,
+            ["auth"] = new JsonObject { ["type"] = "m.login.dummy", ["session"] = session },
+        });
+        var (status, result) = await PostAsync("/_matrix/client/v3/register", body);
+        Assert.True(status == HttpStatusCode.OK, $"registration failed: {status} {result}");
+        return result;
     }
 
     /// <summary>Registers a user, makes it a server admin in the database, and returns a session made after that.</summary>
@@ -110,17 +145,53 @@ public sealed class LiveServer : IAsyncDisposable
     }
 
     public async Task<TestSession> RegisterGuestAsync() =>
-        await SessionFromAsync(await Anonymous.PostAsJsonAsync("/_matrix/client/v3/register?kind=guest",
-            new JsonObject()));
+        SessionFrom(await MatrixAssert.OkAsync(await Anonymous.PostAsJsonAsync(
+            "/_matrix/client/v3/register?kind=guest", new JsonObject())));
 
     /// <summary>Logs the user in again: a new device with its own token.</summary>
-    public async Task<TestSession> LoginAsync(string userId) =>
-        await SessionFromAsync(await Anonymous.PostAsJsonAsync("/_matrix/client/v3/login", new JsonObject
+    public async Task<TestSession> LoginAsync(string userId) => SessionFrom(await LoginBodyAsync(userId));
+
+    /// <summary>
+    /// A password login of <paramref name="user"/> (localpart or user ID) with <paramref name="extra"/> fields in the
+    /// request; asserts success and returns the response body.
+    /// </summary>
+    public async Task<JsonElement> LoginBodyAsync(string user, string password = Password, JsonObject? extra = null)
+    {
+        var (status, result) = await PostAsync("/_matrix/client/v3/login", With(extra, new JsonObject
         {
             ["type"] = "m.login.password",
-            ["identifier"] = new JsonObject { ["type"] = "m.id.user", ["user"] = userId },
-            ["password"] = Password,
+            ["identifier"] = new JsonObject { ["type"] = "m.id.user", ["user"] = user },
+            ["password"] = password,
         }));
+        Assert.True(status == HttpStatusCode.OK, $"login failed: {status} {result}");
+        return result;
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, JsonNode body,
+        string? accessToken = null) => await SendAsync(HttpMethod.Post, path, body, accessToken);
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? accessToken = null) =>
+        await SendAsync(HttpMethod.Get, path, null, accessToken);
+
+    /// <summary>A request with an optional JSON body and access token; returns the status and the JSON body, if any.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path,
+        JsonNode? body, string? accessToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await Anonymous.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
 
     /// <summary>A client sending <paramref name="accessToken"/>.</summary>
     public HttpClient NewClient(string? accessToken)
@@ -146,9 +217,18 @@ public sealed class LiveServer : IAsyncDisposable
         _data.Dispose();
     }
 
-    private async Task<TestSession> SessionFromAsync(HttpResponseMessage response)
+    private static JsonObject With(JsonObject? extra, JsonObject body)
     {
-        var body = await MatrixAssert.OkAsync(response);
+        foreach (var (key, value) in extra ?? [])
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        return body;
+    }
+
+    private TestSession SessionFrom(JsonElement body)
+    {
         var token = body.GetProperty("access_token").GetString()!;
         return new TestSession(body.GetProperty("user_id").GetString()!, body.GetProperty("device_id").GetString()!,
             token, NewClient(token));
@@ -166,27 +246,4 @@ public sealed class LiveServerFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await LiveServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-public static class MatrixAssert
-{
-    /// <summary>Asserts 200 and returns the JSON body.</summary>
-    public static async Task<JsonElement> OkAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>Asserts the status and a standard error body with the given errcode; returns the body.</summary>
-    public static async Task<JsonElement> ErrorAsync(HttpResponseMessage response, HttpStatusCode status,
-        string errcode)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        var body = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.Equal(errcode, body.GetProperty("errcode").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("error").GetString()));
-        return body;
-    }
 }
