@@ -1,6 +1,7 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
 using Homeserver.ClientApi.Endpoints.Rooms;
+using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -53,6 +54,7 @@ public static class ClientApiPipeline
         app.MapProfile();
         app.MapAccountData();
         app.MapCapabilities();
+        app.MapSync();
         return app;
     }
 }

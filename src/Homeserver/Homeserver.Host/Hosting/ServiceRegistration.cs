@@ -6,6 +6,8 @@ using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Rooms;
+using Homeserver.Storage.Sync;
+using Homeserver.Services.Sync;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Directory;
 using Npgsql;
@@ -86,6 +88,16 @@ public static class ServiceRegistration
         services.AddSingleton<ReportService>();
         services.AddSingleton<RoomUpgradeService>();
         services.AddSingleton<SearchService>();
+
+        // Sync
+        services.AddSingleton<IFilterStore, FilterStore>();
+        services.AddSingleton<ISyncReader, SyncReader>();
+        services.AddSingleton<FilterService>();
+        services.AddSingleton<SyncNotifier>();
+        services.AddSingleton<IEventPersistedObserver>(sp => sp.GetRequiredService<SyncNotifier>());
+        services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<SyncNotifier>());
+        services.AddSingleton<SyncRoomBuilder>();
+        services.AddSingleton<SyncService>();
         return services;
     }
 
@@ -94,6 +106,7 @@ public static class ServiceRegistration
     {
         services.AddHostedService<TokenRevocationListener>();
         services.AddHostedService<DeviceActivityFlusher>();
+        services.AddHostedService<SyncWakeSubscription>();
         return services;
     }
 }

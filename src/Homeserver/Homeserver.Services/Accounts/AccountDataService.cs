@@ -8,8 +8,11 @@ namespace Homeserver.Services.Accounts;
 /// Account data a user keeps for itself, global and per room, visible to no one else, and deleted when the account
 /// is deactivated (as Synapse does: it may hold ignored users, secrets' metadata, client settings).
 /// </summary>
-public sealed class AccountDataService(IAccountDataStore store) : IAccountDeactivationHook
+public sealed class AccountDataService(IAccountDataStore store, IEnumerable<IAccountDataObserver> observers)
+    : IAccountDeactivationHook
 {
+    private readonly IAccountDataObserver[] _observers = observers.ToArray();
+
     /// <summary>Types the server maintains through their own APIs (read markers, push rules): clients may read them
     /// here but not write them (the spec's 405 for m.fully_read; Synapse does the same for m.push_rules).</summary>
     public static readonly IReadOnlySet<string> ServerManagedTypes =
@@ -27,7 +30,13 @@ public sealed class AccountDataService(IAccountDataStore store) : IAccountDeacti
             throw new MatrixException(ErrorCode.BadJson, $"Cannot set {type} through this API", 405);
         }
 
-        return await store.PutAsync(requester.UserId, room, type, content.GetRawText(), cancellationToken);
+        var position = await store.PutAsync(requester.UserId, room, type, content.GetRawText(), cancellationToken);
+        foreach (var observer in _observers)
+        {
+            observer.OnAccountDataChanged(requester.UserId.Value);
+        }
+
+        return position;
     }
 
     /// <returns>The JSON object as it was stored.</returns>

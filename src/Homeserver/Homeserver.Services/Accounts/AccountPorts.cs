@@ -108,3 +108,9 @@ public interface IAccountDeactivationHook
 {
     Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken);
 }
+
+/// <summary>Told after account data was written (sync wake-ups).</summary>
+public interface IAccountDataObserver
+{
+    void OnAccountDataChanged(string userId);
+}

@@ -166,7 +166,10 @@ public static class StreamToken
     public static long Parse(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return token.StartsWith('s') && long.TryParse(token.AsSpan(1), System.Globalization.NumberStyles.None,
+        // A /sync token ("s{events}_{more streams}") is a valid pagination token too: its events part.
+        var end = token.IndexOf('_', StringComparison.Ordinal);
+        return token.StartsWith('s') && long.TryParse(token.AsSpan(1, (end < 0 ? token.Length : end) - 1),
+            System.Globalization.NumberStyles.None,
             System.Globalization.CultureInfo.InvariantCulture, out var position)
             ? position
             : throw new MatrixException(ErrorCode.InvalidParam, $"Invalid pagination token '{token}'");

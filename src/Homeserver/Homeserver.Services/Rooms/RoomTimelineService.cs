@@ -98,6 +98,18 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     }
 
     /// <summary>
+    /// For /sync: the newest <paramref name="limit"/> visible events matching <paramref name="filter"/> at or before
+    /// <paramref name="upTo"/> and after <paramref name="after"/> (from the start when null), oldest first; whether
+    /// more may remain; and the pagination position before the first of them.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch)> GetRecentAsync(
+        RoomReader room, long upTo, long? after, int limit, RoomEventFilter filter, CancellationToken cancellationToken)
+    {
+        var page = await ScanAsync(room, upTo, after, false, limit, filter, cancellationToken);
+        return (page.Events.Reverse().ToList(), page.More, page.Next);
+    }
+
+    /// <summary>
     /// Up to <paramref name="limit"/> visible events matching <paramref name="filter"/> from the token position
     /// <paramref name="from"/>, not past <paramref name="to"/>; <c>Next</c> is the token position after the last event
     /// looked at and <c>More</c> whether events may remain.

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Endpoints.Rooms;
+using Homeserver.ClientApi.Http;
+using Homeserver.Core.Errors;
+using Homeserver.Services.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi.Endpoints.Sync;
+
+/// <summary>/sync and the filters it uses.</summary>
+public static class SyncEndpoints
+{
+    public static void MapSync(this IEndpointRouteBuilder app)
+    {
+        // GET /_matrix/client/v3/sync
+        app.MapGet("/_matrix/client/v3/sync", async (HttpContext context, SyncService sync,
+            CancellationToken cancellationToken) =>
+        {
+            var timeout = context.QueryInteger("timeout") ?? 0;
+            var fullState = context.Query("full_state") switch
+            {
+                null or "false" => false,
+                "true" => true,
+                _ => throw new MatrixException(ErrorCode.InvalidParam, "full_state must be 'true' or 'false'"),
+            };
+            return Results.Json(await sync.SyncAsync(context.Requester(), context.Query("since"),
+                context.Query("filter"), fullState, TimeSpan.FromMilliseconds(Math.Max(timeout, 0)), cancellationToken));
+        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // POST /_matrix/client/v3/user/{userId}/filter
+        app.MapPost("/_matrix/client/v3/user/{userId}/filter", async (HttpContext context, string userId,
+            FilterService filters, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            var id = await filters.CreateAsync(context.Requester(), userId, body, cancellationToken);
+            return Results.Json(new JsonObject { ["filter_id"] = id });
+        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+
+        // GET /_matrix/client/v3/user/{userId}/filter/{filterId}
+        app.MapGet("/_matrix/client/v3/user/{userId}/filter/{filterId}", async (HttpContext context, string userId,
+            string filterId, FilterService filters, CancellationToken cancellationToken) =>
+            Results.Text(await filters.GetAsync(context.Requester(), userId, filterId, cancellationToken),
+                "application/json"))
+            .RequireAccessToken(allowGuests: true).ExistedInR0();
+    }
+}

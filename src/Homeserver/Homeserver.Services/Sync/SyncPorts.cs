@@ -1,0 +1,35 @@
+namespace Homeserver.Services.Sync;
+
+/// <summary>The filters users upload (POST /user/{userId}/filter).</summary>
+public interface IFilterStore
+{
+    /// <returns>The new filter's ID.</returns>
+    Task<long> CreateAsync(string userId, string filterJson, CancellationToken cancellationToken);
+
+    Task<string?> GetAsync(string userId, long filterId, CancellationToken cancellationToken);
+}
+
+/// <summary>A room the user has a membership of, as sync sees it.</summary>
+public sealed record SyncMembership(string RoomId, string Membership, string EventId, long StreamOrdering,
+    bool Forgotten);
+
+/// <summary>An account data entry (global when RoomId is empty) and the position of its last write.</summary>
+public sealed record AccountDataChange(string RoomId, string Type, string Content, long StreamId);
+
+/// <summary>What /sync reads beyond the room read side: memberships, account data changes, stream heads.</summary>
+public interface ISyncReader
+{
+    /// <summary>Every room the user has a membership of (any membership).</summary>
+    Task<IReadOnlyList<SyncMembership>> GetMembershipsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>The user's account data written after <paramref name="since"/> up to <paramref name="upTo"/>.</summary>
+    Task<IReadOnlyList<AccountDataChange>> GetAccountDataAsync(string userId, long since, long upTo,
+        CancellationToken cancellationToken);
+
+    /// <summary>The newest position of the account data stream.</summary>
+    Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken);
+
+    /// <summary>The rooms among <paramref name="roomIds"/> with events in (since, upTo].</summary>
+    Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since, long upTo,
+        CancellationToken cancellationToken);
+}

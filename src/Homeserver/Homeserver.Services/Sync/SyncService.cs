@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
+using Homeserver.Services.Rooms;
+
+namespace Homeserver.Services.Sync;
+
+/// <summary>One /sync request once parsed: who, from where, up to which positions, and how.</summary>
+public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToken Now, SyncFilter Filter,
+    bool FullState);
+
+/// <summary>
+/// GET /sync: initial and incremental, long-polling on <see cref="SyncNotifier"/> until something for the user
+/// changes or the timeout passes. Positions are read before the data, so nothing between two syncs is lost, and the
+/// next token never goes back from <c>since</c>.
+/// </summary>
+public sealed class SyncService(ISyncReader store, IRoomEventReader events, FilterService filters,
+    SyncNotifier notifier, SyncRoomBuilder rooms)
+{
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    public async Task<JsonObject> SyncAsync(Requester requester, string? since, string? filter, bool fullState,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var from = since is null ? (SyncToken?)null : SyncToken.Parse(since);
+        var syncFilter = await filters.ResolveAsync(requester, filter, cancellationToken);
+        var userId = requester.UserId.Value;
+        var deadline = DateTimeOffset.UtcNow + (timeout > MaxTimeout ? MaxTimeout : timeout);
+        while (true)
+        {
+            var known = await store.GetMembershipsAsync(userId, cancellationToken);
+            using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
+                .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
+            var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
+                await store.GetAccountDataStreamAsync(cancellationToken));
+            if (from is { } previous)
+            {
+                now = now.Max(previous);
+            }
+
+            var request = new SyncRequest(requester, from, now, syncFilter, fullState);
+            var (response, empty) = await BuildAsync(request, cancellationToken);
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            if (from is null || fullState || !empty || remaining <= TimeSpan.Zero ||
+                !await listener.WaitAsync(remaining, cancellationToken))
+            {
+                return response;
+            }
+        }
+    }
+
+    private async Task<(JsonObject Response, bool Empty)> BuildAsync(SyncRequest request,
+        CancellationToken cancellationToken)
+    {
+        var userId = request.Requester.UserId.Value;
+        var since = request.Since;
+        var accountData = await store.GetAccountDataAsync(userId, since?.AccountData ?? 0, request.Now.AccountData,
+            cancellationToken);
+        var roomAccountData = accountData.Where(a => a.RoomId.Length > 0).ToLookup(a => a.RoomId, StringComparer.Ordinal);
+        var join = new JsonObject();
+        var invite = new JsonObject();
+        var leave = new JsonObject();
+        // Memberships are read after the positions: a change past them is left for the next sync.
+        foreach (var m in await store.GetMembershipsAsync(userId, cancellationToken))
+        {
+            if (m.StreamOrdering > request.Now.Events || !request.Filter.IncludesRoom(m.RoomId))
+            {
+                continue;
+            }
+
+            var changed = since is null || m.StreamOrdering > since.Value.Events;
+            var dataForRoom = roomAccountData[m.RoomId].ToList();
+            switch (m.Membership)
+            {
+                case Memberships.Join:
+                    if (await rooms.JoinedAsync(request, m, dataForRoom, cancellationToken) is { } joined)
+                    {
+                        join[m.RoomId] = joined;
+                    }
+
+                    break;
+                case Memberships.Invite when changed:
+                    invite[m.RoomId] = await rooms.InvitedAsync(m, cancellationToken);
+                    break;
+                case Memberships.Leave or Memberships.Ban when !m.Forgotten &&
+                    (since is null ? request.Filter.IncludeLeave : changed || (request.FullState && request.Filter.IncludeLeave)):
+                    leave[m.RoomId] = await rooms.LeftAsync(request, m, dataForRoom, cancellationToken);
+                    break;
+            }
+        }
+
+        var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData);
+        var empty = join.Count == 0 && invite.Count == 0 && leave.Count == 0 && global["events"]!.AsArray().Count == 0;
+        return (new JsonObject
+        {
+            ["next_batch"] = request.Now.ToString(),
+            ["rooms"] = new JsonObject
+            {
+                ["join"] = join,
+                ["invite"] = invite,
+                ["leave"] = leave,
+                ["knock"] = new JsonObject(),
+            },
+            ["account_data"] = global,
+            ["presence"] = SyncRoomBuilder.Events([]),
+            ["to_device"] = SyncRoomBuilder.Events([]),
+        }, empty);
+    }
+
+    /// <summary>Account data entries as events (<c>type</c> and <c>content</c>) passing the filter's types.</summary>
+    internal static JsonObject AccountDataEvents(IReadOnlyList<AccountDataChange> changes, RoomEventFilter filter)
+    {
+        var list = new JsonArray();
+        foreach (var change in changes)
+        {
+            if (filter.NotTypes.Any(t => RoomEventFilter.TypeMatches(t, change.Type)) ||
+                (filter.Types is not null && !filter.Types.Any(t => RoomEventFilter.TypeMatches(t, change.Type))))
+            {
+                continue;
+            }
+
+            list.Add(new JsonObject { ["type"] = change.Type, ["content"] = JsonNode.Parse(change.Content) });
+        }
+
+        return SyncRoomBuilder.Events(list);
+    }
+}

@@ -1,0 +1,68 @@
+using Dapper;
+using Homeserver.Services.Sync;
+using Npgsql;
+
+namespace Homeserver.Storage.Sync;
+
+/// <summary>
+/// The queries of /sync over <c>room_memberships</c>, <c>events</c> (migration 0003) and <c>account_data</c>
+/// (migration 0002).
+/// </summary>
+public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
+{
+    private const string MembershipsSql = """
+        SELECT room_id AS RoomId, membership AS Membership, event_id AS EventId, stream_ordering AS StreamOrdering,
+               forgotten AS Forgotten
+        FROM room_memberships WHERE user_id = @userId
+        """;
+
+    private const string AccountDataSql = """
+        SELECT room_id AS RoomId, type AS Type, content AS Content, stream_id AS StreamId
+        FROM account_data WHERE user_id = @userId AND stream_id > @since AND stream_id <= @upTo
+        ORDER BY stream_id
+        """;
+
+    private const string AccountDataStreamSql = "SELECT coalesce(max(stream_id), 0) FROM account_data";
+
+    private const string RoomsWithEventsSql = """
+        SELECT DISTINCT room_id FROM events
+        WHERE room_id = ANY(@roomIds) AND stream_ordering > @since AND stream_ordering <= @upTo
+        """;
+
+    public async Task<IReadOnlyList<SyncMembership>> GetMembershipsAsync(string userId,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<SyncMembership>(new CommandDefinition(MembershipsSql, new { userId },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<IReadOnlyList<AccountDataChange>> GetAccountDataAsync(string userId, long since, long upTo,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AccountDataChange>(new CommandDefinition(AccountDataSql,
+            new { userId, since, upTo }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(AccountDataStreamSql,
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since,
+        long upTo, CancellationToken cancellationToken)
+    {
+        if (roomIds.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(RoomsWithEventsSql,
+                new { roomIds = roomIds.ToArray(), since, upTo }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+}

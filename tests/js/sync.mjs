@@ -1,0 +1,59 @@
+// Two matrix-js-sdk clients with startClient (filters, /sync long-polling): each sees the other's message live.
+// Usage: node sync.mjs <baseUrl>   (registration must be open)
+import * as sdk from "matrix-js-sdk";
+
+Promise.withResolvers ??= function withResolvers() {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+};
+
+const baseUrl = process.argv[2];
+const quiet = { debug() {}, info() {}, log() {}, warn() {}, error: console.error, trace() {}, getChild() { return quiet; } };
+
+async function register(name) {
+    const anonymous = sdk.createClient({ baseUrl, logger: quiet });
+    const r = await anonymous.registerRequest({ username: name, password: "sync password", auth: { type: "m.login.dummy" } });
+    return sdk.createClient({ baseUrl, logger: quiet, accessToken: r.access_token, userId: r.user_id, deviceId: r.device_id });
+}
+
+function prepared(client) {
+    return new Promise((resolve, reject) => {
+        client.on(sdk.ClientEvent.Sync, (state, _prev, data) => {
+            if (state === "PREPARED") resolve();
+            if (state === "ERROR") reject(data?.error ?? new Error("sync error"));
+        });
+    });
+}
+
+function sees(client, roomId, body) {
+    return new Promise((resolve) => {
+        client.on(sdk.RoomEvent.Timeline, (event, room) => {
+            if (room?.roomId === roomId && event.getType() === "m.room.message" && event.getContent().body === body) resolve();
+        });
+    });
+}
+
+const timeout = setTimeout(() => { console.error("timed out"); process.exit(1); }, 60_000);
+const suffix = Date.now().toString(36);
+const alice = await register(`salice${suffix}`);
+const bob = await register(`sbob${suffix}`);
+const { room_id: roomId } = await alice.createRoom({ name: "js-sdk sync", preset: "public_chat" });
+await bob.joinRoom(roomId);
+const ready = [prepared(alice), prepared(bob)];
+await alice.startClient({ initialSyncLimit: 10, lazyLoadMembers: true });
+await bob.startClient({ initialSyncLimit: 10, lazyLoadMembers: true });
+await Promise.all(ready);
+console.log("both clients prepared");
+const bobSees = sees(bob, roomId, "hi bob");
+await alice.sendEvent(roomId, "m.room.message", { msgtype: "m.text", body: "hi bob" });
+await bobSees;
+console.log("bob saw alice's message live");
+const aliceSees = sees(alice, roomId, "hi alice");
+await bob.sendEvent(roomId, "m.room.message", { msgtype: "m.text", body: "hi alice" });
+await aliceSees;
+console.log("alice saw bob's message live");
+alice.stopClient();
+bob.stopClient();
+clearTimeout(timeout);
+process.exit(0);
