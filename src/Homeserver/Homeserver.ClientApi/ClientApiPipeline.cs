@@ -54,6 +54,7 @@ public static class ClientApiPipeline
         app.MapProfile();
         app.MapAccountData();
         app.MapCapabilities();
+        app.MapPushRules();
         app.MapSync();
         return app;
     }

@@ -64,7 +64,7 @@ public sealed class FilterTests(LiveServerFixture fixture) : IClassFixture<LiveS
         await MatrixAssert.ErrorAsync(await alice.Client.PostAsync(FilterPath(alice.UserId),
             new StringContent(filter, System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "M_BAD_JSON");
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync("/_matrix/client/v3/sync?filter=" +
-            RoomReadSteps.Escape(filter)), HttpStatusCode.BadRequest, "M_BAD_JSON");
+            RoomSteps.Escape(filter)), HttpStatusCode.BadRequest, "M_BAD_JSON");
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class SyncRoomsTests(LiveServerFixture fixture) : IClassFixture<Li
     {
         var alice = await Server.RegisterAsync();
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync("/_matrix/client/v3/sync?since=" +
-            RoomReadSteps.Escape(token)), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
+            RoomSteps.Escape(token)), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
     }
 
     [Fact]

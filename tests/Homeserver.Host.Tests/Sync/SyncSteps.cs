@@ -9,8 +9,8 @@ public static class SyncSteps
     public static async Task<JsonElement> SyncAsync(this TestSession session, string? since = null,
         string? filter = null, int timeoutMs = 0, bool fullState = false)
     {
-        var query = $"timeout={timeoutMs}" + (since is null ? "" : "&since=" + RoomReadSteps.Escape(since)) +
-                    (filter is null ? "" : "&filter=" + RoomReadSteps.Escape(filter)) +
+        var query = $"timeout={timeoutMs}" + (since is null ? "" : "&since=" + RoomSteps.Escape(since)) +
+                    (filter is null ? "" : "&filter=" + RoomSteps.Escape(filter)) +
                     (fullState ? "&full_state=true" : "");
         return await MatrixAssert.OkAsync(await session.Client.GetAsync("/_matrix/client/v3/sync?" + query));
     }

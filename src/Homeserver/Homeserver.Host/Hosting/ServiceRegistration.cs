@@ -98,6 +98,7 @@ public static class ServiceRegistration
         services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<SyncNotifier>());
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
         return services;
     }
 
