@@ -11,6 +11,10 @@ namespace Homeserver.Storage.Accounts;
 /// </summary>
 public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountDataStore
 {
+    /// <summary>Held from taking a stream position to commit, so positions become visible in order and a reader
+    /// may take <c>max(stream_id)</c> as "everything up to here is written" ("HSACCDAT").</summary>
+    public const long StreamLockKey = 0x48534143434441;
+
     private const string GlobalRoom = "";
 
     private const string UpsertSql = """
@@ -29,9 +33,14 @@ public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountData
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql,
-            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type, content },
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
+            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
+        var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql,
+            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type, content }, transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return position;
     }
 
     public async Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken)
