@@ -95,6 +95,28 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         Assert.Equal(first.GetProperty("event_id").GetString(), second.GetProperty("event_id").GetString());
     }
 
+    [Fact]
+    public async Task Later_events_are_authorised_against_the_redacted_form_of_redacted_state()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var carol = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject
+        {
+            ["room_version"] = "10",
+            ["preset"] = "public_chat",
+            ["power_level_content_override"] = new JsonObject { ["invite"] = 100 },
+        });
+        await bob.JoinAsync(roomId);
+        var invite = new JsonObject { ["user_id"] = carol.UserId };
+        await MatrixAssert.ErrorAsync(await bob.PostRoomAsync(roomId, "invite", invite), HttpStatusCode.Forbidden, "M_FORBIDDEN");
+
+        // Version 10's redaction drops "invite" from power levels, so the default (0) applies afterwards.
+        await alice.RedactAsync(roomId, await StateEventIdAsync(alice, roomId, "m.room.power_levels"));
+
+        await MatrixAssert.OkAsync(await bob.PostRoomAsync(roomId, "invite", invite.DeepClone().AsObject()));
+    }
+
     private static async Task<string> StateEventIdAsync(TestSession session, string roomId, string type) =>
         (await MatrixAssert.OkAsync(await session.Client.GetAsync($"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state")))
         .EnumerateArray().First(e => e.GetProperty("type").GetString() == type).GetProperty("event_id").GetString()!;

@@ -124,7 +124,7 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
             }
             else
             {
-                current = Advance(current, pdu);
+                current = WithRedactedState(Advance(current, pdu), pdu);
             }
 
             groups.Add((group!.Value, replaces));
@@ -177,11 +177,12 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
         var version = RoomVersions.TryGet(room.Version, out var v) ? v : throw new InvalidOperationException(
             $"Room {roomId} has unknown version {room.Version}");
         var extremities = await LoadEventsAsync(connection, transaction, version,
-            "SELECT e.event_id, e.json FROM forward_extremities f JOIN events e USING (event_id) WHERE f.room_id = @roomId",
+            "SELECT e.event_id, e.json, false FROM forward_extremities f JOIN events e USING (event_id) WHERE f.room_id = @roomId",
             roomId, cancellationToken);
-        var state = await LoadEventsAsync(connection, transaction, version,
-            "SELECT e.event_id, e.json FROM current_state c JOIN events e USING (event_id) WHERE c.room_id = @roomId",
-            roomId, cancellationToken);
+        var state = await LoadEventsAsync(connection, transaction, version, """
+            SELECT e.event_id, e.json, e.redacted_by IS NOT NULL FROM current_state c JOIN events e USING (event_id)
+            WHERE c.room_id = @roomId
+            """, roomId, cancellationToken);
         var head = new RoomHead(roomId, version, extremities, state.ToDictionary(p => p.StateEntryKey), room.LastStream,
             room.Group);
         _heads[roomId] = head;
@@ -191,8 +192,29 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
     private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         RoomVersion version, string sql, string roomId, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string EventId, string Json)>(new CommandDefinition(sql, new { roomId },
-            transaction, cancellationToken: cancellationToken));
-        return rows.Select(r => Pdu.FromTrusted(r.Json, version, r.EventId)).ToList();
+        var rows = await connection.QueryAsync<(string EventId, string Json, bool Redacted)>(new CommandDefinition(sql,
+            new { roomId }, transaction, cancellationToken: cancellationToken));
+        return rows.Select(r => r.Redacted
+            ? Redacted(Pdu.FromTrusted(r.Json, version, r.EventId))
+            : Pdu.FromTrusted(r.Json, version, r.EventId)).ToList();
     }
+
+    // The auth rules read redacted state events in their redacted form: a redaction of a current state event
+    // changes what the next events are checked against.
+    private static RoomHead WithRedactedState(RoomHead head, Pdu pdu)
+    {
+        if (pdu.Type != EventTypes.Redaction || pdu.Redacts is not { } target ||
+            head.State.Values.FirstOrDefault(e => e.EventId == target) is not { } stateEvent)
+        {
+            return head;
+        }
+
+        return head with
+        {
+            State = new Dictionary<TypeAndStateKey, Pdu>(head.State) { [stateEvent.StateEntryKey] = Redacted(stateEvent) },
+        };
+    }
+
+    private static Pdu Redacted(Pdu pdu) =>
+        Pdu.FromTrusted(Redaction.Redact(pdu.ToJsonObject(), pdu.Version).ToJsonString(), pdu.Version, pdu.EventId);
 }
