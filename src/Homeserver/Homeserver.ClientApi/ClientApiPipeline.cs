@@ -55,6 +55,7 @@ public static class ClientApiPipeline
         app.MapAccountData();
         app.MapCapabilities();
         app.MapPushRules();
+        app.MapTyping();
         app.MapSync();
         return app;
     }

@@ -98,6 +98,7 @@ public static class ServiceRegistration
         services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<SyncNotifier>());
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<TypingService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
         return services;
     }
@@ -108,6 +109,7 @@ public static class ServiceRegistration
         services.AddHostedService<TokenRevocationListener>();
         services.AddHostedService<DeviceActivityFlusher>();
         services.AddHostedService<SyncWakeSubscription>();
+        services.AddHostedService<TypingMaintenance>();
         return services;
     }
 }

@@ -69,6 +69,10 @@ public sealed record RoomEventFilter(
         return ContainsUrl is not { } wanted || HasUrl(pdu) == wanted;
     }
 
+    /// <summary>Whether an event of <paramref name="type"/> passes the filter's types (ephemeral and account data events).</summary>
+    public bool MatchesType(string type) =>
+        !NotTypes.Any(t => TypeMatches(t, type)) && (Types is null || Types.Any(t => TypeMatches(t, type)));
+
     private static bool HasUrl(Pdu pdu) =>
         pdu.Content.ValueKind == JsonValueKind.Object && pdu.Content.TryGetProperty("url", out var url) &&
         url.ValueKind == JsonValueKind.String;

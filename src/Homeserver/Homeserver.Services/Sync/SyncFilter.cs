@@ -18,6 +18,9 @@ public sealed record SyncFilter(
     RoomEventFilter RoomAccountData,
     RoomEventFilter AccountData)
 {
+    /// <summary>The room ephemeral filter (typing, later receipts).</summary>
+    public RoomEventFilter Ephemeral { get; init; } = RoomEventFilter.None;
+
     public const int DefaultTimelineLimit = 10;
     public const int MaxTimelineLimit = 100;
 
@@ -43,7 +46,7 @@ public sealed record SyncFilter(
         }
 
         RequireObject(room, "room");
-        EventFilter(room, "ephemeral", "room.ephemeral");
+        var ephemeral = EventFilter(room, "ephemeral", "room.ephemeral");
         var timeline = EventFilter(room, "timeline", "room.timeline");
         var includeLeave = room.TryGetProperty("include_leave", out var leave) && leave.ValueKind switch
         {
@@ -54,7 +57,10 @@ public sealed record SyncFilter(
         return new SyncFilter(Strings(room, "rooms", "room.rooms"), Strings(room, "not_rooms", "room.not_rooms") ?? [],
             includeLeave, timeline.Filter, Math.Min(timeline.Limit ?? DefaultTimelineLimit, MaxTimelineLimit),
             EventFilter(room, "state", "room.state").Filter, EventFilter(room, "account_data", "room.account_data").Filter,
-            accountData.Filter);
+            accountData.Filter)
+        {
+            Ephemeral = ephemeral.Filter,
+        };
     }
 
     /// <summary>Parses filter JSON text; M_NOT_JSON when it is not JSON at all.</summary>

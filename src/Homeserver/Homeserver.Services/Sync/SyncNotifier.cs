@@ -67,6 +67,9 @@ public sealed class SyncNotifier(ISharedStore shared) : IEventPersistedObserver,
         shared.SubscribeAsync(Channel, message => Wake(Encoding.UTF8.GetString(message.Span).Split('\n')),
             cancellationToken);
 
+    /// <summary>Wakes this process's listeners only (for changes every process learns of on its own).</summary>
+    public void WakeLocally(IEnumerable<string> keys) => Wake(keys);
+
     private void Notify(IReadOnlyCollection<string> keys)
     {
         Wake(keys);

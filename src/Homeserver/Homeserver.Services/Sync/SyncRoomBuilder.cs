@@ -10,7 +10,7 @@ namespace Homeserver.Services.Sync;
 /// invites (stripped state). Every timeline event passes history visibility (<see cref="RoomAccess"/>).
 /// </summary>
 public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
-    RoomTimelineService timeline)
+    RoomTimelineService timeline, TypingService typing)
 {
     private const int MaxHeroes = 5;
 
@@ -45,8 +45,15 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             state = [];
         }
 
+        var ephemeral = new JsonArray();
+        if (typing.TypingEventSince(room.RoomId, newlyJoined || request.FullState ? null : request.Since?.Typing) is { } typingEvent &&
+            request.Filter.Ephemeral.MatchesType("m.typing"))
+        {
+            ephemeral.Add(typingEvent);
+        }
+
         if (!newlyJoined && !request.FullState && recent.Events.Count == 0 && state.Count == 0 &&
-            roomAccountData.Count == 0)
+            roomAccountData.Count == 0 && ephemeral.Count == 0)
         {
             return null;
         }
@@ -56,7 +63,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             ["timeline"] = await TimelineAsync(recent, request.Requester, cancellationToken),
             ["state"] = Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
             ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData),
-            ["ephemeral"] = Events([]),
+            ["ephemeral"] = Events(ephemeral),
             ["summary"] = await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events,
                 cancellationToken),
             ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },

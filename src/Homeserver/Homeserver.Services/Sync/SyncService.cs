@@ -15,7 +15,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// next token never goes back from <c>since</c>.
 /// </summary>
 public sealed class SyncService(ISyncReader store, IRoomEventReader events, FilterService filters,
-    SyncNotifier notifier, SyncRoomBuilder rooms)
+    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing)
 {
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
@@ -33,7 +33,7 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                 .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
             var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
-                await store.GetAccountDataStreamAsync(cancellationToken));
+                await store.GetAccountDataStreamAsync(cancellationToken), typing.Position);
             if (from is { } previous)
             {
                 now = now.Max(previous);
