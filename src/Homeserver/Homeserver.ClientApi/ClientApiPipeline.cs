@@ -56,6 +56,7 @@ public static class ClientApiPipeline
         app.MapCapabilities();
         app.MapPushRules();
         app.MapTyping();
+        app.MapReceipts();
         app.MapSync();
         return app;
     }

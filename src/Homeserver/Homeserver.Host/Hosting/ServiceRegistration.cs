@@ -99,6 +99,8 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingService>();
+        services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
+        services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
         return services;
     }

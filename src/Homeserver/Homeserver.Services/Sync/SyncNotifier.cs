@@ -67,6 +67,9 @@ public sealed class SyncNotifier(ISharedStore shared) : IEventPersistedObserver,
         shared.SubscribeAsync(Channel, message => Wake(Encoding.UTF8.GetString(message.Span).Split('\n')),
             cancellationToken);
 
+    /// <summary>Wakes the syncs of the room's members, in every process (receipts).</summary>
+    public void NotifyRoom(string roomId) => Notify([RoomKey(roomId)]);
+
     /// <summary>Wakes this process's listeners only (for changes every process learns of on its own).</summary>
     public void WakeLocally(IEnumerable<string> keys) => Wake(keys);
 

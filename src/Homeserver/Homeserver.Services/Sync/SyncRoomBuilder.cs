@@ -22,7 +22,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 
     /// <summary>A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.</summary>
     public async Task<JsonObject?> JoinedAsync(SyncRequest request, SyncMembership membership,
-        IReadOnlyList<AccountDataChange> roomAccountData, CancellationToken cancellationToken)
+        IReadOnlyList<AccountDataChange> roomAccountData, IReadOnlyList<Receipt> receipts,
+        CancellationToken cancellationToken)
     {
         var since = request.Since?.Events;
         var newlyJoined = since is null || membership.StreamOrdering > since;
@@ -50,6 +51,12 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             request.Filter.Ephemeral.MatchesType("m.typing"))
         {
             ephemeral.Add(typingEvent);
+        }
+
+        if (ReceiptService.ReceiptEvent(receipts, request.Requester.UserId.Value) is { } receiptEvent &&
+            request.Filter.Ephemeral.MatchesType("m.receipt"))
+        {
+            ephemeral.Add(receiptEvent);
         }
 
         if (!newlyJoined && !request.FullState && recent.Events.Count == 0 && state.Count == 0 &&

@@ -15,7 +15,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// next token never goes back from <c>since</c>.
 /// </summary>
 public sealed class SyncService(ISyncReader store, IRoomEventReader events, FilterService filters,
-    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing)
+    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing, IReceiptStore receipts)
 {
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
@@ -33,7 +33,8 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                 .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
             var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
-                await store.GetAccountDataStreamAsync(cancellationToken), typing.Position);
+                await store.GetAccountDataStreamAsync(cancellationToken), typing.Position,
+                await receipts.GetStreamAsync(cancellationToken));
             if (from is { } previous)
             {
                 now = now.Max(previous);
@@ -58,11 +59,16 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
         var accountData = await store.GetAccountDataAsync(userId, since?.AccountData ?? 0, request.Now.AccountData,
             cancellationToken);
         var roomAccountData = accountData.Where(a => a.RoomId.Length > 0).ToLookup(a => a.RoomId, StringComparer.Ordinal);
+        var memberships = await store.GetMembershipsAsync(userId, cancellationToken);
+        var joinedRooms = memberships.Where(m => m.Membership == Memberships.Join).Select(m => m.RoomId).ToList();
+        // Receipts since the token; a room joined since then gets all of its receipts (below, per room).
+        var receiptChanges = (await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts,
+            cancellationToken)).ToLookup(r => r.RoomId, StringComparer.Ordinal);
         var join = new JsonObject();
         var invite = new JsonObject();
         var leave = new JsonObject();
         // Memberships are read after the positions: a change past them is left for the next sync.
-        foreach (var m in await store.GetMembershipsAsync(userId, cancellationToken))
+        foreach (var m in memberships)
         {
             if (m.StreamOrdering > request.Now.Events || !request.Filter.IncludesRoom(m.RoomId))
             {
@@ -74,7 +80,10 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             switch (m.Membership)
             {
                 case Memberships.Join:
-                    if (await rooms.JoinedAsync(request, m, dataForRoom, cancellationToken) is { } joined)
+                    var roomReceipts = changed && since is not null
+                        ? await receipts.GetAsync([m.RoomId], 0, request.Now.Receipts, cancellationToken)
+                        : receiptChanges[m.RoomId].ToList();
+                    if (await rooms.JoinedAsync(request, m, dataForRoom, roomReceipts, cancellationToken) is { } joined)
                     {
                         join[m.RoomId] = joined;
                     }

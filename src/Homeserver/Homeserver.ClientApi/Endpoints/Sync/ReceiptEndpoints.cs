@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Http;
+using Homeserver.Core.Errors;
+using Homeserver.Services.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi.Endpoints.Sync;
+
+public static class ReceiptEndpoints
+{
+    public static void MapReceipts(this IEndpointRouteBuilder app)
+    {
+        // POST /_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}
+        app.MapPost("/_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}", async (HttpContext context,
+            string roomId, string receiptType, string eventId, ReceiptService receipts,
+            CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            await receipts.SetReceiptAsync(context.Requester(), roomId, receiptType, eventId,
+                OptionalString(body, "thread_id"), cancellationToken);
+            return Results.Json(new JsonObject());
+        }).RequireAccessToken().ExistedInR0();
+
+        // POST /_matrix/client/v3/rooms/{roomId}/read_markers
+        app.MapPost("/_matrix/client/v3/rooms/{roomId}/read_markers", async (HttpContext context, string roomId,
+            ReceiptService receipts, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            await receipts.SetReadMarkersAsync(context.Requester(), roomId, OptionalString(body, ReceiptService.FullyRead),
+                OptionalString(body, ReceiptService.Read), OptionalString(body, ReceiptService.ReadPrivate),
+                cancellationToken);
+            return Results.Json(new JsonObject());
+        }).RequireAccessToken().ExistedInR0();
+    }
+
+    private static string? OptionalString(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
+}
