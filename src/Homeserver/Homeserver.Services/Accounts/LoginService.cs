@@ -37,10 +37,10 @@ public sealed class LoginService(
             _ => throw new MatrixException(ErrorCode.Unknown, $"Unknown login type '{type}'"),
         };
 
-        var deviceId = OptionalString(body, "device_id") ?? Tokens.NewDeviceId();
+        var deviceId = JsonFields.OptionalString(body, "device_id") ?? Tokens.NewDeviceId();
         var issued = issuer.Issue(body.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.True);
         await sessions.StartSessionAsync(userId,
-            new NewSession(deviceId, OptionalString(body, "initial_device_display_name"), issued.Hashes),
+            new NewSession(deviceId, JsonFields.OptionalString(body, "initial_device_display_name"), issued.Hashes),
             time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         return new LoggedIn(userId, issued.AccessToken, deviceId, issued.RefreshToken, issued.ExpiresInMs);
     }
@@ -88,7 +88,7 @@ public sealed class LoginService(
             throw new MatrixException(ErrorCode.Forbidden, "No account is bound to that third-party identifier");
         }
 
-        var password = OptionalString(body, "password")
+        var password = JsonFields.OptionalString(body, "password")
                        ?? throw new MatrixException(ErrorCode.BadJson, "'password' is required");
         var userId = LoginIdentifier.ResolveUser(body, settings.ServerName)
                      ?? throw new MatrixException(ErrorCode.BadJson, "An m.id.user identifier is required");
@@ -109,7 +109,7 @@ public sealed class LoginService(
 
     private async Task<UserId> CheckLoginTokenAsync(JsonElement body, CancellationToken cancellationToken)
     {
-        var token = OptionalString(body, "token") ?? throw new MatrixException(ErrorCode.BadJson, "'token' is required");
+        var token = JsonFields.OptionalString(body, "token") ?? throw new MatrixException(ErrorCode.BadJson, "'token' is required");
         var userId = await sessions.ConsumeLoginTokenAsync(Tokens.Hash(token), time.GetUtcNow().ToUnixTimeMilliseconds(),
             cancellationToken) ?? throw new MatrixException(ErrorCode.Forbidden, "Invalid login token");
         var account = await accounts.GetUserAsync(userId, cancellationToken);
@@ -117,9 +117,4 @@ public sealed class LoginService(
             ? userId
             : throw new MatrixException(ErrorCode.UserDeactivated, "This account has been deactivated");
     }
-
-    private static string? OptionalString(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
 }

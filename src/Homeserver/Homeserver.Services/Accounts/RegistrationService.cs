@@ -146,20 +146,8 @@ public sealed class RegistrationService(
     /// <summary>Reads the register body's fields (the rest of the body is the UIA's business).</summary>
     public static RegisterRequest ParseRequest(JsonElement body)
     {
-        static string? Text(JsonElement body, string name) =>
-            !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-            : value.ValueKind == JsonValueKind.String ? value.GetString()
-            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
-
-        static bool Flag(JsonElement body, string name) =>
-            body.TryGetProperty(name, out var value) && value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False or JsonValueKind.Null => false,
-                _ => throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a boolean"),
-            };
-
-        return new RegisterRequest(Text(body, "username"), Text(body, "password"), Text(body, "device_id"),
-            Text(body, "initial_device_display_name"), Flag(body, "inhibit_login"), Flag(body, "refresh_token"));
+        return new RegisterRequest(JsonFields.OptionalString(body, "username"), JsonFields.OptionalString(body, "password"),
+            JsonFields.OptionalString(body, "device_id"), JsonFields.OptionalString(body, "initial_device_display_name"),
+            JsonFields.OptionalBool(body, "inhibit_login"), JsonFields.OptionalBool(body, "refresh_token"));
     }
 }

@@ -102,7 +102,7 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
             {
                 var pdu = factory.Build(head, new PduTemplate(type, creator, stateKey, content));
                 events.Add(new NewRoomEvent(pdu));
-                head = Advance(head, pdu);
+                head = head.After(pdu);
             }
 
             Add(EventTypes.Member, creator, joinContent);
@@ -150,15 +150,6 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
             return events;
         }, cancellationToken);
     }
-
-    private static RoomHead Advance(RoomHead head, Pdu pdu) =>
-        head with
-        {
-            ForwardExtremities = [pdu],
-            State = pdu.IsState
-                ? new Dictionary<TypeAndStateKey, Pdu>(head.State) { [pdu.StateEntryKey] = pdu }
-                : head.State,
-        };
 
     private static JsonObject PowerLevelsContent(RoomVersion version, string creator, IReadOnlyList<UserId> trusted,
         JsonObject? overrides)
@@ -228,15 +219,9 @@ public sealed record CreateRoomRequest(
 {
     public static CreateRoomRequest Parse(JsonElement body)
     {
-        static string? Text(JsonElement body, string name) =>
-            !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
-            : v.ValueKind == JsonValueKind.String ? v.GetString()
-            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
+        static string? Text(JsonElement body, string name) => JsonFields.OptionalString(body, name);
 
-        static JsonObject? Object(JsonElement body, string name) =>
-            !body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
-            : v.ValueKind == JsonValueKind.Object ? JsonObject.Create(v)!.DeepClone().AsObject()
-            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be an object");
+        static JsonObject? Object(JsonElement body, string name) => JsonFields.OptionalObject(body, name);
 
         var visibility = Text(body, "visibility");
         if (visibility is not null and not ("public" or "private"))

@@ -20,6 +20,17 @@ public sealed record RoomHead(
 
     public Pdu? Get(string type, string stateKey) => State.GetValueOrDefault(new TypeAndStateKey(type, stateKey));
 
+    /// <summary>The head after <paramref name="pdu"/>: it is the only extremity, and the state includes it.</summary>
+    public RoomHead After(Pdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        return this with
+        {
+            ForwardExtremities = [pdu],
+            State = pdu.IsState ? new Dictionary<TypeAndStateKey, Pdu>(State) { [pdu.StateEntryKey] = pdu } : State,
+        };
+    }
+
     private sealed class HeadState(IReadOnlyDictionary<TypeAndStateKey, Pdu> state) : IRoomState
     {
         public Pdu? Get(string type, string stateKey) => state.GetValueOrDefault(new TypeAndStateKey(type, stateKey));

@@ -62,7 +62,7 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
                 roomId, version = createEvent.Version.Id, creator = createEvent.Sender, ts = createEvent.OriginServerTs,
             }, transaction, cancellationToken: cancellationToken));
             var empty = new RoomHead(roomId, createEvent.Version, [], new Dictionary<TypeAndStateKey, Pdu>(), 0, null);
-            var afterCreate = Advance(empty, createEvent);
+            var afterCreate = empty.After(createEvent);
             var events = new List<NewRoomEvent> { new(createEvent) };
             events.AddRange(decideRest(afterCreate));
             return await PersistAsync(connection, transaction, empty, events, cancellationToken);
@@ -80,21 +80,6 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
             SELECT event_id FROM event_txn_ids WHERE user_id = @UserId AND device_id = @DeviceId AND txn_id = @TxnId
             """, transaction, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>The head after <paramref name="pdu"/> (used while building several events in one write).</summary>
-    public static RoomHead Advance(RoomHead head, Pdu pdu)
-    {
-        ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(pdu);
-        var state = head.State;
-        if (pdu.IsState)
-        {
-            var next = new Dictionary<TypeAndStateKey, Pdu>(head.State) { [pdu.StateEntryKey] = pdu };
-            state = next;
-        }
-
-        return head with { ForwardExtremities = [pdu], State = state };
     }
 
     private async Task<IReadOnlyList<PersistedEvent>> PersistAsync(NpgsqlConnection connection,
@@ -117,14 +102,14 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
             if (pdu.IsState)
             {
                 replaces = current.State.GetValueOrDefault(pdu.StateEntryKey)?.EventId;
-                var next = Advance(current, pdu);
+                var next = current.After(pdu);
                 group = await StateGroups.CreateAsync(connection, transaction, head.RoomId, current.StateGroup, [pdu],
                     next.State, cancellationToken);
                 current = next with { StateGroup = group };
             }
             else
             {
-                current = WithRedactedState(Advance(current, pdu), pdu);
+                current = WithRedactedState(current.After(pdu), pdu);
             }
 
             groups.Add((group!.Value, replaces));

@@ -1,7 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
-using Homeserver.Core.Errors;
+using Homeserver.Services;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +19,7 @@ public static class ReceiptEndpoints
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             await receipts.SetReceiptAsync(context.Requester(), roomId, receiptType, eventId,
-                OptionalString(body, "thread_id"), cancellationToken);
+                JsonFields.OptionalString(body, "thread_id"), cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken().ExistedInR0();
 
@@ -29,15 +28,10 @@ public static class ReceiptEndpoints
             ReceiptService receipts, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            await receipts.SetReadMarkersAsync(context.Requester(), roomId, OptionalString(body, ReceiptService.FullyRead),
-                OptionalString(body, ReceiptService.Read), OptionalString(body, ReceiptService.ReadPrivate),
+            await receipts.SetReadMarkersAsync(context.Requester(), roomId, JsonFields.OptionalString(body, ReceiptService.FullyRead),
+                JsonFields.OptionalString(body, ReceiptService.Read), JsonFields.OptionalString(body, ReceiptService.ReadPrivate),
                 cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken().ExistedInR0();
     }
-
-    private static string? OptionalString(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be a string");
 }
