@@ -70,6 +70,9 @@ public sealed class SyncNotifier(ISharedStore shared) : IEventPersistedObserver,
     /// <summary>Wakes the syncs of the room's members, in every process (receipts).</summary>
     public void NotifyRoom(string roomId) => Notify([RoomKey(roomId)]);
 
+    /// <summary>Wakes the user's syncs, in every process (to-device messages, device list changes).</summary>
+    public void NotifyUser(string userId) => Notify([UserKey(userId)]);
+
     /// <summary>Wakes this process's listeners only (for changes every process learns of on its own).</summary>
     public void WakeLocally(IEnumerable<string> keys) => Wake(keys);
 

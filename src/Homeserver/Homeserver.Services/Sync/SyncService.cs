@@ -15,8 +15,11 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// next token never goes back from <c>since</c>.
 /// </summary>
 public sealed class SyncService(ISyncReader store, IRoomEventReader events, FilterService filters,
-    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing, IReceiptStore receipts)
+    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing, IReceiptStore receipts,
+    IEnumerable<ISyncSection> streams)
 {
+    private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
+
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
     public async Task<JsonObject> SyncAsync(Requester requester, string? since, string? filter, bool fullState,
@@ -35,6 +38,11 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
                 await store.GetAccountDataStreamAsync(cancellationToken), typing.Position,
                 await receipts.GetStreamAsync(cancellationToken));
+            foreach (var stream in _streams)
+            {
+                now = now.With(stream.Kind, await stream.GetPositionAsync(cancellationToken));
+            }
+
             if (from is { } previous)
             {
                 now = now.Max(previous);
@@ -101,7 +109,7 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
 
         var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData);
         var empty = join.Count == 0 && invite.Count == 0 && leave.Count == 0 && global["events"]!.AsArray().Count == 0;
-        return (new JsonObject
+        var response = new JsonObject
         {
             ["next_batch"] = request.Now.ToString(),
             ["rooms"] = new JsonObject
@@ -114,7 +122,14 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             ["account_data"] = global,
             ["presence"] = SyncRoomBuilder.Events([]),
             ["to_device"] = SyncRoomBuilder.Events([]),
-        }, empty);
+        };
+        var context = new SyncSectionContext(request, memberships, response);
+        foreach (var stream in _streams)
+        {
+            empty &= !await stream.AddToResponseAsync(context, cancellationToken);
+        }
+
+        return (response, empty);
     }
 
     /// <summary>Account data entries as events (<c>type</c> and <c>content</c>) passing the filter's types.</summary>
