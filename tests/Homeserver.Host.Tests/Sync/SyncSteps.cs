@@ -7,11 +7,11 @@ namespace Homeserver.Host.Tests.Sync;
 public static class SyncSteps
 {
     public static async Task<JsonElement> SyncAsync(this TestSession session, string? since = null,
-        string? filter = null, int timeoutMs = 0, bool fullState = false)
+        string? filter = null, int timeoutMs = 0, bool fullState = false, string? extraQuery = null)
     {
         var query = $"timeout={timeoutMs}" + (since is null ? "" : "&since=" + RoomSteps.Escape(since)) +
                     (filter is null ? "" : "&filter=" + RoomSteps.Escape(filter)) +
-                    (fullState ? "&full_state=true" : "");
+                    (fullState ? "&full_state=true" : "") + (extraQuery is null ? "" : "&" + extraQuery);
         return await MatrixAssert.OkAsync(await session.Client.GetAsync("/_matrix/client/v3/sync?" + query));
     }
 
@@ -23,7 +23,7 @@ public static class SyncSteps
 
     public static JsonElement Timeline(this JsonElement room) => room.GetProperty("timeline").GetProperty("events");
 
-    public static List<(string Type, string? StateKey)> StateKeys(this JsonElement room) =>
-        room.GetProperty("state").GetProperty("events").EnumerateArray()
+    public static List<(string Type, string? StateKey)> StateKeys(this JsonElement room, string section = "state") =>
+        room.GetProperty(section).GetProperty("events").EnumerateArray()
             .Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("state_key").GetString())).ToList();
 }

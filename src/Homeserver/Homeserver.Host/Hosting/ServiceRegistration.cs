@@ -97,6 +97,7 @@ public static class ServiceRegistration
         services.AddSingleton<IEventPersistedObserver>(sp => sp.GetRequiredService<SyncNotifier>());
         services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<SyncNotifier>());
         services.AddSingleton<SyncRoomBuilder>();
+        services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingService>();
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();

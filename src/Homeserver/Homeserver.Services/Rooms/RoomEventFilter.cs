@@ -20,6 +20,9 @@ public sealed record RoomEventFilter(
 {
     public static readonly RoomEventFilter None = new(null, [], null, [], null, false, false);
 
+    /// <summary>Whether /sync should count unread notifications per thread (<c>unread_thread_notifications</c>).</summary>
+    public bool UnreadThreadNotifications { get; init; }
+
     /// <summary>Parses the JSON text of a filter; M_INVALID_PARAM when it is not a valid RoomEventFilter.</summary>
     public static RoomEventFilter Parse(string? json)
     {
@@ -48,7 +51,10 @@ public sealed record RoomEventFilter(
             Strings(root, "types"), Strings(root, "not_types") ?? [],
             Strings(root, "senders"), Strings(root, "not_senders") ?? [],
             Boolean(root, "contains_url"), Boolean(root, "lazy_load_members") ?? false,
-            Boolean(root, "include_redundant_members") ?? false);
+            Boolean(root, "include_redundant_members") ?? false)
+        {
+            UnreadThreadNotifications = Boolean(root, "unread_thread_notifications") ?? false,
+        };
     }
 
     /// <summary>Whether the event passes the filter.</summary>

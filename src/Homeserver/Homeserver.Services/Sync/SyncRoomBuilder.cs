@@ -10,7 +10,7 @@ namespace Homeserver.Services.Sync;
 /// invites (stripped state). Every timeline event passes history visibility (<see cref="RoomAccess"/>).
 /// </summary>
 public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
-    RoomTimelineService timeline, TypingService typing)
+    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers)
 {
     private const int MaxHeroes = 5;
 
@@ -20,34 +20,51 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         "m.room.encryption",
     };
 
-    /// <summary>A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.</summary>
-    public async Task<JsonObject?> JoinedAsync(SyncRequest request, SyncMembership membership,
+    /// <summary>
+    /// A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.
+    /// <paramref name="hasEvents"/> is false when the room has no events since then (only ephemeral events and
+    /// account data can have changed).
+    /// </summary>
+    public async Task<JsonObject?> JoinedAsync(SyncRequest request, SyncMembership membership, bool hasEvents,
         IReadOnlyList<AccountDataChange> roomAccountData, IReadOnlyList<Receipt> receipts,
         CancellationToken cancellationToken)
     {
         var since = request.Since?.Events;
         var newlyJoined = since is null || membership.StreamOrdering > since;
+        var fresh = newlyJoined || request.FullState;
+        var ephemeral = Ephemeral(request, membership.RoomId, fresh, receipts);
+        if (!fresh && !hasEvents)
+        {
+            return roomAccountData.Count == 0 && ephemeral.Count == 0
+                ? null
+                : Joined(request, Timeline([], false, request.Now.Events), [], roomAccountData, ephemeral, new JsonObject());
+        }
+
         var room = Reader(request.Requester, membership, RoomReadKind.Joined);
         var recent = await timeline.GetRecentAsync(room, request.Now.Events, newlyJoined ? null : since,
             request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : request.Now.Events;
-        IReadOnlyList<StoredEvent> state;
-        if (newlyJoined || request.FullState)
+        if (fresh)
         {
-            state = await StateAsync(room.RoomId, start, null, recent.Events, request, cancellationToken);
-        }
-        else if (recent.Limited || request.Filter.State.LazyLoadMembers)
-        {
-            state = await StateAsync(room.RoomId, start, recent.Limited ? since : start, recent.Events, request,
-                cancellationToken);
-        }
-        else
-        {
-            state = [];
+            lazyMembers.Reset(request.Requester.UserId.Value, request.Requester.DeviceId, room.RoomId);
         }
 
+        var state = await RoomStateAsync(request, room.RoomId, fresh, start, request.Now.Events, recent,
+            cancellationToken);
+        if (!fresh && recent.Events.Count == 0 && state.Count == 0 && roomAccountData.Count == 0 && ephemeral.Count == 0)
+        {
+            return null;
+        }
+
+        return Joined(request, await TimelineAsync(recent, request.Requester, cancellationToken),
+            await access.FormatAsync(state, request.Requester, cancellationToken), roomAccountData, ephemeral,
+            await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events, cancellationToken));
+    }
+
+    private JsonArray Ephemeral(SyncRequest request, string roomId, bool fresh, IReadOnlyList<Receipt> receipts)
+    {
         var ephemeral = new JsonArray();
-        if (typing.TypingEventSince(room.RoomId, newlyJoined || request.FullState ? null : request.Since?.Typing) is { } typingEvent &&
+        if (typing.TypingEventSince(roomId, fresh ? null : request.Since?.Typing) is { } typingEvent &&
             request.Filter.Ephemeral.MatchesType("m.typing"))
         {
             ephemeral.Add(typingEvent);
@@ -59,22 +76,51 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             ephemeral.Add(receiptEvent);
         }
 
-        if (!newlyJoined && !request.FullState && recent.Events.Count == 0 && state.Count == 0 &&
-            roomAccountData.Count == 0 && ephemeral.Count == 0)
-        {
-            return null;
-        }
+        return ephemeral;
+    }
 
-        return new JsonObject
+    private static JsonObject Joined(SyncRequest request, JsonObject timelineBatch, JsonArray state,
+        IReadOnlyList<AccountDataChange> roomAccountData, JsonArray ephemeral, JsonObject summary)
+    {
+        var room = new JsonObject
         {
-            ["timeline"] = await TimelineAsync(recent, request.Requester, cancellationToken),
-            ["state"] = Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
+            ["timeline"] = timelineBatch,
+            [request.UseStateAfter ? "state_after" : "state"] = Events(state),
             ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData),
             ["ephemeral"] = Events(ephemeral),
-            ["summary"] = await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events,
-                cancellationToken),
+            ["summary"] = summary,
+            // Counted once push notifications exist; the fields are kept so clients can rely on them.
             ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
         };
+        if (request.Filter.Timeline.UnreadThreadNotifications)
+        {
+            room["unread_thread_notifications"] = new JsonObject();
+        }
+
+        return room;
+    }
+
+    /// <summary>
+    /// The room's <c>state</c> (changes from <c>since</c> to the start of the timeline) or, with use_state_after,
+    /// its <c>state_after</c> (changes from <c>since</c> to the end of the timeline, timeline events included).
+    /// </summary>
+    private Task<IReadOnlyList<StoredEvent>> RoomStateAsync(SyncRequest request, string roomId, bool fresh, long start,
+        long end, (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent,
+        CancellationToken cancellationToken)
+    {
+        var since = request.Since?.Events;
+        if (request.UseStateAfter)
+        {
+            return StateAsync(roomId, end, fresh ? null : since, recent.Events, true, request, cancellationToken);
+        }
+
+        if (fresh || recent.Limited || request.Filter.State.LazyLoadMembers)
+        {
+            var known = fresh ? null : recent.Limited ? since : start;
+            return StateAsync(roomId, start, known, recent.Events, false, request, cancellationToken);
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
     }
 
     /// <summary>A left, kicked or banned room: its history up to the leave, as the user could see it.</summary>
@@ -85,17 +131,25 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         var recent = await timeline.GetRecentAsync(room, membership.StreamOrdering, request.Since?.Events,
             request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : membership.StreamOrdering;
-        var state = await StateAsync(room.RoomId, start, null, recent.Events, request, cancellationToken);
+        var state = request.UseStateAfter
+            ? await StateAsync(room.RoomId, membership.StreamOrdering, null, recent.Events, true, request,
+                cancellationToken)
+            : await StateAsync(room.RoomId, start, null, recent.Events, false, request, cancellationToken);
         return new JsonObject
         {
             ["timeline"] = await TimelineAsync(recent, request.Requester, cancellationToken),
-            ["state"] = Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
+            [request.UseStateAfter ? "state_after" : "state"] =
+                Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
             ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData),
         };
     }
 
-    /// <summary>An invite: stripped state of the room as of the invite, with the invite itself.</summary>
-    public async Task<JsonObject> InvitedAsync(SyncMembership membership, CancellationToken cancellationToken)
+    /// <summary>
+    /// An invite or a knock: stripped state of the room as of the membership event, with that event itself, under
+    /// <paramref name="section"/> (<c>invite_state</c> or <c>knock_state</c>).
+    /// </summary>
+    public async Task<JsonObject> StrippedAsync(SyncMembership membership, string section,
+        CancellationToken cancellationToken)
     {
         var state = await reader.GetStateIdsAfterAsync(membership.EventId, cancellationToken);
         var ids = state.Where(p => p.Key.StateKey.Length == 0 && StrippedStateTypes.Contains(p.Key.Type))
@@ -113,7 +167,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             });
         }
 
-        return new JsonObject { ["invite_state"] = new JsonObject { ["events"] = stripped } };
+        return new JsonObject { [section] = new JsonObject { ["events"] = stripped } };
     }
 
     private static RoomReader Reader(Requester requester, SyncMembership m, RoomReadKind kind) =>
@@ -122,34 +176,44 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 
     private async Task<JsonObject> TimelineAsync(
         (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, Requester requester,
-        CancellationToken cancellationToken) => new()
+        CancellationToken cancellationToken) =>
+        Timeline(await access.FormatAsync(recent.Events, requester, cancellationToken), recent.Limited,
+            recent.PrevBatch);
+
+    private static JsonObject Timeline(JsonArray events, bool limited, long prevBatch) => new()
     {
-        ["events"] = await access.FormatAsync(recent.Events, requester, cancellationToken),
-        ["limited"] = recent.Limited,
-        ["prev_batch"] = StreamToken.Format(recent.PrevBatch),
+        ["events"] = events,
+        ["limited"] = limited,
+        ["prev_batch"] = StreamToken.Format(prevBatch),
     };
 
     /// <summary>
-    /// The state at <paramref name="start"/> (just after that stream position) passing the state filter, less what
-    /// was already the state at <paramref name="known"/>; with lazy loading, of members only the timeline's senders
-    /// (whether or not they changed) and the user's own when it changed.
+    /// The state at stream position <paramref name="at"/> passing the state filter, less what was already the state at
+    /// <paramref name="known"/>. With lazy loading, of members only the timeline's senders (whether or not they
+    /// changed, and unless the device was already sent them) and the user's own when it changed; members in the
+    /// timeline itself are left out unless <paramref name="includeTimeline"/> (state_after).
     /// </summary>
-    private async Task<IReadOnlyList<StoredEvent>> StateAsync(string roomId, long start, long? known,
-        IReadOnlyList<StoredEvent> timelineEvents, SyncRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredEvent>> StateAsync(string roomId, long at, long? known,
+        IReadOnlyList<StoredEvent> timelineEvents, bool includeTimeline, SyncRequest request,
+        CancellationToken cancellationToken)
     {
         var filter = request.Filter.State;
-        var current = await StateIdsAtAsync(roomId, start, cancellationToken);
+        var current = await StateIdsAtAsync(roomId, at, cancellationToken);
         var previous = known is null ? null : await StateIdsAtAsync(roomId, known.Value, cancellationToken);
-        var self = request.Requester.UserId.Value;
+        var (self, device) = (request.Requester.UserId.Value, request.Requester.DeviceId);
         var senders = timelineEvents.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal);
         var inTimeline = timelineEvents.Select(e => e.Pdu.EventId).ToHashSet(StringComparer.Ordinal);
+        var skipRedundant = filter.LazyLoadMembers && !filter.IncludeRedundantMembers;
         var ids = new List<string>();
         foreach (var (key, eventId) in current)
         {
             var changed = previous is null ||
                           !string.Equals(previous.GetValueOrDefault(key), eventId, StringComparison.Ordinal);
             var wanted = filter.LazyLoadMembers && key.Type == EventTypes.Member
-                ? !inTimeline.Contains(eventId) && (senders.Contains(key.StateKey) || (key.StateKey == self && changed))
+                ? (includeTimeline || !inTimeline.Contains(eventId)) &&
+                  ((key.StateKey == self && changed) ||
+                   (senders.Contains(key.StateKey) && (changed || !skipRedundant ||
+                                                       !lazyMembers.WasSent(self, device, roomId, eventId))))
                 : changed;
             if (wanted)
             {
@@ -157,7 +221,14 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             }
         }
 
-        return (await reader.GetEventsAsync(ids, cancellationToken)).Where(e => filter.Matches(e.Pdu)).ToList();
+        var events = (await reader.GetEventsAsync(ids, cancellationToken)).Where(e => filter.Matches(e.Pdu)).ToList();
+        if (skipRedundant)
+        {
+            lazyMembers.MarkSent(self, device, roomId, events.Where(e => e.Pdu.Type == EventTypes.Member)
+                .Concat(timelineEvents.Where(e => e.Pdu.Type == EventTypes.Member)).Select(e => e.Pdu.EventId));
+        }
+
+        return events;
     }
 
     private async Task<IReadOnlyDictionary<TypeAndStateKey, string>> StateIdsAtAsync(string roomId, long stream,

@@ -5,9 +5,13 @@ using Homeserver.Services.Rooms;
 
 namespace Homeserver.Services.Sync;
 
+/// <summary>The query parameters of GET /sync (set_presence aside).</summary>
+public sealed record SyncParameters(string? Since, string? Filter, bool FullState, bool UseStateAfter,
+    TimeSpan Timeout);
+
 /// <summary>One /sync request once parsed: who, from where, up to which positions, and how.</summary>
 public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToken Now, SyncFilter Filter,
-    bool FullState);
+    bool FullState, bool UseStateAfter = false);
 
 /// <summary>
 /// GET /sync: initial and incremental, long-polling on <see cref="SyncNotifier"/> until something for the user
@@ -22,14 +26,15 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
 
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
-    public async Task<JsonObject> SyncAsync(Requester requester, string? since, string? filter, bool fullState,
-        TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<JsonObject> SyncAsync(Requester requester, SyncParameters parameters,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var from = since is null ? (SyncToken?)null : SyncToken.Parse(since);
-        var syncFilter = await filters.ResolveAsync(requester, filter, cancellationToken);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var from = parameters.Since is null ? (SyncToken?)null : SyncToken.Parse(parameters.Since);
+        var syncFilter = await filters.ResolveAsync(requester, parameters.Filter, cancellationToken);
         var userId = requester.UserId.Value;
-        var deadline = DateTimeOffset.UtcNow + (timeout > MaxTimeout ? MaxTimeout : timeout);
+        var deadline = DateTimeOffset.UtcNow + (parameters.Timeout > MaxTimeout ? MaxTimeout : parameters.Timeout);
         while (true)
         {
             var known = await store.GetMembershipsAsync(userId, cancellationToken);
@@ -48,10 +53,11 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
                 now = now.Max(previous);
             }
 
-            var request = new SyncRequest(requester, from, now, syncFilter, fullState);
+            var request = new SyncRequest(requester, from, now, syncFilter, parameters.FullState,
+                parameters.UseStateAfter);
             var (response, empty) = await BuildAsync(request, cancellationToken);
             var remaining = deadline - DateTimeOffset.UtcNow;
-            if (from is null || fullState || !empty || remaining <= TimeSpan.Zero ||
+            if (from is null || parameters.FullState || !empty || remaining <= TimeSpan.Zero ||
                 !await listener.WaitAsync(remaining, cancellationToken))
             {
                 return response;
@@ -72,8 +78,14 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
         // Receipts since the token; a room joined since then gets all of its receipts (below, per room).
         var receiptChanges = (await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts,
             cancellationToken)).ToLookup(r => r.RoomId, StringComparer.Ordinal);
+        // In an incremental sync, rooms without events since the token are only looked at for ephemeral events.
+        var withEvents = since is null || request.FullState
+            ? null
+            : await store.GetRoomsWithEventsAsync(joinedRooms, since.Value.Events, request.Now.Events,
+                cancellationToken);
         var join = new JsonObject();
         var invite = new JsonObject();
+        var knock = new JsonObject();
         var leave = new JsonObject();
         // Memberships are read after the positions: a change past them is left for the next sync.
         foreach (var m in memberships)
@@ -91,14 +103,19 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
                     var roomReceipts = changed && since is not null
                         ? await receipts.GetAsync([m.RoomId], 0, request.Now.Receipts, cancellationToken)
                         : receiptChanges[m.RoomId].ToList();
-                    if (await rooms.JoinedAsync(request, m, dataForRoom, roomReceipts, cancellationToken) is { } joined)
+                    var hasEvents = withEvents is null || withEvents.Contains(m.RoomId);
+                    if (await rooms.JoinedAsync(request, m, hasEvents, dataForRoom, roomReceipts, cancellationToken) is
+                        { } joined)
                     {
                         join[m.RoomId] = joined;
                     }
 
                     break;
                 case Memberships.Invite when changed:
-                    invite[m.RoomId] = await rooms.InvitedAsync(m, cancellationToken);
+                    invite[m.RoomId] = await rooms.StrippedAsync(m, "invite_state", cancellationToken);
+                    break;
+                case Memberships.Knock when changed:
+                    knock[m.RoomId] = await rooms.StrippedAsync(m, "knock_state", cancellationToken);
                     break;
                 case Memberships.Leave or Memberships.Ban when !m.Forgotten &&
                     (since is null ? request.Filter.IncludeLeave : changed || (request.FullState && request.Filter.IncludeLeave)):
@@ -108,7 +125,8 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
         }
 
         var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData);
-        var empty = join.Count == 0 && invite.Count == 0 && leave.Count == 0 && global["events"]!.AsArray().Count == 0;
+        var empty = join.Count == 0 && invite.Count == 0 && knock.Count == 0 && leave.Count == 0 &&
+                    global["events"]!.AsArray().Count == 0;
         var response = new JsonObject
         {
             ["next_batch"] = request.Now.ToString(),
@@ -117,7 +135,7 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
                 ["join"] = join,
                 ["invite"] = invite,
                 ["leave"] = leave,
-                ["knock"] = new JsonObject(),
+                ["knock"] = knock,
             },
             ["account_data"] = global,
             ["presence"] = SyncRoomBuilder.Events([]),

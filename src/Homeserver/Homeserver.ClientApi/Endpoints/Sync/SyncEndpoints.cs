@@ -19,14 +19,10 @@ public static class SyncEndpoints
             CancellationToken cancellationToken) =>
         {
             var timeout = context.QueryInteger("timeout") ?? 0;
-            var fullState = context.Query("full_state") switch
-            {
-                null or "false" => false,
-                "true" => true,
-                _ => throw new MatrixException(ErrorCode.InvalidParam, "full_state must be 'true' or 'false'"),
-            };
-            return Results.Json(await sync.SyncAsync(context.Requester(), context.Query("since"),
-                context.Query("filter"), fullState, TimeSpan.FromMilliseconds(Math.Max(timeout, 0)), cancellationToken));
+            var parameters = new SyncParameters(context.Query("since"), context.Query("filter"),
+                Flag(context, "full_state"), Flag(context, "use_state_after"),
+                TimeSpan.FromMilliseconds(Math.Max(timeout, 0)));
+            return Results.Json(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
         }).RequireAccessToken(allowGuests: true).ExistedInR0();
 
         // POST /_matrix/client/v3/user/{userId}/filter
@@ -45,4 +41,11 @@ public static class SyncEndpoints
                 "application/json"))
             .RequireAccessToken(allowGuests: true).ExistedInR0();
     }
+
+    private static bool Flag(HttpContext context, string name) => context.Query(name) switch
+    {
+        null or "false" => false,
+        "true" => true,
+        _ => throw new MatrixException(ErrorCode.InvalidParam, $"{name} must be 'true' or 'false'"),
+    };
 }
