@@ -1,4 +1,5 @@
-// Two matrix-js-sdk clients with startClient (filters, /sync long-polling): each sees the other's message live.
+// Two matrix-js-sdk clients with startClient (filters, /sync long-polling): each sees the other's messages, typing
+// and read receipts live.
 // Usage: node sync.mjs <baseUrl>   (registration must be open)
 import * as sdk from "matrix-js-sdk";
 
@@ -29,7 +30,23 @@ function prepared(client) {
 function sees(client, roomId, body) {
     return new Promise((resolve) => {
         client.on(sdk.RoomEvent.Timeline, (event, room) => {
-            if (room?.roomId === roomId && event.getType() === "m.room.message" && event.getContent().body === body) resolve();
+            if (room?.roomId === roomId && event.getType() === "m.room.message" && event.getContent().body === body) resolve(event);
+        });
+    });
+}
+
+function seesTyping(client, roomId, userId, typing) {
+    return new Promise((resolve) => {
+        client.on(sdk.RoomMemberEvent.Typing, (_event, member) => {
+            if (member.roomId === roomId && member.userId === userId && member.typing === typing) resolve();
+        });
+    });
+}
+
+function seesReceipt(client, roomId, userId, eventId) {
+    return new Promise((resolve) => {
+        client.on(sdk.RoomEvent.Receipt, (_event, room) => {
+            if (room.roomId === roomId && room.getReadReceiptForUserId(userId, true)?.eventId === eventId) resolve();
         });
     });
 }
@@ -53,6 +70,20 @@ const aliceSees = sees(alice, roomId, "hi alice");
 await bob.sendEvent(roomId, "m.room.message", { msgtype: "m.text", body: "hi alice" });
 await aliceSees;
 console.log("alice saw bob's message live");
+const bobSeesTyping = seesTyping(bob, roomId, alice.getUserId(), true);
+await alice.sendTyping(roomId, true, 30_000);
+await bobSeesTyping;
+console.log("bob saw alice typing");
+const bobSeesTypingStop = seesTyping(bob, roomId, alice.getUserId(), false);
+await alice.sendTyping(roomId, false);
+await bobSeesTypingStop;
+console.log("bob saw alice stop typing");
+const bobSeesReadThis = sees(bob, roomId, "read this");
+const { event_id: readThisId } = await alice.sendEvent(roomId, "m.room.message", { msgtype: "m.text", body: "read this" });
+const aliceSeesReceipt = seesReceipt(alice, roomId, bob.getUserId(), readThisId);
+await bob.sendReadReceipt(await bobSeesReadThis);
+await aliceSeesReceipt;
+console.log("alice saw bob's read receipt");
 alice.stopClient();
 bob.stopClient();
 clearTimeout(timeout);
