@@ -60,6 +60,7 @@ public static class ServiceRegistration
 
         // Rooms
         services.AddSingleton<IRoomEventWriter, RoomEventWriter>();
+        services.AddSingleton<StateGroupCache>();
         services.AddSingleton<IRoomEventReader, RoomEventReader>();
         services.AddSingleton<RoomWriter>();
         services.AddSingleton<RoomEventFactory>();

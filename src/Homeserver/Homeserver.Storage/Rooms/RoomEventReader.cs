@@ -7,7 +7,7 @@ using Npgsql;
 namespace Homeserver.Storage.Rooms;
 
 /// <summary>Reads events, state and memberships from the tables of migration 0003.</summary>
-public sealed class RoomEventReader(NpgsqlDataSource dataSource) : IRoomEventReader
+public sealed class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache stateGroups) : IRoomEventReader
 {
     private const string EventColumns = """
         SELECT e.event_id AS EventId, e.json AS Json, e.stream_ordering AS StreamOrdering,
@@ -72,7 +72,7 @@ public sealed class RoomEventReader(NpgsqlDataSource dataSource) : IRoomEventRea
             cancellationToken: cancellationToken));
         return group is null
             ? new Dictionary<TypeAndStateKey, string>()
-            : await StateGroups.ResolveAsync(connection, group.Value, cancellationToken);
+            : await stateGroups.ResolveAsync(connection, group.Value, cancellationToken);
     }
 
     public async Task<(string Membership, string EventId)?> GetMembershipAsync(string roomId, string userId,

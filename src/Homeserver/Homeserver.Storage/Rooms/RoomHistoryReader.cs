@@ -9,7 +9,8 @@ namespace Homeserver.Storage.Rooms;
 /// Queries of the read side of rooms (history visibility, pagination helpers) over the tables of migration
 /// 0003 with the index of 0006. Events themselves are loaded through <see cref="IRoomEventReader"/>.
 /// </summary>
-public sealed class RoomHistoryReader(NpgsqlDataSource dataSource, IRoomEventReader events) : IRoomHistoryReader
+public sealed class RoomHistoryReader(NpgsqlDataSource dataSource, IRoomEventReader events, StateGroupCache stateGroups)
+    : IRoomHistoryReader
 {
     // Events a client may see: in the stream, neither rejected nor soft-failed.
     private const string Visible = "stream_ordering IS NOT NULL AND rejected_reason IS NULL AND NOT soft_failed";
@@ -102,8 +103,8 @@ public sealed class RoomHistoryReader(NpgsqlDataSource dataSource, IRoomEventRea
             if (!resolved.TryGetValue(group, out var state))
             {
                 state = keys is null
-                    ? await StateGroups.ResolveAsync(connection, group, cancellationToken)
-                    : await StateGroups.ResolveKeysAsync(connection, group, keys, cancellationToken);
+                    ? await stateGroups.ResolveAsync(connection, group, cancellationToken)
+                    : await stateGroups.ResolveKeysAsync(connection, group, keys, cancellationToken);
                 resolved[group] = state;
             }
 

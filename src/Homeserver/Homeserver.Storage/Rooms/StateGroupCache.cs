@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Homeserver.Core.Events;
+using Homeserver.Services.Shared;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// Resolved state groups, which never change once written: kept in memory (up to <see cref="MaxEntries"/> state
+/// entries in all, oldest groups dropped first) and, when processes share Redis, there too, so one process's
+/// resolution serves the others. A miss resolves from Postgres (<see cref="StateGroups"/>). Redis being away only
+/// means more misses.
+/// </summary>
+public sealed class StateGroupCache(ISharedStore shared)
+{
+    private const int MaxEntries = 500_000;
+    private static readonly TimeSpan SharedExpiry = TimeSpan.FromDays(1);
+
+    private readonly ConcurrentDictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>> _groups = new();
+    private readonly ConcurrentQueue<long> _order = new();
+    private long _entries;
+
+    /// <summary>The whole state of <paramref name="group"/>.</summary>
+    public async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveAsync(NpgsqlConnection connection,
+        long group, CancellationToken cancellationToken)
+    {
+        if (_groups.TryGetValue(group, out var cached))
+        {
+            return cached;
+        }
+
+        if (shared.IsShared && await shared.GetAsync(SharedKey(group), cancellationToken) is { } bytes)
+        {
+            var fromShared = Deserialize(bytes);
+            Remember(group, fromShared);
+            return fromShared;
+        }
+
+        var state = await StateGroups.ResolveAsync(connection, group, cancellationToken);
+        Remember(group, state);
+        if (shared.IsShared)
+        {
+            await shared.SetAsync(SharedKey(group), Serialize(state), SharedExpiry, cancellationToken);
+        }
+
+        return state;
+    }
+
+    /// <summary>The entries of <paramref name="group"/> for <paramref name="keys"/> only; from memory when the whole
+    /// group is there, otherwise read for those keys alone (and not cached).</summary>
+    public async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveKeysAsync(NpgsqlConnection connection,
+        long group, IReadOnlyCollection<TypeAndStateKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!_groups.TryGetValue(group, out var cached))
+        {
+            return await StateGroups.ResolveKeysAsync(connection, group, keys, cancellationToken);
+        }
+
+        var result = new Dictionary<TypeAndStateKey, string>();
+        foreach (var key in keys)
+        {
+            if (cached.TryGetValue(key, out var eventId))
+            {
+                result[key] = eventId;
+            }
+        }
+
+        return result;
+    }
+
+    private void Remember(long group, IReadOnlyDictionary<TypeAndStateKey, string> state)
+    {
+        if (!_groups.TryAdd(group, state))
+        {
+            return;
+        }
+
+        _order.Enqueue(group);
+        var total = Interlocked.Add(ref _entries, Math.Max(state.Count, 1));
+        while (total > MaxEntries && _order.TryDequeue(out var oldest))
+        {
+            if (_groups.TryRemove(oldest, out var dropped))
+            {
+                total = Interlocked.Add(ref _entries, -Math.Max(dropped.Count, 1));
+            }
+        }
+    }
+
+    private static string SharedKey(long group) => "stategroup:" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // [[type, state_key, event_id], ...]
+    private static byte[] Serialize(IReadOnlyDictionary<TypeAndStateKey, string> state) =>
+        JsonSerializer.SerializeToUtf8Bytes(state.Select(p => new[] { p.Key.Type, p.Key.StateKey, p.Value }));
+
+    private static Dictionary<TypeAndStateKey, string> Deserialize(byte[] bytes) =>
+        JsonSerializer.Deserialize<string[][]>(bytes)!.ToDictionary(e => new TypeAndStateKey(e[0], e[1]), e => e[2]);
+}
