@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using Homeserver.Core.Events;
 using Homeserver.Services.Rooms;
 using Npgsql;
@@ -9,100 +8,101 @@ namespace Homeserver.Storage.Rooms;
 /// <summary>Rows written for each new event: the event, its edges, and the tables derived from it.</summary>
 internal static class EventRows
 {
+    // The event takes the next stream position here; the statements after it read it back with currval.
     private const string InsertEventSql = """
         INSERT INTO events (event_id, room_id, stream_ordering, depth, type, state_key, sender, origin_server_ts,
                             json, state_group, replaces_state, relates_to, rel_type, contains_url)
-        VALUES (@eventId, @roomId, @stream, @depth, @type, @stateKey, @sender, @ts, @json, @stateGroup,
-                @replacesState, @relatesTo, @relType, @containsUrl)
+        VALUES ($1, $2, nextval('event_stream_seq'), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        RETURNING stream_ordering
         """;
 
     private const string InsertEdgesSql = """
-        INSERT INTO event_edges (event_id, prev_event_id) SELECT @eventId, unnest(@prev) ON CONFLICT DO NOTHING;
-        INSERT INTO event_auth (event_id, auth_id) SELECT @eventId, unnest(@auth) ON CONFLICT DO NOTHING;
+        INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING
         """;
 
-    private const string ReplaceExtremitiesSql = """
-        DELETE FROM forward_extremities WHERE room_id = @roomId AND event_id = ANY(@prev);
-        INSERT INTO forward_extremities (room_id, event_id) VALUES (@roomId, @eventId);
+    private const string InsertAuthSql = """
+        INSERT INTO event_auth (event_id, auth_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING
         """;
+
+    private const string DeleteExtremitiesSql = """
+        DELETE FROM forward_extremities WHERE room_id = $1 AND event_id = ANY($2::text[])
+        """;
+
+    private const string InsertExtremitySql = "INSERT INTO forward_extremities (room_id, event_id) VALUES ($1, $2)";
 
     private const string UpsertCurrentStateSql = """
-        INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (@roomId, @type, @stateKey, @eventId)
+        INSERT INTO current_state (room_id, type, state_key, event_id) VALUES ($1, $2, $3, $4)
         ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = EXCLUDED.event_id
         """;
 
     private const string UpsertMembershipSql = """
         INSERT INTO room_memberships (room_id, user_id, membership, event_id, stream_ordering)
-        VALUES (@roomId, @userId, @membership, @eventId, @stream)
+        VALUES ($1, $2, $3, $4, currval('event_stream_seq'))
         ON CONFLICT (room_id, user_id) DO UPDATE
         SET membership = EXCLUDED.membership, event_id = EXCLUDED.event_id,
             stream_ordering = EXCLUDED.stream_ordering, forgotten = false
         """;
 
     private const string InsertTransactionSql = """
-        INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts)
-        VALUES (@UserId, @DeviceId, @TxnId, @eventId, @now)
+        INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) VALUES ($1, $2, $3, $4, $5)
         """;
 
     private const string ApplyRedactionSql = """
-        UPDATE events SET redacted_by = @eventId
-        WHERE event_id = @target AND room_id = @roomId AND redacted_by IS NULL
+        UPDATE events SET redacted_by = $1 WHERE event_id = $2 AND room_id = $3 AND redacted_by IS NULL
         """;
 
-    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        NewRoomEvent item, long stream, long stateGroup, string? replacesState, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the statements that store <paramref name="item"/> to <paramref name="batch"/>, so that a whole append
+    /// goes to Postgres in one round trip. The event's stream position is the value its first statement returns.
+    /// </summary>
+    public static void Add(NpgsqlBatch batch, NewRoomEvent item, long stateGroup, string? replacesState)
     {
         var pdu = item.Pdu;
         var (relatesTo, relType) = Relation(pdu.Content);
-        await connection.ExecuteAsync(new CommandDefinition(InsertEventSql, new
-        {
-            eventId = pdu.EventId, roomId = pdu.RoomId, stream, depth = pdu.Depth, type = pdu.Type,
-            stateKey = pdu.StateKey, sender = pdu.Sender, ts = pdu.OriginServerTs, json = pdu.Json.GetRawText(),
-            stateGroup, replacesState, relatesTo, relType,
-            containsUrl = pdu.Content.ValueKind == JsonValueKind.Object &&
-                          pdu.Content.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String,
-        }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertEdgesSql, new
-        {
-            eventId = pdu.EventId, prev = pdu.PrevEvents.ToArray(), auth = pdu.AuthEvents.ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(ReplaceExtremitiesSql, new
-        {
-            roomId = pdu.RoomId, eventId = pdu.EventId, prev = pdu.PrevEvents.ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
+        var containsUrl = pdu.Content.ValueKind == JsonValueKind.Object &&
+                          pdu.Content.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String;
+        Command(batch, InsertEventSql, pdu.EventId, pdu.RoomId, pdu.Depth, pdu.Type, pdu.StateKey, pdu.Sender,
+            pdu.OriginServerTs, pdu.Json.GetRawText(), stateGroup, replacesState, relatesTo, relType, containsUrl);
+        var prev = pdu.PrevEvents.ToArray();
+        Command(batch, InsertEdgesSql, pdu.EventId, prev);
+        Command(batch, InsertAuthSql, pdu.EventId, pdu.AuthEvents.ToArray());
+        Command(batch, DeleteExtremitiesSql, pdu.RoomId, prev);
+        Command(batch, InsertExtremitySql, pdu.RoomId, pdu.EventId);
         if (pdu.IsState)
         {
-            await connection.ExecuteAsync(new CommandDefinition(UpsertCurrentStateSql, new
-            {
-                roomId = pdu.RoomId, type = pdu.Type, stateKey = pdu.StateKey, eventId = pdu.EventId,
-            }, transaction, cancellationToken: cancellationToken));
+            Command(batch, UpsertCurrentStateSql, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.EventId);
         }
 
         if (pdu.Type == EventTypes.Member && pdu.Membership is { } membership)
         {
-            await connection.ExecuteAsync(new CommandDefinition(UpsertMembershipSql, new
-            {
-                roomId = pdu.RoomId, userId = pdu.StateKey, membership, eventId = pdu.EventId, stream,
-            }, transaction, cancellationToken: cancellationToken));
+            Command(batch, UpsertMembershipSql, pdu.RoomId, pdu.StateKey, membership, pdu.EventId);
         }
 
         if (pdu.Type == EventTypes.Redaction && pdu.Redacts is { } target)
         {
             // Only events the writer already authorised reach here; the redaction rules were checked then.
-            await connection.ExecuteAsync(new CommandDefinition(ApplyRedactionSql, new
-            {
-                eventId = pdu.EventId, target, roomId = pdu.RoomId,
-            }, transaction, cancellationToken: cancellationToken));
+            Command(batch, ApplyRedactionSql, pdu.EventId, target, pdu.RoomId);
         }
 
         if (item.Transaction is { } txn)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertTransactionSql, new
-            {
-                txn.UserId, txn.DeviceId, txn.TxnId, eventId = pdu.EventId,
-                now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            }, transaction, cancellationToken: cancellationToken));
+            Command(batch, InsertTransactionSql, txn.UserId, txn.DeviceId, txn.TxnId, pdu.EventId,
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
+    }
+
+    /// <summary>Adds one statement with positional parameters ($1, $2, ...); nulls are sent as typed text nulls.</summary>
+    internal static void Command(NpgsqlBatch batch, string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value is null
+                ? new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = DBNull.Value }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(command);
     }
 
     private static (string? EventId, string? RelType) Relation(JsonElement content)

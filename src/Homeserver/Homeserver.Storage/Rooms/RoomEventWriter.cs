@@ -31,8 +31,7 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await LockRoomAsync(connection, transaction, roomId, cancellationToken);
-            var head = await LoadHeadAsync(connection, transaction, roomId, cancellationToken)
+            var head = await LockAndLoadHeadAsync(connection, transaction, roomId, cancellationToken)
                        ?? throw new InvalidOperationException($"Unknown room {roomId}");
             return await PersistAsync(connection, transaction, head, decide(head), cancellationToken);
         }
@@ -115,26 +114,45 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
             groups.Add((group!.Value, replaces));
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
-            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
-        var persisted = new List<PersistedEvent>(events.Count);
+        // One round trip: the global stream lock, every event's rows (each taking the next stream position), and
+        // the room's new head.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
         for (var i = 0; i < events.Count; i++)
         {
-            var stream = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT nextval('event_stream_seq')", transaction: transaction, cancellationToken: cancellationToken));
-            await EventRows.InsertAsync(connection, transaction, events[i], stream, groups[i].Group, groups[i].Replaces,
-                cancellationToken);
-            persisted.Add(new PersistedEvent(events[i].Pdu, stream));
+            EventRows.Add(batch, events[i], groups[i].Group, groups[i].Replaces);
         }
 
+        EventRows.Command(batch, """
+            UPDATE rooms SET last_stream = currval('event_stream_seq'), current_state_group = $1 WHERE room_id = $2
+            """, current.StateGroup, head.RoomId);
+        var persisted = await ReadPositionsAsync(batch, events, cancellationToken);
         var last = persisted[^1].StreamOrdering;
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE rooms SET last_stream = @last, current_state_group = @group WHERE room_id = @roomId",
-            new { last, group = current.StateGroup, roomId = head.RoomId }, transaction,
-            cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         _heads[head.RoomId] = current with { LastStream = last };
         return persisted;
+    }
+
+    /// <summary>Runs the batch and reads each event's stream position from its INSERT ... RETURNING, in order
+    /// (the only statements whose result is a <c>stream_ordering</c> column).</summary>
+    private static async Task<List<PersistedEvent>> ReadPositionsAsync(NpgsqlBatch batch,
+        IReadOnlyList<NewRoomEvent> events, CancellationToken cancellationToken)
+    {
+        var persisted = new List<PersistedEvent>(events.Count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == "stream_ordering" &&
+                await reader.ReadAsync(cancellationToken))
+            {
+                persisted.Add(new PersistedEvent(events[persisted.Count].Pdu, reader.GetInt64(0)));
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return persisted.Count == events.Count
+            ? persisted
+            : throw new InvalidOperationException("An event insert returned no stream position");
     }
 
     private static async Task LockRoomAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string roomId,
@@ -142,16 +160,26 @@ public sealed class RoomEventWriter(NpgsqlDataSource dataSource) : IRoomEventWri
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtextextended(@roomId, 1))",
             new { roomId }, transaction, cancellationToken: cancellationToken));
 
-    private async Task<RoomHead?> LoadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>Takes the room's lock, then reads its head (one round trip; the read sees every commit made under
+    /// the lock before, since each statement of a batch takes its own snapshot).</summary>
+    private async Task<RoomHead?> LockAndLoadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string roomId, CancellationToken cancellationToken)
     {
-        var room = await connection.QuerySingleOrDefaultAsync<(string Version, long LastStream, long? Group)>(
-            new CommandDefinition(
-                "SELECT room_version, last_stream, current_state_group FROM rooms WHERE room_id = @roomId",
-                new { roomId }, transaction, cancellationToken: cancellationToken));
-        if (room.Version is null)
+        (string Version, long LastStream, long? Group) room;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            return null;
+            EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", roomId);
+            EventRows.Command(batch,
+                "SELECT room_version, last_stream, current_state_group FROM rooms WHERE room_id = $1", roomId);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            room = (reader.GetString(0), reader.GetInt64(1),
+                await reader.IsDBNullAsync(2, cancellationToken) ? null : reader.GetInt64(2));
         }
 
         if (_heads.TryGetValue(roomId, out var cached) && cached.LastStream == room.LastStream)
