@@ -1,0 +1,124 @@
+using Homeserver.Core.Events;
+using Homeserver.Services.Rooms;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// Writing decided events of one or more rooms in one transaction: state groups first (no stream position needed),
+/// then one batch holding the global stream lock, every event's rows and each room's new head, then commit.
+/// </summary>
+internal static class EventPersistence
+{
+    // Any constant, the same in every process ("HSSTREAM").
+    private const long StreamLockKey = 0x4853535452454D;
+
+    /// <summary>One room's events with their state groups, and the head after them.</summary>
+    public sealed record Prepared(RoomHead Head, RoomHead After, IReadOnlyList<NewRoomEvent> Events,
+        IReadOnlyList<(long Group, string? Replaces)> Groups);
+
+    /// <summary>Creates the state groups of the state events among <paramref name="events"/>.</summary>
+    public static async Task<Prepared> PrepareAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        RoomHead head, IReadOnlyList<NewRoomEvent> events, CancellationToken cancellationToken)
+    {
+        var groups = new List<(long Group, string? Replaces)>(events.Count);
+        var current = head;
+        foreach (var item in events)
+        {
+            var pdu = item.Pdu;
+            var group = current.StateGroup;
+            string? replaces = null;
+            if (pdu.IsState)
+            {
+                replaces = current.State.GetValueOrDefault(pdu.StateEntryKey)?.EventId;
+                var next = current.After(pdu);
+                group = await StateGroups.CreateAsync(connection, transaction, head.RoomId, current.StateGroup, [pdu],
+                    next.State, cancellationToken);
+                current = next with { StateGroup = group };
+            }
+            else
+            {
+                current = WithRedactedState(current.After(pdu), pdu);
+            }
+
+            groups.Add((group!.Value, replaces));
+        }
+
+        return new Prepared(head, current, events, groups);
+    }
+
+    /// <summary>
+    /// Runs one batch with the stream lock, the rows of every prepared room and their new heads, and returns each
+    /// room's persisted events (stream positions in order), with the room's head after them. Does not commit.
+    /// </summary>
+    public static async Task<List<(IReadOnlyList<PersistedEvent> Events, RoomHead After)>> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Prepared> rooms,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
+        foreach (var room in rooms)
+        {
+            for (var i = 0; i < room.Events.Count; i++)
+            {
+                EventRows.Add(batch, room.Events[i], room.Groups[i].Group, room.Groups[i].Replaces);
+            }
+
+            EventRows.Command(batch, """
+                UPDATE rooms SET last_stream = currval('event_stream_seq'), current_state_group = $1 WHERE room_id = $2
+                """, room.After.StateGroup, room.Head.RoomId);
+        }
+
+        var positions = await ReadPositionsAsync(batch, rooms.Sum(r => r.Events.Count), cancellationToken);
+        var results = new List<(IReadOnlyList<PersistedEvent>, RoomHead)>(rooms.Count);
+        var next = 0;
+        foreach (var room in rooms)
+        {
+            var persisted = room.Events.Select(e => new PersistedEvent(e.Pdu, positions[next++])).ToList();
+            results.Add((persisted, room.After with { LastStream = persisted[^1].StreamOrdering }));
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs the batch and reads each event's stream position from its INSERT ... RETURNING, in order
+    /// (the only statements whose result is a <c>stream_ordering</c> column).</summary>
+    private static async Task<List<long>> ReadPositionsAsync(NpgsqlBatch batch, int expected,
+        CancellationToken cancellationToken)
+    {
+        var positions = new List<long>(expected);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == "stream_ordering" &&
+                await reader.ReadAsync(cancellationToken))
+            {
+                positions.Add(reader.GetInt64(0));
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return positions.Count == expected
+            ? positions
+            : throw new InvalidOperationException("An event insert returned no stream position");
+    }
+
+    // The auth rules read redacted state events in their redacted form: a redaction of a current state event
+    // changes what the next events are checked against.
+    private static RoomHead WithRedactedState(RoomHead head, Pdu pdu)
+    {
+        if (pdu.Type != EventTypes.Redaction || pdu.Redacts is not { } target ||
+            head.State.Values.FirstOrDefault(e => e.EventId == target) is not { } stateEvent)
+        {
+            return head;
+        }
+
+        return head with
+        {
+            State = new Dictionary<TypeAndStateKey, Pdu>(head.State)
+            {
+                [stateEvent.StateEntryKey] = RoomHeads.Redacted(stateEvent),
+            },
+        };
+    }
+}

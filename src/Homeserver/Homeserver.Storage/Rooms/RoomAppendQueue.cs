@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using Homeserver.Services.Rooms;
+using Npgsql;
+
+namespace Homeserver.Storage.Rooms;
+
+/// <summary>
+/// Group commit of appends: every append waiting in this process goes into the next transaction, so that many rooms'
+/// events share one commit (one WAL flush) while stream positions still become visible in order. Within a group,
+/// rooms are locked in room ID order (every process does the same, so two groups cannot deadlock) and the global
+/// stream lock comes last. A room's decision failing (an auth error) fails that append alone; a database error
+/// retries the group's appends one by one so one bad append cannot fail the others. Callers must not submit two
+/// appends of one room at once (<see cref="RoomEventWriter"/> holds a per-room gate).
+/// </summary>
+internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads)
+{
+    private const int MaxGroup = 64;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    public Task<IReadOnlyList<PersistedEvent>> SubmitAsync(string roomId,
+        Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide)
+    {
+        var pending = new Pending(roomId, decide);
+        _queue.Writer.TryWrite(pending);
+        EnsureLoop();
+        return pending.Completion.Task;
+    }
+
+    private void EnsureLoop()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(LoopAsync);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var group = new List<Pending>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            await CommitGroupAsync(group);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<Pending> group)
+    {
+        try
+        {
+            await CommitAsync(group, CancellationToken.None);
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            foreach (var pending in group.Where(p => !p.Completion.Task.IsCompleted))
+            {
+                await CommitGroupAsync([pending]);
+            }
+        }
+#pragma warning disable CA1031 // the error belongs to the caller waiting for this append
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            group[0].Completion.TrySetException(e);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> group, CancellationToken cancellationToken)
+    {
+        var ordered = group.OrderBy(p => p.RoomId, StringComparer.Ordinal).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        List<RoomHeads.RoomRow?> rows;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var pending in ordered)
+            {
+                RoomHeads.AddLockAndRead(batch, pending.RoomId);
+            }
+
+            rows = await RoomHeads.ReadRowsAsync(batch, ordered.Count, cancellationToken);
+        }
+
+        var prepared = new List<(Pending Pending, EventPersistence.Prepared Room)>();
+        var failed = new List<(Pending Pending, Exception Error)>();
+        var empty = new List<Pending>();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var pending = ordered[i];
+            if (rows[i] is not { } row)
+            {
+                failed.Add((pending, new InvalidOperationException($"Unknown room {pending.RoomId}")));
+                continue;
+            }
+
+            var head = await heads.GetAsync(connection, transaction, row, cancellationToken);
+            IReadOnlyList<NewRoomEvent> events;
+            try
+            {
+                events = pending.Decide(head);
+            }
+#pragma warning disable CA1031 // a decision's error (auth, validation) fails its own append only
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failed.Add((pending, e));
+                continue;
+            }
+
+            if (events.Count == 0)
+            {
+                empty.Add(pending);
+                continue;
+            }
+
+            prepared.Add((pending, await EventPersistence.PrepareAsync(connection, transaction, head, events,
+                cancellationToken)));
+        }
+
+        var written = prepared.Count == 0
+            ? []
+            : await EventPersistence.WriteAsync(connection, transaction, prepared.Select(p => p.Room).ToList(),
+                cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            heads.Set(written[i].After);
+            prepared[i].Pending.Completion.TrySetResult(written[i].Events);
+        }
+
+        foreach (var (pending, error) in failed)
+        {
+            pending.Completion.TrySetException(error);
+        }
+
+        foreach (var pending in empty)
+        {
+            pending.Completion.TrySetResult([]);
+        }
+    }
+
+    private sealed class Pending(string roomId, Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide)
+    {
+        public string RoomId => roomId;
+
+        public Func<RoomHead, IReadOnlyList<NewRoomEvent>> Decide => decide;
+
+        public TaskCompletionSource<IReadOnlyList<PersistedEvent>> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
