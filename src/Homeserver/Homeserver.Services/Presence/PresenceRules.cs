@@ -44,12 +44,18 @@ public static class PresenceRules
         return Normalize(presence == Presences.Online ? next with { LastActiveTs = now } : next, now);
     }
 
-    /// <summary>Any authenticated request: the user was active; idle becomes online, offline stays offline.</summary>
-    public static PresenceState Activity(PresenceState previous, long now)
+    /// <summary>
+    /// An authenticated request: the user was active. A pro-active one (a write: sending, setting, PUT, POST) also
+    /// brings an idle user back online; a read does not, so a client reading its own presence after setting
+    /// <c>unavailable</c> does not undo it. Offline stays offline (only a sync or PUT brings a user online).
+    /// </summary>
+    public static PresenceState Activity(PresenceState previous, long now, bool proactive)
     {
         ArgumentNullException.ThrowIfNull(previous);
         var next = previous with { LastActiveTs = now };
-        return Normalize(previous.Presence == Presences.Unavailable ? next with { Presence = Presences.Online } : next, now);
+        return Normalize(proactive && previous.Presence == Presences.Unavailable
+            ? next with { Presence = Presences.Online }
+            : next, now);
     }
 
     /// <summary>

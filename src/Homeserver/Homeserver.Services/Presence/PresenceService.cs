@@ -60,12 +60,16 @@ public sealed class PresenceService(PresenceTracker tracker, IPresenceStore stor
             : new JsonObject { ["presence"] = Presences.Offline };
     }
 
-    /// <summary>An authenticated request other than /sync: the user is active (cheap; written at most once a minute).</summary>
-    public Task RecordActivityAsync(Requester requester, CancellationToken cancellationToken)
+    /// <summary>
+    /// An authenticated request other than /sync: the user is active, and back online from idle when
+    /// <paramref name="proactive"/> (a write). Cheap: stored only when the state changes or a minute on.
+    /// </summary>
+    public Task RecordActivityAsync(Requester requester, bool proactive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         return Enabled
-            ? tracker.UpdateAsync(requester.UserId.Value, PresenceRules.Activity, cancellationToken)
+            ? tracker.UpdateAsync(requester.UserId.Value,
+                (current, now) => PresenceRules.Activity(current, now, proactive), cancellationToken)
             : Task.CompletedTask;
     }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Homeserver.ClientApi.Endpoints.Presence;
 
 /// <summary>
-/// Marks the user of every authenticated request active (presence's last active time; an idle user comes back
-/// online), except on endpoints that set presence themselves (<see cref="PresenceActivity.SetsOwnPresence{TBuilder}"/>: /sync with its
+/// Marks the user of every authenticated request active (presence's last active time; a write also brings an idle
+/// user back online), except on endpoints that set presence themselves (<see cref="PresenceActivity.SetsOwnPresence{TBuilder}"/>: /sync with its
 /// <c>set_presence</c>, PUT /presence). Runs after the access token middleware.
 /// </summary>
 public sealed class PresenceActivityMiddleware(RequestDelegate next)
@@ -20,7 +20,8 @@ public sealed class PresenceActivityMiddleware(RequestDelegate next)
             context.GetEndpoint()?.Metadata.GetMetadata<SetsOwnPresenceMarker>() is null)
         {
             await context.RequestServices.GetRequiredService<PresenceService>()
-                .RecordActivityAsync(requester, context.RequestAborted);
+                .RecordActivityAsync(requester, proactive: !HttpMethods.IsGet(context.Request.Method) &&
+                    !HttpMethods.IsHead(context.Request.Method), context.RequestAborted);
         }
 
         await next(context);

@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Homeserver.Host.Tests.Support;
+
+namespace Homeserver.Host.Tests.Presence;
+
+/// <summary>Presence calls a test's user makes, and what a test reads from /sync's presence section.</summary>
+public static class PresenceSteps
+{
+    public static string StatusPath(string userId) => $"/_matrix/client/v3/presence/{RoomSteps.Escape(userId)}/status";
+
+    public static Task<HttpResponseMessage> TrySetPresenceAsync(this TestSession session, string userId,
+        JsonObject body) => session.Client.PutAsJsonAsync(StatusPath(userId), body);
+
+    public static async Task SetPresenceAsync(this TestSession session, string presence, string? statusMsg = null)
+    {
+        var body = new JsonObject { ["presence"] = presence };
+        if (statusMsg is not null)
+        {
+            body["status_msg"] = statusMsg;
+        }
+
+        await MatrixAssert.OkAsync(await session.TrySetPresenceAsync(session.UserId, body));
+    }
+
+    public static async Task<JsonElement> GetPresenceAsync(this TestSession session, string userId) =>
+        await MatrixAssert.OkAsync(await session.Client.GetAsync(StatusPath(userId)));
+
+    /// <summary>A sync with <c>set_presence</c>.</summary>
+    public static async Task<JsonElement> SyncSettingPresenceAsync(this TestSession session, string setPresence,
+        string? since = null, int timeoutMs = 0) =>
+        await MatrixAssert.OkAsync(await session.Client.GetAsync(
+            $"/_matrix/client/v3/sync?timeout={timeoutMs}&set_presence={setPresence}" +
+            (since is null ? "" : "&since=" + RoomSteps.Escape(since))));
+
+    /// <summary>The m.presence events of a sync response.</summary>
+    public static List<JsonElement> PresenceEvents(this JsonElement sync) =>
+        sync.GetProperty("presence").GetProperty("events").EnumerateArray().ToList();
+
+    /// <summary>The content of the user's m.presence event in a sync response, or null when there is none.</summary>
+    public static JsonElement? PresenceOf(this JsonElement sync, string userId) =>
+        sync.PresenceEvents().Where(e => e.GetProperty("sender").GetString() == userId)
+            .Select(e => (JsonElement?)e.GetProperty("content")).LastOrDefault();
+
+    public static string? State(this JsonElement? content) => content?.GetProperty("presence").GetString();
+}
