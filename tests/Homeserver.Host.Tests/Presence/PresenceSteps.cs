@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Host.Tests.Sync;
 
 namespace Homeserver.Host.Tests.Presence;
 
@@ -33,6 +34,26 @@ public static class PresenceSteps
         await MatrixAssert.OkAsync(await session.Client.GetAsync(
             $"/_matrix/client/v3/sync?timeout={timeoutMs}&set_presence={setPresence}" +
             (since is null ? "" : "&since=" + RoomSteps.Escape(since))));
+
+    /// <summary>
+    /// Long-polls /sync from <paramref name="since"/> until it shows <paramref name="userId"/> in
+    /// <paramref name="state"/> (other changes may wake it first), failing after <paramref name="within"/>.
+    /// </summary>
+    public static async Task<JsonElement> SyncUntilPresenceAsync(this TestSession session, string since,
+        string userId, string state, TimeSpan within)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        while (true)
+        {
+            var sync = await session.SyncAsync(since: since, timeoutMs: 5_000).WaitAsync(deadline.Token);
+            if (sync.PresenceOf(userId).State() == state)
+            {
+                return sync;
+            }
+
+            since = sync.NextBatch();
+        }
+    }
 
     /// <summary>The m.presence events of a sync response.</summary>
     public static List<JsonElement> PresenceEvents(this JsonElement sync) =>
