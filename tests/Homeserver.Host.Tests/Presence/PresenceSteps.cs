@@ -9,6 +9,15 @@ namespace Homeserver.Host.Tests.Presence;
 /// <summary>Presence calls a test's user makes, and what a test reads from /sync's presence section.</summary>
 public static class PresenceSteps
 {
+    /// <summary>Two new users joined to one room.</summary>
+    public static async Task<(TestSession Alice, TestSession Bob)> RoomMatesAsync(this LiveServer server)
+    {
+        var alice = await server.RegisterAsync();
+        var bob = await server.RegisterAsync();
+        await alice.SharedRoomAsync(bob);
+        return (alice, bob);
+    }
+
     public static string StatusPath(string userId) => $"/_matrix/client/v3/presence/{RoomSteps.Escape(userId)}/status";
 
     public static Task<HttpResponseMessage> TrySetPresenceAsync(this TestSession session, string userId,

@@ -15,7 +15,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Presence_of_a_room_mate_appears_in_initial_sync_and_a_strangers_does_not()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         var stranger = await Server.RegisterAsync();
         await alice.SetPresenceAsync("online", "here");
         await stranger.SetPresenceAsync("online", "also here");
@@ -35,7 +35,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Initial_sync_leaves_out_offline_room_mates()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         await alice.SetPresenceAsync("offline", "gone fishing");
 
         var sync = await bob.SyncAsync();
@@ -46,7 +46,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Incremental_sync_has_only_presence_changed_since_the_token()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         var carol = await Server.RegisterAsync();
         await alice.SharedRoomAsync(carol); // carol shares a room with alice, not with bob
         await alice.SetPresenceAsync("online");
@@ -66,7 +66,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task The_presence_filter_selects_senders_and_types_and_limits_the_count()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         var carol = await Server.RegisterAsync();
         await alice.SharedRoomAsync(bob, carol);
         await alice.SetPresenceAsync("online");
@@ -90,7 +90,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Sync_brings_a_user_online_by_default()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         var since = (await bob.SyncAsync()).NextBatch();
 
         await alice.SyncAsync();
@@ -102,7 +102,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Sync_with_set_presence_unavailable_marks_the_user_idle()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         await alice.SetPresenceAsync("online");
 
         await alice.SyncSettingPresenceAsync("unavailable");
@@ -113,7 +113,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Sync_with_set_presence_offline_changes_nothing()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         await alice.SetPresenceAsync("unavailable", "away");
 
         await alice.SyncSettingPresenceAsync("offline");
@@ -139,7 +139,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
     [Fact]
     public async Task A_presence_change_wakes_a_room_mates_long_poll()
     {
-        var (alice, bob) = await RoomMatesAsync();
+        var (alice, bob) = await Server.RoomMatesAsync();
         var since = (await bob.SyncAsync()).NextBatch();
         var clock = Stopwatch.StartNew();
         var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
@@ -151,14 +151,6 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
         var sync = await poll;
         Assert.True(clock.Elapsed < WellBeforeTimeout, $"took {clock.Elapsed}");
         Assert.Equal("unavailable", sync.PresenceOf(alice.UserId).State());
-    }
-
-    private async Task<(TestSession Alice, TestSession Bob)> RoomMatesAsync()
-    {
-        var alice = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await alice.SharedRoomAsync(bob);
-        return (alice, bob);
     }
 
     private static string Filter(JsonObject presence) => new JsonObject { ["presence"] = presence }.ToJsonString();

@@ -17,7 +17,7 @@ public sealed class PresenceTimeoutTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        var (alice, bob) = await RoomMatesAsync(server);
+        var (alice, bob) = await server.RoomMatesAsync();
         var since = (await bob.SyncAsync()).NextBatch();
         var aliceSyncing = alice.SyncAsync(since: (await alice.SyncAsync()).NextBatch(), timeoutMs: 20_000);
         await Task.Delay(300);
@@ -35,7 +35,7 @@ public sealed class PresenceTimeoutTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        var (alice, bob) = await RoomMatesAsync(server);
+        var (alice, bob) = await server.RoomMatesAsync();
         await alice.SyncAsync();
         var since = (await bob.SyncAsync()).NextBatch();
         var bobSyncing = bob.SyncSettingPresenceAsync("online", since, 20_000);
@@ -52,7 +52,7 @@ public sealed class PresenceTimeoutTests
     public async Task A_sync_token_from_before_a_restart_still_gets_later_presence_changes()
     {
         await using var first = await LiveServer.StartAsync();
-        var (alice, bob) = await RoomMatesAsync(first);
+        var (alice, bob) = await first.RoomMatesAsync();
         await alice.SetPresenceAsync("online", "before");
         var since = (await bob.SyncAsync()).NextBatch();
         var connectionString = first.ConnectionString;
@@ -78,7 +78,7 @@ public sealed class PresenceTimeoutTests
         var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration };
         await using var a = await LiveServer.StartAsync(settings: settings);
         await using var b = await LiveServer.StartAsync(a.ConnectionString, settings);
-        var (alice, bobOnA) = await RoomMatesAsync(a);
+        var (alice, bobOnA) = await a.RoomMatesAsync();
         var bob = await b.LoginAsync(bobOnA.UserId);
         var since = (await bob.SyncAsync()).NextBatch();
         var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
@@ -96,7 +96,7 @@ public sealed class PresenceTimeoutTests
     {
         await using var server = await LiveServer.StartAsync(
             settings: new Dictionary<string, string?> { ["Presence:Enabled"] = "false" });
-        var (alice, bob) = await RoomMatesAsync(server);
+        var (alice, bob) = await server.RoomMatesAsync();
 
         await alice.SetPresenceAsync("online", "hello");
         var sync = await bob.SyncAsync();
@@ -105,13 +105,5 @@ public sealed class PresenceTimeoutTests
         Assert.Empty(sync.PresenceEvents());
         Assert.Equal("offline", read.GetProperty("presence").GetString());
         Assert.False(read.TryGetProperty("status_msg", out _));
-    }
-
-    private static async Task<(TestSession Alice, TestSession Bob)> RoomMatesAsync(LiveServer server)
-    {
-        var alice = await server.RegisterAsync();
-        var bob = await server.RegisterAsync();
-        await alice.SharedRoomAsync(bob);
-        return (alice, bob);
     }
 }
