@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
+using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
@@ -12,8 +13,9 @@ namespace Homeserver.ClientApi;
 public static class ClientApiPipeline
 {
     /// <summary>
-    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body
-    /// limit, r0 rewrite, routing, r0 gate, %2F in route values, access token, endpoint. Call before mapping endpoints.
+    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body limit, r0
+    /// rewrite, routing, r0 gate, %2F in route values, access token, presence activity, endpoint. Call before mapping
+    /// endpoints.
     /// </summary>
     public static WebApplication UseClientApiPipeline(this WebApplication app, HomeserverSettings settings)
     {
@@ -28,6 +30,7 @@ public static class ClientApiPipeline
         app.Use(R0Compatibility.GateAsync);
         app.Use(PathParameters.DecodeSlashesAsync);
         app.UseMiddleware<AccessTokenMiddleware>();
+        app.UseMiddleware<PresenceActivityMiddleware>();
         return app;
     }
 
@@ -58,6 +61,7 @@ public static class ClientApiPipeline
         app.MapTyping();
         app.MapReceipts();
         app.MapSync();
+        app.MapPresence();
         return app;
     }
 }

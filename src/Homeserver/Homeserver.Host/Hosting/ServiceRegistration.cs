@@ -2,9 +2,11 @@ using Homeserver.Core.Crypto;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
+using Homeserver.Services.Presence;
 using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.Presence;
 using Homeserver.Storage.Rooms;
 using Homeserver.Storage.Sync;
 using Homeserver.Services.Sync;
@@ -104,6 +106,12 @@ public static class ServiceRegistration
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
+
+        // Presence
+        services.AddSingleton<IPresenceStore, PresenceStore>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<PresenceService>();
+        services.AddSingleton<ISyncSection, PresenceSyncSection>();
         return services;
     }
 
@@ -114,6 +122,7 @@ public static class ServiceRegistration
         services.AddHostedService<DeviceActivityFlusher>();
         services.AddHostedService<SyncWakeSubscription>();
         services.AddHostedService<TypingMaintenance>();
+        services.AddHostedService<PresenceMaintenance>();
         return services;
     }
 }

@@ -17,7 +17,16 @@ public sealed record HomeserverSettings(
     WellKnownSettings WellKnown,
     LogFormat LogFormat,
     string SigningKeyPath,
-    RoomSettings Rooms);
+    RoomSettings Rooms)
+{
+    public PresenceSettings Presence { get; init; } = PresenceSettings.Default;
+}
+
+/// <param name="Enabled">False: presence is neither tracked nor sent in /sync (Synapse's <c>use_presence: false</c>).</param>
+public sealed record PresenceSettings(bool Enabled)
+{
+    public static readonly PresenceSettings Default = new(true);
+}
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>
 public sealed record RoomSettings(string DefaultVersion);

@@ -40,6 +40,7 @@ public static class SettingsReader
             ["Logging:Format"] = "text",
             ["SigningKeyPath"] = "",
             ["Rooms:DefaultVersion"] = "12",
+            ["Presence:Enabled"] = "true",
         };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -111,6 +112,7 @@ public static class SettingsReader
                 ? (version.Id, (string?)null)
                 : ("", problem));
 
+        var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -132,7 +134,10 @@ public static class SettingsReader
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
             logFormat,
             signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"),
-            new RoomSettings(defaultRoomVersion));
+            new RoomSettings(defaultRoomVersion))
+        {
+            Presence = new PresenceSettings(presenceEnabled),
+        };
         return (settings, errors);
     }
 

@@ -21,6 +21,11 @@ public sealed record SyncFilter(
     /// <summary>The room ephemeral filter (typing, later receipts).</summary>
     public RoomEventFilter Ephemeral { get; init; } = RoomEventFilter.None;
 
+    /// <summary>The presence filter (types and senders of m.presence events) and its limit.</summary>
+    public RoomEventFilter Presence { get; init; } = RoomEventFilter.None;
+
+    public int? PresenceLimit { get; init; }
+
     public const int DefaultTimelineLimit = 10;
     public const int MaxTimelineLimit = 100;
 
@@ -38,11 +43,11 @@ public sealed record SyncFilter(
             throw Bad("event_format must be 'client' or 'federation'");
         }
 
-        EventFilter(root, "presence", "presence");
+        var presence = EventFilter(root, "presence", "presence");
         var accountData = EventFilter(root, "account_data", "account_data");
         if (!root.TryGetProperty("room", out var room) || room.ValueKind == JsonValueKind.Null)
         {
-            return None with { AccountData = accountData.Filter };
+            return None with { AccountData = accountData.Filter, Presence = presence.Filter, PresenceLimit = presence.Limit };
         }
 
         RequireObject(room, "room");
@@ -60,6 +65,8 @@ public sealed record SyncFilter(
             accountData.Filter)
         {
             Ephemeral = ephemeral.Filter,
+            Presence = presence.Filter,
+            PresenceLimit = presence.Limit,
         };
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Services.Presence;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,14 +18,16 @@ public static class SyncEndpoints
     {
         // GET /_matrix/client/v3/sync
         app.MapGet("/_matrix/client/v3/sync", async (HttpContext context, SyncService sync,
-            CancellationToken cancellationToken) =>
+            PresenceService presence, CancellationToken cancellationToken) =>
         {
+            using var syncing = await presence.SyncStartingAsync(context.Requester(), context.Query("set_presence"),
+                cancellationToken);
             var timeout = context.QueryInteger("timeout") ?? 0;
             var parameters = new SyncParameters(context.Query("since"), context.Query("filter"),
                 Flag(context, "full_state"), Flag(context, "use_state_after"),
                 TimeSpan.FromMilliseconds(Math.Max(timeout, 0)));
             return Results.Json(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().SetsOwnPresence();
 
         // POST /_matrix/client/v3/user/{userId}/filter
         app.MapPost("/_matrix/client/v3/user/{userId}/filter", async (HttpContext context, string userId,
