@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
+using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
@@ -58,6 +59,7 @@ public static class ClientApiPipeline
         app.MapTyping();
         app.MapReceipts();
         app.MapSync();
+        app.MapKeys();
         return app;
     }
 }

@@ -2,9 +2,11 @@ using Homeserver.Core.Crypto;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
+using Homeserver.Services.Keys;
 using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.Keys;
 using Homeserver.Storage.Rooms;
 using Homeserver.Storage.Sync;
 using Homeserver.Services.Sync;
@@ -102,6 +104,11 @@ public static class ServiceRegistration
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
+
+        // End-to-end encryption: to-device messages, keys, device lists
+        services.AddSingleton<IToDeviceStore, ToDeviceStore>();
+        services.AddSingleton<ToDeviceService>();
+        services.AddSingleton<ISyncSection, ToDeviceSyncSection>();
         return services;
     }
 
