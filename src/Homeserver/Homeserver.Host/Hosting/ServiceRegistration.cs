@@ -109,6 +109,14 @@ public static class ServiceRegistration
         services.AddSingleton<IToDeviceStore, ToDeviceStore>();
         services.AddSingleton<ToDeviceService>();
         services.AddSingleton<ISyncSection, ToDeviceSyncSection>();
+        services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
+        services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();
+        services.AddSingleton<IDeviceListStore, DeviceListStore>();
+        services.AddSingleton<CrossSigningKeyReader>();
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<DeviceListService>();
+        services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
+        services.AddSingleton<ISyncSection, DeviceListSyncSection>();
         return services;
     }
 

@@ -8,6 +8,7 @@ public static class KeysApi
     public static IEndpointRouteBuilder MapKeys(this IEndpointRouteBuilder app)
     {
         app.MapToDevice();
+        app.MapDeviceKeys();
         return app;
     }
 }
