@@ -114,6 +114,8 @@ public static class ServiceRegistration
         services.AddSingleton<IDeviceListStore, DeviceListStore>();
         services.AddSingleton<CrossSigningKeyReader>();
         services.AddSingleton<KeyService>();
+        services.AddSingleton<CrossSigningService>();
+        services.AddSingleton<SignatureUploadService>();
         services.AddSingleton<DeviceListService>();
         services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
         services.AddSingleton<ISyncSection, DeviceListSyncSection>();

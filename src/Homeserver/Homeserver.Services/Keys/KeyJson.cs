@@ -127,6 +127,14 @@ public static class KeyJson
             ? Encoding.UTF8.GetString(bytes)
             : throw new MatrixException(ErrorCode.BadJson, $"Keys must be canonical JSON: {error}");
 
+    /// <summary>Stored key JSON as an element.</summary>
+    public static JsonElement Parse(string json) => JsonSerializer.Deserialize<JsonElement>(json);
+
+    /// <summary>Whether two keys are the same once their signatures and unsigned data are set aside.</summary>
+    public static bool SameKey(JsonElement uploaded, string stored) =>
+        JsonSigning.TryGetSignedBytes(uploaded, out var a, out _) &&
+        JsonSigning.TryGetSignedBytes(Parse(stored), out var b, out _) && a.AsSpan().SequenceEqual(b);
+
     private static JsonObject WithoutUnsigned(JsonElement keys)
     {
         var copy = JsonObject.Create(keys)!.DeepClone().AsObject();

@@ -9,6 +9,7 @@ public static class KeysApi
     {
         app.MapToDevice();
         app.MapDeviceKeys();
+        app.MapCrossSigning();
         return app;
     }
 }
