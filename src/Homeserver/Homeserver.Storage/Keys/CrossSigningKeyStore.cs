@@ -43,28 +43,21 @@ public sealed class CrossSigningKeyStore(NpgsqlDataSource dataSource) : ICrossSi
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var key in keys)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SetKeySql, key, transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await ExecuteForEachAsync(SetKeySql, keys, cancellationToken);
     }
 
     public async Task AddSignaturesAsync(IReadOnlyList<KeySignature> signatures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signatures);
+        await ExecuteForEachAsync(AddSignatureSql, signatures, cancellationToken);
+    }
+
+    /// <summary>Runs the statement once per item (Dapper's multi-execution), all in one transaction.</summary>
+    private async Task ExecuteForEachAsync<T>(string sql, IReadOnlyList<T> items, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var signature in signatures)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AddSignatureSql, signature, transaction,
-                cancellationToken: cancellationToken));
-        }
-
+        await connection.ExecuteAsync(new CommandDefinition(sql, items, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -117,13 +117,9 @@ public sealed class DeviceKeyStore(NpgsqlDataSource dataSource) : IDeviceKeyStor
         ArgumentNullException.ThrowIfNull(keys);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var key in keys)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SetFallbackKeySql,
-                new { userId, deviceId, key.Algorithm, key.KeyId, key.Json }, transaction,
-                cancellationToken: cancellationToken));
-        }
-
+        await connection.ExecuteAsync(new CommandDefinition(SetFallbackKeySql,
+            keys.Select(key => new { userId, deviceId, key.Algorithm, key.KeyId, key.Json }).ToList(), transaction,
+            cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
