@@ -1,6 +1,7 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
 using Homeserver.ClientApi.Endpoints.Presence;
+using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
@@ -62,6 +63,7 @@ public static class ClientApiPipeline
         app.MapReceipts();
         app.MapSync();
         app.MapPresence();
+        app.MapKeys();
         return app;
     }
 }

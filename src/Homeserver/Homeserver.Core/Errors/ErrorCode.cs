@@ -52,6 +52,7 @@ public readonly record struct ErrorCode(string Code, int HttpStatus)
     public static readonly ErrorCode ProfileTooLarge = new("M_PROFILE_TOO_LARGE", 400);
     public static readonly ErrorCode KeyTooLarge = new("M_KEY_TOO_LARGE", 400);
     public static readonly ErrorCode BadAlias = new("M_BAD_ALIAS", 400);
+    public static readonly ErrorCode InvalidSignature = new("M_INVALID_SIGNATURE", 400);
 
     public override string ToString() => Code;
 }

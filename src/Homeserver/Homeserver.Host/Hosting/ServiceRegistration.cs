@@ -2,11 +2,13 @@ using Homeserver.Core.Crypto;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
+using Homeserver.Services.Keys;
 using Homeserver.Services.Presence;
 using Homeserver.Services.Shared;
-using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.Keys;
 using Homeserver.Storage.Presence;
+using Homeserver.Storage;
 using Homeserver.Storage.Rooms;
 using Homeserver.Storage.Sync;
 using Homeserver.Services.Sync;
@@ -112,6 +114,21 @@ public static class ServiceRegistration
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<ISyncSection, PresenceSyncSection>();
+
+        // End-to-end encryption: to-device messages, keys, device lists
+        services.AddSingleton<IToDeviceStore, ToDeviceStore>();
+        services.AddSingleton<ToDeviceService>();
+        services.AddSingleton<ISyncSection, ToDeviceSyncSection>();
+        services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
+        services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();
+        services.AddSingleton<IDeviceListStore, DeviceListStore>();
+        services.AddSingleton<CrossSigningKeyReader>();
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<CrossSigningService>();
+        services.AddSingleton<SignatureUploadService>();
+        services.AddSingleton<DeviceListService>();
+        services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
+        services.AddSingleton<ISyncSection, DeviceListSyncSection>();
         return services;
     }
 

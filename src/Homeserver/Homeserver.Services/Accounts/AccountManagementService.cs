@@ -9,7 +9,8 @@ public sealed class AccountManagementService(
     ISessionStore sessions,
     UserInteractiveAuth uia,
     PasswordHasher passwords,
-    IEnumerable<IAccountDeactivationHook> deactivationHooks)
+    IEnumerable<IAccountDeactivationHook> deactivationHooks,
+    IEnumerable<IDeviceListObserver> deviceObservers)
 {
     public static readonly IReadOnlyList<UiaFlow> PasswordFlows = [new UiaFlow(UiaStages.Password)];
 
@@ -29,6 +30,7 @@ public sealed class AccountManagementService(
         if (logoutDevices)
         {
             await sessions.DeleteDevicesAsync(requester.UserId, null, requester.DeviceId, cancellationToken);
+            await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
         }
     }
 
@@ -42,6 +44,8 @@ public sealed class AccountManagementService(
         {
             await hook.OnDeactivatedAsync(requester.UserId, erase, cancellationToken);
         }
+
+        await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
     public async Task DeleteDevicesAsync(Requester requester, IReadOnlyCollection<string> deviceIds,
@@ -50,6 +54,7 @@ public sealed class AccountManagementService(
         ArgumentNullException.ThrowIfNull(requester);
         await uia.AuthenticateAsync(PasswordFlows, uiaRequest, cancellationToken);
         await sessions.DeleteDevicesAsync(requester.UserId, deviceIds, null, cancellationToken);
+        await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
     public async Task<(string Token, long ExpiresInMs)> AuthorizeLoginTokenAsync(Requester requester,

@@ -114,3 +114,12 @@ public interface IAccountDataObserver
 {
     void OnAccountDataChanged(string userId);
 }
+
+/// <summary>
+/// Told after a user's devices changed: one was added (login, registration), removed (logout, deletion,
+/// deactivation) or renamed. Keys, to-device inboxes and device lists follow from it.
+/// </summary>
+public interface IDeviceListObserver
+{
+    Task OnDevicesChangedAsync(UserId userId, CancellationToken cancellationToken);
+}

@@ -6,7 +6,8 @@ namespace Homeserver.Services.Accounts;
 /// A user's devices as the device management API shows them: as stored, with the newer last-seen sightings this
 /// process has not written yet (other processes' sightings arrive when they flush, within seconds).
 /// </summary>
-public sealed class DeviceService(ISessionStore sessions, DeviceActivityTracker activity)
+public sealed class DeviceService(ISessionStore sessions, DeviceActivityTracker activity,
+    IEnumerable<IDeviceListObserver> deviceObservers)
 {
     /// <summary>Longest device display name accepted, in characters (Synapse's limit too).</summary>
     public const int MaxDisplayNameLength = 100;
@@ -48,6 +49,8 @@ public sealed class DeviceService(ISessionStore sessions, DeviceActivityTracker 
         {
             throw UnknownDevice();
         }
+
+        await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
     private static MatrixException UnknownDevice() => new(ErrorCode.NotFound, "No device with this ID");

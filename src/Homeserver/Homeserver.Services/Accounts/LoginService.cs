@@ -13,7 +13,8 @@ public sealed class LoginService(
     SessionIssuer issuer,
     PasswordHasher passwords,
     RateLimiterSet rateLimiters,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IDeviceListObserver> deviceObservers)
 {
     public const string PasswordType = "m.login.password";
     public const string TokenType = "m.login.token";
@@ -42,6 +43,7 @@ public sealed class LoginService(
         await sessions.StartSessionAsync(userId,
             new NewSession(deviceId, JsonFields.OptionalString(body, "initial_device_display_name"), issued.Hashes),
             time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await deviceObservers.NotifyAsync(userId, cancellationToken);
         return new LoggedIn(userId, issued.AccessToken, deviceId, issued.RefreshToken, issued.ExpiresInMs);
     }
 
@@ -57,16 +59,18 @@ public sealed class LoginService(
     }
 
     /// <summary>Logs out the requester's device (its tokens and the device itself).</summary>
-    public Task LogoutAsync(Requester requester, CancellationToken cancellationToken)
+    public async Task LogoutAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        return sessions.DeleteDevicesAsync(requester.UserId, [requester.DeviceId], null, cancellationToken);
+        await sessions.DeleteDevicesAsync(requester.UserId, [requester.DeviceId], null, cancellationToken);
+        await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
-    public Task LogoutAllAsync(Requester requester, CancellationToken cancellationToken)
+    public async Task LogoutAllAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        return sessions.DeleteDevicesAsync(requester.UserId, null, null, cancellationToken);
+        await sessions.DeleteDevicesAsync(requester.UserId, null, null, cancellationToken);
+        await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
     /// <summary>A single-use token for <c>m.login.token</c> (sign-in on another device).</summary>

@@ -12,7 +12,8 @@ public sealed class RegistrationService(
     UserInteractiveAuth uia,
     SessionIssuer issuer,
     PasswordHasher passwords,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IDeviceListObserver> deviceObservers)
 {
     public const int MaxPasswordLength = 512;
 
@@ -134,6 +135,11 @@ public sealed class RegistrationService(
 
         var outcome = await accounts.RegisterAsync(account, session, registrationToken,
             time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        if (outcome == RegistrationOutcome.Created && session is not null)
+        {
+            await deviceObservers.NotifyAsync(account.UserId, cancellationToken);
+        }
+
         return outcome switch
         {
             RegistrationOutcome.Created => new Registered(account.UserId, issued?.AccessToken, session?.DeviceId,

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Homeserver.Core.Errors;
+using Homeserver.Services.Accounts;
+
+namespace Homeserver.Services.Keys;
+
+/// <summary>
+/// POST /keys/device_signing/upload: a user's master, self-signing and user-signing keys. The self-signing and
+/// user-signing keys must be signed by the master key (the one uploaded with them, or else the stored one).
+/// User-interactive auth is needed unless the user has no master key yet or the request holds no new keys.
+/// </summary>
+public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInteractiveAuth uia,
+    DeviceListService deviceLists)
+{
+    private static readonly (string Field, string Usage)[] Fields =
+    [
+        ("master_key", CrossSigningKeyReader.Master),
+        ("self_signing_key", CrossSigningKeyReader.SelfSigning),
+        ("user_signing_key", CrossSigningKeyReader.UserSigning),
+    ];
+
+    public async Task UploadAsync(Requester requester, JsonElement body, UserInteractiveAuth.Request uiaRequest,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var userId = requester.UserId.Value;
+        var uploaded = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (field, usage) in Fields)
+        {
+            if (body.TryGetProperty(field, out var key) && key.ValueKind != JsonValueKind.Null)
+            {
+                ReadKey(key, field, usage, userId);
+                uploaded[usage] = key;
+            }
+        }
+
+        var stored = (await store.GetCrossSigningKeysAsync([userId], cancellationToken))
+            .ToDictionary(k => k.Usage, k => k.KeyJson, StringComparer.Ordinal);
+        var changed = uploaded.Where(u => !stored.TryGetValue(u.Key, out var old) ||
+                                          KeyJson.Canonical(u.Value) != KeyJson.Canonical(KeyJson.Parse(old)))
+            .ToList();
+        var master = uploaded.TryGetValue(CrossSigningKeyReader.Master, out var newMaster) ? newMaster
+            : stored.TryGetValue(CrossSigningKeyReader.Master, out var oldMaster) ? KeyJson.Parse(oldMaster)
+            : throw new MatrixException(ErrorCode.MissingParam, "No master key is available");
+        var masterPublicKey = PublicKey(master);
+        foreach (var (usage, key) in uploaded.Where(u => u.Key != CrossSigningKeyReader.Master))
+        {
+            KeyJson.CheckSignature(key, userId, "ed25519:" + masterPublicKey,
+                Core.Encoding.UnpaddedBase64.Decode(masterPublicKey), usage + "_key");
+        }
+
+        if (changed.Count == 0)
+        {
+            return; // nothing new: a retry, allowed without auth
+        }
+
+        if (stored.ContainsKey(CrossSigningKeyReader.Master))
+        {
+            await uia.AuthenticateAsync(AccountManagementService.PasswordFlows, uiaRequest, cancellationToken);
+        }
+
+        await store.SetCrossSigningKeysAsync(userId,
+            changed.Select(c => new StoredCrossSigningKey(userId, c.Key, KeyJson.Canonical(c.Value))).ToList(),
+            cancellationToken);
+        await deviceLists.RecordChangeAsync(requester.UserId, cancellationToken);
+    }
+
+    /// <summary>The public key of a cross-signing key: its one <c>ed25519:&lt;public key&gt;</c> entry.</summary>
+    public static string PublicKey(JsonElement key) =>
+        key.GetProperty("keys").EnumerateObject().Single().Value.GetString()!;
+
+    private static void ReadKey(JsonElement key, string field, string usage, string userId)
+    {
+        if (key.ValueKind != JsonValueKind.Object)
+        {
+            throw new MatrixException(ErrorCode.BadJson, $"'{field}' must be an object");
+        }
+
+        if (KeyJson.RequiredString(key, "user_id", field) != userId)
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"'{field}.user_id' must be the caller");
+        }
+
+        if (!key.TryGetProperty("usage", out var usages) || usages.ValueKind != JsonValueKind.Array ||
+            !usages.EnumerateArray().Any(u => u.ValueKind == JsonValueKind.String && u.GetString() == usage))
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"'{field}.usage' must contain '{usage}'");
+        }
+
+        KeyJson.PublicKey(key, "", field); // checks the shape of "keys"
+        var keys = key.GetProperty("keys").EnumerateObject().ToList();
+        if (keys.Count != 1 || keys[0].Name != "ed25519:" + keys[0].Value.GetString() ||
+            !Core.Encoding.UnpaddedBase64.TryDecode(keys[0].Value.GetString()!, out var bytes) || bytes.Length != 32)
+        {
+            throw new MatrixException(ErrorCode.InvalidParam,
+                $"'{field}.keys' must hold exactly one key, 'ed25519:<public key>': '<public key>'");
+        }
+    }
+}

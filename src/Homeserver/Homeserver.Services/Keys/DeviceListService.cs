@@ -1,0 +1,67 @@
+using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
+using Homeserver.Services.Sync;
+
+namespace Homeserver.Services.Keys;
+
+/// <summary>
+/// Device lists: records each change of a user's devices or keys on the device list stream and wakes the syncs of
+/// the user and of everyone sharing a room with them; works out, for a user between two sync tokens, who changed
+/// and who no longer shares a room (the device_lists of /sync and GET /keys/changes). When devices go, their keys
+/// and to-device inboxes go with them.
+/// </summary>
+public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore keys, IToDeviceStore toDevice,
+    ISyncReader memberships, SyncNotifier notifier) : IDeviceListObserver
+{
+    /// <summary>Users to tell a client about: their devices changed, or they no longer share a room with it.</summary>
+    public sealed record Changes(IReadOnlyList<string> Changed, IReadOnlyList<string> Left);
+
+    public async Task OnDevicesChangedAsync(UserId userId, CancellationToken cancellationToken)
+    {
+        await keys.DeleteOrphanedKeysAsync(userId.Value, cancellationToken);
+        await toDevice.DeleteOrphanedInboxesAsync(userId.Value, cancellationToken);
+        await RecordChangeAsync(userId, cancellationToken);
+    }
+
+    /// <summary>Records that the user's devices or keys changed, and wakes the syncs that should hear of it.</summary>
+    public async Task RecordChangeAsync(UserId userId, CancellationToken cancellationToken)
+    {
+        await store.AddChangeAsync([userId.Value], cancellationToken);
+        notifier.NotifyUser(userId.Value);
+        foreach (var room in await memberships.GetMembershipsAsync(userId.Value, cancellationToken))
+        {
+            if (room.Membership == Memberships.Join)
+            {
+                notifier.NotifyRoom(room.RoomId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Between two tokens: <c>changed</c> holds the user and everyone sharing a room with them whose devices or keys
+    /// changed, and those who started sharing a room with them; <c>left</c> those who shared one and no longer do.
+    /// </summary>
+    public async Task<Changes> GetChangesAsync(string userId, SyncToken since, SyncToken upTo,
+        CancellationToken cancellationToken)
+    {
+        var roomMates = await store.GetRoomMatesAsync(userId, cancellationToken);
+        var watched = roomMates.Append(userId).ToHashSet(StringComparer.Ordinal);
+        var changed = (await store.GetChangedAsync(watched, since.DeviceLists, upTo.DeviceLists, cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var left = new List<string>();
+        foreach (var user in await store.GetMembershipChangesAsync(userId, since.Events, upTo.Events, cancellationToken))
+        {
+            if (roomMates.Contains(user))
+            {
+                changed.Add(user);
+            }
+            else if (user != userId)
+            {
+                left.Add(user);
+            }
+        }
+
+        return new Changes(changed.Order(StringComparer.Ordinal).ToList(), left.Order(StringComparer.Ordinal).ToList());
+    }
+}

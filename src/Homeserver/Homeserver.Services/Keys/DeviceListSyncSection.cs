@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using Homeserver.Services.Sync;
+
+namespace Homeserver.Services.Keys;
+
+/// <summary>
+/// <c>device_lists</c> in an incremental /sync (see <see cref="DeviceListService.GetChangesAsync"/>), and in every
+/// sync the syncing device's <c>device_one_time_keys_count</c> and <c>device_unused_fallback_key_types</c> (not a
+/// stream: they never make a long-poll return by themselves).
+/// </summary>
+public sealed class DeviceListSyncSection(IDeviceListStore store, DeviceListService deviceLists, KeyService keys)
+    : ISyncSection
+{
+    public SyncStreamKind Kind => SyncStreamKind.DeviceLists;
+
+    public Task<long> GetPositionAsync(CancellationToken cancellationToken) => store.GetPositionAsync(cancellationToken);
+
+    public async Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var changes = request.Since is { } since
+            ? await deviceLists.GetChangesAsync(request.Requester.UserId.Value, since, request.Now, cancellationToken)
+            : new DeviceListService.Changes([], []);
+        context.Response["device_lists"] = ToJson(changes);
+        context.Response["device_one_time_keys_count"] = await keys.CountsAsync(request.Requester, cancellationToken);
+        context.Response["device_unused_fallback_key_types"] =
+            await keys.UnusedFallbackKeyTypesAsync(request.Requester, cancellationToken);
+        return changes.Changed.Count > 0 || changes.Left.Count > 0;
+    }
+
+    public static JsonObject ToJson(DeviceListService.Changes changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return new JsonObject
+        {
+            ["changed"] = new JsonArray(changes.Changed.Select(u => (JsonNode?)u).ToArray()),
+            ["left"] = new JsonArray(changes.Left.Select(u => (JsonNode?)u).ToArray()),
+        };
+    }
+}

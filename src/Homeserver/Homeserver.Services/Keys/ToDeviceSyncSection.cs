@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Homeserver.Services.Sync;
+
+namespace Homeserver.Services.Keys;
+
+/// <summary>
+/// <c>to_device</c> in /sync: the syncing device's messages after the token's to-device position, oldest first and
+/// at most <see cref="Limit"/>. Syncing with a token acknowledges (deletes) the messages up to its position, so each
+/// message reaches its device exactly once, and a retry with the same token gets the same messages again. When more
+/// wait than fit, <c>next_batch</c> stops at the last message given, and the next sync returns the rest at once.
+/// </summary>
+public sealed class ToDeviceSyncSection(IToDeviceStore store) : ISyncSection
+{
+    public const int Limit = 100;
+
+    public SyncStreamKind Kind => SyncStreamKind.ToDevice;
+
+    public Task<long> GetPositionAsync(CancellationToken cancellationToken) => store.GetPositionAsync(cancellationToken);
+
+    public async Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var messages = await store.AcknowledgeAndReadAsync(request.Requester.UserId.Value, request.Requester.DeviceId,
+            request.Since?.ToDevice ?? 0, request.Now.ToDevice, Limit + 1, cancellationToken);
+        var delivered = messages.Take(Limit).ToList();
+        if (messages.Count > Limit)
+        {
+            var next = SyncToken.Parse(context.Response["next_batch"]!.GetValue<string>());
+            context.Response["next_batch"] = next.With(SyncStreamKind.ToDevice, delivered[^1].StreamId).ToString();
+        }
+
+        var events = new JsonArray();
+        foreach (var message in delivered)
+        {
+            events.Add(new JsonObject
+            {
+                ["sender"] = message.Sender,
+                ["type"] = message.Type,
+                ["content"] = JsonNode.Parse(message.Content),
+            });
+        }
+
+        context.Response["to_device"] = new JsonObject { ["events"] = events };
+        return delivered.Count > 0;
+    }
+}
