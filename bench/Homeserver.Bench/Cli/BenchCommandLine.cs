@@ -20,7 +20,15 @@ public static class BenchCommandLine
         {
             Description = "One of " + string.Join(", ", BenchOptions.AllScenarios) + ", or all",
         };
-        var url = new Option<Uri>("--url") { Description = "The homeserver's client API base URL", Required = true };
+        var url = new Option<string>("--url") { Description = "The homeserver's client API base URL", Required = true };
+        url.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var parsed) ||
+                parsed.Scheme is not ("http" or "https"))
+            {
+                result.AddError("--url must be an absolute http:// or https:// URL");
+            }
+        });
         var registrationToken = new Option<string?>("--registration-token")
         {
             Description = "Complete the m.login.registration_token stage with this token",
@@ -62,7 +70,7 @@ public static class BenchCommandLine
             var sizeName = result.GetValue(size)!;
             var options = new BenchOptions
             {
-                BaseUrl = result.GetValue(url)!,
+                BaseUrl = new Uri(result.GetValue(url)!),
                 Scenarios = name == "all" ? BenchOptions.AllScenarios : [name],
                 RegistrationToken = result.GetValue(registrationToken),
                 SharedSecret = result.GetValue(sharedSecret),

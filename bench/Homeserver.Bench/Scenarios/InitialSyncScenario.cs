@@ -16,11 +16,16 @@ public sealed class InitialSyncScenario : IScenario
         var repeats = context.Sizes.Repeats;
         context.Announce(Name, $"a user in {rooms} rooms with {perRoom} messages each");
         var user = await context.Registrar.RegisterAsync("initial", cancellationToken);
-        await Parallel.ForEachAsync(Enumerable.Range(0, rooms), Setup.Parallelism(cancellationToken), async (i, ct) =>
+        // Rooms are created one after another: two identical createRoom calls of one user in the same millisecond make
+        // the same create event, hence (room version 12) the same room ID, which some servers answer with a 500.
+        var roomIds = new List<string>();
+        for (var i = 0; i < rooms; i++)
         {
-            var room = await Setup.CreateRoomAsync(context.Api, user, false, $"initial {i}", ct);
-            await Setup.SendManyAsync(context.Api, user, room, perRoom, context.NextTxnId(), ct);
-        });
+            roomIds.Add(await Setup.CreateRoomAsync(context.Api, user, false, $"initial {i}", cancellationToken));
+        }
+
+        await Parallel.ForEachAsync(roomIds, Setup.Parallelism(cancellationToken), async (room, ct) =>
+            await Setup.SendManyAsync(context.Api, user, room, perRoom, context.NextTxnId(), ct));
 
         await using var run = context.Begin(Name, $"first /sync of a user in {rooms} rooms x {perRoom} messages",
             1, repeats);
