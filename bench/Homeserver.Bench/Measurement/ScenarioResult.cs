@@ -30,6 +30,9 @@ public sealed record ScenarioResult
     /// <summary>The server's memory and CPU over the phase, when its pid was given.</summary>
     public ServerUsage? Server { get; init; }
 
+    /// <summary>CPU used by this tool over the phase, as cores: when it nears the machine's cores, the client is the limit.</summary>
+    public double? ClientCpuCores { get; init; }
+
     /// <summary>This phase's throughput against the baselines (filled in after they run).</summary>
     public List<LimitComparison> Limits { get; init; } = [];
 

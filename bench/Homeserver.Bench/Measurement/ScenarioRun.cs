@@ -19,6 +19,7 @@ public sealed class ScenarioRun : IAsyncDisposable
     private readonly long _started;
     private readonly long? _rssBefore;
     private readonly double? _cpuBefore;
+    private readonly TimeSpan _clientCpuBefore = Environment.CpuUsage.TotalTime;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _progressLoop;
     private long _rssPeak;
@@ -82,6 +83,7 @@ public sealed class ScenarioRun : IAsyncDisposable
                 ? null
                 : new ServerUsage(_rssBefore, rssAfter, _rssPeak == 0 ? null : _rssPeak,
                     cpuAfter - _cpuBefore is { } cpu && wall > 0 ? cpu / wall : null),
+            ClientCpuCores = wall > 0 ? (Environment.CpuUsage.TotalTime - _clientCpuBefore).TotalSeconds / wall : null,
             Extra = extra ?? [],
         };
         await _progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -35,6 +35,23 @@ public sealed class ServerProcess
         return null;
     }
 
+    /// <summary>Open file descriptors (sockets included), or null: shows whether held connections reached the server.</summary>
+    public int? OpenFileDescriptors()
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{_pid}/fd").Length;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>utime + stime in seconds, or null.</summary>
     public double? CpuSeconds()
     {

@@ -8,7 +8,7 @@ namespace Homeserver.Bench.Reporting;
 public static class TableReport
 {
     private static readonly string[] Headers =
-        ["scenario", "conc", "ops", "errors", "ops/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "cpu", "rss MB"];
+        ["scenario", "conc", "ops", "errors", "ops/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "cpu", "rss MB", "bench cpu"];
 
     public static string Render(BenchReport report)
     {
@@ -79,6 +79,7 @@ public static class TableReport
         Invariant($"{r.Latency.P99:F1}"), Invariant($"{r.Latency.Max:F1}"),
         r.Server?.CpuCores is { } cpu ? Invariant($"{cpu:F2}") : "-",
         r.Server?.RssPeakBytes is { } rss ? Invariant($"{rss / 1048576.0:F0}") : "-",
+        r.ClientCpuCores is { } client ? Invariant($"{client:F2}") : "-",
     ];
 
     private static string Line(IReadOnlyList<string> cells, int[] widths) =>

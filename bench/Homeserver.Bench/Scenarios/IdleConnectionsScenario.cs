@@ -31,6 +31,7 @@ public sealed class IdleConnectionsScenario : IScenario
         var before = new Recorder();
         await ProbeAsync(context, prober, probeRoom, probes, before, cancellationToken);
         var rssBefore = context.Server?.RssBytes();
+        var fdsBefore = context.Server?.OpenFileDescriptors();
 
         context.Announce(Name, $"opening {connections} long-polling /sync connections");
         var pollErrors = new Recorder();
@@ -53,6 +54,7 @@ public sealed class IdleConnectionsScenario : IScenario
                          1, 2 * probes))
         {
             var rssOpen = run.SampleRss();
+            var fdsOpen = context.Server?.OpenFileDescriptors();
             await ProbeAsync(context, prober, probeRoom, probes, run.Recorder, cancellationToken);
             var rssDuring = Math.Max(rssOpen ?? 0, run.SampleRss() ?? 0);
             run.StopClock();
@@ -73,6 +75,12 @@ public sealed class IdleConnectionsScenario : IScenario
                 ["probe_p50_before_ms"] = LatencyStats.Percentile(sortedBefore, 50),
                 ["probe_p99_before_ms"] = LatencyStats.Percentile(sortedBefore, 99),
             };
+            if (fdsBefore is { } fb && fdsOpen is { } fo)
+            {
+                extra["server_fds_before"] = fb;
+                extra["server_fds_open"] = fo;
+            }
+
             if (rssBefore is { } b && rssDuring > 0)
             {
                 extra["rss_before_bytes"] = b;
