@@ -1,0 +1,38 @@
+namespace Homeserver.Bench;
+
+/// <summary>Everything a run needs: where the server is, how to make users, what to run and how big.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>Every scenario, in the order <c>all</c> runs them.</summary>
+    public static readonly IReadOnlyList<string> AllScenarios =
+        ["send-seq", "send-conc", "sync-fanout", "initial-sync", "messages", "join-storm", "idle-conns"];
+
+    public required Uri BaseUrl { get; init; }
+
+    /// <summary>Scenario names to run (see <see cref="AllScenarios"/>).</summary>
+    public required IReadOnlyList<string> Scenarios { get; init; }
+
+    /// <summary>A registration token for the <c>m.login.registration_token</c> UIA stage.</summary>
+    public string? RegistrationToken { get; init; }
+
+    /// <summary>Synapse's <c>registration_shared_secret</c>: users are made through <c>/_synapse/admin/v1/register</c>.</summary>
+    public string? SharedSecret { get; init; }
+
+    /// <summary>The server's process ID, for RSS and CPU from /proc (Linux).</summary>
+    public int? ServerPid { get; init; }
+
+    /// <summary>A Postgres connection string for the storage baseline (insert and commit one row per message).</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    public BenchSizes Sizes { get; init; } = BenchSizes.Small;
+
+    /// <summary>The preset the sizes started from (tiny, small, full), for the report.</summary>
+    public string SizeName { get; init; } = "small";
+
+    public FileInfo? JsonOutput { get; init; }
+
+    public FileInfo? HtmlOutput { get; init; }
+
+    /// <summary>Whether to run the bare Kestrel echo baseline (the HTTP limit).</summary>
+    public bool HttpBaseline { get; init; } = true;
+}
