@@ -13,36 +13,57 @@ namespace Homeserver.Services.Rooms;
 /// </summary>
 public sealed class RoomEventFactory(HomeserverSettings settings, SigningKey signingKey, TimeProvider time)
 {
+    private long _lastCreateTs;
+
     public Pdu Build(RoomHead head, PduTemplate template)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(template);
-        var pdu = BuildUnchecked(head.Version, head.RoomId, template, head.ForwardExtremities, head.RoomState);
+        var pdu = BuildUnchecked(head.Version, head.RoomId, template, head.ForwardExtremities, head.RoomState,
+            time.GetUtcNow().ToUnixTimeMilliseconds());
         var result = EventAuthorizer.Authorize(pdu, head.RoomState);
         return result.IsAllowed ? pdu : throw new MatrixException(ErrorCode.Forbidden, result.Reason);
     }
 
-    /// <summary>The create event of a new room (its room ID is derived from it from version 12 on).</summary>
+    /// <summary>
+    /// The create event of a new room (its room ID is derived from it from version 12 on). Create events built here
+    /// get strictly increasing timestamps, so two identical createRoom requests in one millisecond still make two
+    /// rooms.
+    /// </summary>
     public Pdu BuildCreate(RoomVersion version, PduTemplate template)
     {
         ArgumentNullException.ThrowIfNull(version);
         var roomId = version.RoomIdIsCreateEventId
             ? null
             : "!" + RandomNumberGenerator.GetString(IdAlphabet, 18) + ":" + settings.ServerName.Value;
-        var pdu = BuildUnchecked(version, roomId, template, [], new StateMap());
+        var pdu = BuildUnchecked(version, roomId, template, [], new StateMap(), NextCreateTimestamp());
         var result = EventAuthorizer.Authorize(pdu, new StateMap());
         return result.IsAllowed ? pdu : throw new MatrixException(ErrorCode.BadJson, result.Reason);
+    }
+
+    private long NextCreateTimestamp()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastCreateTs);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref _lastCreateTs, next, last) == last)
+            {
+                return next;
+            }
+        }
     }
 
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     private Pdu BuildUnchecked(RoomVersion version, string? roomId, PduTemplate template, IReadOnlyList<Pdu> prevEvents,
-        IRoomState state)
+        IRoomState state, long timestamp)
     {
         var localPart = version.EventIdFormat == EventIdFormat.ServerAssigned
             ? RandomNumberGenerator.GetString(IdAlphabet, 18)
             : null;
-        if (PduBuilder.TryBuild(version, roomId, template, prevEvents, state, time.GetUtcNow().ToUnixTimeMilliseconds(),
+        if (PduBuilder.TryBuild(version, roomId, template, prevEvents, state, timestamp,
                 settings.ServerName.Value, signingKey, out var pdu, out var error, localPart))
         {
             return pdu!;
