@@ -24,6 +24,7 @@ public sealed class SettingsReaderTests
         Assert.Equal("/srv/homeserver/data/signing.key", settings.SigningKeyPath);
         Assert.Equal("/srv/homeserver/data/tls/federation.pfx", settings.Tls.GeneratedCertificatePath);
         Assert.Equal(LogFormat.Text, settings.LogFormat);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, settings.LogLevel);
     }
 
     [Fact]
@@ -70,6 +71,7 @@ public sealed class SettingsReaderTests
     [InlineData("Homeserver:Limits:MaxRequestBodyBytes", "lots", "whole number")]
     [InlineData("Homeserver:Limits:MaxRequestBodyBytes", "10", "at least 1024")]
     [InlineData("Homeserver:Logging:Format", "xml", "text, json")]
+    [InlineData("Homeserver:Logging:Level", "loud", "trace, debug, information")]
     [InlineData("Homeserver:WellKnown:ClientBaseUrl", "matrix.example.org", "is not an http:// or https:// URL")]
     [InlineData("Homeserver:WellKnown:Server", "bad host:1", "not a valid hostname")]
     [InlineData("Homeserver:Tls:CertificatePath", "/no/such/cert.pem", "does not exist")]

@@ -39,7 +39,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         Directory.CreateDirectory(settings.DataDirectory);
-        using var bootLoggers = HostLogging.CreateFactory(settings.LogFormat);
+        using var bootLoggers = HostLogging.CreateFactory(settings.LogFormat, settings.LogLevel);
         var bootLogger = bootLoggers.CreateLogger<HomeserverInstance>();
         var (signingKey, created) = await SigningKeyFile.LoadOrCreateAsync(settings.SigningKeyPath, cancellationToken);
         LogSigningKey(bootLogger, signingKey.KeyId, settings.SigningKeyPath, created);
@@ -93,7 +93,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
             EnvironmentName = "Production",
         });
         builder.Configuration.Sources.Clear();
-        HostLogging.Configure(builder.Logging, settings.LogFormat);
+        HostLogging.Configure(builder.Logging, settings.LogFormat, settings.LogLevel);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, settings));
 
         builder.Services.AddHomeserver(settings, database.DataSource, sharedStore, signingKey);

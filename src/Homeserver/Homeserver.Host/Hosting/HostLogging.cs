@@ -6,13 +6,13 @@ namespace Homeserver.Host.Hosting;
 /// <summary>Structured console logs: one line per message, text or JSON, framework chatter kept to warnings.</summary>
 public static class HostLogging
 {
-    public static void Configure(ILoggingBuilder logging, LogFormat format)
+    public static void Configure(ILoggingBuilder logging, LogFormat format, LogLevel level = LogLevel.Information)
     {
         ArgumentNullException.ThrowIfNull(logging);
         logging.ClearProviders();
-        logging.SetMinimumLevel(LogLevel.Information);
+        logging.SetMinimumLevel(level);
         logging.AddFilter("Microsoft", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", level > LogLevel.Information ? level : LogLevel.Information);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Npgsql", LogLevel.Warning);
         if (format == LogFormat.Json)
@@ -35,6 +35,6 @@ public static class HostLogging
         }
     }
 
-    public static ILoggerFactory CreateFactory(LogFormat format) =>
-        LoggerFactory.Create(builder => Configure(builder, format));
+    public static ILoggerFactory CreateFactory(LogFormat format, LogLevel level = LogLevel.Information) =>
+        LoggerFactory.Create(builder => Configure(builder, format, level));
 }

@@ -20,6 +20,9 @@ public sealed record HomeserverSettings(
     RoomSettings Rooms)
 {
     public PresenceSettings Presence { get; init; } = PresenceSettings.Default;
+
+    /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }
 
 /// <param name="Enabled">False: presence is neither tracked nor sent in /sync (Synapse's <c>use_presence: false</c>).</param>

@@ -38,6 +38,7 @@ public static class SettingsReader
             ["WellKnown:ClientBaseUrl"] = "",
             ["WellKnown:Server"] = "",
             ["Logging:Format"] = "text",
+            ["Logging:Level"] = "information",
             ["SigningKeyPath"] = "",
             ["Rooms:DefaultVersion"] = "12",
             ["Presence:Enabled"] = "true",
@@ -104,6 +105,12 @@ public static class SettingsReader
             Enum.TryParse<LogFormat>(text, ignoreCase: true, out var format)
                 ? (format, null)
                 : (LogFormat.Text, $"'{text}' is not one of: text, json"));
+        var logLevel = reader.Parse("Logging:Level", text =>
+            Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(text, ignoreCase: true, out var level) &&
+            level is >= Microsoft.Extensions.Logging.LogLevel.Trace and <= Microsoft.Extensions.Logging.LogLevel.Critical
+                ? (level, null)
+                : (Microsoft.Extensions.Logging.LogLevel.Information,
+                    $"'{text}' is not one of: trace, debug, information, warning, error, critical"));
         var signingKeyPath = reader.Parse("SigningKeyPath", text =>
             ((string?)(text.Length == 0 ? null : Path.GetFullPath(text, workingDirectory)), (string?)null));
 
@@ -137,6 +144,7 @@ public static class SettingsReader
             new RoomSettings(defaultRoomVersion))
         {
             Presence = new PresenceSettings(presenceEnabled),
+            LogLevel = logLevel,
         };
         return (settings, errors);
     }
