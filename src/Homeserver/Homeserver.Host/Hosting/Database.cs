@@ -52,6 +52,14 @@ public sealed class Database : IAsyncDisposable
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseLoggerFactory(loggerFactory);
+        // The hot statements (event writes, sync reads) repeat constantly: prepared once per connection, Postgres
+        // skips parsing and planning them. A connection string's own setting wins.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 256;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         return new Database(builder.Build(), cluster);
     }
 

@@ -47,6 +47,20 @@ internal static class EventPersistence
         return new Prepared(head, current, events, groups);
     }
 
+    /// <summary>Prepares events none of which is a state event (no state group to create, so no database work).</summary>
+    public static Prepared PrepareWithoutState(RoomHead head, IReadOnlyList<NewRoomEvent> events)
+    {
+        var current = head;
+        foreach (var item in events)
+        {
+            current = item.Pdu.IsState
+                ? throw new InvalidOperationException("A state event needs PrepareAsync")
+                : WithRedactedState(current.After(item.Pdu), item.Pdu);
+        }
+
+        return new Prepared(head, current, events, events.Select(_ => (head.StateGroup!.Value, (string?)null)).ToList());
+    }
+
     /// <summary>
     /// Runs one batch with the stream lock, the rows of every prepared room and their new heads, and returns each
     /// room's persisted events (stream positions in order), with the room's head after them. Does not commit.
@@ -56,6 +70,13 @@ internal static class EventPersistence
         CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+        AddWrites(batch, rooms);
+        return await ReadResultsAsync(batch, rooms, cancellationToken);
+    }
+
+    /// <summary>Adds the stream lock, the rows of every prepared room and their new heads to <paramref name="batch"/>.</summary>
+    public static void AddWrites(NpgsqlBatch batch, IReadOnlyList<Prepared> rooms)
+    {
         EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
         foreach (var room in rooms)
         {
@@ -68,7 +89,12 @@ internal static class EventPersistence
                 UPDATE rooms SET last_stream = currval('event_stream_seq'), current_state_group = $1 WHERE room_id = $2
                 """, room.After.StateGroup, room.Head.RoomId);
         }
+    }
 
+    /// <summary>Runs a batch holding <see cref="AddWrites"/> and reads each room's persisted events from it.</summary>
+    public static async Task<List<(IReadOnlyList<PersistedEvent> Events, RoomHead After)>> ReadResultsAsync(
+        NpgsqlBatch batch, IReadOnlyList<Prepared> rooms, CancellationToken cancellationToken)
+    {
         var positions = await ReadPositionsAsync(batch, rooms.Sum(r => r.Events.Count), cancellationToken);
         var results = new List<(IReadOnlyList<PersistedEvent>, RoomHead)>(rooms.Count);
         var next = 0;

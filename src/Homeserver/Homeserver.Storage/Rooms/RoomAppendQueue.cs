@@ -82,6 +82,90 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
     private async Task CommitAsync(List<Pending> group, CancellationToken cancellationToken)
     {
         var ordered = group.OrderBy(p => p.RoomId, StringComparer.Ordinal).ToList();
+        if (!await TryCommitOnCachedHeadsAsync(ordered, cancellationToken))
+        {
+            await CommitOnLockedHeadsAsync(ordered, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The common case in one round trip: every room's head is cached and every decision is messages only (no
+    /// state group to write), so the decisions are made first and one batch begins, locks each room and checks
+    /// its head is still the cached one (<c>assert_room_head</c>, migration 0012), writes, and commits. False
+    /// (nothing written) when that does not apply or another process moved a head; the caller then locks and reads
+    /// the heads first. A decision failing on a cached head is not trusted either (the head may be stale).
+    /// </summary>
+    private async Task<bool> TryCommitOnCachedHeadsAsync(List<Pending> ordered, CancellationToken cancellationToken)
+    {
+        var prepared = new List<EventPersistence.Prepared>(ordered.Count);
+        foreach (var pending in ordered)
+        {
+            if (!heads.TryGet(pending.RoomId, out var head) || head.StateGroup is null)
+            {
+                return false;
+            }
+
+            IReadOnlyList<NewRoomEvent> events;
+            try
+            {
+                events = pending.Decide(head);
+            }
+#pragma warning disable CA1031 // decided again on the locked head, where the error counts
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return false;
+            }
+
+            if (events.Count == 0 || events.Any(e => e.Pdu.IsState))
+            {
+                return false;
+            }
+
+            prepared.Add(EventPersistence.PrepareWithoutState(head, events));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        List<(IReadOnlyList<PersistedEvent> Events, RoomHead After)> written;
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            EventRows.Command(batch, "BEGIN");
+            foreach (var room in prepared)
+            {
+                EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", room.Head.RoomId);
+                EventRows.Command(batch, "SELECT assert_room_head($1, $2)", room.Head.RoomId, room.Head.LastStream);
+            }
+
+            EventPersistence.AddWrites(batch, prepared);
+            EventRows.Command(batch, "COMMIT");
+            try
+            {
+                written = await EventPersistence.ReadResultsAsync(batch, prepared, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync(cancellationToken);
+                if (e.SqlState == "HS001")
+                {
+                    return false;
+                }
+
+                throw;
+            }
+        }
+
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            heads.Set(written[i].After);
+            ordered[i].Completion.TrySetResult(written[i].Events);
+        }
+
+        return true;
+    }
+
+    private async Task CommitOnLockedHeadsAsync(List<Pending> ordered, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         List<RoomHeads.RoomRow?> rows;

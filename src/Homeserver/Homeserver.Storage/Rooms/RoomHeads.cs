@@ -19,6 +19,10 @@ internal sealed class RoomHeads
 
     public void Set(RoomHead head) => _heads[head.RoomId] = head;
 
+    /// <summary>The cached head of the room, if any (it may be stale if another process wrote since).</summary>
+    public bool TryGet(string roomId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomHead? head) =>
+        _heads.TryGetValue(roomId, out head);
+
     /// <summary>The head matching <paramref name="row"/>, from the cache or loaded in the transaction.</summary>
     public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RoomRow row,
         CancellationToken cancellationToken)
