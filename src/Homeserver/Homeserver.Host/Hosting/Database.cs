@@ -60,6 +60,10 @@ public sealed class Database : IAsyncDisposable
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
 
+        // Nothing here changes session state (locks are transaction-scoped, LISTEN has its own connection), so
+        // pooled connections need no reset statements before their next use.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+
         return new Database(builder.Build(), cluster);
     }
 

@@ -45,12 +45,23 @@ public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore ke
     public async Task<Changes> GetChangesAsync(string userId, SyncToken since, SyncToken upTo,
         CancellationToken cancellationToken)
     {
+        // Most syncs are woken by room events: look only at what moved, and at room-mates only when needed.
+        var membershipChanges = since.Events == upTo.Events
+            ? new HashSet<string>()
+            : await store.GetMembershipChangesAsync(userId, since.Events, upTo.Events, cancellationToken);
+        var devicesMoved = since.DeviceLists != upTo.DeviceLists;
+        if (membershipChanges.Count == 0 && !devicesMoved)
+        {
+            return new Changes([], []);
+        }
+
         var roomMates = await store.GetRoomMatesAsync(userId, cancellationToken);
-        var watched = roomMates.Append(userId).ToHashSet(StringComparer.Ordinal);
-        var changed = (await store.GetChangedAsync(watched, since.DeviceLists, upTo.DeviceLists, cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var changed = devicesMoved
+            ? (await store.GetChangedAsync(roomMates.Append(userId).ToHashSet(StringComparer.Ordinal),
+                since.DeviceLists, upTo.DeviceLists, cancellationToken)).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
         var left = new List<string>();
-        foreach (var user in await store.GetMembershipChangesAsync(userId, since.Events, upTo.Events, cancellationToken))
+        foreach (var user in membershipChanges)
         {
             if (roomMates.Contains(user))
             {

@@ -12,6 +12,11 @@ namespace Homeserver.Services.Keys;
 public sealed class ToDeviceSyncSection(IToDeviceStore store) : ISyncSection
 {
     public const int Limit = 100;
+    private const int MaxRemembered = 100_000;
+
+    // The position each device last acknowledged through this process: a sync whose token acknowledges nothing
+    // new and whose stream did not move needs no database work (most syncs, woken by room events).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string UserId, string DeviceId), long> _acknowledged = new();
 
     public SyncStreamKind Kind => SyncStreamKind.ToDevice;
 
@@ -21,9 +26,23 @@ public sealed class ToDeviceSyncSection(IToDeviceStore store) : ISyncSection
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
+        var device = (request.Requester.UserId.Value, request.Requester.DeviceId);
+        if (request.Since is { } since && since.ToDevice == request.Now.ToDevice &&
+            _acknowledged.TryGetValue(device, out var acknowledged) && acknowledged == since.ToDevice)
+        {
+            context.Response["to_device"] = new JsonObject { ["events"] = new JsonArray() };
+            return false;
+        }
+
         var messages = await store.AcknowledgeAndReadAsync(request.Requester.UserId.Value, request.Requester.DeviceId,
             request.Since?.ToDevice ?? 0, request.Now.ToDevice, Limit + 1, cancellationToken);
         var delivered = messages.Take(Limit).ToList();
+        if (_acknowledged.Count >= MaxRemembered)
+        {
+            _acknowledged.Clear();
+        }
+
+        _acknowledged[device] = request.Since?.ToDevice ?? 0;
         if (messages.Count > Limit)
         {
             var next = SyncToken.Parse(context.Response["next_batch"]!.GetValue<string>());

@@ -29,6 +29,12 @@ public sealed class PresenceSyncSection(IPresenceStore store, HomeserverSettings
         }
 
         var initial = request.Since is null;
+        if (request.Since?.Presence == request.Now.Presence)
+        {
+            context.Response["presence"] = new JsonObject { ["events"] = new JsonArray() };
+            return false; // the stream did not move: nothing changed for anyone
+        }
+
         var changes = await store.GetChangesAsync(request.Requester.UserId.Value, request.Since?.Presence ?? 0,
             request.Now.Presence, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

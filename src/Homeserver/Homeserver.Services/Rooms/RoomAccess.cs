@@ -19,7 +19,11 @@ public enum RoomReadKind
 }
 
 /// <summary>The requester's access to a room: its kind and, for a departed user, their leave event.</summary>
-public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind, MembershipRow? Membership);
+/// <param name="MembershipCoversReads">True when <paramref name="Membership"/> was read after every event this
+/// reader will be given was persisted (so a join in it holds for all of them after the join): /sync reads
+/// memberships after the stream positions it reads up to.</param>
+public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind, MembershipRow? Membership,
+    bool MembershipCoversReads = false);
 
 /// <summary>
 /// Who may read a room and which of its events they may see: the spec's history visibility rules evaluated with the
@@ -100,6 +104,13 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
         if (candidates.Count == 0)
         {
             return [];
+        }
+
+        // Joined since before all of them: a member sees every event while joined, whatever the history visibility.
+        if (room is { MembershipCoversReads: true, Membership: { Membership: Memberships.Join } joined } &&
+            candidates.TrueForAll(e => e.StreamOrdering > joined.StreamOrdering))
+        {
+            return candidates;
         }
 
         var memberKey = new TypeAndStateKey(EventTypes.Member, room.UserId);

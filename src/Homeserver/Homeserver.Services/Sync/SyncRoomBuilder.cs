@@ -56,9 +56,14 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             return null;
         }
 
+        // The summary only changes with membership: sent on a fresh view of the room and when members changed.
+        var membersChanged = fresh || recent.Events.Any(e => e.Pdu.Type == EventTypes.Member) ||
+                             state.Any(e => e.Pdu.Type == EventTypes.Member);
         return Joined(request, await TimelineAsync(recent, request.Requester, cancellationToken),
             await access.FormatAsync(state, request.Requester, cancellationToken), roomAccountData, ephemeral,
-            await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events, cancellationToken));
+            membersChanged
+                ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events, cancellationToken)
+                : new JsonObject());
     }
 
     private JsonArray Ephemeral(SyncRequest request, string roomId, bool fresh, IReadOnlyList<Receipt> receipts)
@@ -172,7 +177,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 
     private static RoomReader Reader(Requester requester, SyncMembership m, RoomReadKind kind) =>
         new(m.RoomId, requester.UserId.Value, kind,
-            new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten));
+            new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten), MembershipCoversReads: true);
 
     private async Task<JsonObject> TimelineAsync(
         (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, Requester requester,

@@ -18,9 +18,8 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// changes or the timeout passes. Positions are read before the data, so nothing between two syncs is lost, and the
 /// next token never goes back from <c>since</c>.
 /// </summary>
-public sealed class SyncService(ISyncReader store, IRoomEventReader events, FilterService filters,
-    SyncNotifier notifier, SyncRoomBuilder rooms, TypingService typing, IReceiptStore receipts,
-    IEnumerable<ISyncSection> streams)
+public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
+    SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -40,14 +39,7 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
             var known = await store.GetMembershipsAsync(userId, cancellationToken);
             using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                 .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
-            var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
-                await store.GetAccountDataStreamAsync(cancellationToken), typing.Position,
-                await receipts.GetStreamAsync(cancellationToken));
-            foreach (var stream in _streams)
-            {
-                now = now.With(stream.Kind, await stream.GetPositionAsync(cancellationToken));
-            }
-
+            var now = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
             if (from is { } previous)
             {
                 now = now.Max(previous);
@@ -70,14 +62,18 @@ public sealed class SyncService(ISyncReader store, IRoomEventReader events, Filt
     {
         var userId = request.Requester.UserId.Value;
         var since = request.Since;
-        var accountData = await store.GetAccountDataAsync(userId, since?.AccountData ?? 0, request.Now.AccountData,
-            cancellationToken);
+        var accountData = since?.AccountData == request.Now.AccountData
+            ? []
+            : await store.GetAccountDataAsync(userId, since?.AccountData ?? 0, request.Now.AccountData,
+                cancellationToken);
         var roomAccountData = accountData.Where(a => a.RoomId.Length > 0).ToLookup(a => a.RoomId, StringComparer.Ordinal);
         var memberships = await store.GetMembershipsAsync(userId, cancellationToken);
         var joinedRooms = memberships.Where(m => m.Membership == Memberships.Join).Select(m => m.RoomId).ToList();
         // Receipts since the token; a room joined since then gets all of its receipts (below, per room).
-        var receiptChanges = (await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts,
-            cancellationToken)).ToLookup(r => r.RoomId, StringComparer.Ordinal);
+        var receiptChanges = (since?.Receipts == request.Now.Receipts
+            ? []
+            : await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts, cancellationToken))
+            .ToLookup(r => r.RoomId, StringComparer.Ordinal);
         // In an incremental sync, rooms without events since the token are only looked at for ephemeral events.
         var withEvents = since is null || request.FullState
             ? null

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Homeserver.Services.Rooms;
+
+namespace Homeserver.Services.Sync;
+
+/// <summary>
+/// The current position of every /sync stream, read once for all the syncs that ask at about the same time: when an
+/// event wakes many long-polls at once, they share one read instead of each querying every stream. A sync may only
+/// use a read that started after it registered its listener (else a change between the read and the registration
+/// would neither be in the response nor wake it); a read waits one turn of the thread pool before it starts, so
+/// syncs woken together all join it.
+/// </summary>
+public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
+    IReceiptStore receipts, IEnumerable<ISyncSection> sections)
+{
+    private readonly IReadOnlyList<ISyncSection> _sections = sections.ToList();
+    private readonly Lock _lock = new();
+    private PendingRead? _pending;
+
+    /// <summary>The positions, read by a query that started at or after <paramref name="listeningSince"/>
+    /// (a <see cref="Stopwatch.GetTimestamp"/> value).</summary>
+    public Task<SyncToken> ReadAsync(long listeningSince, CancellationToken cancellationToken)
+    {
+        PendingRead read;
+        lock (_lock)
+        {
+            if (_pending is null || !_pending.CanServe(listeningSince))
+            {
+                _pending = new PendingRead();
+                _pending.Task = ReadSharedAsync(_pending);
+            }
+
+            read = _pending;
+        }
+
+        return read.Task!.WaitAsync(cancellationToken);
+    }
+
+    private async Task<SyncToken> ReadSharedAsync(PendingRead read)
+    {
+        await Task.Yield();
+        read.MarkStarted();
+        var cancellationToken = CancellationToken.None; // shared by many requests: none of them may cancel it
+        var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
+            await store.GetAccountDataStreamAsync(cancellationToken), typing.Position,
+            await receipts.GetStreamAsync(cancellationToken));
+        foreach (var section in _sections)
+        {
+            now = now.With(section.Kind, await section.GetPositionAsync(cancellationToken));
+        }
+
+        return now;
+    }
+
+    private sealed class PendingRead
+    {
+        private long _startedAt = -1;
+
+        public Task<SyncToken>? Task { get; set; }
+
+        public void MarkStarted() => Interlocked.Exchange(ref _startedAt, Stopwatch.GetTimestamp());
+
+        public bool CanServe(long listeningSince)
+        {
+            var started = Interlocked.Read(ref _startedAt);
+            return Task is { IsFaulted: false } && (started < 0 || started >= listeningSince);
+        }
+    }
+}
