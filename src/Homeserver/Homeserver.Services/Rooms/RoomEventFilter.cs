@@ -57,6 +57,10 @@ public sealed record RoomEventFilter(
         };
     }
 
+    /// <summary>True when every event passes (no types, senders or contains_url condition).</summary>
+    public bool MatchesAll =>
+        Types is null && NotTypes.Count == 0 && Senders is null && NotSenders.Count == 0 && ContainsUrl is null;
+
     /// <summary>Whether the event passes the filter.</summary>
     public bool Matches(Pdu pdu)
     {

@@ -124,7 +124,8 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
             return new TimelinePage(events, position, true);
         }
 
-        var size = Math.Clamp(limit * 2, 20, MaxMessagesLimit);
+        // Without a filter most rows read are returned: read one more than asked (to know whether more remain).
+        var size = Math.Clamp(filter.MatchesAll ? limit + 1 : limit * 2, 20, MaxMessagesLimit + 1);
         for (var batch = 0; batch < MaxBatches; batch++)
         {
             var raw = await reader.GetRoomEventsAsync(room.RoomId, forwards ? position : position + 1, forwards, size,
