@@ -25,6 +25,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
 
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
+    private const int RoomParallelism = 4;
+
     public async Task<JsonObject> SyncAsync(Requester requester, SyncParameters parameters,
         CancellationToken cancellationToken)
     {
@@ -79,47 +81,38 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             ? null
             : await store.GetRoomsWithEventsAsync(joinedRooms, since.Value.Events, request.Now.Events,
                 cancellationToken);
-        var join = new JsonObject();
-        var invite = new JsonObject();
-        var knock = new JsonObject();
-        var leave = new JsonObject();
-        // Memberships are read after the positions: a change past them is left for the next sync.
-        foreach (var m in memberships)
+        // Rooms are built a few at a time (each is several queries), then placed in order.
+        var entries = new (string Section, JsonObject? Entry)[memberships.Count];
+        using (var gate = new SemaphoreSlim(RoomParallelism))
         {
-            if (m.StreamOrdering > request.Now.Events || !request.Filter.IncludesRoom(m.RoomId))
+            await Task.WhenAll(memberships.Select(async (m, i) =>
             {
-                continue;
-            }
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    entries[i] = await RoomEntryAsync(request, m, withEvents, roomAccountData, receiptChanges,
+                        cancellationToken);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
 
-            var changed = since is null || m.StreamOrdering > since.Value.Events;
-            var dataForRoom = roomAccountData[m.RoomId].ToList();
-            switch (m.Membership)
+        var sections = new Dictionary<string, JsonObject>(StringComparer.Ordinal)
+        {
+            ["join"] = [], ["invite"] = [], ["knock"] = [], ["leave"] = [],
+        };
+        for (var i = 0; i < memberships.Count; i++)
+        {
+            if (entries[i].Entry is { } entry)
             {
-                case Memberships.Join:
-                    var roomReceipts = changed && since is not null
-                        ? await receipts.GetAsync([m.RoomId], 0, request.Now.Receipts, cancellationToken)
-                        : receiptChanges[m.RoomId].ToList();
-                    var hasEvents = withEvents is null || withEvents.Contains(m.RoomId);
-                    if (await rooms.JoinedAsync(request, m, hasEvents, dataForRoom, roomReceipts, cancellationToken) is
-                        { } joined)
-                    {
-                        join[m.RoomId] = joined;
-                    }
-
-                    break;
-                case Memberships.Invite when changed:
-                    invite[m.RoomId] = await rooms.StrippedAsync(m, "invite_state", cancellationToken);
-                    break;
-                case Memberships.Knock when changed:
-                    knock[m.RoomId] = await rooms.StrippedAsync(m, "knock_state", cancellationToken);
-                    break;
-                case Memberships.Leave or Memberships.Ban when !m.Forgotten &&
-                    (since is null ? request.Filter.IncludeLeave : changed || (request.FullState && request.Filter.IncludeLeave)):
-                    leave[m.RoomId] = await rooms.LeftAsync(request, m, dataForRoom, cancellationToken);
-                    break;
+                sections[entries[i].Section][memberships[i].RoomId] = entry;
             }
         }
 
+        var (join, invite, knock, leave) = (sections["join"], sections["invite"], sections["knock"], sections["leave"]);
         var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData);
         var empty = join.Count == 0 && invite.Count == 0 && knock.Count == 0 && leave.Count == 0 &&
                     global["events"]!.AsArray().Count == 0;
@@ -144,6 +137,41 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         }
 
         return (response, empty);
+    }
+
+    /// <summary>The user's entry for one room and the section it goes in (none when nothing is to be sent).</summary>
+    private async Task<(string Section, JsonObject? Entry)> RoomEntryAsync(SyncRequest request, SyncMembership m,
+        IReadOnlySet<string>? withEvents, ILookup<string, AccountDataChange> roomAccountData,
+        ILookup<string, Receipt> receiptChanges, CancellationToken cancellationToken)
+    {
+        // Memberships are read after the positions: a change past them is left for the next sync.
+        var since = request.Since;
+        if (m.StreamOrdering > request.Now.Events || !request.Filter.IncludesRoom(m.RoomId))
+        {
+            return ("join", null);
+        }
+
+        var changed = since is null || m.StreamOrdering > since.Value.Events;
+        var dataForRoom = roomAccountData[m.RoomId].ToList();
+        switch (m.Membership)
+        {
+            case Memberships.Join:
+                var roomReceipts = changed && since is not null
+                    ? await receipts.GetAsync([m.RoomId], 0, request.Now.Receipts, cancellationToken)
+                    : receiptChanges[m.RoomId].ToList();
+                var hasEvents = withEvents is null || withEvents.Contains(m.RoomId);
+                return ("join", await rooms.JoinedAsync(request, m, hasEvents, dataForRoom, roomReceipts,
+                    cancellationToken));
+            case Memberships.Invite when changed:
+                return ("invite", await rooms.StrippedAsync(m, "invite_state", cancellationToken));
+            case Memberships.Knock when changed:
+                return ("knock", await rooms.StrippedAsync(m, "knock_state", cancellationToken));
+            case Memberships.Leave or Memberships.Ban when !m.Forgotten &&
+                (since is null ? request.Filter.IncludeLeave : changed || (request.FullState && request.Filter.IncludeLeave)):
+                return ("leave", await rooms.LeftAsync(request, m, dataForRoom, cancellationToken));
+            default:
+                return ("join", null);
+        }
     }
 
     /// <summary>Account data entries as events (<c>type</c> and <c>content</c>) passing the filter's types.</summary>
