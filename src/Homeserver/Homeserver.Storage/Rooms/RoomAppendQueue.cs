@@ -8,9 +8,10 @@ namespace Homeserver.Storage.Rooms;
 /// Group commit of appends: every append waiting in this process goes into the next transaction, so that many rooms'
 /// events share one commit (one WAL flush) while stream positions still become visible in order. Within a group,
 /// rooms are locked in room ID order (every process does the same, so two groups cannot deadlock) and the global
-/// stream lock comes last. A room's decision failing (an auth error) fails that append alone; a database error
-/// retries the group's appends one by one so one bad append cannot fail the others. Callers must not submit two
-/// appends of one room at once (<see cref="RoomEventWriter"/> holds a per-room gate).
+/// stream lock comes last; several appends to one room go in arrival order, each decided on the head the previous
+/// one left, so a busy room (a join storm, a crowded chat) also commits many events at once. A room's decision
+/// failing (an auth error) fails that append alone; a database error retries the group's appends one by one so one
+/// bad append cannot fail the others.
 /// </summary>
 internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads)
 {
@@ -81,6 +82,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
 
     private async Task CommitAsync(List<Pending> group, CancellationToken cancellationToken)
     {
+        // Stable: appends to one room keep their arrival order, each decided on the head the previous one left.
         var ordered = group.OrderBy(p => p.RoomId, StringComparer.Ordinal).ToList();
         if (!await TryCommitOnCachedHeadsAsync(ordered, cancellationToken))
         {
@@ -98,11 +100,18 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
     private async Task<bool> TryCommitOnCachedHeadsAsync(List<Pending> ordered, CancellationToken cancellationToken)
     {
         var prepared = new List<EventPersistence.Prepared>(ordered.Count);
+        var current = new Dictionary<string, RoomHead>(StringComparer.Ordinal);
+        var cachedHeads = new List<RoomHead>();
         foreach (var pending in ordered)
         {
-            if (!heads.TryGet(pending.RoomId, out var head) || head.StateGroup is null)
+            if (!current.TryGetValue(pending.RoomId, out var head))
             {
-                return false;
+                if (!heads.TryGet(pending.RoomId, out head) || head.StateGroup is null)
+                {
+                    return false;
+                }
+
+                cachedHeads.Add(head);
             }
 
             IReadOnlyList<NewRoomEvent> events;
@@ -122,7 +131,9 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
                 return false;
             }
 
-            prepared.Add(EventPersistence.PrepareWithoutState(head, events));
+            var room = EventPersistence.PrepareWithoutState(head, events);
+            prepared.Add(room);
+            current[pending.RoomId] = room.After;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -130,10 +141,10 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
         await using (var batch = new NpgsqlBatch(connection))
         {
             EventRows.Command(batch, "BEGIN");
-            foreach (var room in prepared)
+            foreach (var head in cachedHeads)
             {
-                EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", room.Head.RoomId);
-                EventRows.Command(batch, "SELECT assert_room_head($1, $2)", room.Head.RoomId, room.Head.LastStream);
+                EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", head.RoomId);
+                EventRows.Command(batch, "SELECT assert_room_head($1, $2)", head.RoomId, head.LastStream);
             }
 
             EventPersistence.AddWrites(batch, prepared);
@@ -168,30 +179,36 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        List<RoomHeads.RoomRow?> rows;
+        var rooms = ordered.Select(p => p.RoomId).Distinct(StringComparer.Ordinal).ToList();
+        var rows = new Dictionary<string, RoomHeads.RoomRow?>(StringComparer.Ordinal);
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var pending in ordered)
+            foreach (var roomId in rooms)
             {
-                RoomHeads.AddLockAndRead(batch, pending.RoomId);
+                RoomHeads.AddLockAndRead(batch, roomId);
             }
 
-            rows = await RoomHeads.ReadRowsAsync(batch, ordered.Count, cancellationToken);
+            var read = await RoomHeads.ReadRowsAsync(batch, rooms.Count, cancellationToken);
+            for (var i = 0; i < rooms.Count; i++)
+            {
+                rows[rooms[i]] = read[i];
+            }
         }
 
         var prepared = new List<(Pending Pending, EventPersistence.Prepared Room)>();
         var failed = new List<(Pending Pending, Exception Error)>();
         var empty = new List<Pending>();
-        for (var i = 0; i < ordered.Count; i++)
+        var current = new Dictionary<string, RoomHead>(StringComparer.Ordinal);
+        foreach (var pending in ordered)
         {
-            var pending = ordered[i];
-            if (rows[i] is not { } row)
+            if (rows[pending.RoomId] is not { } row)
             {
                 failed.Add((pending, new InvalidOperationException($"Unknown room {pending.RoomId}")));
                 continue;
             }
 
-            var head = await heads.GetAsync(connection, transaction, row, cancellationToken);
+            var head = current.GetValueOrDefault(pending.RoomId) ??
+                       await heads.GetAsync(connection, transaction, row, cancellationToken);
             IReadOnlyList<NewRoomEvent> events;
             try
             {
@@ -211,8 +228,9 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
                 continue;
             }
 
-            prepared.Add((pending, await EventPersistence.PrepareAsync(connection, transaction, head, events,
-                cancellationToken)));
+            var room = await EventPersistence.PrepareAsync(connection, transaction, head, events, cancellationToken);
+            prepared.Add((pending, room));
+            current[pending.RoomId] = room.After;
         }
 
         var written = prepared.Count == 0

@@ -7,8 +7,8 @@ using Npgsql;
 namespace Homeserver.Storage.Rooms;
 
 /// <summary>
-/// Appends events to rooms: one writer per room in this process (a semaphore) and across processes (a
-/// transaction-scoped advisory lock on the room). Stream positions are assigned under a global lock held until
+/// Appends events to rooms: one writer per room in this process (the append queue's single loop) and across
+/// processes (a transaction-scoped advisory lock on the room). Stream positions are assigned under a global lock held until
 /// commit so they become visible in order; appends waiting at the same time share one transaction and one commit
 /// (<see cref="RoomAppendQueue"/>), so rooms do not queue for the lock one commit at a time. Each room's head is
 /// cached (<see cref="RoomHeads"/>).
@@ -26,21 +26,12 @@ public sealed class RoomEventWriter : IRoomEventWriter
         _appends = new RoomAppendQueue(dataSource, _heads);
     }
 
-    public async Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
+    public Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        var gate = _roomLocks.GetOrAdd(roomId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            // Not cancellable once queued: the gate must stay held until the group holding this append commits.
-            return await _appends.SubmitAsync(roomId, decide);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        // Not cancellable once queued: the group holding this append decides and commits it or fails it.
+        return _appends.SubmitAsync(roomId, decide);
     }
 
     public async Task<IReadOnlyList<PersistedEvent>> CreateRoomAsync(Pdu createEvent,
