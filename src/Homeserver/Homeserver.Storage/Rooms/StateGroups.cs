@@ -12,17 +12,23 @@ namespace Homeserver.Storage.Rooms;
 /// </summary>
 internal static class StateGroups
 {
+    // The group and its entries in one statement.
     private const string InsertGroupSql = """
-        INSERT INTO state_groups (room_id, parent_id, chain_length) VALUES (@roomId, @parentId, @chainLength)
-        RETURNING id
+        WITH g AS (
+            INSERT INTO state_groups (room_id, parent_id, chain_length) VALUES (@roomId, @parentId, @chainLength)
+            RETURNING id
+        ), entries AS (
+            INSERT INTO state_group_entries (state_group, type, state_key, event_id)
+            SELECT g.id, t, k, e FROM g, unnest(@types, @keys, @events) AS x(t, k, e)
+        )
+        SELECT id FROM g
         """;
+
+    // Groups never change, so neither do their chain lengths.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> ChainLengths = new();
+    private const int MaxRememberedChainLengths = 100_000;
 
     private const string ChainLengthSql = "SELECT chain_length FROM state_groups WHERE id = @id";
-
-    private const string InsertEntriesSql = """
-        INSERT INTO state_group_entries (state_group, type, state_key, event_id)
-        SELECT @group, t, k, e FROM unnest(@types, @keys, @events) AS x(t, k, e)
-        """;
 
     // Walks from the group to the root of its chain; the nearest group's entry for a key wins.
     private const string ResolveSql = """
@@ -55,23 +61,38 @@ internal static class StateGroups
         string roomId, long? parent, IReadOnlyCollection<Pdu> changes,
         IReadOnlyDictionary<TypeAndStateKey, Pdu> fullState, CancellationToken cancellationToken)
     {
-        var chainLength = parent is null
-            ? 0
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition(ChainLengthSql, new { id = parent },
-                transaction, cancellationToken: cancellationToken)) + 1;
+        var chainLength = parent is null ? 0 : await ChainLengthAsync(connection, transaction, parent.Value,
+            cancellationToken) + 1;
         var cut = parent is null || chainLength >= RoomLimits.MaxStateChain;
         var entries = cut ? fullState.Values.ToList() : changes.ToList();
-        var group = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertGroupSql,
-            new { roomId, parentId = cut ? null : parent, chainLength = cut ? 0 : chainLength }, transaction,
-            cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertEntriesSql, new
+        var group = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertGroupSql, new
         {
-            group,
+            roomId, parentId = cut ? null : parent, chainLength = cut ? 0 : chainLength,
             types = entries.Select(e => e.Type).ToArray(),
             keys = entries.Select(e => e.StateKey!).ToArray(),
             events = entries.Select(e => e.EventId).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
+        if (ChainLengths.Count >= MaxRememberedChainLengths)
+        {
+            ChainLengths.Clear();
+        }
+
+        ChainLengths[group] = cut ? 0 : chainLength;
         return group;
+    }
+
+    private static async Task<int> ChainLengthAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        long group, CancellationToken cancellationToken)
+    {
+        if (ChainLengths.TryGetValue(group, out var known))
+        {
+            return known;
+        }
+
+        var length = await connection.ExecuteScalarAsync<int>(new CommandDefinition(ChainLengthSql, new { id = group },
+            transaction, cancellationToken: cancellationToken));
+        ChainLengths[group] = length;
+        return length;
     }
 
     public static async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveAsync(NpgsqlConnection connection,
