@@ -22,8 +22,10 @@ public enum RoomReadKind
 /// <param name="MembershipCoversReads">True when <paramref name="Membership"/> was read after every event this
 /// reader will be given was persisted (so a join in it holds for all of them after the join): /sync reads
 /// memberships after the stream positions it reads up to.</param>
+/// <param name="Ignoring">The users the reader ignores, when the caller already read them (one read per /sync rather
+/// than one per room).</param>
 public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind, MembershipRow? Membership,
-    bool MembershipCoversReads = false);
+    bool MembershipCoversReads = false, IReadOnlySet<string>? Ignoring = null);
 
 /// <summary>
 /// Who may read a room and which of its events they may see: the spec's history visibility rules evaluated with the
@@ -98,7 +100,8 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(events);
         // Messages from users the reader ignores (m.ignored_user_list) are never shown; their state still counts.
-        var ignored = await ignoredUsers.GetAsync(Core.Identifiers.UserId.Parse(room.UserId), cancellationToken);
+        var ignored = room.Ignoring ??
+                      await ignoredUsers.GetAsync(Core.Identifiers.UserId.Parse(room.UserId), cancellationToken);
         var candidates = events.Where(e => e.StreamOrdering is not null && e.Pdu.RoomId == room.RoomId &&
                                            (e.Pdu.IsState || !ignored.Contains(e.Pdu.Sender))).ToList();
         if (candidates.Count == 0)

@@ -40,7 +40,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
                 : Joined(request, Timeline([], false, request.Now.Events), [], roomAccountData, ephemeral, new JsonObject());
         }
 
-        var room = Reader(request.Requester, membership, RoomReadKind.Joined);
+        var room = Reader(request, membership, RoomReadKind.Joined);
         var recent = await timeline.GetRecentAsync(room, request.Now.Events, newlyJoined ? null : since,
             request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : request.Now.Events;
@@ -132,7 +132,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     public async Task<JsonObject> LeftAsync(SyncRequest request, SyncMembership membership,
         IReadOnlyList<AccountDataChange> roomAccountData, CancellationToken cancellationToken)
     {
-        var room = Reader(request.Requester, membership, RoomReadKind.Departed);
+        var room = Reader(request, membership, RoomReadKind.Departed);
         var recent = await timeline.GetRecentAsync(room, membership.StreamOrdering, request.Since?.Events,
             request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : membership.StreamOrdering;
@@ -175,9 +175,10 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         return new JsonObject { [section] = new JsonObject { ["events"] = stripped } };
     }
 
-    private static RoomReader Reader(Requester requester, SyncMembership m, RoomReadKind kind) =>
-        new(m.RoomId, requester.UserId.Value, kind,
-            new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten), MembershipCoversReads: true);
+    private static RoomReader Reader(SyncRequest request, SyncMembership m, RoomReadKind kind) =>
+        new(m.RoomId, request.Requester.UserId.Value, kind,
+            new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten), MembershipCoversReads: true,
+            Ignoring: request.Ignoring);
 
     private async Task<JsonObject> TimelineAsync(
         (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, Requester requester,

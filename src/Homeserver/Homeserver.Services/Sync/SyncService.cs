@@ -11,7 +11,11 @@ public sealed record SyncParameters(string? Since, string? Filter, bool FullStat
 
 /// <summary>One /sync request once parsed: who, from where, up to which positions, and how.</summary>
 public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToken Now, SyncFilter Filter,
-    bool FullState, bool UseStateAfter = false);
+    bool FullState, bool UseStateAfter = false)
+{
+    /// <summary>The users the requester ignores, read once for the whole response.</summary>
+    public IReadOnlySet<string>? Ignoring { get; init; }
+}
 
 /// <summary>
 /// GET /sync: initial and incremental, long-polling on <see cref="SyncNotifier"/> until something for the user
@@ -19,7 +23,8 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// next token never goes back from <c>since</c>.
 /// </summary>
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
-    SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions)
+    SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
+    IgnoredUsers ignoredUsers)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -36,9 +41,13 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         var syncFilter = await filters.ResolveAsync(requester, parameters.Filter, cancellationToken);
         var userId = requester.UserId.Value;
         var deadline = DateTimeOffset.UtcNow + (parameters.Timeout > MaxTimeout ? MaxTimeout : parameters.Timeout);
+        // After the first pass, the memberships the previous pass read (after its positions) choose what to listen to:
+        // a membership change since then is either in this pass's response or wakes the user's key.
+        IReadOnlyList<SyncMembership>? known = null;
+        (IReadOnlySet<string> Users, long AccountDataAt)? ignoring = null;
         while (true)
         {
-            var known = await store.GetMembershipsAsync(userId, cancellationToken);
+            known ??= await store.GetMembershipsAsync(userId, cancellationToken);
             using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                 .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
             var now = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
@@ -47,9 +56,19 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 now = now.Max(previous);
             }
 
+            if (ignoring?.AccountDataAt != now.AccountData)
+            {
+                // Read after the positions; while the account data stream stays put, the list cannot have changed.
+                ignoring = (await ignoredUsers.GetAsync(requester.UserId, cancellationToken), now.AccountData);
+            }
+
             var request = new SyncRequest(requester, from, now, syncFilter, parameters.FullState,
-                parameters.UseStateAfter);
-            var (response, empty) = await BuildAsync(request, cancellationToken);
+                parameters.UseStateAfter)
+            {
+                Ignoring = ignoring.Value.Users,
+            };
+            var (response, empty, memberships) = await BuildAsync(request, cancellationToken);
+            known = memberships;
             var remaining = deadline - DateTimeOffset.UtcNow;
             if (from is null || parameters.FullState || !empty || remaining <= TimeSpan.Zero ||
                 !await listener.WaitAsync(remaining, cancellationToken))
@@ -59,8 +78,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         }
     }
 
-    private async Task<(JsonObject Response, bool Empty)> BuildAsync(SyncRequest request,
-        CancellationToken cancellationToken)
+    private async Task<(JsonObject Response, bool Empty, IReadOnlyList<SyncMembership> Memberships)> BuildAsync(
+        SyncRequest request, CancellationToken cancellationToken)
     {
         var userId = request.Requester.UserId.Value;
         var since = request.Since;
@@ -136,7 +155,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             empty &= !await stream.AddToResponseAsync(context, cancellationToken);
         }
 
-        return (response, empty);
+        return (response, empty, memberships);
     }
 
     /// <summary>The user's entry for one room and the section it goes in (none when nothing is to be sent).</summary>
