@@ -139,4 +139,24 @@ public sealed class SyncSectionsTests(LiveServerFixture fixture) : IClassFixture
         Assert.Empty(joined.Timeline().EnumerateArray());
         Assert.Equal("m.receipt", joined.GetProperty("ephemeral").GetProperty("events")[0].GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task Summary_heroes_are_joined_or_invited_members_else_those_who_left()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var carol = await Server.RegisterAsync();
+        var room = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        await bob.JoinAsync(room);
+        await bob.LeaveAsync(room);
+
+        var alone = (await alice.SyncAsync()).Room("join", room)!.Value.GetProperty("summary");
+        Assert.Equal([bob.UserId], alone.GetProperty("m.heroes").EnumerateArray().Select(h => h.GetString()));
+        Assert.Equal(1, alone.GetProperty("m.joined_member_count").GetInt32());
+
+        await alice.InviteAsync(room, carol.UserId);
+        var invited = (await alice.SyncAsync()).Room("join", room)!.Value.GetProperty("summary");
+        Assert.Equal([carol.UserId], invited.GetProperty("m.heroes").EnumerateArray().Select(h => h.GetString()));
+        Assert.Equal(1, invited.GetProperty("m.invited_member_count").GetInt32());
+    }
 }

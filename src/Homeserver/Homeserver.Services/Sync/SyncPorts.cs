@@ -16,6 +16,11 @@ public sealed record SyncMembership(string RoomId, string Membership, string Eve
 /// <summary>An account data entry (global when RoomId is empty) and the position of its last write.</summary>
 public sealed record AccountDataChange(string RoomId, string Type, string Content, long StreamId);
 
+/// <summary>A room's member counts and its first members (by stream ordering) other than the syncing user:
+/// those joined or invited, and those who left or were banned.</summary>
+public sealed record RoomMemberSummary(int Joined, int Invited, IReadOnlyList<string> PresentHeroes,
+    IReadOnlyList<string> DepartedHeroes);
+
 /// <summary>What /sync reads beyond the room read side: memberships, account data changes, stream heads.</summary>
 public interface ISyncReader
 {
@@ -28,6 +33,10 @@ public interface ISyncReader
 
     /// <summary>The newest position of the account data stream.</summary>
     Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken);
+
+    /// <summary>The room's current member counts and up to <paramref name="heroes"/> heroes of each kind.</summary>
+    Task<RoomMemberSummary> GetMemberSummaryAsync(string roomId, string userId, int heroes,
+        CancellationToken cancellationToken);
 
     /// <summary>The rooms among <paramref name="roomIds"/> with events in (since, upTo].</summary>
     Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since, long upTo,

@@ -10,7 +10,7 @@ namespace Homeserver.Services.Sync;
 /// invites (stripped state). Every timeline event passes history visibility (<see cref="RoomAccess"/>).
 /// </summary>
 public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
-    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers)
+    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, ISyncReader syncReader)
 {
     private const int MaxHeroes = 5;
 
@@ -62,7 +62,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         return Joined(request, await TimelineAsync(recent, request.Requester, cancellationToken),
             await access.FormatAsync(state, request.Requester, cancellationToken), roomAccountData, ephemeral,
             membersChanged
-                ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, request.Now.Events, cancellationToken)
+                ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, cancellationToken)
                 : new JsonObject());
     }
 
@@ -243,27 +243,19 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             ? await reader.GetStateIdsAfterAsync(eventId, cancellationToken)
             : new Dictionary<TypeAndStateKey, string>();
 
-    /// <summary>m.heroes (up to five other members, joined or invited, else those who left) and member counts.</summary>
-    private async Task<JsonObject> SummaryAsync(string roomId, string userId, long now,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// m.heroes (the first five other members joined or invited, else those who left or were banned) and member
+    /// counts, from the room's current memberships: one query however large the room.
+    /// </summary>
+    private async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken)
     {
-        var state = await StateIdsAtAsync(roomId, now, cancellationToken);
-        var memberIds = state.Where(p => p.Key.Type == EventTypes.Member).Select(p => p.Value).ToList();
-        var members = (await reader.GetEventsAsync(memberIds, cancellationToken))
-            .Select(e => (UserId: e.Pdu.StateKey!, e.Pdu.Membership, e.StreamOrdering))
-            .OrderBy(m => m.StreamOrdering).ToList();
-        var present = members.Where(m => m.Membership is Memberships.Join or Memberships.Invite).ToList();
-        var heroes = present.Where(m => m.UserId != userId).Select(m => m.UserId).Take(MaxHeroes).ToList();
-        if (heroes.Count == 0)
-        {
-            heroes = members.Where(m => m.UserId != userId).Select(m => m.UserId).Take(MaxHeroes).ToList();
-        }
-
+        var summary = await syncReader.GetMemberSummaryAsync(roomId, userId, MaxHeroes, cancellationToken);
+        var heroes = summary.PresentHeroes.Count > 0 ? summary.PresentHeroes : summary.DepartedHeroes;
         return new JsonObject
         {
             ["m.heroes"] = new JsonArray(heroes.Select(h => (JsonNode?)h).ToArray()),
-            ["m.joined_member_count"] = present.Count(m => m.Membership == Memberships.Join),
-            ["m.invited_member_count"] = present.Count(m => m.Membership == Memberships.Invite),
+            ["m.joined_member_count"] = summary.Joined,
+            ["m.invited_member_count"] = summary.Invited,
         };
     }
 

@@ -24,6 +24,18 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
 
     private const string AccountDataStreamSql = "SELECT coalesce(max(stream_id), 0) FROM account_data";
 
+    private const string MemberSummarySql = """
+        SELECT
+            (SELECT count(*)::int FROM room_memberships WHERE room_id = @roomId AND membership = 'join') AS Joined,
+            (SELECT count(*)::int FROM room_memberships WHERE room_id = @roomId AND membership = 'invite') AS Invited,
+            ARRAY(SELECT user_id FROM room_memberships
+                  WHERE room_id = @roomId AND user_id <> @userId AND membership IN ('join', 'invite')
+                  ORDER BY stream_ordering LIMIT @heroes) AS Present,
+            ARRAY(SELECT user_id FROM room_memberships
+                  WHERE room_id = @roomId AND user_id <> @userId AND membership IN ('leave', 'ban')
+                  ORDER BY stream_ordering LIMIT @heroes) AS Departed
+        """;
+
     private const string RoomsWithEventsSql = """
         SELECT DISTINCT room_id FROM events
         WHERE room_id = ANY(@roomIds) AND stream_ordering > @since AND stream_ordering <= @upTo
@@ -50,6 +62,15 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(AccountDataStreamSql,
             cancellationToken: cancellationToken));
+    }
+
+    public async Task<RoomMemberSummary> GetMemberSummaryAsync(string roomId, string userId, int heroes,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<(int Joined, int Invited, string[] Present, string[] Departed)>(
+            new CommandDefinition(MemberSummarySql, new { roomId, userId, heroes }, cancellationToken: cancellationToken));
+        return new RoomMemberSummary(row.Joined, row.Invited, row.Present, row.Departed);
     }
 
     public async Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since,
