@@ -42,11 +42,13 @@ public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore ke
     /// Between two tokens: <c>changed</c> holds the user and everyone sharing a room with them whose devices or keys
     /// changed, and those who started sharing a room with them; <c>left</c> those who shared one and no longer do.
     /// </summary>
+    /// <param name="membershipsChangedAt">When known, the event position of the newest membership change anywhere:
+    /// no membership changed after it, so none is looked for.</param>
     public async Task<Changes> GetChangesAsync(string userId, SyncToken since, SyncToken upTo,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long? membershipsChangedAt = null)
     {
         // Most syncs are woken by room events: look only at what moved, and at room-mates only when needed.
-        var membershipChanges = since.Events == upTo.Events
+        var membershipChanges = since.Events == upTo.Events || membershipsChangedAt <= since.Events
             ? new HashSet<string>()
             : await store.GetMembershipChangesAsync(userId, since.Events, upTo.Events, cancellationToken);
         var devicesMoved = since.DeviceLists != upTo.DeviceLists;

@@ -20,7 +20,8 @@ public sealed class DeviceListSyncSection(IDeviceListStore store, DeviceListServ
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var changes = request.Since is { } since
-            ? await deviceLists.GetChangesAsync(request.Requester.UserId.Value, since, request.Now, cancellationToken)
+            ? await deviceLists.GetChangesAsync(request.Requester.UserId.Value, since, request.Now, cancellationToken,
+                request.MembershipsChangedAt)
             : new DeviceListService.Changes([], []);
         context.Response["device_lists"] = ToJson(changes);
         context.Response["device_one_time_keys_count"] = await keys.CountsAsync(request.Requester, cancellationToken);

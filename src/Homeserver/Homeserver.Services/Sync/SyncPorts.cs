@@ -31,6 +31,9 @@ public interface ISyncReader
     Task<IReadOnlyList<AccountDataChange>> GetAccountDataAsync(string userId, long since, long upTo,
         CancellationToken cancellationToken);
 
+    /// <summary>The event stream position of the newest membership change in any room.</summary>
+    Task<long> GetLastMembershipChangeAsync(CancellationToken cancellationToken);
+
     /// <summary>The newest position of the account data stream.</summary>
     Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken);
 

@@ -10,6 +10,11 @@ namespace Homeserver.Services.Sync;
 /// would neither be in the response nor wake it); a read waits one turn of the thread pool before it starts, so
 /// syncs woken together all join it.
 /// </summary>
+/// <param name="Now">Every stream's position.</param>
+/// <param name="MembershipsChangedAt">The event position of the newest membership change, read after
+/// <paramref name="Now"/>.</param>
+public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt);
+
 public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
     IReceiptStore receipts, IEnumerable<ISyncSection> sections)
 {
@@ -19,7 +24,7 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
 
     /// <summary>The positions, read by a query that started at or after <paramref name="listeningSince"/>
     /// (a <see cref="Stopwatch.GetTimestamp"/> value).</summary>
-    public Task<SyncToken> ReadAsync(long listeningSince, CancellationToken cancellationToken)
+    public Task<SyncPositionsRead> ReadAsync(long listeningSince, CancellationToken cancellationToken)
     {
         PendingRead read;
         lock (_lock)
@@ -36,7 +41,7 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
         return read.Task!.WaitAsync(cancellationToken);
     }
 
-    private async Task<SyncToken> ReadSharedAsync(PendingRead read)
+    private async Task<SyncPositionsRead> ReadSharedAsync(PendingRead read)
     {
         await Task.Yield();
         read.MarkStarted();
@@ -49,14 +54,14 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
             now = now.With(section.Kind, await section.GetPositionAsync(cancellationToken));
         }
 
-        return now;
+        return new SyncPositionsRead(now, await store.GetLastMembershipChangeAsync(cancellationToken));
     }
 
     private sealed class PendingRead
     {
         private long _startedAt = -1;
 
-        public Task<SyncToken>? Task { get; set; }
+        public Task<SyncPositionsRead>? Task { get; set; }
 
         public void MarkStarted() => Interlocked.Exchange(ref _startedAt, Stopwatch.GetTimestamp());
 

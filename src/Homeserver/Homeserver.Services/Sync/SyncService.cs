@@ -15,6 +15,10 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 {
     /// <summary>The users the requester ignores, read once for the whole response.</summary>
     public IReadOnlySet<string>? Ignoring { get; init; }
+
+    /// <summary>The event position of the newest membership change in any room, when known (read after
+    /// <see cref="Now"/>): nothing about memberships changed after it.</summary>
+    public long? MembershipsChangedAt { get; init; }
 }
 
 /// <summary>
@@ -50,7 +54,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             known ??= await store.GetMembershipsAsync(userId, cancellationToken);
             using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                 .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
-            var now = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
+            var read = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
+            var now = read.Now;
             if (from is { } previous)
             {
                 now = now.Max(previous);
@@ -66,6 +71,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 parameters.UseStateAfter)
             {
                 Ignoring = ignoring.Value.Users,
+                MembershipsChangedAt = read.MembershipsChangedAt,
             };
             var (response, empty, memberships) = await BuildAsync(request, cancellationToken);
             known = memberships;

@@ -24,6 +24,8 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
 
     private const string AccountDataStreamSql = "SELECT coalesce(max(stream_id), 0) FROM account_data";
 
+    private const string LastMembershipChangeSql = "SELECT coalesce(max(stream_ordering), 0) FROM room_memberships";
+
     private const string MemberSummarySql = """
         SELECT
             (SELECT count(*)::int FROM room_memberships WHERE room_id = @roomId AND membership = 'join') AS Joined,
@@ -55,6 +57,13 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<AccountDataChange>(new CommandDefinition(AccountDataSql,
             new { userId, since, upTo }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<long> GetLastMembershipChangeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastMembershipChangeSql,
+            cancellationToken: cancellationToken));
     }
 
     public async Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken)
