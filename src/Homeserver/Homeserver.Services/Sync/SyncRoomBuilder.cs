@@ -205,7 +205,9 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     {
         var filter = request.Filter.State;
         var current = await StateIdsAtAsync(roomId, at, cancellationToken);
-        var previous = known is null ? null : await StateIdsAtAsync(roomId, known.Value, cancellationToken);
+        var previous = known is null ? null
+            : known == at ? current // lazy members only: nothing changed, the same state twice
+            : await StateIdsAtAsync(roomId, known.Value, cancellationToken);
         var (self, device) = (request.Requester.UserId.Value, request.Requester.DeviceId);
         var senders = timelineEvents.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal);
         var inTimeline = timelineEvents.Select(e => e.Pdu.EventId).ToHashSet(StringComparer.Ordinal);
