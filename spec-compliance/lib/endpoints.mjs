@@ -18,7 +18,8 @@ export function listEndpoints(spec, apis = ["client-server", "server-server", "a
             for (const method of methods) {
                 const operation = item?.[method];
                 if (!operation) continue;
-                const template = basePath + pathTemplate;
+                // Two definitions may share a path, told apart by a trailing space ("/invite " for third-party invites).
+                const template = basePath + pathTemplate.trim();
                 endpoints.push({
                     api: relative[0],
                     file: `${relative[0]}/${relative[1]}`,
@@ -50,9 +51,10 @@ function templateRegex(template) {
     return new RegExp(`^${source}$`);
 }
 
-/** The endpoint a concrete request falls under (path without query), or undefined. */
-export function matchEndpoint(endpoints, method, pathname) {
-    return endpoints.find((e) => e.method === method && e.regex.test(pathname));
+/** The endpoints a concrete request falls under (path without query): usually one, two where the spec splits one path. */
+export function matchEndpoints(endpoints, method, pathname) {
+    const matches = endpoints.filter((e) => e.method === method && e.regex.test(pathname));
+    return matches.filter((e) => e.literalLength === matches[0].literalLength);
 }
 
 /** Whether any method of the spec serves this path (to tell "unknown path" from "wrong method"). */

@@ -2,7 +2,7 @@
 // request schema, the status must be declared, the response body must match the schema declared for that status,
 // and events inside it (or sent in it) must match their event type's schema. Violations name the endpoint, the
 // status, the JSON path and the schema rule.
-import { listEndpoints, matchEndpoint, pathIsKnown } from "./endpoints.mjs";
+import { listEndpoints, matchEndpoints, pathIsKnown } from "./endpoints.mjs";
 import { follow, pointerRef } from "./spec.mjs";
 import { eventsIn, eventSchemaRefs } from "./events.mjs";
 
@@ -28,13 +28,20 @@ export function createChecker(spec, apis) {
      * @param {{method: string, url: string, status: number, requestBody?: any, responseText?: string, contentType?: string}} exchange
      * @returns {{endpoint?: object, label: string, violations: string[]}}
      */
-    function check({ method, url, status, requestBody, responseText, contentType }) {
+    function check(exchange) {
+        const { method, url, status } = exchange;
         const pathname = new URL(url, "http://x").pathname;
-        const endpoint = matchEndpoint(endpoints, method, pathname);
-        if (!endpoint) {
+        const candidates = matchEndpoints(endpoints, method, pathname);
+        if (candidates.length === 0) {
             const why = pathIsKnown(endpoints, pathname) ? `the spec defines no ${method} on this path` : "the spec defines no such endpoint";
             return { label: `${method} ${pathname}`, violations: [`${method} ${pathname} -> ${status}: unknown endpoint (${why})`] };
         }
+        // Where the spec defines one path twice (invites by user ID and by third-party ID), the best fit judges.
+        return candidates.map((endpoint) => checkAgainst(endpoint, pathname, exchange))
+            .sort((a, b) => a.violations.length - b.violations.length)[0];
+    }
+
+    function checkAgainst(endpoint, pathname, { method, status, requestBody, responseText, contentType }) {
         const label = `${method} ${endpoint.template} -> ${status}`;
         const violations = [];
         const operationRef = pointerRef(endpoint.fileUrl, endpoint.pathParts);
