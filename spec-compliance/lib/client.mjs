@@ -22,7 +22,7 @@ export class RawClient {
      * One request. `path` is relative to the server root and already encoded; `expect` is the status (or statuses)
      * the flow needs: anything else throws an ExpectationError (recorded by the flow runner).
      */
-    async request(method, path, { body, query, expect = 200, token = this.accessToken, headers = {} } = {}) {
+    async request(method, path, { body, rawBody, query, expect = 200, token = this.accessToken, headers = {} } = {}) {
         const url = new URL(this.baseUrl + path);
         for (const [key, value] of Object.entries(query ?? {})) {
             if (value !== undefined) url.searchParams.set(key, typeof value === "string" ? value : JSON.stringify(value));
@@ -32,6 +32,8 @@ export class RawClient {
         if (body !== undefined) {
             init.headers["Content-Type"] = "application/json";
             init.body = JSON.stringify(body);
+        } else if (rawBody !== undefined) {
+            init.body = rawBody;
         }
         const response = await fetch(url, init);
         const text = await response.text();

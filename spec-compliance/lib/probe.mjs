@@ -21,8 +21,9 @@ export async function probeUnimplemented(ctx, checker, exercised) {
     const session = await ctx.register("probe");
     const notImplemented = [];
     // Endpoints that end the probing session go last.
+    const seen = new Set(exercised);
     const targets = checker.endpoints
-        .filter((x) => x.api === "client-server" && !exercised.has(`${x.method} ${x.template}`))
+        .filter((x) => x.api === "client-server" && !seen.has(`${x.method} ${x.template}`) && seen.add(`${x.method} ${x.template}`))
         .sort((a, b) => Number(/logout|deactivate/.test(a.template)) - Number(/logout|deactivate/.test(b.template)));
     for (const endpoint of targets) {
         const path = endpoint.template.replace(/\{([^}]+)\}/g, (_, name) =>

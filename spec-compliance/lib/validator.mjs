@@ -104,7 +104,12 @@ function shortSchemaPath(spec, error, rootRef) {
     const where = `${error.schemaPath}`.startsWith("#") ? `${base}${error.schemaPath}` : error.schemaPath;
     const marker = spec.specDir.replace(/\\/g, "/").split("/").pop() + "/";
     const index = where.lastIndexOf(marker);
-    return index >= 0 ? where.slice(index + marker.length) : where;
+    const short = index >= 0 ? where.slice(index + marker.length) : where;
+    try {
+        return decodeURIComponent(short);
+    } catch {
+        return short;
+    }
 }
 
 /** Ajv reports an anyOf/oneOf failure with every branch's errors; keep distinct messages, most specific first. */
