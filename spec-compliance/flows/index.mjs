@@ -6,5 +6,6 @@ import * as sync from "./sync.mjs";
 import * as keys from "./keys.mjs";
 import * as push from "./push.mjs";
 import * as media from "./media.mjs";
+import * as jssdk from "./jssdk.mjs";
 
-export const allFlows = [accounts, rooms, membership, sync, keys, push, media];
+export const allFlows = [accounts, rooms, membership, sync, keys, push, media, jssdk];

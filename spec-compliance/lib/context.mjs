@@ -45,9 +45,10 @@ export function createContext(baseUrl, recorder) {
         /** A matrix-js-sdk client for a session, its traffic recorded and checked like the raw client's. */
         async sdkClient(session) {
             const sdk = await import("matrix-js-sdk");
-            silenceSdkLogger(sdk);
+            sdk.logger?.setLevel?.("warn", false);
             return sdk.createClient({
                 baseUrl,
+                logger: quiet,
                 accessToken: session?.accessToken,
                 userId: session?.userId,
                 deviceId: session?.deviceId,
@@ -68,8 +69,15 @@ export function createContext(baseUrl, recorder) {
     return context;
 }
 
-function silenceSdkLogger(sdk) {
-    for (const logger of [sdk.logger, sdk.logger?.getChild?.("")].filter(Boolean)) {
-        if (typeof logger.setLevel === "function") logger.setLevel("error");
-    }
-}
+// matrix-js-sdk logs every step; only its warnings and errors are worth reading here.
+const quiet = { debug() {}, info() {}, log() {}, warn: console.warn, error: console.error, trace() {}, getChild: () => quiet };
+
+// matrix-js-sdk 43 uses Promise.withResolvers, which Node 20 (Debian's) lacks.
+Promise.withResolvers ??= function withResolvers() {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    return { promise, resolve, reject };
+};
