@@ -26,4 +26,22 @@ public static class JsonFields
         !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.Object ? JsonObject.Create(value)!.DeepClone().AsObject()
         : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be an object");
+
+    /// <summary>
+    /// A response object of string fields, leaving out those that are null: the spec types such fields as strings, so
+    /// "no value" is an absent key, never <c>null</c>.
+    /// </summary>
+    public static JsonObject StringsWithoutNulls(params (string Key, string? Value)[] fields)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in fields)
+        {
+            if (value is not null)
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
 }

@@ -18,7 +18,10 @@ public sealed class ToDeviceTests(LiveServerFixture fixture) : IClassFixture<Liv
         var bob = await Server.RegisterAsync();
         var start = (await bob.SyncAsync()).NextBatch();
 
-        await alice.SendToDeviceAsync(bob.UserId, bob.DeviceId, new JsonObject { ["n"] = 1 }, "m.room_key_request");
+        await alice.SendToDeviceAsync(bob.UserId, bob.DeviceId, new JsonObject
+        {
+            ["n"] = 1, ["action"] = "request_cancellation", ["requesting_device_id"] = alice.DeviceId, ["request_id"] = "r1",
+        }, "m.room_key_request");
 
         var first = await bob.SyncAsync(since: start);
         var message = Assert.Single(first.ToDeviceEvents());

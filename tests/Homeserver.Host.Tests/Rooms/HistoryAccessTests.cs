@@ -62,7 +62,9 @@ public sealed class HistoryAccessTests(LiveServerFixture fixture) : IClassFixtur
         await bob.JoinAsync(room);
         await alice.SendTextAsync(room, "after bob");
 
-        Assert.Equal(["after bob"], (await bob.MessagesAsync(room)).GetProperty("chunk").Bodies());
+        // Not MessagesAsync: the spec's schema of m.room.history_visibility rejects the unknown value this test sends.
+        var messages = await MatrixAssert.OkAsync(await bob.GetRoomAsync(room, "messages?dir=b&limit=100"));
+        Assert.Equal(["after bob"], messages.GetProperty("chunk").Bodies());
     }
 
     [Fact]

@@ -15,8 +15,10 @@ public sealed class SearchTests(LiveServerFixture fixture) : IClassFixture<LiveS
     private static async Task<JsonElement> SearchAsync(TestSession session, JsonObject roomEvents, string? nextBatch = null)
     {
         var path = "/_matrix/client/v3/search" + (nextBatch is null ? "" : "?next_batch=" + Uri.EscapeDataString(nextBatch));
-        var body = await MatrixAssert.OkAsync(await session.Client.PostAsJsonAsync(path,
-            new JsonObject { ["search_categories"] = new JsonObject { ["room_events"] = roomEvents.DeepClone() } }));
+        var request = new JsonObject { ["search_categories"] = new JsonObject { ["room_events"] = roomEvents.DeepClone() } };
+        var response = await session.Client.PostAsJsonAsync(path, request);
+        await MatrixAssert.OkAsync(response);
+        var body = await SpecSchema.AssertValidAsync(response, request);
         return body.GetProperty("search_categories").GetProperty("room_events");
     }
 

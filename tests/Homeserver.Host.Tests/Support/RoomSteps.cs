@@ -181,8 +181,12 @@ public static class RoomSteps
 
     /// <summary>GET /messages with the given query; returns the body.</summary>
     public static async Task<JsonElement> MessagesAsync(this TestSession session, string roomId,
-        string query = "dir=b&limit=100") =>
-        await MatrixAssert.OkAsync(await session.GetRoomAsync(roomId, "messages?" + query));
+        string query = "dir=b&limit=100")
+    {
+        var response = await session.GetRoomAsync(roomId, "messages?" + query);
+        await MatrixAssert.OkAsync(response);
+        return await SpecSchema.AssertValidAsync(response); // against the spec's schemas, events included
+    }
 
     /// <summary>GET /messages; returns the events of the chunk.</summary>
     public static async Task<IReadOnlyList<JsonElement>> MessageListAsync(this TestSession session, string roomId,

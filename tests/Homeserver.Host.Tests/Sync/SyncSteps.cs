@@ -12,7 +12,9 @@ public static class SyncSteps
         var query = $"timeout={timeoutMs}" + (since is null ? "" : "&since=" + RoomSteps.Escape(since)) +
                     (filter is null ? "" : "&filter=" + RoomSteps.Escape(filter)) +
                     (fullState ? "&full_state=true" : "") + (extraQuery is null ? "" : "&" + extraQuery);
-        return await MatrixAssert.OkAsync(await session.Client.GetAsync("/_matrix/client/v3/sync?" + query));
+        var response = await session.Client.GetAsync("/_matrix/client/v3/sync?" + query);
+        await MatrixAssert.OkAsync(response);
+        return await SpecSchema.AssertValidAsync(response); // every /sync of the tests, against the spec's schemas
     }
 
     public static string NextBatch(this JsonElement sync) => sync.GetProperty("next_batch").GetString()!;

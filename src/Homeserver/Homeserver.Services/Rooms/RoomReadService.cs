@@ -99,11 +99,9 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
                  .Where(s => s.Pdu.Type == EventTypes.Member && s.Pdu.Membership == Memberships.Join)
                  .OrderBy(s => s.Pdu.StateKey, StringComparer.Ordinal))
         {
-            joined[member.Pdu.StateKey!] = new JsonObject
-            {
-                ["display_name"] = member.Pdu.ContentString("displayname"),
-                ["avatar_url"] = member.Pdu.ContentString("avatar_url"),
-            };
+            joined[member.Pdu.StateKey!] = JsonFields.StringsWithoutNulls(
+                ("display_name", member.Pdu.ContentString("displayname")),
+                ("avatar_url", member.Pdu.ContentString("avatar_url")));
         }
 
         return new JsonObject { ["joined"] = joined };

@@ -154,11 +154,9 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
             foreach (var member in (await reader.GetCurrentStateAsync(hit.Pdu.RoomId, cancellationToken))
                      .Where(s => s.Pdu.Type == EventTypes.Member && senders.Contains(s.Pdu.StateKey!)))
             {
-                profiles[member.Pdu.StateKey!] = new JsonObject
-                {
-                    ["displayname"] = member.Pdu.ContentString("displayname"),
-                    ["avatar_url"] = member.Pdu.ContentString("avatar_url"),
-                };
+                profiles[member.Pdu.StateKey!] = JsonFields.StringsWithoutNulls(
+                    ("displayname", member.Pdu.ContentString("displayname")),
+                    ("avatar_url", member.Pdu.ContentString("avatar_url")));
             }
 
             context["profile_info"] = profiles;
