@@ -24,9 +24,9 @@ public sealed class DeviceListSyncSection(IDeviceListStore store, DeviceListServ
                 request.MembershipsChangedAt)
             : new DeviceListService.Changes([], []);
         context.Response["device_lists"] = ToJson(changes);
-        context.Response["device_one_time_keys_count"] = await keys.CountsAsync(request.Requester, cancellationToken);
-        context.Response["device_unused_fallback_key_types"] =
-            await keys.UnusedFallbackKeyTypesAsync(request.Requester, cancellationToken);
+        var (counts, fallbackTypes) = await keys.SyncFieldsAsync(request.Requester, cancellationToken);
+        context.Response["device_one_time_keys_count"] = counts;
+        context.Response["device_unused_fallback_key_types"] = fallbackTypes;
         return changes.Changed.Count > 0 || changes.Left.Count > 0;
     }
 

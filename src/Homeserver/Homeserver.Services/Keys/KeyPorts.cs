@@ -33,9 +33,11 @@ public interface IDeviceKeyStore
     Task<IReadOnlyDictionary<string, int>> CountOneTimeKeysAsync(string userId, string deviceId,
         CancellationToken cancellationToken);
 
-    /// <summary>The algorithms of the device's fallback keys not yet handed out.</summary>
-    Task<IReadOnlyList<string>> GetUnusedFallbackAlgorithmsAsync(string userId, string deviceId,
-        CancellationToken cancellationToken);
+    /// <summary>The one-time key counts and the algorithms of fallback keys not yet handed out, in one read (every
+    /// /sync sends them).</summary>
+    Task<(IReadOnlyDictionary<string, int> OneTimeKeyCounts, IReadOnlyList<string> UnusedFallbackAlgorithms)>
+        GetKeyInventoryAsync(string userId, string deviceId, CancellationToken cancellationToken);
+
 
     /// <summary>The identity keys of every device of these users that uploaded some.</summary>
     Task<IReadOnlyList<StoredDeviceKeys>> GetDeviceKeysAsync(IReadOnlyCollection<string> userIds,

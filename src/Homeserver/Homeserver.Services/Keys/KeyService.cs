@@ -52,7 +52,22 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
     public async Task<JsonObject> CountsAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var counts = await keys.CountOneTimeKeysAsync(requester.UserId.Value, requester.DeviceId, cancellationToken);
+        return CountsJson(await keys.CountOneTimeKeysAsync(requester.UserId.Value, requester.DeviceId,
+            cancellationToken));
+    }
+
+    /// <summary>/sync's <c>device_one_time_keys_count</c> and <c>device_unused_fallback_key_types</c>, in one read.</summary>
+    public async Task<(JsonObject Counts, JsonArray UnusedFallbackTypes)> SyncFieldsAsync(Requester requester,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var (counts, fallback) = await keys.GetKeyInventoryAsync(requester.UserId.Value, requester.DeviceId,
+            cancellationToken);
+        return (CountsJson(counts), new JsonArray(fallback.Select(t => (JsonNode?)t).ToArray()));
+    }
+
+    private static JsonObject CountsJson(IReadOnlyDictionary<string, int> counts)
+    {
         var json = new JsonObject { [SignedCurve25519] = 0 };
         foreach (var (algorithm, count) in counts)
         {
@@ -60,14 +75,6 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
         }
 
         return json;
-    }
-
-    public async Task<JsonArray> UnusedFallbackKeyTypesAsync(Requester requester, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requester);
-        var types = await keys.GetUnusedFallbackAlgorithmsAsync(requester.UserId.Value, requester.DeviceId,
-            cancellationToken);
-        return new JsonArray(types.Select(t => (JsonNode?)t).ToArray());
     }
 
     public async Task<JsonObject> QueryAsync(Requester requester, JsonElement body, CancellationToken cancellationToken)

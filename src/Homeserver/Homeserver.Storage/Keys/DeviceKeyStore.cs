@@ -42,9 +42,11 @@ public sealed class DeviceKeyStore(NpgsqlDataSource dataSource) : IDeviceKeyStor
         WHERE user_id = @userId AND device_id = @deviceId GROUP BY algorithm
         """;
 
-    private const string UnusedFallbackSql = """
-        SELECT algorithm FROM fallback_keys WHERE user_id = @userId AND device_id = @deviceId AND NOT used
-        ORDER BY algorithm
+    private const string InventorySql = """
+        SELECT true AS OneTime, algorithm AS Algorithm, count(*)::int AS Count FROM one_time_keys
+        WHERE user_id = @userId AND device_id = @deviceId GROUP BY algorithm
+        UNION ALL
+        SELECT false, algorithm, 0 FROM fallback_keys WHERE user_id = @userId AND device_id = @deviceId AND NOT used
         """;
 
     private const string GetDeviceKeysSql = """
@@ -132,12 +134,14 @@ public sealed class DeviceKeyStore(NpgsqlDataSource dataSource) : IDeviceKeyStor
         return rows.ToDictionary(r => r.Algorithm, r => r.Count, StringComparer.Ordinal);
     }
 
-    public async Task<IReadOnlyList<string>> GetUnusedFallbackAlgorithmsAsync(string userId, string deviceId,
-        CancellationToken cancellationToken)
+    public async Task<(IReadOnlyDictionary<string, int> OneTimeKeyCounts, IReadOnlyList<string> UnusedFallbackAlgorithms)>
+        GetKeyInventoryAsync(string userId, string deviceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition(UnusedFallbackSql, new { userId, deviceId },
-            cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<(bool OneTime, string Algorithm, int Count)>(new CommandDefinition(
+            InventorySql, new { userId, deviceId }, cancellationToken: cancellationToken))).ToList();
+        return (rows.Where(r => r.OneTime).ToDictionary(r => r.Algorithm, r => r.Count, StringComparer.Ordinal),
+            rows.Where(r => !r.OneTime).Select(r => r.Algorithm).Order(StringComparer.Ordinal).ToList());
     }
 
     public async Task<IReadOnlyList<StoredDeviceKeys>> GetDeviceKeysAsync(IReadOnlyCollection<string> userIds,
