@@ -39,6 +39,7 @@ public sealed class TestPostgres
             return new TestPostgres(existing);
         }
 
+        SweepStaleClusters();
         var directory = new TempDirectory("hs-test-pg-");
         var settings = new Dictionary<string, string>
         {
@@ -55,5 +56,44 @@ public sealed class TestPostgres
             directory.Dispose();
         };
         return new TestPostgres(cluster.ConnectionString("postgres"));
+    }
+
+    /// <summary>
+    /// Deletes the clusters of earlier runs whose cleanup did not happen (a test host killed before its exit
+    /// handlers ran): older than an hour and with no live postmaster. Each run leaves ~1 GB otherwise.
+    /// </summary>
+    private static void SweepStaleClusters()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "hs-test-pg-*"))
+        {
+            try
+            {
+                if (Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddHours(-1) ||
+                    PostmasterAlive(Path.Combine(directory, "cluster", "data", "postmaster.pid")))
+                {
+                    continue;
+                }
+
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // In use or already gone: the next run tries again.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool PostmasterAlive(string pidFile)
+    {
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+
+        var firstLine = File.ReadLines(pidFile).FirstOrDefault();
+        return int.TryParse(firstLine, out var pid) && Directory.Exists($"/proc/{pid}");
     }
 }

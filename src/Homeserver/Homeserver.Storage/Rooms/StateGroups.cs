@@ -30,7 +30,9 @@ internal static class StateGroups
 
     private const string ChainLengthSql = "SELECT chain_length FROM state_groups WHERE id = @id";
 
-    // Walks from the group to the root of its chain; the nearest group's entry for a key wins.
+    // Walks from the group to the root of its chain; the nearest group's entry for a key wins. The ANY(ARRAY(...))
+    // makes Postgres read the entries of the chain's groups by index: the recursive CTE's row estimate otherwise
+    // leads it to scan the whole entries table, which grows with every state event of every room.
     private const string ResolveSql = """
         WITH RECURSIVE chain(id, parent_id, distance) AS (
             SELECT id, parent_id, 0 FROM state_groups WHERE id = @group
@@ -39,6 +41,7 @@ internal static class StateGroups
         )
         SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
         FROM state_group_entries e JOIN chain c ON e.state_group = c.id
+        WHERE e.state_group = ANY(ARRAY(SELECT id FROM chain))
         ORDER BY e.type, e.state_key, c.distance
         """;
 
@@ -51,7 +54,7 @@ internal static class StateGroups
         )
         SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
         FROM state_group_entries e JOIN chain c ON e.state_group = c.id
-        WHERE (e.type, e.state_key) IN (SELECT * FROM unnest(@types, @keys))
+        WHERE e.state_group = ANY(ARRAY(SELECT id FROM chain)) AND (e.type, e.state_key) IN (SELECT * FROM unnest(@types, @keys))
         ORDER BY e.type, e.state_key, c.distance
         """;
 
