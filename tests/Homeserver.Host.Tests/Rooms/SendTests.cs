@@ -25,6 +25,33 @@ public sealed class SendTests(LiveServerFixture fixture) : IClassFixture<LiveSer
     }
 
     [Fact]
+    public async Task A_retried_send_gets_the_first_event_even_after_the_sender_left_the_room()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        await bob.JoinAsync(roomId);
+        var first = await bob.SendTextAsync(roomId, "bye", "txn-leave");
+        await bob.LeaveAsync(roomId);
+
+        Assert.Equal(first, await bob.SendTextAsync(roomId, "bye", "txn-leave"));
+        await MatrixAssert.ErrorAsync(await bob.TrySendAsync(roomId, "m.room.message",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = "new" }, "txn-new"), HttpStatusCode.Forbidden, "M_FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_of_one_transaction_make_one_event()
+    {
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => alice.SendTextAsync(roomId, "once", "txn-race")));
+
+        Assert.Single(ids.Distinct());
+        Assert.Equal(1, (await alice.MessageListAsync(roomId)).Count(e => e.GetProperty("type").GetString() == "m.room.message"));
+    }
+
+    [Fact]
     public async Task The_sending_device_sees_its_transaction_id_and_others_do_not()
     {
         var alice = await Server.RegisterAsync();

@@ -18,12 +18,9 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     {
         ArgumentNullException.ThrowIfNull(requester);
         var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, txnId);
-        if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
-        {
-            return existing;
-        }
-
         ValidateType(type);
+        // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is
+        // answered below with the event the first one made (one round trip less for every send).
         try
         {
             return await AppendOneAsync(roomId, head => factory.Build(head,
@@ -31,9 +28,19 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
-            // The same transaction raced in from another request: answer with the event it made.
+            // A retry, or the same transaction racing in from another request: answer with the event it made.
             return await writer.FindTransactionAsync(transaction, cancellationToken)
                    ?? throw new MatrixException(ErrorCode.Unknown, "Transaction conflict", 409);
+        }
+        catch (MatrixException)
+        {
+            // A retry the room would now refuse (the sender left, say) still gets the event the first send made.
+            if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
+            {
+                return existing;
+            }
+
+            throw;
         }
     }
 
