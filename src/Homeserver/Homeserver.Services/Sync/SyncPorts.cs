@@ -41,7 +41,8 @@ public interface ISyncReader
     Task<RoomMemberSummary> GetMemberSummaryAsync(string roomId, string userId, int heroes,
         CancellationToken cancellationToken);
 
-    /// <summary>The rooms among <paramref name="roomIds"/> with events in (since, upTo].</summary>
-    Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since, long upTo,
-        CancellationToken cancellationToken);
+    /// <summary>Every room the user has a membership of, each joined room with whether it has events in
+    /// (<paramref name="since"/>, <paramref name="upTo"/>]: one query for an incremental sync.</summary>
+    Task<IReadOnlyList<(SyncMembership Membership, bool HasEvents)>> GetMembershipsWithActivityAsync(string userId,
+        long since, long upTo, CancellationToken cancellationToken);
 }

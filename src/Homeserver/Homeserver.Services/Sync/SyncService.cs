@@ -94,18 +94,29 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             : await store.GetAccountDataAsync(userId, since?.AccountData ?? 0, request.Now.AccountData,
                 cancellationToken);
         var roomAccountData = accountData.Where(a => a.RoomId.Length > 0).ToLookup(a => a.RoomId, StringComparer.Ordinal);
-        var memberships = await store.GetMembershipsAsync(userId, cancellationToken);
+        // In an incremental sync, rooms without events since the token are only looked at for ephemeral events:
+        // the memberships come with whether each joined room has any (one query).
+        IReadOnlyList<SyncMembership> memberships;
+        IReadOnlySet<string>? withEvents = null;
+        if (since is null || request.FullState)
+        {
+            memberships = await store.GetMembershipsAsync(userId, cancellationToken);
+        }
+        else
+        {
+            var activity = await store.GetMembershipsWithActivityAsync(userId, since.Value.Events, request.Now.Events,
+                cancellationToken);
+            memberships = activity.Select(a => a.Membership).ToList();
+            withEvents = activity.Where(a => a.HasEvents).Select(a => a.Membership.RoomId)
+                .ToHashSet(StringComparer.Ordinal);
+        }
+
         var joinedRooms = memberships.Where(m => m.Membership == Memberships.Join).Select(m => m.RoomId).ToList();
         // Receipts since the token; a room joined since then gets all of its receipts (below, per room).
         var receiptChanges = (since?.Receipts == request.Now.Receipts
             ? []
             : await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts, cancellationToken))
             .ToLookup(r => r.RoomId, StringComparer.Ordinal);
-        // In an incremental sync, rooms without events since the token are only looked at for ephemeral events.
-        var withEvents = since is null || request.FullState
-            ? null
-            : await store.GetRoomsWithEventsAsync(joinedRooms, since.Value.Events, request.Now.Events,
-                cancellationToken);
         // Rooms are built a few at a time (each is several queries), then placed in order.
         var entries = new (string Section, JsonObject? Entry)[memberships.Count];
         using (var gate = new SemaphoreSlim(RoomParallelism))

@@ -38,9 +38,13 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
                   ORDER BY stream_ordering LIMIT @heroes) AS Departed
         """;
 
-    private const string RoomsWithEventsSql = """
-        SELECT DISTINCT room_id FROM events
-        WHERE room_id = ANY(@roomIds) AND stream_ordering > @since AND stream_ordering <= @upTo
+    private const string MembershipsWithActivitySql = """
+        SELECT m.room_id AS RoomId, m.membership AS Membership, m.event_id AS EventId,
+               m.stream_ordering AS StreamOrdering, m.forgotten AS Forgotten,
+               m.membership = 'join' AND EXISTS (
+                   SELECT 1 FROM events e
+                   WHERE e.room_id = m.room_id AND e.stream_ordering > @since AND e.stream_ordering <= @upTo) AS HasEvents
+        FROM room_memberships m WHERE m.user_id = @userId
         """;
 
     public async Task<IReadOnlyList<SyncMembership>> GetMembershipsAsync(string userId,
@@ -82,17 +86,16 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
         return new RoomMemberSummary(row.Joined, row.Invited, row.Present, row.Departed);
     }
 
-    public async Task<IReadOnlySet<string>> GetRoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long since,
-        long upTo, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(SyncMembership Membership, bool HasEvents)>> GetMembershipsWithActivityAsync(
+        string userId, long since, long upTo, CancellationToken cancellationToken)
     {
-        if (roomIds.Count == 0)
-        {
-            return new HashSet<string>(StringComparer.Ordinal);
-        }
-
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition(RoomsWithEventsSql,
-                new { roomIds = roomIds.ToArray(), since, upTo }, cancellationToken: cancellationToken)))
-            .ToHashSet(StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<MembershipActivityRow>(new CommandDefinition(MembershipsWithActivitySql,
+            new { userId, since, upTo }, cancellationToken: cancellationToken));
+        return rows.Select(r => (new SyncMembership(r.RoomId, r.Membership, r.EventId, r.StreamOrdering, r.Forgotten),
+            r.HasEvents)).ToList();
     }
+
+    private sealed record MembershipActivityRow(string RoomId, string Membership, string EventId, long StreamOrdering,
+        bool Forgotten, bool HasEvents);
 }
