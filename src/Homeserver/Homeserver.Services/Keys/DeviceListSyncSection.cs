@@ -24,10 +24,15 @@ public sealed class DeviceListSyncSection(IDeviceListStore store, DeviceListServ
                 request.MembershipsChangedAt)
             : new DeviceListService.Changes([], []);
         context.Response["device_lists"] = ToJson(changes);
-        var (counts, fallbackTypes) = await keys.SyncFieldsAsync(request.Requester, cancellationToken);
+        return changes.Changed.Count > 0 || changes.Left.Count > 0;
+    }
+
+    public async Task CompleteAsync(SyncSectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (counts, fallbackTypes) = await keys.SyncFieldsAsync(context.Request.Requester, cancellationToken);
         context.Response["device_one_time_keys_count"] = counts;
         context.Response["device_unused_fallback_key_types"] = fallbackTypes;
-        return changes.Changed.Count > 0 || changes.Left.Count > 0;
     }
 
     public static JsonObject ToJson(DeviceListService.Changes changes)

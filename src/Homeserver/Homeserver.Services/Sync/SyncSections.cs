@@ -26,4 +26,8 @@ public interface ISyncSection
     /// <summary>Adds this stream's fields to the response.</summary>
     /// <returns>True when it added something the client has not seen (so the sync returns now).</returns>
     Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken);
+
+    /// <summary>Adds fields that never make a response worth returning on their own (key counts), once the
+    /// response is going to the client: a long-poll pass that finds nothing new and waits skips this work.</summary>
+    Task CompleteAsync(SyncSectionContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -73,18 +73,23 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 Ignoring = ignoring.Value.Users,
                 MembershipsChangedAt = read.MembershipsChangedAt,
             };
-            var (response, empty, memberships) = await BuildAsync(request, cancellationToken);
-            known = memberships;
+            var (response, empty, context) = await BuildAsync(request, cancellationToken);
+            known = context.Memberships;
             var remaining = deadline - DateTimeOffset.UtcNow;
             if (from is null || parameters.FullState || !empty || remaining <= TimeSpan.Zero ||
                 !await listener.WaitAsync(remaining, cancellationToken))
             {
+                foreach (var section in _streams)
+                {
+                    await section.CompleteAsync(context, cancellationToken);
+                }
+
                 return response;
             }
         }
     }
 
-    private async Task<(JsonObject Response, bool Empty, IReadOnlyList<SyncMembership> Memberships)> BuildAsync(
+    private async Task<(JsonObject Response, bool Empty, SyncSectionContext Context)> BuildAsync(
         SyncRequest request, CancellationToken cancellationToken)
     {
         var userId = request.Requester.UserId.Value;
@@ -172,7 +177,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             empty &= !await stream.AddToResponseAsync(context, cancellationToken);
         }
 
-        return (response, empty, memberships);
+        return (response, empty, context);
     }
 
     /// <summary>The user's entry for one room and the section it goes in (none when nothing is to be sent).</summary>
