@@ -18,7 +18,7 @@ public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt)
 public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
     IReceiptStore receipts, IEnumerable<ISyncSection> sections)
 {
-    private readonly IReadOnlyList<ISyncSection> _sections = sections.ToList();
+    private readonly List<ISyncSection> _sections = sections.ToList();
     private readonly Lock _lock = new();
     private PendingRead? _pending;
 
@@ -46,14 +46,18 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
         await Task.Yield();
         read.MarkStarted();
         var cancellationToken = CancellationToken.None; // shared by many requests: none of them may cancel it
-        var now = new SyncToken(await events.GetCurrentStreamAsync(cancellationToken),
-            await store.GetAccountDataStreamAsync(cancellationToken), typing.Position,
-            await receipts.GetStreamAsync(cancellationToken));
-        foreach (var section in _sections)
+        // Independent streams, read at once: every waiting sync waits for the slowest of them, not their sum.
+        var eventStream = events.GetCurrentStreamAsync(cancellationToken);
+        var accountData = store.GetAccountDataStreamAsync(cancellationToken);
+        var receiptStream = receipts.GetStreamAsync(cancellationToken);
+        var sectionPositions = _sections.Select(s => s.GetPositionAsync(cancellationToken)).ToList();
+        var now = new SyncToken(await eventStream, await accountData, typing.Position, await receiptStream);
+        for (var i = 0; i < _sections.Count; i++)
         {
-            now = now.With(section.Kind, await section.GetPositionAsync(cancellationToken));
+            now = now.With(_sections[i].Kind, await sectionPositions[i]);
         }
 
+        // After the event position, so that no membership change up to it can be missed.
         return new SyncPositionsRead(now, await store.GetLastMembershipChangeAsync(cancellationToken));
     }
 
