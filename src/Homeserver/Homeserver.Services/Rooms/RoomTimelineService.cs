@@ -18,6 +18,9 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     // A page stops after this many batches even when few events were visible; its end token goes on from there.
     private const int MaxBatches = 10;
 
+    private readonly Shared.SharedReads<(string RoomId, long From, bool Forwards, int Size), IReadOnlyList<StoredEvent>>
+        _sharedRoomReads = new();
+
     /// <summary>GET /rooms/{roomId}/messages.</summary>
     public async Task<JsonObject> GetMessagesAsync(Requester requester, string roomId, string? from, string? to,
         bool forwards, int limit, string? filterJson, CancellationToken cancellationToken)
@@ -102,10 +105,14 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     /// <paramref name="upTo"/> and after <paramref name="after"/> (from the start when null), oldest first; whether
     /// more may remain; and the pagination position before the first of them.
     /// </summary>
+    /// <param name="shareReadsFrom">When set, a <see cref="System.Diagnostics.Stopwatch"/> timestamp after which
+    /// every event up to <paramref name="upTo"/> was visible: the room's rows may then come from a read another request
+    /// started after it (a burst of syncs woken by one event read the room once).</param>
     public async Task<(IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch)> GetRecentAsync(
-        RoomReader room, long upTo, long? after, int limit, RoomEventFilter filter, CancellationToken cancellationToken)
+        RoomReader room, long upTo, long? after, int limit, RoomEventFilter filter, CancellationToken cancellationToken,
+        long? shareReadsFrom = null)
     {
-        var page = await ScanAsync(room, upTo, after, false, limit, filter, cancellationToken);
+        var page = await ScanAsync(room, upTo, after, false, limit, filter, cancellationToken, shareReadsFrom);
         return (page.Events.Reverse().ToList(), page.More, page.Next);
     }
 
@@ -115,7 +122,7 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     /// looked at and <c>More</c> whether events may remain.
     /// </summary>
     private async Task<TimelinePage> ScanAsync(RoomReader room, long from, long? to, bool forwards, int limit,
-        RoomEventFilter filter, CancellationToken cancellationToken)
+        RoomEventFilter filter, CancellationToken cancellationToken, long? shareReadsFrom = null)
     {
         var events = new List<StoredEvent>();
         var position = from;
@@ -128,8 +135,12 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         var size = Math.Clamp(filter.MatchesAll ? limit + 1 : limit * 2, 20, MaxMessagesLimit + 1);
         for (var batch = 0; batch < MaxBatches; batch++)
         {
-            var raw = await reader.GetRoomEventsAsync(room.RoomId, forwards ? position : position + 1, forwards, size,
-                cancellationToken);
+            var start = forwards ? position : position + 1;
+            var raw = shareReadsFrom is { } notBefore
+                ? await _sharedRoomReads.ReadAsync((room.RoomId, start, forwards, size), notBefore,
+                    () => reader.GetRoomEventsAsync(room.RoomId, start, forwards, size, CancellationToken.None),
+                    cancellationToken)
+                : await reader.GetRoomEventsAsync(room.RoomId, start, forwards, size, cancellationToken);
             var inRange = raw.TakeWhile(e => to is null || (forwards ? e.StreamOrdering <= to : e.StreamOrdering > to))
                 .ToList();
             var exhausted = raw.Count < size || inRange.Count < raw.Count;

@@ -13,7 +13,9 @@ namespace Homeserver.Services.Sync;
 /// <param name="Now">Every stream's position.</param>
 /// <param name="MembershipsChangedAt">The event position of the newest membership change, read after
 /// <paramref name="Now"/>.</param>
-public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt);
+/// <param name="ReadAt">A <see cref="Stopwatch"/> timestamp after which every event up to <paramref name="Now"/> is
+/// visible (taken when the read finished).</param>
+public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt, long ReadAt);
 
 public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
     IReceiptStore receipts, IEnumerable<ISyncSection> sections)
@@ -58,7 +60,8 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
         }
 
         // After the event position, so that no membership change up to it can be missed.
-        return new SyncPositionsRead(now, await store.GetLastMembershipChangeAsync(cancellationToken));
+        return new SyncPositionsRead(now, await store.GetLastMembershipChangeAsync(cancellationToken),
+            Stopwatch.GetTimestamp());
     }
 
     private sealed class PendingRead

@@ -42,7 +42,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 
         var room = Reader(request, membership, RoomReadKind.Joined);
         var recent = await timeline.GetRecentAsync(room, request.Now.Events, newlyJoined ? null : since,
-            request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken);
+            request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken, request.PositionsReadAt);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : request.Now.Events;
         if (fresh)
         {

@@ -19,6 +19,10 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
     /// <summary>The event position of the newest membership change in any room, when known (read after
     /// <see cref="Now"/>): nothing about memberships changed after it.</summary>
     public long? MembershipsChangedAt { get; init; }
+
+    /// <summary>A <see cref="System.Diagnostics.Stopwatch"/> timestamp after which every event up to
+    /// <see cref="Now"/> was visible, when known: reads started after it may be shared with other syncs.</summary>
+    public long? PositionsReadAt { get; init; }
 }
 
 /// <summary>
@@ -72,6 +76,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             {
                 Ignoring = ignoring.Value.Users,
                 MembershipsChangedAt = read.MembershipsChangedAt,
+                PositionsReadAt = read.ReadAt,
             };
             var (response, empty, context) = await BuildAsync(request, cancellationToken);
             known = context.Memberships;
