@@ -173,7 +173,7 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
             return true;
         }
 
-        // TODO(federation): query the user's server.
+        // No federation yet: other servers are reported unreachable, as the spec's failures map is for.
         failures[userId.Domain.Value] = new JsonObject { ["status"] = 503, ["message"] = "Federation is not available" };
         return false;
     }

@@ -20,7 +20,7 @@ public sealed class ToDeviceService(IToDeviceStore store, SyncNotifier notifier,
         ArgumentNullException.ThrowIfNull(requester);
         var recipients = ParseMessages(body);
         var local = recipients.Where(r => UserId.Parse(r.UserId).Domain == settings.ServerName).ToList();
-        // TODO(federation): messages to other servers' users go out as m.direct_to_device EDUs.
+        // No federation yet: messages to other servers' users are dropped (they will go out as m.direct_to_device).
         if (await store.SendAsync(requester.UserId.Value, requester.DeviceId, txnId, eventType, local,
                 time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
         {

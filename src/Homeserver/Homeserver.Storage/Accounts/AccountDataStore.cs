@@ -32,15 +32,8 @@ public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountData
     public async Task<long> PutAsync(UserId userId, RoomId? roomId, string type, string content,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
-            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
-        var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql,
-            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type, content }, transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return position;
+        return await OrderedStreamWrite.WriteAsync(dataSource, StreamLockKey, UpsertSql,
+            new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type, content }, cancellationToken);
     }
 
     public async Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken)

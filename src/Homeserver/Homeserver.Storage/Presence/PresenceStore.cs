@@ -61,14 +61,10 @@ public sealed class PresenceStore(NpgsqlDataSource dataSource) : IPresenceStore
     public async Task<PresenceState> SaveAsync(PresenceState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
-            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
-        var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql, state, transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return state with { StreamId = position };
+        return state with
+        {
+            StreamId = await OrderedStreamWrite.WriteAsync(dataSource, StreamLockKey, UpsertSql, state, cancellationToken),
+        };
     }
 
     public async Task TouchAsync(string userId, long lastActiveTs, CancellationToken cancellationToken)

@@ -143,7 +143,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             EventRows.Command(batch, "BEGIN");
             foreach (var head in cachedHeads)
             {
-                EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", head.RoomId);
+                RoomHeads.AddLock(batch, head.RoomId);
                 EventRows.Command(batch, "SELECT assert_room_head($1, $2)", head.RoomId, head.LastStream);
             }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dapper;
 using Homeserver.Core.Events;
 using Homeserver.Services.Rooms;
@@ -16,7 +15,6 @@ namespace Homeserver.Storage.Rooms;
 public sealed class RoomEventWriter : IRoomEventWriter
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _roomLocks = new(StringComparer.Ordinal);
     private readonly RoomHeads _heads = new();
     private readonly RoomAppendQueue _appends;
 
@@ -40,34 +38,25 @@ public sealed class RoomEventWriter : IRoomEventWriter
         ArgumentNullException.ThrowIfNull(createEvent);
         ArgumentNullException.ThrowIfNull(decideRest);
         var roomId = createEvent.RoomId;
-        var gate = _roomLocks.GetOrAdd(roomId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", roomId);
-                EventRows.Command(batch, """
-                    INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES ($1, $2, $3, $4)
-                    """, roomId, createEvent.Version.Id, createEvent.Sender, createEvent.OriginServerTs);
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
+            RoomHeads.AddLock(batch, roomId);
+            EventRows.Command(batch, """
+                INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES ($1, $2, $3, $4)
+                """, roomId, createEvent.Version.Id, createEvent.Sender, createEvent.OriginServerTs);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
 
-            var empty = new RoomHead(roomId, createEvent.Version, [], new Dictionary<TypeAndStateKey, Pdu>(), 0, null);
-            var events = new List<NewRoomEvent> { new(createEvent) };
-            events.AddRange(decideRest(empty.After(createEvent)));
-            var prepared = await EventPersistence.PrepareAsync(connection, transaction, empty, events, cancellationToken);
-            var written = await EventPersistence.WriteAsync(connection, transaction, [prepared], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _heads.Set(written[0].After);
-            return written[0].Events;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var empty = new RoomHead(roomId, createEvent.Version, [], new Dictionary<TypeAndStateKey, Pdu>(), 0, null);
+        var events = new List<NewRoomEvent> { new(createEvent) };
+        events.AddRange(decideRest(empty.After(createEvent)));
+        var prepared = await EventPersistence.PrepareAsync(connection, transaction, empty, events, cancellationToken);
+        var written = await EventPersistence.WriteAsync(connection, transaction, [prepared], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        _heads.Set(written[0].After);
+        return written[0].Events;
     }
 
     public async Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)

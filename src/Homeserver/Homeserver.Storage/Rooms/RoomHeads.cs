@@ -47,11 +47,15 @@ internal sealed class RoomHeads
         return head;
     }
 
+    /// <summary>Adds the room's write lock (every process takes it, held to commit) to <paramref name="batch"/>.</summary>
+    public static void AddLock(NpgsqlBatch batch, string roomId) =>
+        EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", roomId);
+
     /// <summary>Adds to <paramref name="batch"/> the room's lock and the read of its row (the read sees every commit
     /// made under the lock before, since each statement of a batch takes its own snapshot).</summary>
     public static void AddLockAndRead(NpgsqlBatch batch, string roomId)
     {
-        EventRows.Command(batch, "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", roomId);
+        AddLock(batch, roomId);
         EventRows.Command(batch,
             "SELECT room_id, room_version, last_stream, current_state_group FROM rooms WHERE room_id = $1", roomId);
     }

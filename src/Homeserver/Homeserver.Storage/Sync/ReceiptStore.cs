@@ -28,14 +28,7 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource) : IReceiptStore
     public async Task<long> PutAsync(Receipt receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
-            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
-        var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql, receipt, transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return position;
+        return await OrderedStreamWrite.WriteAsync(dataSource, StreamLockKey, UpsertSql, receipt, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Receipt>> GetAsync(IReadOnlyCollection<string> roomIds, long since, long upTo,

@@ -54,6 +54,14 @@ public static class RoomHistoryEndpoints
                 ? value
                 : throw new MatrixException(ErrorCode.InvalidParam, $"'{name}' must be an integer");
 
+    /// <summary>A boolean query parameter (<c>true</c>/<c>false</c>, false when absent); M_INVALID_PARAM otherwise.</summary>
+    public static bool QueryBoolean(this HttpContext context, string name) => context.Query(name) switch
+    {
+        null or "false" => false,
+        "true" => true,
+        _ => throw new MatrixException(ErrorCode.InvalidParam, $"'{name}' must be true or false"),
+    };
+
     private static bool Direction(string dir) => dir switch
     {
         "f" => true,

@@ -14,16 +14,11 @@ public static class SpaceEndpoints
     {
         // GET /_matrix/client/v1/rooms/{roomId}/hierarchy
         app.MapGet("/_matrix/client/v1/rooms/{roomId}/hierarchy", async (HttpContext context, string roomId,
-            string? suggested_only, string? limit, string? max_depth, string? from, SpaceHierarchyService spaces,
+            string? limit, string? max_depth, string? from, SpaceHierarchyService spaces,
             CancellationToken cancellationToken) =>
         {
-            var suggestedOnly = suggested_only switch
-            {
-                null or "false" => false,
-                "true" => true,
-                _ => throw new MatrixException(ErrorCode.InvalidParam, "'suggested_only' must be true or false"),
-            };
-            var request = new HierarchyRequest(suggestedOnly, Integer(limit, "limit"), Integer(max_depth, "max_depth"), from);
+            var request = new HierarchyRequest(context.QueryBoolean("suggested_only"), Integer(limit, "limit"),
+                Integer(max_depth, "max_depth"), from);
             return Results.Json(await spaces.GetAsync(context.Requester(), roomId, request, cancellationToken));
         }).RequireAccessToken(allowGuests: true);
     }

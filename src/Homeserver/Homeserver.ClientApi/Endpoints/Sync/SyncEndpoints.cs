@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Http;
-using Homeserver.Core.Errors;
 using Homeserver.Services.Presence;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +23,7 @@ public static class SyncEndpoints
                 cancellationToken);
             var timeout = context.QueryInteger("timeout") ?? 0;
             var parameters = new SyncParameters(context.Query("since"), context.Query("filter"),
-                Flag(context, "full_state"), Flag(context, "use_state_after"),
+                context.QueryBoolean("full_state"), context.QueryBoolean("use_state_after"),
                 TimeSpan.FromMilliseconds(Math.Max(timeout, 0)));
             return Results.Json(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
         }).RequireAccessToken(allowGuests: true).ExistedInR0().SetsOwnPresence();
@@ -45,11 +44,4 @@ public static class SyncEndpoints
                 "application/json"))
             .RequireAccessToken(allowGuests: true).ExistedInR0();
     }
-
-    private static bool Flag(HttpContext context, string name) => context.Query(name) switch
-    {
-        null or "false" => false,
-        "true" => true,
-        _ => throw new MatrixException(ErrorCode.InvalidParam, $"{name} must be 'true' or 'false'"),
-    };
 }
