@@ -14,9 +14,9 @@ namespace Homeserver.ClientApi;
 public static class ClientApiPipeline
 {
     /// <summary>
-    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body limit, r0
-    /// rewrite, routing, r0 gate, %2F in route values, access token, presence activity, endpoint. Call before mapping
-    /// endpoints.
+    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body limit, %00 in
+    /// the query, r0 rewrite, routing, r0 gate, %2F in route values, access token, presence activity, endpoint. Call
+    /// before mapping endpoints.
     /// </summary>
     public static WebApplication UseClientApiPipeline(this WebApplication app, HomeserverSettings settings)
     {
@@ -26,6 +26,7 @@ public static class ClientApiPipeline
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>(settings.Limits.MaxRequestBodyBytes);
+        app.Use(QueryStringText.RefuseNulAsync);
         app.Use(R0Compatibility.RewriteAsync);
         app.UseRouting();
         app.Use(R0Compatibility.GateAsync);

@@ -104,6 +104,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<StoredJson>();
         services.AddSingleton<SyncPositions>();
         services.AddSingleton<TypingService>();
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Services.Shared;
 using Homeserver.Services.Sync;
 
 namespace Homeserver.Services.Keys;
@@ -9,7 +10,7 @@ namespace Homeserver.Services.Keys;
 /// message reaches its device exactly once, and a retry with the same token gets the same messages again. When more
 /// wait than fit, <c>next_batch</c> stops at the last message given, and the next sync returns the rest at once.
 /// </summary>
-public sealed class ToDeviceSyncSection(IToDeviceStore store) : ISyncSection
+public sealed class ToDeviceSyncSection(IToDeviceStore store, StoredJson stored) : ISyncSection
 {
     public const int Limit = 100;
     private const int MaxRemembered = 100_000;
@@ -52,12 +53,12 @@ public sealed class ToDeviceSyncSection(IToDeviceStore store) : ISyncSection
         var events = new JsonArray();
         foreach (var message in delivered)
         {
-            events.Add(new JsonObject
+            // One that cannot be served is left out, and acknowledged with the rest by the next sync.
+            if (stored.ParseObject(message.Content, "to-device message", message.Type,
+                    request.Requester.UserId.Value) is { } content)
             {
-                ["sender"] = message.Sender,
-                ["type"] = message.Type,
-                ["content"] = JsonNode.Parse(message.Content),
-            });
+                events.Add(new JsonObject { ["sender"] = message.Sender, ["type"] = message.Type, ["content"] = content });
+            }
         }
 
         context.Response["to_device"] = new JsonObject { ["events"] = events };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Homeserver.Core.Errors;
+using Homeserver.Core.Json;
 using Homeserver.Core.Events;
 
 namespace Homeserver.Services.Rooms;
@@ -29,6 +30,11 @@ public sealed record RoomEventFilter(
         if (string.IsNullOrEmpty(json))
         {
             return None;
+        }
+
+        if (JsonText.CheckStrings(json) is var error and not JsonTextError.None)
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"filter is invalid: {JsonText.Describe(error)}");
         }
 
         JsonElement root;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Homeserver.Core.Errors;
+using Homeserver.Core.Json;
 using Homeserver.Services.Rooms;
 
 namespace Homeserver.Services.Sync;
@@ -73,6 +74,12 @@ public sealed record SyncFilter(
     /// <summary>Parses filter JSON text; M_NOT_JSON when it is not JSON at all.</summary>
     public static SyncFilter Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        if (JsonText.CheckStrings(json) is var error and not JsonTextError.None)
+        {
+            throw Bad($"The filter is invalid: {JsonText.Describe(error)}");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(json);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Sync;
 
@@ -10,7 +11,8 @@ namespace Homeserver.Services.Sync;
 /// invites (stripped state). Every timeline event passes history visibility (<see cref="RoomAccess"/>).
 /// </summary>
 public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
-    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, ISyncReader syncReader)
+    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, ISyncReader syncReader,
+    StoredJson stored)
 {
     private const int MaxHeroes = 5;
 
@@ -84,14 +86,15 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         return ephemeral;
     }
 
-    private static JsonObject Joined(SyncRequest request, JsonObject timelineBatch, JsonArray state,
+    private JsonObject Joined(SyncRequest request, JsonObject timelineBatch, JsonArray state,
         IReadOnlyList<AccountDataChange> roomAccountData, JsonArray ephemeral, JsonObject summary)
     {
         var room = new JsonObject
         {
             ["timeline"] = timelineBatch,
             [request.UseStateAfter ? "state_after" : "state"] = Events(state),
-            ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData),
+            ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData,
+                stored, request.Requester.UserId.Value),
             ["ephemeral"] = Events(ephemeral),
             ["summary"] = summary,
             // Counted once push notifications exist; the fields are kept so clients can rely on them.
@@ -145,7 +148,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             ["timeline"] = await TimelineAsync(recent, request.Requester, cancellationToken),
             [request.UseStateAfter ? "state_after" : "state"] =
                 Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
-            ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData),
+            ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData,
+                stored, request.Requester.UserId.Value),
         };
     }
 

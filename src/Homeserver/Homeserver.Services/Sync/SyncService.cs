@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Sync;
 
@@ -32,7 +33,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// </summary>
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
     SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
-    IgnoredUsers ignoredUsers)
+    IgnoredUsers ignoredUsers, StoredJson stored)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -159,7 +160,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         }
 
         var (join, invite, knock, leave) = (sections["join"], sections["invite"], sections["knock"], sections["leave"]);
-        var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData);
+        var global = AccountDataEvents(accountData.Where(a => a.RoomId.Length == 0).ToList(), request.Filter.AccountData,
+            stored, userId);
         var empty = join.Count == 0 && invite.Count == 0 && knock.Count == 0 && leave.Count == 0 &&
                     global["events"]!.AsArray().Count == 0;
         var response = new JsonObject
@@ -220,8 +222,12 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         }
     }
 
-    /// <summary>Account data entries as events (<c>type</c> and <c>content</c>) passing the filter's types.</summary>
-    internal static JsonObject AccountDataEvents(IReadOnlyList<AccountDataChange> changes, RoomEventFilter filter)
+    /// <summary>
+    /// Account data entries of <paramref name="userId"/> as events (<c>type</c> and <c>content</c>) passing the
+    /// filter's types; an entry whose stored content cannot be served is left out (<see cref="StoredJson"/>).
+    /// </summary>
+    internal static JsonObject AccountDataEvents(IReadOnlyList<AccountDataChange> changes, RoomEventFilter filter,
+        StoredJson stored, string userId)
     {
         var list = new JsonArray();
         foreach (var change in changes)
@@ -232,7 +238,10 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 continue;
             }
 
-            list.Add(new JsonObject { ["type"] = change.Type, ["content"] = JsonNode.Parse(change.Content) });
+            if (stored.ParseObject(change.Content, "account data", change.Type, userId) is { } content)
+            {
+                list.Add(new JsonObject { ["type"] = change.Type, ["content"] = content });
+            }
         }
 
         return SyncRoomBuilder.Events(list);

@@ -25,7 +25,7 @@ public static class SyncEndpoints
             var parameters = new SyncParameters(context.Query("since"), context.Query("filter"),
                 context.QueryBoolean("full_state"), context.QueryBoolean("use_state_after"),
                 TimeSpan.FromMilliseconds(Math.Max(timeout, 0)));
-            return Results.Json(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
+            return BufferedJson.Of(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
         }).RequireAccessToken(allowGuests: true).ExistedInR0().SetsOwnPresence();
 
         // POST /_matrix/client/v3/user/{userId}/filter
