@@ -175,6 +175,22 @@ public sealed class DevicesTests(LiveServerFixture fixture) : IClassFixture<Live
         await MatrixAssert.OkAsync(response);
     }
 
+    // The spec's DELETE has no 404 ("removed, or had been removed previously"), and Synapse deletes what the user has
+    // of the list after UIA: another user's device ID is one the requester does not have, so nothing happens to it.
+    [Fact]
+    public async Task Deleting_another_users_device_succeeds_and_leaves_that_device_alone()
+    {
+        var session = await Server.RegisterAsync();
+        var stranger = await Server.RegisterAsync();
+
+        var response = await DeleteDeviceAsync(session, stranger.DeviceId, PasswordAuth(session, null));
+
+        await MatrixAssert.OkAsync(response);
+        await MatrixAssert.OkAsync(await stranger.Client.GetAsync("/_matrix/client/v3/account/whoami"));
+        await MatrixAssert.OkAsync(await stranger.Client.GetAsync(
+            $"/_matrix/client/v3/devices/{Uri.EscapeDataString(stranger.DeviceId)}"));
+    }
+
     [Fact]
     public async Task Deleting_devices_in_bulk_revokes_each_of_them_and_keeps_the_others()
     {
