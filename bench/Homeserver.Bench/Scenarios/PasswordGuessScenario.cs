@@ -25,6 +25,8 @@ public sealed class PasswordGuessScenario : IScenario
         context.Announce(Name, "the account guessed on");
         var victim = await context.Registrar.RegisterAsync("guessed", cancellationToken);
 
+        // The endpoint's first request (JIT, UIA session) is not the attack's: a challenge without a guess.
+        await context.Api.DeleteDevicesAsync(victim, [NoSuchDevice], null, cancellationToken);
         var before = new Recorder();
         for (var i = 0; i < BeforeProbes(sizes); i++)
         {

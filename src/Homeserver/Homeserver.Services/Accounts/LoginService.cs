@@ -96,6 +96,7 @@ public sealed class LoginService(
                        ?? throw new MatrixException(ErrorCode.BadJson, "'password' is required");
         var userId = LoginIdentifier.ResolveUser(body, settings.ServerName)
                      ?? throw new MatrixException(ErrorCode.BadJson, "An m.id.user identifier is required");
+        passwords.ThrowIfLocked(userId);
         rateLimiters.LoginByAccount.Acquire(userId.Value);
         var account = await accounts.GetUserAsync(userId, cancellationToken);
         if (account is { Deactivated: true })

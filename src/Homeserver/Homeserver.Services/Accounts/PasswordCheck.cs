@@ -8,6 +8,9 @@ namespace Homeserver.Services.Accounts;
 /// </summary>
 public sealed class PasswordCheck(PasswordHashing hashing, RateLimiterSet limits)
 {
+    /// <summary>429 while wrong passwords have locked the account; takes nothing (a cheap early refusal).</summary>
+    public void ThrowIfLocked(UserId userId) => limits.FailedPasswordByAccount.ThrowIfExhausted(userId.Value);
+
     /// <summary>
     /// True when <paramref name="password"/> matches <paramref name="storedHash"/> (null: no such account, checked
     /// against a dummy hash all the same). Throws 429 M_LIMIT_EXCEEDED while the account is locked by wrong passwords,

@@ -40,6 +40,7 @@ public sealed class UserInteractiveAuth(
             throw new UiaChallengeException(flows, fresh.SessionId, []);
         }
 
+        RejectGuessWhileLimited(auth, request);
         var session = await LoadOrStartSessionAsync(auth, request, now, cancellationToken);
         var completed = session.Completed.ToList();
         var registrationToken = session.RegistrationToken;
@@ -75,6 +76,23 @@ public sealed class UserInteractiveAuth(
 
         await sessions.DeleteAsync(session.SessionId, cancellationToken);
         return session with { Completed = completed, RegistrationToken = registrationToken };
+    }
+
+    // A password guess that would be refused anyway is refused before it costs a session write or a database read.
+    private void RejectGuessWhileLimited(JsonElement auth, Request request)
+    {
+        if (!auth.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String ||
+            type.GetString() != UiaStages.Password)
+        {
+            return;
+        }
+
+        rateLimiters.PasswordStageByAddress.ThrowIfExhausted(request.ClientAddress);
+        if (LoginIdentifier.ResolveUser(auth, settings.ServerName) is { } userId &&
+            (request.Requester is null || request.Requester.UserId == userId))
+        {
+            passwords.ThrowIfLocked(userId);
+        }
     }
 
     private static bool IsNextStage(UiaFlow flow, List<string> completed, string type)
