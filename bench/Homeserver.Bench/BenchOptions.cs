@@ -7,6 +7,9 @@ public sealed record BenchOptions
     public static readonly IReadOnlyList<string> AllScenarios =
         ["send-seq", "send-conc", "sync-fanout", "initial-sync", "messages", "join-storm", "idle-conns"];
 
+    /// <summary>Scenarios run only when named: they attack the server on purpose (lock an account, load the CPU).</summary>
+    public static readonly IReadOnlyList<string> AttackScenarios = ["password-guess"];
+
     public required Uri BaseUrl { get; init; }
 
     /// <summary>Scenario names to run (see <see cref="AllScenarios"/>).</summary>

@@ -13,7 +13,7 @@ public static class BenchRunner
     private static readonly IReadOnlyList<IScenario> Scenarios =
     [
         new SendSequentialScenario(), new SendConcurrentScenario(), new SyncFanoutScenario(), new InitialSyncScenario(),
-        new MessagesScenario(), new JoinStormScenario(), new IdleConnectionsScenario(),
+        new MessagesScenario(), new JoinStormScenario(), new IdleConnectionsScenario(), new PasswordGuessScenario(),
     ];
 
     /// <summary>Runs <see cref="BenchOptions.Scenarios"/> in order; progress goes to <paramref name="progress"/>.</summary>

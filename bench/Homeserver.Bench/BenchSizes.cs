@@ -42,10 +42,17 @@ public sealed record BenchSizes
     /// <summary>idle-conns: probes (GET /versions and a send each) before and while the connections are open.</summary>
     public int Probes { get; init; }
 
+    /// <summary>password-guess: wrong passwords sent.</summary>
+    public int Guesses { get; init; } = 200;
+
+    /// <summary>password-guess: wrong passwords in flight at once.</summary>
+    public int GuessConcurrency { get; init; } = 16;
+
     public static BenchSizes Tiny { get; } = new()
     {
         Messages = 20, Clients = 3, MessagesPerClient = 5, Users = 4, FanoutMessages = 3, Rooms = 3,
         RoomMessages = 3, Repeats = 2, PaginateEvents = 30, PageSize = 10, Joiners = 4, Connections = 8, Probes = 3,
+        Guesses = 10, GuessConcurrency = 4,
     };
 
     public static BenchSizes Small { get; } = new()

@@ -65,6 +65,31 @@ public sealed class ScenarioSmokeTests : IClassFixture<BenchServer>
     }
 
     [Fact]
+    public async Task Password_guessing_probes_versions_during_the_attack_and_tallies_the_answers()
+    {
+        var sizes = BenchSizes.Tiny;
+        var options = new BenchOptions
+        {
+            BaseUrl = _server.BaseUrl,
+            Scenarios = ["password-guess"],
+            Sizes = sizes,
+            SizeName = "tiny",
+            HttpBaseline = false,
+        };
+
+        var report = await BenchRunner.RunAsync(options, TextWriter.Null, CancellationToken.None);
+
+        Assert.Empty(report.Failures);
+        var result = Assert.Single(report.Results);
+        Assert.Equal(0, result.Errors);
+        Assert.InRange(result.Operations, 1, int.MaxValue);
+        // The bench server runs without rate limits: every guess is a plain wrong password, and the right one works.
+        Assert.Equal(sizes.Guesses, result.Extra["guesses_answered_401_M_FORBIDDEN"]);
+        Assert.Equal(200, result.Extra["right_password_after_status"]);
+        Assert.True(result.Extra["probe_p50_before_ms"] > 0);
+    }
+
+    [Fact]
     public async Task A_scenario_runs_alone_from_the_command_line()
     {
         using var directory = new Homeserver.Testing.TempDirectory();

@@ -76,12 +76,29 @@ public sealed class SettingsReaderTests
     [InlineData("Homeserver:WellKnown:Server", "bad host:1", "not a valid hostname")]
     [InlineData("Homeserver:Tls:CertificatePath", "/no/such/cert.pem", "does not exist")]
     [InlineData("Homeserver:DataDirectory", "", "cannot be empty")]
+    [InlineData("Homeserver:RateLimits:FailedPassword:PerSecond", "0", "positive number")]
+    [InlineData("Homeserver:RateLimits:PasswordHashing:Concurrency", "-1", "whole number from 0")]
     public void An_invalid_value_is_reported_naming_its_key(string key, string value, string problem)
     {
         var errors = Errors((key, value));
 
         Assert.Contains(errors, e => e.StartsWith(key + " (env " + key.Replace(":", "__", StringComparison.Ordinal) + "):", StringComparison.Ordinal)
                                      && e.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Password_limits_default_to_synapses_rc_login_and_half_the_cores_hash()
+    {
+        var defaults = Read().RateLimits;
+        var set = Read(("Homeserver:RateLimits:FailedPassword:PerSecond", "0.5"),
+            ("Homeserver:RateLimits:FailedPassword:Burst", "7"), ("Homeserver:RateLimits:PasswordHashing:Concurrency", "3"),
+            ("Homeserver:RateLimits:PasswordHashing:MaxQueued", "9")).RateLimits;
+
+        Assert.Equal(new RateLimit(0.17, 3), defaults.FailedPassword);
+        Assert.Equal(new RateLimit(0.003, 5), defaults.LoginAccount);
+        Assert.Equal(new PasswordHashingSettings(Math.Max(1, Environment.ProcessorCount / 2), 32), defaults.PasswordHashing);
+        Assert.Equal(new RateLimit(0.5, 7), set.FailedPassword);
+        Assert.Equal(new PasswordHashingSettings(3, 9), set.PasswordHashing);
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public static class BenchCommandLine
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "One of " + string.Join(", ", BenchOptions.AllScenarios) + ", or all",
+            Description = "One of " + string.Join(", ", BenchOptions.AllScenarios.Concat(BenchOptions.AttackScenarios)) +
+                          ", or all (every one but " + string.Join(", ", BenchOptions.AttackScenarios) + ")",
         };
         var url = new Option<string>("--url") { Description = "The homeserver's client API base URL", Required = true };
         url.Validators.Add(result =>
@@ -61,7 +62,7 @@ public static class BenchCommandLine
         root.SetAction(async (result, ct) =>
         {
             var name = result.GetValue(scenario)!;
-            if (name != "all" && !BenchOptions.AllScenarios.Contains(name))
+            if (name != "all" && !BenchOptions.AllScenarios.Contains(name) && !BenchOptions.AttackScenarios.Contains(name))
             {
                 await errors.WriteLineAsync($"homeserver-bench: unknown scenario '{name}'");
                 return ExitUsage;

@@ -17,14 +17,16 @@ public sealed class SizeOptions
     private readonly Option<int?> _pageSize = Positive("--page-size", "messages: /messages limit per page");
     private readonly Option<int?> _joiners = Positive("--joiners", "join-storm: users joining at once");
     private readonly Option<int?> _connections = Positive("--connections", "idle-conns: long-polling connections held open");
-    private readonly Option<int?> _probes = Positive("--probes", "idle-conns: probes before and during");
+    private readonly Option<int?> _probes = Positive("--probes", "idle-conns: probes before and during; password-guess: 5x this many probes before");
+    private readonly Option<int?> _guesses = Positive("--guesses", "password-guess: wrong passwords sent");
+    private readonly Option<int?> _guessConcurrency = Positive("--guess-concurrency", "password-guess: wrong passwords in flight at once");
 
     public void AddTo(Command command)
     {
         foreach (var option in new[]
                  {
                      _messages, _clients, _perClient, _users, _fanoutMessages, _rooms, _roomMessages, _repeats, _events,
-                     _pageSize, _joiners, _connections, _probes,
+                     _pageSize, _joiners, _connections, _probes, _guesses, _guessConcurrency,
                  })
         {
             command.Options.Add(option);
@@ -46,6 +48,8 @@ public sealed class SizeOptions
         Joiners = result.GetValue(_joiners) ?? preset.Joiners,
         Connections = result.GetValue(_connections) ?? preset.Connections,
         Probes = result.GetValue(_probes) ?? preset.Probes,
+        Guesses = result.GetValue(_guesses) ?? preset.Guesses,
+        GuessConcurrency = result.GetValue(_guessConcurrency) ?? preset.GuessConcurrency,
     };
 
     private static Option<int?> Positive(string name, string description)

@@ -25,6 +25,27 @@ public sealed class MatrixApi
             cancellationToken);
     }
 
+    /// <summary>
+    /// POST /_matrix/client/v3/delete_devices with an <c>m.login.password</c> auth dict (no UIA session), or without
+    /// auth when <paramref name="password"/> is null (the server answers with its UIA challenge).
+    /// </summary>
+    public Task<ApiResponse> DeleteDevicesAsync(Session session, IReadOnlyList<string> deviceIds, string? password,
+        CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["devices"] = new JsonArray([.. deviceIds.Select(d => JsonValue.Create(d))]) };
+        if (password is not null)
+        {
+            body["auth"] = new JsonObject
+            {
+                ["type"] = "m.login.password",
+                ["identifier"] = new JsonObject { ["type"] = "m.id.user", ["user"] = session.UserId },
+                ["password"] = password,
+            };
+        }
+
+        return Http.SendAsync(HttpMethod.Post, $"{V3}/delete_devices", session.AccessToken, body, cancellationToken);
+    }
+
     /// <summary>POST /_matrix/client/v3/createRoom.</summary>
     public Task<ApiResponse> CreateRoomAsync(Session session, bool isPublic, string name,
         CancellationToken cancellationToken) =>

@@ -12,7 +12,8 @@ namespace Homeserver.Bench.Client;
 /// </summary>
 public sealed class Registrar
 {
-    private const string Password = "bench-password-not-secret";
+    /// <summary>The password of every user this tool makes.</summary>
+    public const string Password = "bench-password-not-secret";
     private const int MaxStages = 6;
     private readonly MatrixApi _api;
     private readonly string? _registrationToken;

@@ -10,7 +10,8 @@ public static class RequestContext
     public static UserInteractiveAuth.Request ForUia(this HttpContext context, JsonElement body, Requester? requester)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new UserInteractiveAuth.Request(body, context.Request.Method, context.Request.Path.Value ?? "", requester);
+        return new UserInteractiveAuth.Request(body, context.Request.Method, context.Request.Path.Value ?? "", requester,
+            context.ClientAddress());
     }
 
     /// <summary>The client's address, for rate limits and device last-seen.</summary>

@@ -46,6 +46,9 @@ public static class ServiceRegistration
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
         services.AddSingleton(new PasswordHasher(settings.Security.PasswordHashIterations));
+        services.AddSingleton(sp => new PasswordHashing(sp.GetRequiredService<PasswordHasher>(),
+            settings.RateLimits.PasswordHashing, limitQueue: settings.RateLimits.Enabled));
+        services.AddSingleton<PasswordCheck>();
         services.AddSingleton<AccessTokenCache>();
         services.AddSingleton<AccessTokenAuthenticator>();
         services.AddSingleton<DeviceActivityTracker>();

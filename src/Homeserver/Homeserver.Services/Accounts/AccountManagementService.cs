@@ -8,7 +8,7 @@ public sealed class AccountManagementService(
     IAccountStore accounts,
     ISessionStore sessions,
     UserInteractiveAuth uia,
-    PasswordHasher passwords,
+    PasswordHashing passwords,
     IEnumerable<IAccountDeactivationHook> deactivationHooks,
     IEnumerable<IDeviceListObserver> deviceObservers)
 {
@@ -26,7 +26,8 @@ public sealed class AccountManagementService(
         }
 
         await uia.AuthenticateAsync(PasswordFlows, uiaRequest, cancellationToken);
-        await accounts.SetPasswordHashAsync(requester.UserId, passwords.Hash(newPassword), cancellationToken);
+        await accounts.SetPasswordHashAsync(requester.UserId, await passwords.HashAsync(newPassword, cancellationToken),
+            cancellationToken);
         if (logoutDevices)
         {
             await sessions.DeleteDevicesAsync(requester.UserId, null, requester.DeviceId, cancellationToken);

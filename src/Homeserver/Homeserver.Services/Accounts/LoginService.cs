@@ -11,7 +11,7 @@ public sealed class LoginService(
     IAccountStore accounts,
     ISessionStore sessions,
     SessionIssuer issuer,
-    PasswordHasher passwords,
+    PasswordCheck passwords,
     RateLimiterSet rateLimiters,
     TimeProvider time,
     IEnumerable<IDeviceListObserver> deviceObservers)
@@ -96,15 +96,16 @@ public sealed class LoginService(
                        ?? throw new MatrixException(ErrorCode.BadJson, "'password' is required");
         var userId = LoginIdentifier.ResolveUser(body, settings.ServerName)
                      ?? throw new MatrixException(ErrorCode.BadJson, "An m.id.user identifier is required");
+        passwords.ThrowIfLocked(userId);
+        rateLimiters.LoginByAccount.Acquire(userId.Value);
         var account = await accounts.GetUserAsync(userId, cancellationToken);
         if (account is { Deactivated: true })
         {
             throw new MatrixException(ErrorCode.UserDeactivated, "This account has been deactivated");
         }
 
-        if (!passwords.Verify(password, account?.PasswordHash))
+        if (!await passwords.VerifyAsync(userId, password, account?.PasswordHash, cancellationToken))
         {
-            rateLimiters.FailedLoginByAccount.Acquire(userId.Value);
             throw new MatrixException(ErrorCode.Forbidden, "Invalid username or password");
         }
 

@@ -11,7 +11,7 @@ public sealed class RegistrationService(
     IAccountStore accounts,
     UserInteractiveAuth uia,
     SessionIssuer issuer,
-    PasswordHasher passwords,
+    PasswordHashing passwords,
     TimeProvider time,
     IEnumerable<IDeviceListObserver> deviceObservers)
 {
@@ -52,7 +52,9 @@ public sealed class RegistrationService(
 
         var session = await uia.AuthenticateAsync(Flows, uiaRequest, cancellationToken);
         var userId = wanted ?? GenerateUserId();
-        var passwordHash = request.Password is null ? null : passwords.Hash(request.Password);
+        var passwordHash = request.Password is null
+            ? null
+            : await passwords.HashAsync(request.Password, cancellationToken);
         return await CreateAsync(new NewAccount(userId, passwordHash, false, false, userId.Localpart),
             request.InhibitLogin ? null : request, session.RegistrationToken, cancellationToken);
     }
@@ -76,7 +78,7 @@ public sealed class RegistrationService(
         CancellationToken cancellationToken)
     {
         var userId = ValidateUsername(username);
-        var result = await CreateAsync(new NewAccount(userId, passwords.Hash(password), admin, false, userId.Localpart),
+        var result = await CreateAsync(new NewAccount(userId, await passwords.HashAsync(password, cancellationToken), admin, false, userId.Localpart),
             null, null, cancellationToken);
         return result.UserId;
     }

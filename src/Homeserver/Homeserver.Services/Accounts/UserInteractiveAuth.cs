@@ -12,14 +12,17 @@ public sealed class UserInteractiveAuth(
     IUiaSessionStore sessions,
     IAccountStore accounts,
     IRegistrationTokenStore registrationTokens,
-    PasswordHasher passwords,
+    PasswordCheck passwords,
+    RateLimiterSet rateLimiters,
     HomeserverSettings settings,
     TimeProvider time)
 {
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(24);
 
     /// <summary>The request whose <c>auth</c> is being checked.</summary>
-    public sealed record Request(JsonElement Body, string Method, string Path, Requester? Requester);
+    /// <param name="ClientAddress">For the per-address limit of password stages.</param>
+    public sealed record Request(JsonElement Body, string Method, string Path, Requester? Requester,
+        string ClientAddress = "unknown");
 
     /// <summary>
     /// Returns the completed session (the request may proceed; the session is spent), or throws a
@@ -37,6 +40,7 @@ public sealed class UserInteractiveAuth(
             throw new UiaChallengeException(flows, fresh.SessionId, []);
         }
 
+        RejectGuessWhileLimited(auth, request);
         var session = await LoadOrStartSessionAsync(auth, request, now, cancellationToken);
         var completed = session.Completed.ToList();
         var registrationToken = session.RegistrationToken;
@@ -72,6 +76,23 @@ public sealed class UserInteractiveAuth(
 
         await sessions.DeleteAsync(session.SessionId, cancellationToken);
         return session with { Completed = completed, RegistrationToken = registrationToken };
+    }
+
+    // A password guess that would be refused anyway is refused before it costs a session write or a database read.
+    private void RejectGuessWhileLimited(JsonElement auth, Request request)
+    {
+        if (!auth.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String ||
+            type.GetString() != UiaStages.Password)
+        {
+            return;
+        }
+
+        rateLimiters.PasswordStageByAddress.ThrowIfExhausted(request.ClientAddress);
+        if (LoginIdentifier.ResolveUser(auth, settings.ServerName) is { } userId &&
+            (request.Requester is null || request.Requester.UserId == userId))
+        {
+            passwords.ThrowIfLocked(userId);
+        }
     }
 
     private static bool IsNextStage(UiaFlow flow, List<string> completed, string type)
@@ -121,7 +142,7 @@ public sealed class UserInteractiveAuth(
             case UiaStages.Dummy:
                 return null;
             case UiaStages.Password:
-                return await TryPasswordAsync(auth, request.Requester, cancellationToken);
+                return await TryPasswordAsync(auth, request, cancellationToken);
             case UiaStages.RegistrationToken:
                 var token = auth.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String
                     ? t.GetString()!
@@ -135,9 +156,10 @@ public sealed class UserInteractiveAuth(
         }
     }
 
-    private async Task<(ErrorCode, string)?> TryPasswordAsync(JsonElement auth, Requester? requester,
+    private async Task<(ErrorCode, string)?> TryPasswordAsync(JsonElement auth, Request request,
         CancellationToken cancellationToken)
     {
+        var requester = request.Requester;
         var password = auth.TryGetProperty("password", out var p) && p.ValueKind == JsonValueKind.String
             ? p.GetString()!
             : null;
@@ -152,8 +174,9 @@ public sealed class UserInteractiveAuth(
             return (ErrorCode.Forbidden, "The identifier is not the authenticated user");
         }
 
+        rateLimiters.PasswordStageByAddress.Acquire(request.ClientAddress);
         var account = await accounts.GetUserAsync(userId.Value, cancellationToken);
-        if (!passwords.Verify(password, account?.PasswordHash))
+        if (!await passwords.VerifyAsync(userId.Value, password, account?.PasswordHash, cancellationToken))
         {
             return (ErrorCode.Forbidden, "Invalid password");
         }

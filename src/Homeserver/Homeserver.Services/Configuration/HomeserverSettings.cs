@@ -58,7 +58,29 @@ public sealed record RegistrationSettings(bool Enabled, bool RequireToken, bool 
 public sealed record SecuritySettings(int PasswordHashIterations, TimeSpan AccessTokenLifetime);
 
 /// <summary>Token buckets: <see cref="RateLimit.PerSecond"/> sustained, <see cref="RateLimit.Burst"/> at once.</summary>
-public sealed record RateLimitSettings(bool Enabled, RateLimit Login, RateLimit Registration);
+/// <param name="Login">Per client address: logins, and password stages of user-interactive auth (a bucket of their own).</param>
+public sealed record RateLimitSettings(bool Enabled, RateLimit Login, RateLimit Registration)
+{
+    /// <summary>Password logins per account, right or wrong (Synapse's <c>rc_login.account</c>).</summary>
+    public RateLimit LoginAccount { get; init; } = new(0.003, 5);
+
+    /// <summary>
+    /// Wrong passwords per account, at login and in user-interactive auth (Synapse's <c>rc_login.failed_attempts</c>):
+    /// once empty, the account's password checks answer 429 until a token is back; a right password refills it.
+    /// </summary>
+    public RateLimit FailedPassword { get; init; } = new(0.17, 3);
+
+    public PasswordHashingSettings PasswordHashing { get; init; } = PasswordHashingSettings.Default;
+}
+
+/// <param name="Concurrency">Threads that hash passwords (each keeps one core busy while it hashes).</param>
+/// <param name="MaxQueued">Password checks that may wait for a thread; more answer 429 (when rate limits are on).</param>
+public sealed record PasswordHashingSettings(int Concurrency, int MaxQueued)
+{
+    public static readonly PasswordHashingSettings Default = new(HalfTheCores, 32);
+
+    public static int HalfTheCores => Math.Max(1, Environment.ProcessorCount / 2);
+}
 
 public sealed record RateLimit(double PerSecond, int Burst);
 

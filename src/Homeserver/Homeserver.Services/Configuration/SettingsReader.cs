@@ -34,6 +34,12 @@ public static class SettingsReader
             ["RateLimits:Login:Burst"] = "3",
             ["RateLimits:Registration:PerSecond"] = "0.17",
             ["RateLimits:Registration:Burst"] = "3",
+            ["RateLimits:LoginAccount:PerSecond"] = "0.003",
+            ["RateLimits:LoginAccount:Burst"] = "5",
+            ["RateLimits:FailedPassword:PerSecond"] = "0.17",
+            ["RateLimits:FailedPassword:Burst"] = "3",
+            ["RateLimits:PasswordHashing:Concurrency"] = "0",
+            ["RateLimits:PasswordHashing:MaxQueued"] = "32",
             ["Limits:MaxRequestBodyBytes"] = "4194304",
             ["WellKnown:ClientBaseUrl"] = "",
             ["WellKnown:Server"] = "",
@@ -92,6 +98,12 @@ public static class SettingsReader
         var loginBurst = reader.Parse("RateLimits:Login:Burst", text => ParseInteger(text, 1, 1_000_000));
         var registrationRate = reader.Parse("RateLimits:Registration:PerSecond", ParseRate);
         var registrationBurst = reader.Parse("RateLimits:Registration:Burst", text => ParseInteger(text, 1, 1_000_000));
+        var loginAccount = reader.Parse("RateLimits:LoginAccount:PerSecond", ParseRate);
+        var loginAccountBurst = reader.Parse("RateLimits:LoginAccount:Burst", text => ParseInteger(text, 1, 1_000_000));
+        var failedPassword = reader.Parse("RateLimits:FailedPassword:PerSecond", ParseRate);
+        var failedPasswordBurst = reader.Parse("RateLimits:FailedPassword:Burst", text => ParseInteger(text, 1, 1_000_000));
+        var hashThreads = reader.Parse("RateLimits:PasswordHashing:Concurrency", text => ParseInteger(text, 0, 1024));
+        var hashQueue = reader.Parse("RateLimits:PasswordHashing:MaxQueued", text => ParseInteger(text, 0, 1_000_000));
         var maxBody = reader.Parse("Limits:MaxRequestBodyBytes", text =>
             long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1024
                 ? (n, null)
@@ -135,7 +147,13 @@ public static class SettingsReader
             new RegistrationSettings(registrationEnabled, requireToken, allowGuests),
             new SecuritySettings(iterations, TimeSpan.FromSeconds(tokenLifetime)),
             new RateLimitSettings(rateLimited, new RateLimit(loginRate, loginBurst),
-                new RateLimit(registrationRate, registrationBurst)),
+                new RateLimit(registrationRate, registrationBurst))
+            {
+                LoginAccount = new RateLimit(loginAccount, loginAccountBurst),
+                FailedPassword = new RateLimit(failedPassword, failedPasswordBurst),
+                PasswordHashing = new PasswordHashingSettings(
+                    hashThreads == 0 ? PasswordHashingSettings.HalfTheCores : hashThreads, hashQueue),
+            },
             new LimitSettings(maxBody),
             new WellKnownSettings(clientBaseUrl ?? PublicUrlOf(clientUrl!),
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
