@@ -112,6 +112,24 @@ public sealed class VisibleRelationsTests(LiveServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_thread_summary_leaves_out_replies_of_ignored_users()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var carol = await Server.RegisterAsync();
+        var roomId = await alice.SharedRoomAsync(bob, carol);
+        var root = await alice.SendTextAsync(roomId, "root");
+        var reply = await alice.RelateAsync(roomId, root, "m.thread", "from alice");
+        await carol.RelateAsync(roomId, root, "m.thread", "from carol, whom bob ignores");
+        await bob.IgnoreAsync(carol.UserId);
+
+        var thread = Thread(await bob.GetEventAsync(roomId, root));
+
+        Assert.Equal(1, thread.GetProperty("count").GetInt32());
+        Assert.Equal(reply, thread.GetProperty("latest_event").GetProperty("event_id").GetString());
+    }
+
+    [Fact]
     public async Task Relations_list_only_children_the_user_can_see_in_every_form_and_recursively()
     {
         var alice = await Server.RegisterAsync();
