@@ -7,8 +7,9 @@ namespace Homeserver.Services.Rooms;
 /// Formats pages of events for clients with their bundled aggregations in <c>unsigned.m.relations</c>: m.thread
 /// (latest_event, count, current_user_participated), m.replace (the newest edit by the original sender) and
 /// m.reference (chunk of event IDs), made only of the relations the reader may see. One aggregation query per page,
-/// whatever its size: the store aggregates children in groups that history visibility treats alike, and one
-/// visibility check of a representative of each group decides for the whole group.
+/// whatever its size: the store aggregates children in groups that history visibility treats alike, finds those
+/// after the reader's current join visible itself, and one batch visibility check of a representative of each other
+/// group decides for the whole group.
 /// </summary>
 public sealed class BundledAggregations(IRelationsReader relations, IRoomEventReader reader,
     ClientEventFormatter formatter, HistoryVisibilityFilter visibility, IgnoredUsers ignoredUsers)
@@ -57,7 +58,10 @@ public sealed class BundledAggregations(IRelationsReader relations, IRoomEventRe
         };
         var representatives = await reader.GetEventsAsync(groups.Select(g => g.LatestId).Distinct().ToList(),
             cancellationToken);
-        var visible = (await visibility.FilterAsync(checkedAs, representatives, cancellationToken))
+        var covered = groups.Where(g => g.Covered).Select(g => g.LatestId).ToHashSet(StringComparer.Ordinal);
+        var visible = representatives.Where(e => covered.Contains(e.Pdu.EventId))
+            .Concat(await visibility.FilterAsync(checkedAs,
+                representatives.Where(e => !covered.Contains(e.Pdu.EventId)).ToList(), cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
         foreach (var byParent in groups.Where(g => visible.ContainsKey(g.LatestId)).GroupBy(g => g.ParentId))
         {

@@ -35,10 +35,11 @@ public sealed record AggregatesQuery(string RoomId, IReadOnlyCollection<string> 
 /// same state after them, the same side of the user's last join; a state event is a group of its own): m.thread
 /// (count, latest reply, whether the user replied), m.replace (the newest valid edit), m.reference (the children's
 /// IDs, oldest first). <see cref="LatestId"/> is the group's newest child (for m.replace, the newest edit), which
-/// decides the group's visibility.
+/// decides the group's visibility; <see cref="Covered"/> when the query found it visible already (the user joined
+/// before every child of the group and has not left since).
 /// </summary>
 public sealed record RelationAggregate(string ParentId, string RelType, long Count, string LatestId,
-    bool Participated, IReadOnlyList<string> EventIds);
+    bool Participated, IReadOnlyList<string> EventIds, bool Covered);
 
 /// <summary>Full-text search over room events.</summary>
 public interface IEventSearch
