@@ -83,6 +83,7 @@ public static class ServiceRegistration
         services.AddSingleton<SpaceHierarchyService>();
         services.AddSingleton<IRoomHistoryReader, RoomHistoryReader>();
         services.AddSingleton<IRoomMembershipFlags, RoomMembershipFlags>();
+        services.AddSingleton<HistoryVisibilityFilter>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomTimelineService>();
 

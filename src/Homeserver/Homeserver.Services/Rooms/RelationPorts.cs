@@ -7,8 +7,11 @@ public interface IRelationsReader
     Task<IReadOnlyList<(string EventId, long StreamOrdering)>> GetRelationsAsync(RelationsQuery query,
         CancellationToken cancellationToken);
 
-    /// <summary>The aggregations of m.thread, m.replace and m.reference children of each parent, in one query.</summary>
-    Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(IReadOnlyCollection<string> parentIds, string userId,
+    /// <summary>
+    /// The aggregations of m.thread, m.replace and m.reference children of each parent, in one query: one per group of
+    /// children that history visibility treats alike for the query's user.
+    /// </summary>
+    Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(AggregatesQuery query,
         CancellationToken cancellationToken);
 
     /// <summary>Thread roots of a room, the most recently active first, active before <paramref name="before"/>.</summary>
@@ -21,12 +24,22 @@ public interface IRelationsReader
 public sealed record RelationsQuery(string RoomId, string EventId, string? RelType, string? EventType, long From,
     long? To, bool Forwards, int Limit, int Depth, IReadOnlyCollection<string> IgnoredSenders);
 
+/// <param name="UserId">The reader, for whom children are grouped by what decides their visibility.</param>
+/// <param name="UpTo">When set, children after this stream position are left out.</param>
+/// <param name="IgnoredSenders">Senders whose (non-state) children are left out.</param>
+public sealed record AggregatesQuery(string RoomId, IReadOnlyCollection<string> ParentIds, string UserId, long? UpTo,
+    IReadOnlyCollection<string> IgnoredSenders);
+
 /// <summary>
-/// One relation type's aggregation for a parent: m.thread (count, latest reply, whether the user replied),
-/// m.replace (the newest valid edit as <see cref="LatestId"/>), m.reference (the children's IDs).
+/// One relation type's aggregation over a group of a parent's children that history visibility treats alike (the
+/// same state after them, the same side of the user's last join; a state event is a group of its own): m.thread
+/// (count, latest reply, whether the user replied), m.replace (the newest valid edit), m.reference (the children's
+/// IDs, oldest first). <see cref="LatestId"/> is the group's newest child (for m.replace, the newest edit), which
+/// decides the group's visibility; <see cref="Covered"/> when the query found it visible already (the user joined
+/// before every child of the group and has not left since).
 /// </summary>
-public sealed record RelationAggregate(string ParentId, string RelType, long Count, string? LatestId,
-    bool Participated, IReadOnlyList<string> EventIds);
+public sealed record RelationAggregate(string ParentId, string RelType, long Count, string LatestId,
+    bool Participated, IReadOnlyList<string> EventIds, bool Covered);
 
 /// <summary>Full-text search over room events.</summary>
 public interface IEventSearch

@@ -1,15 +1,21 @@
 using Homeserver.Core.Errors;
+using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>POST /rooms/{roomId}/report/{eventId} and /rooms/{roomId}/report: reports kept for administrators.</summary>
-public sealed class ReportService(IReportStore reports, IRoomEventReader reader, RoomAccess access, TimeProvider time)
+public sealed class ReportService(IReportStore reports, IRoomEventReader reader, IRoomHistoryReader history,
+    RoomAccess access, TimeProvider time)
 {
     public const int MinScore = -100;
     public const int MaxScore = 0;
 
-    /// <summary>Unknown events, events of other rooms, redacted events and rooms the user cannot read are all M_NOT_FOUND.</summary>
+    /// <summary>
+    /// The reporter must be joined to the room and able to see the event (history visibility; an event of a user they
+    /// ignore may still be reported). Unknown events, events of other rooms, redacted events, events the reporter
+    /// cannot see and rooms they are not joined to are all M_NOT_FOUND.
+    /// </summary>
     public async Task ReportEventAsync(Requester requester, string roomId, string eventId, string? reason, int? score,
         CancellationToken cancellationToken)
     {
@@ -19,9 +25,12 @@ public sealed class ReportService(IReportStore reports, IRoomEventReader reader,
             throw new MatrixException(ErrorCode.InvalidParam, $"score must be between {MinScore} and {MaxScore}");
         }
 
-        if (!await access.CanReadAsync(requester, roomId, cancellationToken) ||
+        var membership = await history.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken);
+        if (membership?.Membership != Memberships.Join ||
             await reader.GetEventAsync(eventId, cancellationToken) is not { } reported ||
-            reported.Pdu.RoomId != roomId || reported.RedactedBecause is not null)
+            reported.Pdu.RoomId != roomId || reported.RedactedBecause is not null ||
+            (await access.FilterVisibleAsync(new RoomReader(roomId, requester.UserId.Value, RoomReadKind.Joined,
+                membership, Ignoring: new HashSet<string>()), [reported], cancellationToken)).Count == 0)
         {
             throw new MatrixException(ErrorCode.NotFound, "The event was not found or you are not joined to the room");
         }

@@ -24,18 +24,18 @@ public enum RoomReadKind
 /// memberships after the stream positions it reads up to.</param>
 /// <param name="Ignoring">The users the reader ignores, when the caller already read them (one read per /sync rather
 /// than one per room).</param>
+/// <param name="ReadsUpTo">The newest stream position this read covers, when it has one (/sync's): bundled
+/// aggregations leave out relations after it.</param>
 public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind, MembershipRow? Membership,
-    bool MembershipCoversReads = false, IReadOnlySet<string>? Ignoring = null);
+    bool MembershipCoversReads = false, IReadOnlySet<string>? Ignoring = null, long? ReadsUpTo = null);
 
 /// <summary>
 /// Who may read a room and which of its events they may see: the spec's history visibility rules evaluated with the
 /// state after each event, and formatting for clients (with <c>prev_content</c> of replaced state).
 /// </summary>
 public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader history, ClientEventFormatter formatter,
-    BundledAggregations bundles, IgnoredUsers ignoredUsers)
+    BundledAggregations bundles, HistoryVisibilityFilter visibility)
 {
-    private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
-
     /// <summary>Whether the requester may read the room at all: joined, departed and not forgotten, or peeking into
     /// a world_readable room. Throws M_FORBIDDEN otherwise (also for rooms this server does not know).</summary>
     public async Task<RoomReader> RequireReaderAsync(Requester requester, string roomId,
@@ -94,82 +94,14 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
     }
 
     /// <summary>The events of <paramref name="events"/> the user may see, in the same order.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> FilterVisibleAsync(RoomReader room, IReadOnlyList<StoredEvent> events,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(room);
-        ArgumentNullException.ThrowIfNull(events);
-        // Messages from users the reader ignores (m.ignored_user_list) are never shown; their state still counts.
-        var ignored = room.Ignoring ??
-                      await ignoredUsers.GetAsync(Core.Identifiers.UserId.Parse(room.UserId), cancellationToken);
-        var candidates = events.Where(e => e.StreamOrdering is not null && e.Pdu.RoomId == room.RoomId &&
-                                           (e.Pdu.IsState || !ignored.Contains(e.Pdu.Sender))).ToList();
-        if (candidates.Count == 0)
-        {
-            return [];
-        }
+    public Task<IReadOnlyList<StoredEvent>> FilterVisibleAsync(RoomReader room, IReadOnlyList<StoredEvent> events,
+        CancellationToken cancellationToken) => visibility.FilterAsync(room, events, cancellationToken);
 
-        // Joined since before all of them: a member sees every event while joined, whatever the history visibility.
-        if (room is { MembershipCoversReads: true, Membership: { Membership: Memberships.Join } joined } &&
-            candidates.TrueForAll(e => e.StreamOrdering > joined.StreamOrdering))
-        {
-            return candidates;
-        }
-
-        var memberKey = new TypeAndStateKey(EventTypes.Member, room.UserId);
-        var states = await history.GetStateIdsAfterAsync(candidates.Select(e => e.Pdu.EventId).ToList(),
-            [VisibilityKey, memberKey], cancellationToken);
-
-        // The events whose content decides: visibility and membership in effect, and what own member and
-        // history_visibility events replaced (either side of such an event decides).
-        var deciding = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var state in states.Values)
-        {
-            deciding.UnionWith(state.Values);
-        }
-
-        foreach (var e in candidates)
-        {
-            if (e.ReplacesState is not null && (IsVisibilityEvent(e.Pdu) || IsOwnMember(e.Pdu, room.UserId)))
-            {
-                deciding.Add(e.ReplacesState);
-            }
-        }
-
-        var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
-            .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
-        var joins = (await history.GetMembershipChangesAsync(room.RoomId, room.UserId, cancellationToken))
-            .Where(c => c.Membership == Memberships.Join).Select(c => c.StreamOrdering).ToList();
-
-        var visible = new List<StoredEvent>(candidates.Count);
-        foreach (var e in candidates)
-        {
-            var state = states.GetValueOrDefault(e.Pdu.EventId);
-            var visibility = VisibilityOf(Lookup(state, VisibilityKey, loaded));
-            var membership = Lookup(state, memberKey, loaded)?.Membership ?? Memberships.Leave;
-            var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
-            if (IsVisibilityEvent(e.Pdu))
-            {
-                visibility = HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
-            }
-
-            if (IsOwnMember(e.Pdu, room.UserId))
-            {
-                membership = HistoryVisibility.MoreAble(membership, replaced?.Membership ?? Memberships.Leave);
-            }
-
-            var joinedLater = joins.Exists(j => j > e.StreamOrdering);
-            if (HistoryVisibility.Allows(visibility, membership, joinedLater))
-            {
-                visible.Add(e);
-            }
-        }
-
-        return visible;
-    }
-
-    /// <summary>Events in the client format, with <c>prev_content</c> and <c>prev_sender</c> of the state they replaced.</summary>
-    public async Task<JsonArray> FormatAsync(IReadOnlyList<StoredEvent> events, Requester requester,
+    /// <summary>
+    /// Events of <paramref name="room"/> in the client format, with <c>prev_content</c> and <c>prev_sender</c> of the
+    /// state they replaced and their bundled aggregations (made of the relations the reader may see).
+    /// </summary>
+    public async Task<JsonArray> FormatAsync(IReadOnlyList<StoredEvent> events, RoomReader room, Requester requester,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -178,28 +110,18 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
             ? new Dictionary<string, Pdu>(StringComparer.Ordinal)
             : (await reader.GetEventsAsync(replacedIds, cancellationToken))
                 .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
-        var aggregations = await bundles.GetAsync(events, requester, cancellationToken);
+        var aggregations = await bundles.GetAsync(events, room, requester, cancellationToken);
         return new JsonArray(events.Select(e => (JsonNode?)BundledAggregations.Attach(formatter.Format(e, requester,
                 e.ReplacesState is null ? null : replaced.GetValueOrDefault(e.ReplacesState)),
             aggregations.GetValueOrDefault(e.Pdu.EventId))).ToArray());
     }
 
-    public async Task<JsonObject> FormatAsync(StoredEvent stored, Requester requester, CancellationToken cancellationToken)
+    public async Task<JsonObject> FormatAsync(StoredEvent stored, RoomReader room, Requester requester,
+        CancellationToken cancellationToken)
     {
-        var formatted = await FormatAsync([stored], requester, cancellationToken);
+        var formatted = await FormatAsync([stored], room, requester, cancellationToken);
         var single = (JsonObject)formatted[0]!;
         formatted.RemoveAt(0); // detached, so callers may place it in another document
         return single;
     }
-
-    private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
-        Dictionary<string, Pdu> loaded) =>
-        state is not null && state.TryGetValue(key, out var id) ? loaded.GetValueOrDefault(id) : null;
-
-    private static string VisibilityOf(Pdu? visibilityEvent) =>
-        HistoryVisibility.Normalise(visibilityEvent?.ContentString("history_visibility"));
-
-    private static bool IsVisibilityEvent(Pdu pdu) => pdu.IsType(EventTypes.HistoryVisibility, "");
-
-    private static bool IsOwnMember(Pdu pdu, string userId) => pdu.IsType(EventTypes.Member, userId);
 }

@@ -36,14 +36,15 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }
 
-        return await access.FormatAsync(stored, requester, cancellationToken);
+        return await access.FormatAsync(stored, room, requester, cancellationToken);
     }
 
     /// <summary>GET /rooms/{roomId}/state.</summary>
     public async Task<JsonArray> GetStateAsync(Requester requester, string roomId, CancellationToken cancellationToken)
     {
         var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
-        return await access.FormatAsync(await StateForAsync(room, null, cancellationToken), requester, cancellationToken);
+        return await access.FormatAsync(await StateForAsync(room, null, cancellationToken), room, requester,
+            cancellationToken);
     }
 
     /// <summary>GET /rooms/{roomId}/state/{eventType}/{stateKey}: the content (redacted if the event was).</summary>
@@ -59,12 +60,13 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
             throw new MatrixException(ErrorCode.NotFound, "No such state event");
         }
 
-        return (JsonObject)(await access.FormatAsync(match, requester, cancellationToken))["content"]!.DeepClone();
+        return (JsonObject)(await access.FormatAsync(match, room, requester, cancellationToken))["content"]!.DeepClone();
     }
 
     /// <summary>
     /// GET /rooms/{roomId}/members: member events at <paramref name="at"/> (a stream token; never after a departed
-    /// user left), whose membership is <paramref name="membership"/> or is not <paramref name="notMembership"/>.
+    /// user left), whose membership is <paramref name="membership"/> or is not <paramref name="notMembership"/>. The
+    /// state at a token is shown only when the user may see the room's event at that point (M_FORBIDDEN otherwise).
     /// </summary>
     public async Task<JsonArray> GetMembersAsync(Requester requester, string roomId, string? at, string? membership,
         string? notMembership, CancellationToken cancellationToken)
@@ -80,7 +82,7 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
                         (notMembership is not null && s.Pdu.Membership != notMembership))
             .OrderBy(s => s.Pdu.StateKey, StringComparer.Ordinal)
             .ToList();
-        return await access.FormatAsync(members, requester, cancellationToken);
+        return await access.FormatAsync(members, room, requester, cancellationToken);
     }
 
     /// <summary>GET /rooms/{roomId}/joined_members: for members and peekers of world-readable rooms only.</summary>
@@ -143,9 +145,20 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
             return [];
         }
 
+        if (at is not null && !await CanSeeAsync(room, eventId, cancellationToken))
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "You may not see the room's history at that point");
+        }
+
         var state = (await history.GetStateIdsAfterAsync([eventId], null, cancellationToken)).GetValueOrDefault(eventId);
         return state is null ? [] : await reader.GetEventsAsync(state.Values.ToList(), cancellationToken);
     }
+
+    // Whether history visibility lets the user see the event (whoever sent it: ignoring a user hides no state).
+    private async Task<bool> CanSeeAsync(RoomReader room, string eventId, CancellationToken cancellationToken) =>
+        await reader.GetEventAsync(eventId, cancellationToken) is { } stored &&
+        (await access.FilterVisibleAsync(room with { Ignoring = new HashSet<string>() }, [stored], cancellationToken))
+        .Count > 0;
 
     private static void RequireKnownMembership(string name, string? value)
     {

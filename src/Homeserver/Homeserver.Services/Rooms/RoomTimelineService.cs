@@ -34,7 +34,7 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
             cancellationToken);
         var result = new JsonObject
         {
-            ["chunk"] = await access.FormatAsync(page.Events, requester, cancellationToken),
+            ["chunk"] = await access.FormatAsync(page.Events, room, requester, cancellationToken),
             ["start"] = StreamToken.Format(position),
         };
         if (page.More)
@@ -44,7 +44,7 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
 
         if (filter.LazyLoadMembers)
         {
-            result["state"] = await SenderMembersAsync(page.Events, requester, cancellationToken);
+            result["state"] = await SenderMembersAsync(page.Events, room, requester, cancellationToken);
         }
 
         return result;
@@ -70,13 +70,13 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         var around = before.Events.Concat([stored]).Concat(after.Events).ToList();
         return new JsonObject
         {
-            ["event"] = await access.FormatAsync(stored, requester, cancellationToken),
-            ["events_before"] = await access.FormatAsync(before.Events, requester, cancellationToken),
-            ["events_after"] = await access.FormatAsync(after.Events, requester, cancellationToken),
+            ["event"] = await access.FormatAsync(stored, room, requester, cancellationToken),
+            ["events_before"] = await access.FormatAsync(before.Events, room, requester, cancellationToken),
+            ["events_after"] = await access.FormatAsync(after.Events, room, requester, cancellationToken),
             ["start"] = StreamToken.Format(before.Next),
             ["end"] = StreamToken.Format(after.Next),
             ["state"] = await access.FormatAsync(await StateAfterAsync(last, around, filter, cancellationToken),
-                requester, cancellationToken),
+                room, requester, cancellationToken),
         };
     }
 
@@ -170,7 +170,8 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     }
 
     /// <summary>The lazy-loaded members for a chunk: each sender's member event as of their first event in it.</summary>
-    private async Task<JsonArray> SenderMembersAsync(IReadOnlyList<StoredEvent> events, Requester requester,
+    private async Task<JsonArray> SenderMembersAsync(IReadOnlyList<StoredEvent> events, RoomReader room,
+        Requester requester,
         CancellationToken cancellationToken)
     {
         var firstBySender = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -185,7 +186,7 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
             .Select(p => states.GetValueOrDefault(p.Value)?.GetValueOrDefault(new TypeAndStateKey(EventTypes.Member, p.Key)))
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
         var members = memberIds.Count == 0 ? [] : await reader.GetEventsAsync(memberIds, cancellationToken);
-        return await access.FormatAsync(members, requester, cancellationToken);
+        return await access.FormatAsync(members, room, requester, cancellationToken);
     }
 
     /// <summary>The state after <paramref name="last"/> passing the filter; with lazy loading, of members only the

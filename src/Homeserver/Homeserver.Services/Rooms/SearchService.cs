@@ -79,18 +79,20 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
             cancellationToken);
         var events = (await reader.GetEventsAsync(page.Hits.Select(h => h.EventId).ToList(), cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
-        var visible = await VisibleAsync(requester, events.Values.ToList(), cancellationToken);
+        var (readers, visible) = await VisibleAsync(requester, events.Values.ToList(), cancellationToken);
         var hits = page.Hits.Where(h => visible.Contains(h.EventId)).ToList();
-        var formatted = await access.FormatAsync(hits.Select(h => events[h.EventId]).ToList(), requester,
+        var formatted = await FormatByRoomAsync(hits.Select(h => events[h.EventId]).ToList(), readers, requester,
             cancellationToken);
         var context = criteria.TryGetProperty("event_context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         var results = new JsonArray();
-        for (var i = 0; i < hits.Count; i++)
+        foreach (var hit in hits)
         {
-            var item = new JsonObject { ["rank"] = hits[i].Rank, ["result"] = formatted[i]!.DeepClone() };
+            var item = new JsonObject { ["rank"] = hit.Rank, ["result"] = formatted[hit.EventId] };
             if (context.ValueKind == JsonValueKind.Object)
             {
-                item["context"] = await ContextAsync(requester, events[hits[i].EventId], context, cancellationToken);
+                var found = events[hit.EventId];
+                item["context"] = await ContextAsync(requester, readers[found.Pdu.RoomId], found, context,
+                    cancellationToken);
             }
 
             results.Add(item);
@@ -113,21 +115,40 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
     }
 
     // Search is a read path like any other: a hit is shown only if history visibility lets the user see it.
-    private async Task<HashSet<string>> VisibleAsync(Requester requester, IReadOnlyList<StoredEvent> events,
-        CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, RoomReader> Readers, HashSet<string> Visible)> VisibleAsync(
+        Requester requester, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
+        var readers = new Dictionary<string, RoomReader>(StringComparer.Ordinal);
         var visible = new HashSet<string>(StringComparer.Ordinal);
         foreach (var inRoom in events.GroupBy(e => e.Pdu.RoomId, StringComparer.Ordinal))
         {
-            var room = await access.RequireReaderAsync(requester, inRoom.Key, cancellationToken);
+            var room = readers[inRoom.Key] = await access.RequireReaderAsync(requester, inRoom.Key, cancellationToken);
             visible.UnionWith((await access.FilterVisibleAsync(room, inRoom.ToList(), cancellationToken)).Select(e => e.Pdu.EventId));
         }
 
-        return visible;
+        return (readers, visible);
     }
 
-    private async Task<JsonObject> ContextAsync(Requester requester, StoredEvent hit, JsonElement options,
-        CancellationToken cancellationToken)
+    // Bundled aggregations are made for each room's reader: one formatting call per room of the page.
+    private async Task<Dictionary<string, JsonNode?>> FormatByRoomAsync(IReadOnlyList<StoredEvent> events,
+        Dictionary<string, RoomReader> readers, Requester requester, CancellationToken cancellationToken)
+    {
+        var formatted = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var inRoom in events.GroupBy(e => e.Pdu.RoomId, StringComparer.Ordinal))
+        {
+            var list = inRoom.ToList();
+            var array = await access.FormatAsync(list, readers[inRoom.Key], requester, cancellationToken);
+            for (var i = 0; i < list.Count; i++)
+            {
+                formatted[list[i].Pdu.EventId] = array[i]!.DeepClone();
+            }
+        }
+
+        return formatted;
+    }
+
+    private async Task<JsonObject> ContextAsync(Requester requester, RoomReader room, StoredEvent hit,
+        JsonElement options, CancellationToken cancellationToken)
     {
         static int Limit(JsonElement options, string name) =>
             options.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, 0, MaxContext) : DefaultContext;
@@ -137,13 +158,12 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         var afterLimit = Limit(options, "after_limit");
         var before = beforeLimit == 0 ? [] : await reader.GetRoomEventsAsync(hit.Pdu.RoomId, position, false, beforeLimit, cancellationToken);
         var after = afterLimit == 0 ? [] : await reader.GetRoomEventsAsync(hit.Pdu.RoomId, position, true, afterLimit, cancellationToken);
-        var room = await access.RequireReaderAsync(requester, hit.Pdu.RoomId, cancellationToken);
         before = await access.FilterVisibleAsync(room, before, cancellationToken);
         after = await access.FilterVisibleAsync(room, after, cancellationToken);
         var context = new JsonObject
         {
-            ["events_before"] = await access.FormatAsync(before, requester, cancellationToken),
-            ["events_after"] = await access.FormatAsync(after, requester, cancellationToken),
+            ["events_before"] = await access.FormatAsync(before, room, requester, cancellationToken),
+            ["events_after"] = await access.FormatAsync(after, room, requester, cancellationToken),
             ["start"] = StreamToken.Format(before.Count > 0 ? before[^1].StreamOrdering!.Value : position),
             ["end"] = StreamToken.Format(after.Count > 0 ? after[^1].StreamOrdering!.Value : position),
         };

@@ -61,8 +61,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         // The summary only changes with membership: sent on a fresh view of the room and when members changed.
         var membersChanged = fresh || recent.Events.Any(e => e.Pdu.Type == EventTypes.Member) ||
                              state.Any(e => e.Pdu.Type == EventTypes.Member);
-        return Joined(request, await TimelineAsync(recent, request.Requester, cancellationToken),
-            await access.FormatAsync(state, request.Requester, cancellationToken), roomAccountData, ephemeral,
+        return Joined(request, await TimelineAsync(recent, room, request.Requester, cancellationToken),
+            await access.FormatAsync(state, room, request.Requester, cancellationToken), roomAccountData, ephemeral,
             membersChanged
                 ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, cancellationToken)
                 : new JsonObject());
@@ -145,9 +145,9 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             : await StateAsync(room.RoomId, start, null, recent.Events, false, request, cancellationToken);
         return new JsonObject
         {
-            ["timeline"] = await TimelineAsync(recent, request.Requester, cancellationToken),
+            ["timeline"] = await TimelineAsync(recent, room, request.Requester, cancellationToken),
             [request.UseStateAfter ? "state_after" : "state"] =
-                Events(await access.FormatAsync(state, request.Requester, cancellationToken)),
+                Events(await access.FormatAsync(state, room, request.Requester, cancellationToken)),
             ["account_data"] = SyncService.AccountDataEvents(roomAccountData, request.Filter.RoomAccountData,
                 stored, request.Requester.UserId.Value),
         };
@@ -182,12 +182,12 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     private static RoomReader Reader(SyncRequest request, SyncMembership m, RoomReadKind kind) =>
         new(m.RoomId, request.Requester.UserId.Value, kind,
             new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten), MembershipCoversReads: true,
-            Ignoring: request.Ignoring);
+            Ignoring: request.Ignoring, ReadsUpTo: request.Now.Events);
 
     private async Task<JsonObject> TimelineAsync(
-        (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, Requester requester,
+        (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, RoomReader room, Requester requester,
         CancellationToken cancellationToken) =>
-        Timeline(await access.FormatAsync(recent.Events, requester, cancellationToken), recent.Limited,
+        Timeline(await access.FormatAsync(recent.Events, room, requester, cancellationToken), recent.Limited,
             recent.PrevBatch);
 
     private static JsonObject Timeline(JsonArray events, bool limited, long prevBatch) => new()

@@ -33,30 +33,55 @@ public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsRead
           AND NOT (e.sender = ANY(@ignored))
         """;
 
+    // Children are grouped by what decides whether the reader may see them: the state after them (history_visibility
+    // and the reader's membership), whether the reader joined after them, and, for state events, the event itself
+    // (its replaced state counts too). Every child of a group then shares the verdict on its newest one. Groups after
+    // the reader's last join, when no membership change of theirs followed it in this snapshot, are visible as they
+    // stand (Covered): members see everything while joined.
     private const string AggregatesSql = """
-        WITH children AS (
+        WITH own_members AS (
+            SELECT stream_ordering, json::jsonb -> 'content' ->> 'membership' AS membership FROM events
+            WHERE room_id = @roomId AND type = 'm.room.member' AND state_key = @userId
+              AND stream_ordering IS NOT NULL AND rejected_reason IS NULL AND NOT soft_failed
+        ),
+        last_join AS (
+            SELECT coalesce(max(stream_ordering) FILTER (WHERE membership = 'join'), 0) AS at,
+                   coalesce((array_agg(membership ORDER BY stream_ordering DESC))[1] = 'join', false) AS joined_now
+            FROM own_members
+        ),
+        children AS (
             SELECT e.relates_to AS parent, e.rel_type, e.event_id, e.sender, e.type, e.state_key,
-                   e.stream_ordering, e.origin_server_ts
+                   e.stream_ordering, e.origin_server_ts, e.state_group,
+                   e.stream_ordering < (SELECT at FROM last_join) AS joined_later,
+                   CASE WHEN e.state_key IS NOT NULL THEN e.event_id END AS state_event
             FROM events e
-            WHERE e.relates_to = ANY(@ids) AND e.rel_type IN ('m.thread', 'm.replace', 'm.reference') AND
+            WHERE e.relates_to = ANY(@ids) AND e.room_id = @roomId
+              AND e.rel_type IN ('m.thread', 'm.replace', 'm.reference')
+              AND (@upTo::bigint IS NULL OR e.stream_ordering <= @upTo)
+              AND (e.state_key IS NOT NULL OR NOT (e.sender = ANY(@ignored))) AND
         """ + " " + Visible + " " + """
 
         )
         SELECT parent AS ParentId, 'm.thread' AS RelType, count(*) AS Count,
                (array_agg(event_id ORDER BY stream_ordering DESC))[1] AS LatestId,
-               bool_or(sender = @userId) AS Participated, ARRAY[]::text[] AS EventIds
-        FROM children WHERE rel_type = 'm.thread' GROUP BY parent
+               bool_or(sender = @userId) AS Participated, ARRAY[]::text[] AS EventIds,
+               NOT joined_later AND (SELECT joined_now FROM last_join) AS Covered
+        FROM children WHERE rel_type = 'm.thread'
+        GROUP BY parent, state_group, joined_later, state_event
         UNION ALL
         -- An edit counts only from the original's sender, with its type, of a non-state event that is no edit itself.
         SELECT c.parent, 'm.replace', count(*),
-               (array_agg(c.event_id ORDER BY c.origin_server_ts DESC, c.event_id DESC))[1], false, ARRAY[]::text[]
+               (array_agg(c.event_id ORDER BY c.origin_server_ts DESC, c.event_id DESC))[1], false, ARRAY[]::text[],
+               NOT c.joined_later AND (SELECT joined_now FROM last_join)
         FROM children c JOIN events o ON o.event_id = c.parent
         WHERE c.rel_type = 'm.replace' AND c.sender = o.sender AND c.type = o.type AND c.state_key IS NULL
           AND o.state_key IS NULL AND o.rel_type IS DISTINCT FROM 'm.replace'
-        GROUP BY c.parent
+        GROUP BY c.parent, c.state_group, c.joined_later, c.state_event
         UNION ALL
-        SELECT parent, 'm.reference', count(*), NULL, false, array_agg(event_id ORDER BY stream_ordering)
-        FROM children WHERE rel_type = 'm.reference' GROUP BY parent
+        SELECT parent, 'm.reference', count(*), (array_agg(event_id ORDER BY stream_ordering DESC))[1], false,
+               array_agg(event_id ORDER BY stream_ordering), NOT joined_later AND (SELECT joined_now FROM last_join)
+        FROM children WHERE rel_type = 'm.reference'
+        GROUP BY parent, state_group, joined_later, state_event
         """;
 
     private const string ThreadsSql = """
@@ -93,20 +118,23 @@ public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsRead
         return rows.ToList();
     }
 
-    public async Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(IReadOnlyCollection<string> parentIds,
-        string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(AggregatesQuery query,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(parentIds);
-        if (parentIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.ParentIds.Count == 0)
         {
             return [];
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AggregateRow>(new CommandDefinition(AggregatesSql,
-            new { ids = parentIds.ToArray(), userId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AggregateRow>(new CommandDefinition(AggregatesSql, new
+        {
+            roomId = query.RoomId, ids = query.ParentIds.ToArray(), userId = query.UserId, upTo = query.UpTo,
+            ignored = query.IgnoredSenders.ToArray(),
+        }, cancellationToken: cancellationToken));
         return rows.Select(r => new RelationAggregate(r.ParentId, r.RelType, r.Count, r.LatestId, r.Participated,
-            r.EventIds)).ToList();
+            r.EventIds, r.Covered)).ToList();
     }
 
     public async Task<IReadOnlyList<(string RootId, long LatestStream)>> GetThreadsAsync(string roomId,
@@ -126,10 +154,12 @@ public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsRead
 
         public long Count { get; set; }
 
-        public string? LatestId { get; set; }
+        public string LatestId { get; set; } = "";
 
         public bool Participated { get; set; }
 
         public string[] EventIds { get; set; } = [];
+
+        public bool Covered { get; set; }
     }
 }

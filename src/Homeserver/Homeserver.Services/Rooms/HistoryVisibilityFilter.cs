@@ -1,0 +1,100 @@
+using Homeserver.Core.Events;
+
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// Which events a reader may see: the spec's history visibility rules evaluated with the state after each event
+/// (history_visibility and the reader's membership there) and whether they joined later; messages from users they
+/// ignore are left out.
+/// </summary>
+public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistoryReader history,
+    IgnoredUsers ignoredUsers)
+{
+    private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
+
+    /// <summary>The events of <paramref name="events"/> the user may see, in the same order.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FilterAsync(RoomReader room, IReadOnlyList<StoredEvent> events,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(events);
+        // Messages from users the reader ignores (m.ignored_user_list) are never shown; their state still counts.
+        var ignored = room.Ignoring ??
+                      await ignoredUsers.GetAsync(Core.Identifiers.UserId.Parse(room.UserId), cancellationToken);
+        var candidates = events.Where(e => e.StreamOrdering is not null && e.Pdu.RoomId == room.RoomId &&
+                                           (e.Pdu.IsState || !ignored.Contains(e.Pdu.Sender))).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // Joined since before all of them: a member sees every event while joined, whatever the history visibility.
+        if (room is { MembershipCoversReads: true, Membership: { Membership: Memberships.Join } joined } &&
+            candidates.TrueForAll(e => e.StreamOrdering > joined.StreamOrdering))
+        {
+            return candidates;
+        }
+
+        var memberKey = new TypeAndStateKey(EventTypes.Member, room.UserId);
+        var states = await history.GetStateIdsAfterAsync(candidates.Select(e => e.Pdu.EventId).ToList(),
+            [VisibilityKey, memberKey], cancellationToken);
+
+        // The events whose content decides: visibility and membership in effect, and what own member and
+        // history_visibility events replaced (either side of such an event decides).
+        var deciding = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var state in states.Values)
+        {
+            deciding.UnionWith(state.Values);
+        }
+
+        foreach (var e in candidates)
+        {
+            if (e.ReplacesState is not null && (IsVisibilityEvent(e.Pdu) || IsOwnMember(e.Pdu, room.UserId)))
+            {
+                deciding.Add(e.ReplacesState);
+            }
+        }
+
+        var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
+            .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
+        var joins = (await history.GetMembershipChangesAsync(room.RoomId, room.UserId, cancellationToken))
+            .Where(c => c.Membership == Memberships.Join).Select(c => c.StreamOrdering).ToList();
+
+        var visible = new List<StoredEvent>(candidates.Count);
+        foreach (var e in candidates)
+        {
+            var state = states.GetValueOrDefault(e.Pdu.EventId);
+            var visibility = VisibilityOf(Lookup(state, VisibilityKey, loaded));
+            var membership = Lookup(state, memberKey, loaded)?.Membership ?? Memberships.Leave;
+            var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
+            if (IsVisibilityEvent(e.Pdu))
+            {
+                visibility = HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
+            }
+
+            if (IsOwnMember(e.Pdu, room.UserId))
+            {
+                membership = HistoryVisibility.MoreAble(membership, replaced?.Membership ?? Memberships.Leave);
+            }
+
+            var joinedLater = joins.Exists(j => j > e.StreamOrdering);
+            if (HistoryVisibility.Allows(visibility, membership, joinedLater))
+            {
+                visible.Add(e);
+            }
+        }
+
+        return visible;
+    }
+
+    private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
+        Dictionary<string, Pdu> loaded) =>
+        state is not null && state.TryGetValue(key, out var id) ? loaded.GetValueOrDefault(id) : null;
+
+    private static string VisibilityOf(Pdu? visibilityEvent) =>
+        HistoryVisibility.Normalise(visibilityEvent?.ContentString("history_visibility"));
+
+    private static bool IsVisibilityEvent(Pdu pdu) => pdu.IsType(EventTypes.HistoryVisibility, "");
+
+    private static bool IsOwnMember(Pdu pdu, string userId) => pdu.IsType(EventTypes.Member, userId);
+}
