@@ -41,6 +41,7 @@ public static class SettingsReader
             ["Logging:Level"] = "information",
             ["SigningKeyPath"] = "",
             ["Rooms:DefaultVersion"] = "12",
+            ["Rooms:HeadCacheStateEntries"] = "200000",
             ["Presence:Enabled"] = "true",
         };
 
@@ -119,6 +120,7 @@ public static class SettingsReader
                 ? (version.Id, (string?)null)
                 : ("", problem));
 
+        var headCacheEntries = reader.Parse("Rooms:HeadCacheStateEntries", text => ParseInteger(text, 100, 100_000_000));
         var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
         if (errors.Count > 0)
         {
@@ -141,7 +143,7 @@ public static class SettingsReader
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
             logFormat,
             signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"),
-            new RoomSettings(defaultRoomVersion))
+            new RoomSettings(defaultRoomVersion) { HeadCacheStateEntries = headCacheEntries })
         {
             Presence = new PresenceSettings(presenceEnabled),
             LogLevel = logLevel,
