@@ -14,7 +14,7 @@ public static class GlobMatcher
 
     // Patterns come from users' push rules and display names: the cache is emptied when full, so it stays bounded
     // however many distinct patterns arrive (the common ones are back after their next use).
-    internal const int MaxCachedPatterns = 4096;
+    internal const int MaxCachedPatterns = 1024;
     private static readonly ConcurrentDictionary<(string Pattern, bool Words, bool Literal), Regex> Cache = new();
 
     /// <summary>How many compiled patterns are cached now.</summary>
