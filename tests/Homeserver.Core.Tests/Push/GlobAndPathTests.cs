@@ -23,6 +23,19 @@ public sealed class GlobAndPathTests
         Assert.Equal(matches, GlobMatcher.MatchesWords("ex*ple", body));
 
     [Fact]
+    public void The_compiled_pattern_cache_stays_bounded_however_many_patterns_users_send()
+    {
+        for (var i = 0; i < GlobMatcher.MaxCachedPatterns + 100; i++)
+        {
+            Assert.True(GlobMatcher.MatchesWholeValue($"pattern{i}*", $"pattern{i}-value"));
+        }
+
+        // Other tests may add a few patterns meanwhile; the bound holds regardless.
+        Assert.InRange(GlobMatcher.CachedPatterns, 1, GlobMatcher.MaxCachedPatterns + 16);
+        Assert.True(GlobMatcher.MatchesWords("ex*ple", "An example event."));
+    }
+
+    [Fact]
     public void Literal_word_matching_treats_glob_characters_as_text()
     {
         Assert.True(GlobMatcher.ContainsWords("A*B", "hello A*B!"));

@@ -1,5 +1,6 @@
 using Homeserver.Core.Errors;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,7 @@ namespace Homeserver.ClientApi.Http;
 /// <summary>
 /// The one place errors become responses: <see cref="MatrixException"/> as its errcode and status,
 /// unmatched paths as 404 and wrong methods as 405 <c>M_UNRECOGNIZED</c>, oversized bodies as 413
-/// <c>M_TOO_LARGE</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
+/// <c>M_TOO_LARGE</c>, <see cref="ServiceUnavailableException"/> as 503 <c>M_UNKNOWN</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
 /// </summary>
 public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger)
 {
@@ -45,6 +46,12 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
                 await MatrixErrorWriter.WriteAsync(context, e.StatusCode, ErrorCode.Unknown, "Bad request: " + e.Message);
             }
 
+            return;
+        }
+        catch (ServiceUnavailableException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await MatrixErrorWriter.WriteAsync(context, 503, ErrorCode.Unknown, e.Message);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

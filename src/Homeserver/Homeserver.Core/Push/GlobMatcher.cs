@@ -11,7 +11,14 @@ namespace Homeserver.Core.Push;
 public static class GlobMatcher
 {
     private const string WordCharacter = "A-Za-z0-9_";
+
+    // Patterns come from users' push rules and display names: the cache is emptied when full, so it stays bounded
+    // however many distinct patterns arrive (the common ones are back after their next use).
+    internal const int MaxCachedPatterns = 1024;
     private static readonly ConcurrentDictionary<(string Pattern, bool Words, bool Literal), Regex> Cache = new();
+
+    /// <summary>How many compiled patterns are cached now.</summary>
+    internal static int CachedPatterns => Cache.Count;
 
     public static bool MatchesWholeValue(string pattern, string value)
     {
@@ -39,26 +46,41 @@ public static class GlobMatcher
         return RegexFor(literal, words: true, literal: true).IsMatch(value);
     }
 
-    private static Regex RegexFor(string pattern, bool words, bool literal) =>
-        Cache.GetOrAdd((pattern, words, literal), key =>
+    private static Regex RegexFor(string pattern, bool words, bool literal)
+    {
+        var key = (pattern, words, literal);
+        if (Cache.TryGetValue(key, out var cached))
         {
-            var body = new StringBuilder();
-            foreach (var c in key.Pattern)
+            return cached;
+        }
+
+        if (Cache.Count >= MaxCachedPatterns)
+        {
+            Cache.Clear();
+        }
+
+        return Cache.GetOrAdd(key, Compile);
+    }
+
+    private static Regex Compile((string Pattern, bool Words, bool Literal) key)
+    {
+        var body = new StringBuilder();
+        foreach (var c in key.Pattern)
+        {
+            body.Append(c switch
             {
-                body.Append(c switch
-                {
-                    '*' when !key.Literal => ".*",
-                    '?' when !key.Literal => ".",
-                    _ => Regex.Escape(c.ToString()),
-                });
-            }
+                '*' when !key.Literal => ".*",
+                '?' when !key.Literal => ".",
+                _ => Regex.Escape(c.ToString()),
+            });
+        }
 
-            var regex = key.Words
-                ? $"(?:^|[^{WordCharacter}])(?:{body})(?:[^{WordCharacter}]|$)"
-                : $"^(?:{body})$";
+        var regex = key.Words
+            ? $"(?:^|[^{WordCharacter}])(?:{body})(?:[^{WordCharacter}]|$)"
+            : $"^(?:{body})$";
 
-            // Non-backtracking: user-supplied patterns must not be able to make matching slow.
-            return new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline |
-                                    RegexOptions.NonBacktracking);
-        });
+        // Non-backtracking: user-supplied patterns must not be able to make matching slow.
+        return new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline |
+                                RegexOptions.NonBacktracking);
+    }
 }

@@ -14,13 +14,17 @@ public sealed class Database : IAsyncDisposable
     private const string LocalDatabaseName = "homeserver";
     private readonly LocalPostgresCluster? _cluster;
 
-    private Database(NpgsqlDataSource dataSource, LocalPostgresCluster? cluster)
+    private Database(NpgsqlDataSource dataSource, SessionConnections sessions, LocalPostgresCluster? cluster)
     {
         DataSource = dataSource;
+        Sessions = sessions;
         _cluster = cluster;
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Unpooled connections for session state (the migrator's lock, LISTEN), from the same settings.</summary>
+    public SessionConnections Sessions { get; }
 
     public static async Task<Database> OpenAsync(HomeserverSettings settings, ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -60,20 +64,21 @@ public sealed class Database : IAsyncDisposable
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
 
-        // Nothing here changes session state (locks are transaction-scoped, LISTEN has its own connection), so
-        // pooled connections need no reset statements before their next use.
+        // Nothing here changes session state (locks are transaction-scoped; LISTEN and the migrator's session lock
+        // use Sessions), so pooled connections need no reset statements before their next use.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
 
-        return new Database(builder.Build(), cluster);
+        return new Database(builder.Build(), new SessionConnections(connectionString, loggerFactory), cluster);
     }
 
     public Task<IReadOnlyList<Migrator.Migration>> MigrateAsync(ILoggerFactory loggerFactory,
         CancellationToken cancellationToken) =>
-        new Migrator(DataSource, loggerFactory.CreateLogger<Migrator>()).ApplyAsync(cancellationToken);
+        new Migrator(Sessions.DataSource, loggerFactory.CreateLogger<Migrator>()).ApplyAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
+        await Sessions.DisposeAsync();
         if (_cluster is not null)
         {
             await _cluster.StopAsync(CancellationToken.None);

@@ -97,6 +97,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, settings));
 
         builder.Services.AddHomeserver(settings, database.DataSource, sharedStore, signingKey);
+        builder.Services.AddSingleton(database.Sessions);
         builder.Services.AddHomeserverBackgroundServices();
         configureServices?.Invoke(builder.Services);
 

@@ -32,7 +32,14 @@ public sealed record PresenceSettings(bool Enabled)
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>
-public sealed record RoomSettings(string DefaultVersion);
+public sealed record RoomSettings(string DefaultVersion)
+{
+    /// <summary>How many state entries the room writer's cache of room heads holds (Rooms:HeadCacheStateEntries);
+    /// least recently written rooms are dropped beyond it and read from Postgres when next written.</summary>
+    public int HeadCacheStateEntries { get; init; } = DefaultHeadCacheStateEntries;
+
+    public const int DefaultHeadCacheStateEntries = 200_000;
+}
 
 /// <param name="ConnectionString">Empty: the server runs its own cluster under <see cref="LocalClusterDirectory"/>.</param>
 public sealed record DatabaseSettings(string ConnectionString, string LocalClusterDirectory)

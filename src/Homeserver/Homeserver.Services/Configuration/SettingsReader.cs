@@ -47,6 +47,7 @@ public static class SettingsReader
             ["Logging:Level"] = "information",
             ["SigningKeyPath"] = "",
             ["Rooms:DefaultVersion"] = "12",
+            ["Rooms:HeadCacheStateEntries"] = "200000",
             ["Presence:Enabled"] = "true",
         };
 
@@ -131,6 +132,7 @@ public static class SettingsReader
                 ? (version.Id, (string?)null)
                 : ("", problem));
 
+        var headCacheEntries = reader.Parse("Rooms:HeadCacheStateEntries", text => ParseInteger(text, 100, 100_000_000));
         var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
         if (errors.Count > 0)
         {
@@ -159,7 +161,7 @@ public static class SettingsReader
                 wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
             logFormat,
             signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"),
-            new RoomSettings(defaultRoomVersion))
+            new RoomSettings(defaultRoomVersion) { HeadCacheStateEntries = headCacheEntries })
         {
             Presence = new PresenceSettings(presenceEnabled),
             LogLevel = logLevel,

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Homeserver.Core.Auth;
 using Homeserver.Core.Events;
 
@@ -5,13 +6,14 @@ namespace Homeserver.Services.Rooms;
 
 /// <summary>
 /// What a room's writer starts from: its version, forward extremities and current state. Immutable;
-/// a write produces the next head.
+/// a write produces the next head. The state is a persistent map: the next head shares all but the changed entry
+/// with this one, so a state event costs O(log n), not a copy of the room's whole state.
 /// </summary>
 public sealed record RoomHead(
     string RoomId,
     RoomVersion Version,
     IReadOnlyList<Pdu> ForwardExtremities,
-    IReadOnlyDictionary<TypeAndStateKey, Pdu> State,
+    ImmutableDictionary<TypeAndStateKey, Pdu> State,
     long LastStream,
     long? StateGroup)
 {
@@ -27,11 +29,11 @@ public sealed record RoomHead(
         return this with
         {
             ForwardExtremities = [pdu],
-            State = pdu.IsState ? new Dictionary<TypeAndStateKey, Pdu>(State) { [pdu.StateEntryKey] = pdu } : State,
+            State = pdu.IsState ? State.SetItem(pdu.StateEntryKey, pdu) : State,
         };
     }
 
-    private sealed class HeadState(IReadOnlyDictionary<TypeAndStateKey, Pdu> state) : IRoomState
+    private sealed class HeadState(ImmutableDictionary<TypeAndStateKey, Pdu> state) : IRoomState
     {
         public Pdu? Get(string type, string stateKey) => state.GetValueOrDefault(new TypeAndStateKey(type, stateKey));
     }

@@ -64,11 +64,7 @@ public sealed class RoomUpgradeService(RoomWriter writer, RoomEventFactory facto
             {
                 var pdu = factory.Build(head, new PduTemplate(type, user, stateKey, content));
                 events.Add(new NewRoomEvent(pdu));
-                head = head with
-                {
-                    ForwardExtremities = [pdu],
-                    State = new Dictionary<TypeAndStateKey, Pdu>(head.State) { [pdu.StateEntryKey] = pdu },
-                };
+                head = head.After(pdu);
             }
 
             Add(EventTypes.Member, joinContent, user);

@@ -1,4 +1,5 @@
 using Homeserver.Services.Accounts;
+using Homeserver.Storage.Postgres;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -8,9 +9,9 @@ namespace Homeserver.Storage.Accounts;
 /// <summary>
 /// Listens on Postgres for token revocations made by any process and evicts them from this process's
 /// <see cref="AccessTokenCache"/>. While not listening, revocations could be missed, so the cache is
-/// emptied whenever listening (re)starts.
+/// emptied whenever listening (re)starts. LISTEN is session state: it runs on its own unpooled connection.
 /// </summary>
-public sealed partial class TokenRevocationListener(NpgsqlDataSource dataSource, AccessTokenCache cache,
+public sealed partial class TokenRevocationListener(SessionConnections sessions, AccessTokenCache cache,
     ILogger<TokenRevocationListener> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +32,7 @@ public sealed partial class TokenRevocationListener(NpgsqlDataSource dataSource,
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using var connection = await sessions.OpenAsync(stoppingToken);
                 connection.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand($"LISTEN {TokenRevocation.Channel}", connection))
                 {

@@ -9,7 +9,9 @@ namespace Homeserver.Storage.Migrations;
 /// <summary>
 /// Applies the numbered .sql files embedded in this assembly, in order, each in its own transaction, and
 /// records them in <c>schema_migrations</c>. A session advisory lock makes processes that start at the
-/// same time take turns, so each migration runs exactly once.
+/// same time take turns, so each migration runs exactly once. The lock is session state: the server gives this an
+/// unpooled data source (<see cref="Postgres.SessionConnections"/>), so the lock ends with the session even if
+/// the unlock fails.
 /// </summary>
 public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {

@@ -17,9 +17,11 @@ internal static class EventPersistence
     public sealed record Prepared(RoomHead Head, RoomHead After, IReadOnlyList<NewRoomEvent> Events,
         IReadOnlyList<(long Group, string? Replaces)> Groups);
 
-    /// <summary>Creates the state groups of the state events among <paramref name="events"/>.</summary>
+    /// <summary>Creates the state groups of the state events among <paramref name="events"/>; their chain lengths
+    /// go to <paramref name="chains"/>, to be remembered if the transaction commits.</summary>
     public static async Task<Prepared> PrepareAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        RoomHead head, IReadOnlyList<NewRoomEvent> events, CancellationToken cancellationToken)
+        StateGroupChains.Scope chains, RoomHead head, IReadOnlyList<NewRoomEvent> events,
+        CancellationToken cancellationToken)
     {
         var groups = new List<(long Group, string? Replaces)>(events.Count);
         var current = head;
@@ -32,8 +34,8 @@ internal static class EventPersistence
             {
                 replaces = current.State.GetValueOrDefault(pdu.StateEntryKey)?.EventId;
                 var next = current.After(pdu);
-                group = await StateGroups.CreateAsync(connection, transaction, head.RoomId, current.StateGroup, [pdu],
-                    next.State, cancellationToken);
+                group = await StateGroups.CreateAsync(connection, transaction, chains, head.RoomId, current.StateGroup,
+                    [pdu], next.State, cancellationToken);
                 current = next with { StateGroup = group };
             }
             else
@@ -139,12 +141,6 @@ internal static class EventPersistence
             return head;
         }
 
-        return head with
-        {
-            State = new Dictionary<TypeAndStateKey, Pdu>(head.State)
-            {
-                [stateEvent.StateEntryKey] = RoomHeads.Redacted(stateEvent),
-            },
-        };
+        return head with { State = head.State.SetItem(stateEvent.StateEntryKey, RoomHeads.Redacted(stateEvent)) };
     }
 }

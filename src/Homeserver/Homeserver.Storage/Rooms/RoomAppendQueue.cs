@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Dapper;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Shared;
 using Npgsql;
 
 namespace Homeserver.Storage.Rooms;
@@ -11,37 +13,49 @@ namespace Homeserver.Storage.Rooms;
 /// stream lock comes last; several appends to one room go in arrival order, each decided on the head the previous
 /// one left, so a busy room (a join storm, a crowded chat) also commits many events at once. A room's decision
 /// failing (an auth error) fails that append alone; a database error retries the group's appends one by one so one
-/// bad append cannot fail the others.
+/// bad append cannot fail the others. An error during or after COMMIT leaves it unknown whether the group was
+/// stored, so an append whose decided events are found stored is answered with them rather than written again.
+/// Disposing stops taking appends (they fail with <see cref="ServiceUnavailableException"/>) and finishes every one
+/// already queued, so the data source may be disposed after it.
 /// </summary>
-internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads)
+internal sealed class RoomAppendQueue : IAsyncDisposable
 {
     private const int MaxGroup = 64;
 
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly RoomHeads _heads;
+    private readonly StateGroupChains _chains;
+    private readonly Func<Task>? _afterCommit;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _startLock = new();
-    private Task? _loop;
+    private readonly Task _loop;
+
+    /// <param name="afterCommit">Tests only: runs after each successful COMMIT, to fail as a broken connection would.</param>
+    public RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads, StateGroupChains chains,
+        Func<Task>? afterCommit = null)
+    {
+        _dataSource = dataSource;
+        _heads = heads;
+        _chains = chains;
+        _afterCommit = afterCommit;
+        _loop = Task.Run(LoopAsync);
+    }
 
     public Task<IReadOnlyList<PersistedEvent>> SubmitAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide)
     {
         var pending = new Pending(roomId, decide);
-        _queue.Writer.TryWrite(pending);
-        EnsureLoop();
-        return pending.Completion.Task;
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromException<IReadOnlyList<PersistedEvent>>(
+                new ServiceUnavailableException("The server is shutting down; try again"));
     }
 
-    private void EnsureLoop()
+    /// <summary>Refuses new appends, then waits until every queued one is committed or failed.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (_loop is not null)
-        {
-            return;
-        }
-
-        lock (_startLock)
-        {
-            _loop ??= Task.Run(LoopAsync);
-        }
+        _queue.Writer.TryComplete();
+        await _loop;
     }
 
     private async Task LoopAsync()
@@ -61,22 +75,70 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
 
     private async Task CommitGroupAsync(List<Pending> group)
     {
+        Exception error;
         try
         {
             await CommitAsync(group, CancellationToken.None);
+            return;
         }
-        catch (Exception) when (group.Count > 1)
+#pragma warning disable CA1031 // the error belongs to the callers waiting for these appends
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            foreach (var pending in group.Where(p => !p.Completion.Task.IsCompleted))
+            error = e;
+        }
+
+        await CompleteStoredAsync(group);
+        var left = group.Where(p => !p.Completion.Task.IsCompleted).ToList();
+        if (group.Count > 1)
+        {
+            foreach (var pending in left)
             {
                 await CommitGroupAsync([pending]);
             }
         }
-#pragma warning disable CA1031 // the error belongs to the caller waiting for this append
-        catch (Exception e)
+        else
+        {
+            foreach (var pending in left)
+            {
+                pending.Completion.TrySetException(error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed attempt, answers each append whose events (as last decided) are stored: the COMMIT went
+    /// through although the attempt failed (the connection broke while its answer was on the way). Without this a
+    /// retry would decide again and store a second event (state events have no transaction ID to catch that).
+    /// </summary>
+    private async Task CompleteStoredAsync(List<Pending> group)
+    {
+        var decided = group.Where(p => !p.Completion.Task.IsCompleted && p.Decided is { Count: > 0 }).ToList();
+        if (decided.Count == 0)
+        {
+            return;
+        }
+
+        Dictionary<string, long> stored;
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            stored = (await connection.QueryAsync<(string EventId, long StreamOrdering)>(new CommandDefinition(
+                    "SELECT event_id, stream_ordering FROM events WHERE event_id = ANY(@ids)",
+                    new { ids = decided.SelectMany(p => p.Decided!).Select(e => e.Pdu.EventId).ToArray() })))
+                .ToDictionary(r => r.EventId, r => r.StreamOrdering, StringComparer.Ordinal);
+        }
+#pragma warning disable CA1031 // unknown still: the appends are retried or fail with the first error
+        catch (Exception)
 #pragma warning restore CA1031
         {
-            group[0].Completion.TrySetException(e);
+            return;
+        }
+
+        foreach (var pending in decided.Where(p => p.Decided!.All(e => stored.ContainsKey(e.Pdu.EventId))))
+        {
+            pending.Completion.TrySetResult(pending.Decided!
+                .Select(e => new PersistedEvent(e.Pdu, stored[e.Pdu.EventId])).ToList());
         }
     }
 
@@ -84,6 +146,11 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
     {
         // Stable: appends to one room keep their arrival order, each decided on the head the previous one left.
         var ordered = group.OrderBy(p => p.RoomId, StringComparer.Ordinal).ToList();
+        foreach (var pending in ordered)
+        {
+            pending.Decided = null;
+        }
+
         if (!await TryCommitOnCachedHeadsAsync(ordered, cancellationToken))
         {
             await CommitOnLockedHeadsAsync(ordered, cancellationToken);
@@ -106,7 +173,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
         {
             if (!current.TryGetValue(pending.RoomId, out var head))
             {
-                if (!heads.TryGet(pending.RoomId, out head) || head.StateGroup is null)
+                if (!_heads.TryGet(pending.RoomId, out head) || head.StateGroup is null)
                 {
                     return false;
                 }
@@ -118,6 +185,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             try
             {
                 events = pending.Decide(head);
+                pending.Decided = events;
             }
 #pragma warning disable CA1031 // decided again on the locked head, where the error counts
             catch (Exception)
@@ -136,7 +204,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             current[pending.RoomId] = room.After;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         List<(IReadOnlyList<PersistedEvent> Events, RoomHead After)> written;
         await using (var batch = new NpgsqlBatch(connection))
         {
@@ -166,9 +234,10 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             }
         }
 
+        await AfterCommitAsync();
         for (var i = 0; i < ordered.Count; i++)
         {
-            heads.Set(written[i].After);
+            _heads.Set(written[i].After);
             ordered[i].Completion.TrySetResult(written[i].Events);
         }
 
@@ -177,7 +246,12 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
 
     private async Task CommitOnLockedHeadsAsync(List<Pending> ordered, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var pending in ordered)
+        {
+            pending.Decided = null;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rooms = ordered.Select(p => p.RoomId).Distinct(StringComparer.Ordinal).ToList();
         var rows = new Dictionary<string, RoomHeads.RoomRow?>(StringComparer.Ordinal);
@@ -195,6 +269,7 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             }
         }
 
+        var chains = _chains.Begin();
         var prepared = new List<(Pending Pending, EventPersistence.Prepared Room)>();
         var failed = new List<(Pending Pending, Exception Error)>();
         var empty = new List<Pending>();
@@ -208,11 +283,12 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             }
 
             var head = current.GetValueOrDefault(pending.RoomId) ??
-                       await heads.GetAsync(connection, transaction, row, cancellationToken);
+                       await _heads.GetAsync(connection, transaction, row, cancellationToken);
             IReadOnlyList<NewRoomEvent> events;
             try
             {
                 events = pending.Decide(head);
+                pending.Decided = events;
             }
 #pragma warning disable CA1031 // a decision's error (auth, validation) fails its own append only
             catch (Exception e)
@@ -228,7 +304,8 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
                 continue;
             }
 
-            var room = await EventPersistence.PrepareAsync(connection, transaction, head, events, cancellationToken);
+            var room = await EventPersistence.PrepareAsync(connection, transaction, chains, head, events,
+                cancellationToken);
             prepared.Add((pending, room));
             current[pending.RoomId] = room.After;
         }
@@ -238,9 +315,11 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
             : await EventPersistence.WriteAsync(connection, transaction, prepared.Select(p => p.Room).ToList(),
                 cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        chains.Commit();
+        await AfterCommitAsync();
         for (var i = 0; i < prepared.Count; i++)
         {
-            heads.Set(written[i].After);
+            _heads.Set(written[i].After);
             prepared[i].Pending.Completion.TrySetResult(written[i].Events);
         }
 
@@ -255,11 +334,16 @@ internal sealed class RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads hea
         }
     }
 
+    private Task AfterCommitAsync() => _afterCommit?.Invoke() ?? Task.CompletedTask;
+
     private sealed class Pending(string roomId, Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide)
     {
         public string RoomId => roomId;
 
         public Func<RoomHead, IReadOnlyList<NewRoomEvent>> Decide => decide;
+
+        /// <summary>The events the latest attempt decided (null before a decision or after a failed one).</summary>
+        public IReadOnlyList<NewRoomEvent>? Decided { get; set; }
 
         public TaskCompletionSource<IReadOnlyList<PersistedEvent>> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

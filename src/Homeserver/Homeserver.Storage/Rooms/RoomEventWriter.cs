@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Dapper;
 using Homeserver.Core.Events;
+using Homeserver.Services.Configuration;
 using Homeserver.Services.Rooms;
 using Npgsql;
 
@@ -10,19 +12,34 @@ namespace Homeserver.Storage.Rooms;
 /// processes (a transaction-scoped advisory lock on the room). Stream positions are assigned under a global lock held until
 /// commit so they become visible in order; appends waiting at the same time share one transaction and one commit
 /// (<see cref="RoomAppendQueue"/>), so rooms do not queue for the lock one commit at a time. Each room's head is
-/// cached (<see cref="RoomHeads"/>).
+/// cached (<see cref="RoomHeads"/>, bounded by <see cref="RoomSettings.HeadCacheStateEntries"/>). Disposing it
+/// finishes the appends already queued and refuses new ones: dispose it before the data source.
 /// </summary>
-public sealed class RoomEventWriter : IRoomEventWriter
+public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly RoomHeads _heads = new();
+    private readonly RoomHeads _heads;
+    private readonly StateGroupChains _chains = new();
     private readonly RoomAppendQueue _appends;
 
-    public RoomEventWriter(NpgsqlDataSource dataSource)
+    public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings)
+        : this(dataSource, (settings ?? throw new ArgumentNullException(nameof(settings))).Rooms.HeadCacheStateEntries)
+    {
+    }
+
+    /// <param name="afterCommit">Tests only: runs after each successful COMMIT of an append group.</param>
+    internal RoomEventWriter(NpgsqlDataSource dataSource, int headCacheStateEntries, Func<Task>? afterCommit = null)
     {
         _dataSource = dataSource;
-        _appends = new RoomAppendQueue(dataSource, _heads);
+        _heads = new RoomHeads(headCacheStateEntries);
+        _appends = new RoomAppendQueue(dataSource, _heads, _chains, afterCommit);
     }
+
+    internal RoomHeads Heads => _heads;
+
+    internal StateGroupChains Chains => _chains;
+
+    public ValueTask DisposeAsync() => _appends.DisposeAsync();
 
     public Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)
@@ -49,12 +66,16 @@ public sealed class RoomEventWriter : IRoomEventWriter
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var empty = new RoomHead(roomId, createEvent.Version, [], new Dictionary<TypeAndStateKey, Pdu>(), 0, null);
+        var empty = new RoomHead(roomId, createEvent.Version, [], ImmutableDictionary<TypeAndStateKey, Pdu>.Empty, 0,
+            null);
         var events = new List<NewRoomEvent> { new(createEvent) };
         events.AddRange(decideRest(empty.After(createEvent)));
-        var prepared = await EventPersistence.PrepareAsync(connection, transaction, empty, events, cancellationToken);
+        var chains = _chains.Begin();
+        var prepared = await EventPersistence.PrepareAsync(connection, transaction, chains, empty, events,
+            cancellationToken);
         var written = await EventPersistence.WriteAsync(connection, transaction, [prepared], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        chains.Commit();
         _heads.Set(written[0].After);
         return written[0].Events;
     }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Dapper;
 using Homeserver.Core.Events;
 using Homeserver.Services.Rooms;
@@ -9,25 +9,81 @@ namespace Homeserver.Storage.Rooms;
 /// <summary>
 /// Each room's head (forward extremities, current state, last position), cached in memory and reused while the
 /// room's <c>last_stream</c> in the database still matches it; loaded from Postgres otherwise (another process wrote).
+/// The cache is bounded by the number of state entries its heads hold (a big room weighs what its state weighs):
+/// least recently used rooms are dropped beyond the bound, except the room used last, however big.
 /// </summary>
-internal sealed class RoomHeads
+internal sealed class RoomHeads(int maxStateEntries)
 {
-    private readonly ConcurrentDictionary<string, RoomHead> _heads = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, LinkedListNode<RoomHead>> _byRoom = new(StringComparer.Ordinal);
+    private readonly LinkedList<RoomHead> _recency = new(); // most recently used first
+    private long _stateEntries;
 
     /// <summary>The row of <c>rooms</c> a head is checked against.</summary>
     public sealed record RoomRow(string RoomId, string Version, long LastStream, long? Group);
 
-    public void Set(RoomHead head) => _heads[head.RoomId] = head;
+    /// <summary>State entries held by the cached heads (heads of one room share entries; each room counts once).</summary>
+    public long StateEntries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stateEntries;
+            }
+        }
+    }
+
+    public void Set(RoomHead head)
+    {
+        lock (_lock)
+        {
+            if (_byRoom.TryGetValue(head.RoomId, out var node))
+            {
+                _stateEntries -= node.Value.State.Count;
+                node.Value = head;
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+            }
+            else
+            {
+                _byRoom[head.RoomId] = _recency.AddFirst(head);
+            }
+
+            _stateEntries += head.State.Count;
+            while (_stateEntries > maxStateEntries && _recency.Count > 1)
+            {
+                var oldest = _recency.Last!;
+                _recency.RemoveLast();
+                _byRoom.Remove(oldest.Value.RoomId);
+                _stateEntries -= oldest.Value.State.Count;
+            }
+        }
+    }
 
     /// <summary>The cached head of the room, if any (it may be stale if another process wrote since).</summary>
-    public bool TryGet(string roomId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomHead? head) =>
-        _heads.TryGetValue(roomId, out head);
+    public bool TryGet(string roomId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomHead? head)
+    {
+        lock (_lock)
+        {
+            if (!_byRoom.TryGetValue(roomId, out var node))
+            {
+                head = null;
+                return false;
+            }
+
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            head = node.Value;
+            return true;
+        }
+    }
 
     /// <summary>The head matching <paramref name="row"/>, from the cache or loaded in the transaction.</summary>
     public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RoomRow row,
         CancellationToken cancellationToken)
     {
-        if (_heads.TryGetValue(row.RoomId, out var cached) && cached.LastStream == row.LastStream)
+        if (TryGet(row.RoomId, out var cached) && cached.LastStream == row.LastStream)
         {
             return cached;
         }
@@ -41,9 +97,9 @@ internal sealed class RoomHeads
             SELECT e.event_id, e.json, e.redacted_by IS NOT NULL FROM current_state c JOIN events e USING (event_id)
             WHERE c.room_id = @roomId
             """, row.RoomId, cancellationToken);
-        var head = new RoomHead(row.RoomId, version, extremities, state.ToDictionary(p => p.StateEntryKey),
+        var head = new RoomHead(row.RoomId, version, extremities, state.ToImmutableDictionary(p => p.StateEntryKey),
             row.LastStream, row.Group);
-        _heads[row.RoomId] = head;
+        Set(head);
         return head;
     }
 

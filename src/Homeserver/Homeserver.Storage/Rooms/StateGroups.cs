@@ -24,10 +24,6 @@ internal static class StateGroups
         SELECT id FROM g
         """;
 
-    // Groups never change, so neither do their chain lengths.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> ChainLengths = new();
-    private const int MaxRememberedChainLengths = 100_000;
-
     private const string ChainLengthSql = "SELECT chain_length FROM state_groups WHERE id = @id";
 
     // Walks from the group to the root of its chain; the nearest group's entry for a key wins. The ANY(ARRAY(...))
@@ -61,10 +57,10 @@ internal static class StateGroups
     /// <summary>A new group: the state of <paramref name="parent"/> with <paramref name="changes"/>, where
     /// <paramref name="fullState"/> is the whole resulting state (written out when the chain is cut).</summary>
     public static async Task<long> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string roomId, long? parent, IReadOnlyCollection<Pdu> changes,
+        StateGroupChains.Scope chains, string roomId, long? parent, IReadOnlyCollection<Pdu> changes,
         IReadOnlyDictionary<TypeAndStateKey, Pdu> fullState, CancellationToken cancellationToken)
     {
-        var chainLength = parent is null ? 0 : await ChainLengthAsync(connection, transaction, parent.Value,
+        var chainLength = parent is null ? 0 : await ChainLengthAsync(connection, transaction, chains, parent.Value,
             cancellationToken) + 1;
         var cut = parent is null || chainLength >= RoomLimits.MaxStateChain;
         var entries = cut ? fullState.Values.ToList() : changes.ToList();
@@ -75,26 +71,21 @@ internal static class StateGroups
             keys = entries.Select(e => e.StateKey!).ToArray(),
             events = entries.Select(e => e.EventId).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
-        if (ChainLengths.Count >= MaxRememberedChainLengths)
-        {
-            ChainLengths.Clear();
-        }
-
-        ChainLengths[group] = cut ? 0 : chainLength;
+        chains.Created(group, cut ? 0 : chainLength);
         return group;
     }
 
     private static async Task<int> ChainLengthAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        long group, CancellationToken cancellationToken)
+        StateGroupChains.Scope chains, long group, CancellationToken cancellationToken)
     {
-        if (ChainLengths.TryGetValue(group, out var known))
+        if (chains.TryGet(group, out var known))
         {
             return known;
         }
 
         var length = await connection.ExecuteScalarAsync<int>(new CommandDefinition(ChainLengthSql, new { id = group },
             transaction, cancellationToken: cancellationToken));
-        ChainLengths[group] = length;
+        chains.Read(group, length);
         return length;
     }
 
