@@ -1,5 +1,7 @@
+using System.Globalization;
 using Homeserver.Core.Errors;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +10,14 @@ namespace Homeserver.ClientApi.Http;
 /// <summary>
 /// The one place errors become responses: <see cref="MatrixException"/> as its errcode and status,
 /// unmatched paths as 404 and wrong methods as 405 <c>M_UNRECOGNIZED</c>, oversized bodies as 413
-/// <c>M_TOO_LARGE</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
+/// <c>M_TOO_LARGE</c>, a dependency out of reach (<see cref="IOutageClassifier"/>: the database down or restarting) as
+/// 503 <c>M_UNKNOWN</c> with <c>Retry-After</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
 /// </summary>
-public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger)
+public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger,
+    IEnumerable<IOutageClassifier> outageClassifiers)
 {
+    private readonly IOutageClassifier[] _outageClassifiers = outageClassifiers.ToArray();
+
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -52,6 +58,17 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
             // The client went away; there is nobody to answer.
             return;
         }
+        catch (Exception e) when (!context.Response.HasStarted && Outage(e) is { } outage)
+        {
+            LogOutage(logger, outage.Dependency, context.Request.Method, RouteTemplate.Of(context),
+                context.TraceIdentifier, e.Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter =
+                Math.Max(1, (long)Math.Ceiling(outage.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await MatrixErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCode.Unknown,
+                $"Service temporarily unavailable ({outage.Dependency} cannot be reached); try again later");
+            return;
+        }
         catch (Exception e) when (!context.Response.HasStarted)
         {
             LogUnhandled(logger, e, context.Request.Method, RouteTemplate.Of(context), context.TraceIdentifier);
@@ -75,6 +92,25 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
             await MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.Unrecognized, "Unrecognized request");
         }
     }
+
+    private DependencyOutage? Outage(Exception exception)
+    {
+        foreach (var classifier in _outageClassifiers)
+        {
+            if (classifier.Classify(exception) is { } outage)
+            {
+                return outage;
+            }
+        }
+
+        return null;
+    }
+
+    // No stack trace: during an outage every request fails the same way.
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Dependency} unavailable: 503 for {Method} {Route} (request {RequestId}): {Reason}")]
+    private static partial void LogOutage(ILogger logger, string dependency, string method, string route,
+        string requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Route} (request {RequestId})")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route,
