@@ -26,7 +26,7 @@ internal static class PostmasterPidFile
 
     public static bool IsAlive(int pid)
     {
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && Directory.Exists("/proc/self"))
         {
             try
             {
