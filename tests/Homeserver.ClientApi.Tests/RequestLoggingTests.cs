@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace Homeserver.ClientApi.Tests;
@@ -12,11 +13,16 @@ public sealed class RequestLoggingTests
         await app.Client.GetAsync("/.well-known/matrix/client?access_token=secret");
         await app.Client.GetAsync("/_matrix/client/v3/missing/@alice:example.org");
 
-        var lines = app.Logs.Where(l => l.Level == LogLevel.Information && l.Message.Contains("request ", StringComparison.Ordinal))
-            .Select(l => l.Message).ToList();
+        // Each line is written once its response has gone: wait for both, in whichever order they come.
+        await app.WaitForLogsAsync(logs => RequestLines(logs).Count >= 2);
+        var lines = RequestLines(app.Logs);
         Assert.Equal(2, lines.Count);
-        Assert.Matches(@"^GET /.well-known/matrix/client 200 [0-9.]+ms \(request \S+\)$", lines[0]);
-        Assert.Matches(@"^GET \(unmatched\) 404 [0-9.]+ms", lines[1]);
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^GET /.well-known/matrix/client 200 [0-9.]+ms \(request \S+\)$"));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^GET \(unmatched\) 404 [0-9.]+ms"));
         Assert.DoesNotContain(lines, l => l.Contains("secret", StringComparison.Ordinal) || l.Contains("@alice", StringComparison.Ordinal));
     }
+
+    private static List<string> RequestLines(IEnumerable<(LogLevel Level, string Message, Exception? Exception)> logs) =>
+        logs.Where(l => l.Level == LogLevel.Information && l.Message.Contains("request ", StringComparison.Ordinal))
+            .Select(l => l.Message).ToList();
 }

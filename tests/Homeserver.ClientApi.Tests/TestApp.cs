@@ -19,17 +19,38 @@ namespace Homeserver.ClientApi.Tests;
 public sealed class TestApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ListLoggerProvider _logProvider;
 
-    private TestApp(WebApplication app, HttpClient client, ConcurrentQueue<(LogLevel, string, Exception?)> logs)
+    private TestApp(WebApplication app, HttpClient client, ListLoggerProvider logProvider)
     {
         _app = app;
         Client = client;
-        Logs = logs;
+        _logProvider = logProvider;
     }
 
     public HttpClient Client { get; }
 
-    public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Logs { get; }
+    public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Logs => _logProvider.Sink;
+
+    /// <summary>
+    /// Waits until the lines logged so far satisfy <paramref name="holds"/>, woken by each new line (a request's log
+    /// line is written after its response has gone, so a client can see the response first).
+    /// </summary>
+    public async Task WaitForLogsAsync(Func<IReadOnlyCollection<(LogLevel Level, string Message, Exception? Exception)>, bool> holds,
+        TimeSpan? timeout = null)
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var logged = _logProvider.NextLine;
+            if (holds(_logProvider.Sink))
+            {
+                return;
+            }
+
+            await logged.WaitAsync(cancellation.Token);
+        }
+    }
 
     public static async Task<TestApp> StartAsync(Action<IEndpointRouteBuilder>? probes = null,
         Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
@@ -38,11 +59,11 @@ public sealed class TestApp : IAsyncDisposable
         var homeserverSettings = SettingsReader.Read(configuration, Path.GetTempPath());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        var logs = new ConcurrentQueue<(LogLevel, string, Exception?)>();
+        var logs = new ListLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddProvider(new ListLoggerProvider(logs));
+        builder.Logging.AddProvider(logs);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = homeserverSettings.Limits.MaxRequestBodyBytes;
@@ -68,16 +89,30 @@ public sealed class TestApp : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed class ListLoggerProvider(ConcurrentQueue<(LogLevel, string, Exception?)> sink) : ILoggerProvider
+    private sealed class ListLoggerProvider : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(sink);
+        private TaskCompletionSource _nextLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<(LogLevel, string, Exception?)> Sink { get; } = new();
+
+        /// <summary>Completes when the next line is logged.</summary>
+        public Task NextLine => Volatile.Read(ref _nextLine).Task;
+
+        public ILogger CreateLogger(string categoryName) => new ListLogger(this);
+
+        public void Add((LogLevel, string, Exception?) line)
+        {
+            Sink.Enqueue(line);
+            Interlocked.Exchange(ref _nextLine, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+                .TrySetResult();
+        }
 
         public void Dispose()
         {
         }
     }
 
-    private sealed class ListLogger(ConcurrentQueue<(LogLevel, string, Exception?)> sink) : ILogger
+    private sealed class ListLogger(ListLoggerProvider provider) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -85,6 +120,6 @@ public sealed class TestApp : IAsyncDisposable
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
             Func<TState, Exception?, string> formatter) =>
-            sink.Enqueue((logLevel, formatter(state, exception), exception));
+            provider.Add((logLevel, formatter(state, exception), exception));
     }
 }

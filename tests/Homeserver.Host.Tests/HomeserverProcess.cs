@@ -8,6 +8,7 @@ public sealed class HomeserverProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private TaskCompletionSource _nextLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private HomeserverProcess(Process process)
     {
@@ -67,6 +68,40 @@ public sealed class HomeserverProcess : IAsyncDisposable
         return new HomeserverProcess(process);
     }
 
+    /// <summary>
+    /// Waits for the first output line <paramref name="match"/> accepts (woken by each new line) and returns it; fails
+    /// at once, with the output, if the process exits first.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(cancellation.Token);
+        while (true)
+        {
+            var ended = exited.IsCompleted; // before reading: once exited, every line is in
+            Task nextLine;
+            string[] lines;
+            lock (_output)
+            {
+                nextLine = _nextLine.Task;
+                lines = _output.ToString().Split('\n');
+            }
+
+            if (lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (ended)
+            {
+                throw new InvalidOperationException(
+                    $"{(exited.IsCompletedSuccessfully ? "exited" : "timed out")} before {what}:\n{Output}");
+            }
+
+            await Task.WhenAny(nextLine, exited);
+        }
+    }
+
     /// <summary>Runs to completion and returns the exit code.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments,
         IDictionary<string, string>? environment = null, string? workingDirectory = null)
@@ -116,6 +151,9 @@ public sealed class HomeserverProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            var lineAdded = _nextLine;
+            _nextLine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lineAdded.TrySetResult();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Homeserver.Testing;
 using Npgsql;
 
@@ -36,12 +37,15 @@ public sealed class ServeLifecycleTests
         Assert.False(await ClusterAnswersAsync(data.Path));
     }
 
+    // Port 0: the server binds a free port itself and names it in its "listening on" line. (A port picked free
+    // beforehand can be taken by another test's listener or connection before the server, slow to start on a busy
+    // machine, binds it; polling it could then even reach another test's server.)
     private static Dictionary<string, string> Environment(string dataDirectory, string serverName) => new()
     {
         ["Homeserver__DataDirectory"] = dataDirectory,
         ["Homeserver__ServerName"] = serverName,
-        ["Homeserver__Listen__Client"] = $"http://127.0.0.1:{FreePort.Next()}",
-        ["Homeserver__Listen__Federation"] = $"https://127.0.0.1:{FreePort.Next()}",
+        ["Homeserver__Listen__Client"] = "http://127.0.0.1:0",
+        ["Homeserver__Listen__Federation"] = "https://127.0.0.1:0",
     };
 
     /// <summary>Starts the server, checks it answers on both listeners, reads what it stored, stops it with SIGTERM.</summary>
@@ -49,25 +53,17 @@ public sealed class ServeLifecycleTests
         Dictionary<string, string> environment)
     {
         await using var server = HomeserverProcess.Start(["serve"], environment);
-        using var client = new HttpClient { BaseAddress = new Uri(environment["Homeserver__Listen__Client"]) };
-        await Eventually.HoldsAsync(async () =>
-        {
-            try
-            {
-                return (await client.GetAsync("/_matrix/client/versions")).StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the server answers /versions\n" + server.Output, TimeSpan.FromSeconds(90));
+        var listening = await server.WaitForLineAsync(l => l.Contains(" listening on ", StringComparison.Ordinal),
+            "the server listens", TimeSpan.FromSeconds(180));
+        var urls = Regex.Matches(listening, @"https?://[^\s,]+").Select(m => new Uri(m.Value)).ToList();
+        using var client = new HttpClient { BaseAddress = urls.Single(u => u.Scheme == Uri.UriSchemeHttp) };
 
         var versions = JsonDocument.Parse(await client.GetStringAsync("/_matrix/client/versions")).RootElement;
         Assert.Equal(JsonValueKind.Array, versions.GetProperty("versions").ValueKind);
         using var federation = new HttpClient(new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-        }) { BaseAddress = new Uri(environment["Homeserver__Listen__Federation"]) };
+        }) { BaseAddress = urls.Single(u => u.Scheme == Uri.UriSchemeHttps) };
         var unknown = await federation.GetAsync("/_matrix/federation/v1/nothing");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("\"ready\"", await client.GetStringAsync("/health/ready"), StringComparison.Ordinal);
@@ -86,7 +82,7 @@ public sealed class ServeLifecycleTests
         Username = "postgres",
         Database = "homeserver",
         Pooling = false,
-        Timeout = 3,
+        Timeout = 30, // a stopped cluster fails at once (no socket); a running one may be slow on a busy machine
     }.ConnectionString);
 
     private static async Task<DateTime> QueryCreatedAtAsync(string dataDirectory)

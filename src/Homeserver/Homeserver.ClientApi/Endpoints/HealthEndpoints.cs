@@ -10,8 +10,21 @@ public static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        // GET /health: liveness (the process answers HTTP), as Synapse's /health.
-        app.MapGet("/health", () => Results.Text("OK", "text/plain"));
+        // GET /health: liveness, as Synapse's /health: "OK" while the server answers and can still recover by itself;
+        // 503 once it cannot (ILivenessCheck: e.g. the local Postgres cluster did not restart), so a restart is due.
+        app.MapGet("/health", (IEnumerable<ILivenessCheck> checks) =>
+        {
+            var failures = checks.Select(c => c.Failure is { } failure ? c.Name + ": " + failure : null)
+                .OfType<string>().ToList();
+            if (failures.Count == 0)
+            {
+                return Results.Text("OK", "text/plain");
+            }
+
+            var body = new JsonObject { ["errcode"] = "M_UNKNOWN", ["error"] = "Not alive: " + string.Join("; ", failures) };
+            return Results.Text(body.ToJsonString(), "application/json",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
 
         // GET /health/ready: readiness; 503 when a required dependency (Postgres) fails, 200 "degraded"
         // when only an optional one (Redis) does.

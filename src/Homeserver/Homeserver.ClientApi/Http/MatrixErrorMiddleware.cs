@@ -1,5 +1,7 @@
+using System.Globalization;
 using Homeserver.Core.Errors;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Health;
 using Homeserver.Services.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -9,10 +11,15 @@ namespace Homeserver.ClientApi.Http;
 /// <summary>
 /// The one place errors become responses: <see cref="MatrixException"/> as its errcode and status,
 /// unmatched paths as 404 and wrong methods as 405 <c>M_UNRECOGNIZED</c>, oversized bodies as 413
-/// <c>M_TOO_LARGE</c>, <see cref="ServiceUnavailableException"/> as 503 <c>M_UNKNOWN</c>, and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
+/// <c>M_TOO_LARGE</c>, <see cref="ServiceUnavailableException"/> (the writer shutting down) and a dependency out of reach
+/// (<see cref="IOutageClassifier"/>: the database down or restarting) as 503 <c>M_UNKNOWN</c> with <c>Retry-After</c>,
+/// and anything unexpected as a logged 500 <c>M_UNKNOWN</c> without internals.
 /// </summary>
-public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger)
+public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger,
+    IEnumerable<IOutageClassifier> outageClassifiers)
 {
+    private readonly IOutageClassifier[] _outageClassifiers = outageClassifiers.ToArray();
+
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -51,12 +58,24 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
         catch (ServiceUnavailableException e) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
+            context.Response.Headers.RetryAfter = "2";
             await MatrixErrorWriter.WriteAsync(context, 503, ErrorCode.Unknown, e.Message);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception e) when (!context.Response.HasStarted && Outage(e) is { } outage)
+        {
+            LogOutage(logger, outage.Dependency, context.Request.Method, RouteTemplate.Of(context),
+                context.TraceIdentifier, e.Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter =
+                Math.Max(1, (long)Math.Ceiling(outage.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await MatrixErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCode.Unknown,
+                $"Service temporarily unavailable ({outage.Dependency} cannot be reached); try again later");
             return;
         }
         catch (Exception e) when (!context.Response.HasStarted)
@@ -82,6 +101,25 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
             await MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.Unrecognized, "Unrecognized request");
         }
     }
+
+    private DependencyOutage? Outage(Exception exception)
+    {
+        foreach (var classifier in _outageClassifiers)
+        {
+            if (classifier.Classify(exception) is { } outage)
+            {
+                return outage;
+            }
+        }
+
+        return null;
+    }
+
+    // No stack trace: during an outage every request fails the same way.
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Dependency} unavailable: 503 for {Method} {Route} (request {RequestId}): {Reason}")]
+    private static partial void LogOutage(ILogger logger, string dependency, string method, string route,
+        string requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Route} (request {RequestId})")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route,

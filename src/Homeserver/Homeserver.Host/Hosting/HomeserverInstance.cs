@@ -2,6 +2,7 @@ using System.Net;
 using Homeserver.ClientApi;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Health;
 using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Redis;
@@ -99,9 +100,12 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         builder.Services.AddHomeserver(settings, database.DataSource, sharedStore, signingKey);
         builder.Services.AddSingleton(database.Sessions);
         builder.Services.AddHomeserverBackgroundServices();
+        builder.Services.AddSingleton(database.OutageClassifier);
+        builder.Services.AddSingleton<ILivenessCheck>(database);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        database.StartSupervision(app.Services.GetRequiredService<ILoggerFactory>(), TimeProvider.System);
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
         return app;

@@ -11,7 +11,7 @@ namespace Homeserver.Storage.Postgres;
 /// Layout: <c>{dir}/data</c> (PGDATA), <c>{dir}/server.log</c>, the socket in <c>{dir}</c> when the path is short
 /// enough for a socket name and in a per-cluster /tmp directory otherwise.
 /// </summary>
-public sealed partial class LocalPostgresCluster : IAsyncDisposable
+public sealed partial class LocalPostgresCluster : ISupervisedCluster, IAsyncDisposable
 {
     private const string SuperUser = "postgres";
     private const int SocketPort = 5432;
@@ -34,6 +34,9 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     public string Directory { get; }
 
     public string SocketDirectory { get; }
+
+    /// <summary>True when this object started the cluster (and so stops it, and may restart it); false when it was found running.</summary>
+    public bool StartedByThisProcess => _startedByUs;
 
     /// <summary>Creates the cluster if needed and starts it unless it already runs (then it is reused and left running).</summary>
     public static async Task<LocalPostgresCluster> StartAsync(string directory,
@@ -71,6 +74,25 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             var quoted = "\"" + database.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
             await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public bool IsRunning() => PostmasterPidFile.ReadPid(_dataDirectory) is { } pid && PostmasterPidFile.IsAlive(pid);
+
+    /// <summary>
+    /// Starts the cluster again after its postmaster died (e.g. killed): under the same file lock as a first start.
+    /// A postmaster.pid left behind names a dead process, which Postgres itself sees and replaces; while the dead
+    /// postmaster's children still hold its shared memory (or it is an unreaped zombie) Postgres refuses to start, and
+    /// this throws for the caller to try again later.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await using (await FileLock.AcquireAsync(Directory + ".lock", cancellationToken))
+        {
+            if (!IsRunning())
+            {
+                await StartServerAsync(cancellationToken);
+            }
         }
     }
 
@@ -173,6 +195,11 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             return;
         }
 
+        await StartServerAsync(cancellationToken);
+    }
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
         var log = Path.Combine(Directory, "server.log");
         var result = await CommandRunner.RunAsPostgresAsync(_binaries.PgCtl,
             ["-D", _dataDirectory, "-l", log, "-w", "-t", "120", "start"], cancellationToken);

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Threading.Channels;
 using Dapper;
 using Homeserver.Services.Rooms;
@@ -221,8 +222,9 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
             {
                 written = await EventPersistence.ReadResultsAsync(batch, prepared, cancellationToken);
             }
-            catch (PostgresException e)
+            catch (PostgresException e) when (connection.FullState == ConnectionState.Open)
             {
+                // (A fatal error, such as the server shutting down, broke the connection: nothing to roll back.)
                 await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
                 await rollback.ExecuteNonQueryAsync(cancellationToken);
                 if (e.SqlState == "HS001")
