@@ -58,6 +58,7 @@ public static class BenchCommandLine
             scenario, url, registrationToken, sharedSecret, pid, postgres, json, html, size, noHttpBaseline,
         };
         sizes.AddTo(root);
+        root.Subcommands.Add(FuzzCommand.Build(output, errors));
         root.SetAction(async (result, ct) =>
         {
             var name = result.GetValue(scenario)!;
