@@ -170,7 +170,7 @@ public sealed class RequestGenerator
 
     private static string Fill(string template, Dictionary<string, string> values)
     {
-        var path = template;
+        var path = template.TrimEnd(); // the spec keys one path twice, once with a trailing space (3PID invites)
         foreach (var (name, value) in values)
         {
             path = path.Replace("{" + name + "}", value, StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public static class EndpointDiscovery
         var notImplemented = new List<SpecEndpoint>();
         foreach (var endpoint in endpoints.OrderBy(RequestGenerator.EndsSession))
         {
-            var path = endpoint.Template;
+            var path = endpoint.Template.TrimEnd();
             foreach (var parameter in endpoint.PathParameters)
             {
                 path = path.Replace("{" + parameter.Name + "}", Uri.EscapeDataString(Placeholder(parameter.Name,

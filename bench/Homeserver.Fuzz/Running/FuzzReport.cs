@@ -128,6 +128,12 @@ public sealed class FuzzReport
     private static bool IsMatrixError(FuzzResponse response)
     {
         var json = response.Json();
+        if (response.Status == 401 && json.ValueKind == System.Text.Json.JsonValueKind.Object &&
+            json.TryGetProperty("flows", out _))
+        {
+            return true; // a user-interactive authentication challenge
+        }
+
         return json.ValueKind == System.Text.Json.JsonValueKind.Object &&
                json.TryGetProperty("errcode", out var errcode) && errcode.ValueKind == System.Text.Json.JsonValueKind.String &&
                json.TryGetProperty("error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String;
