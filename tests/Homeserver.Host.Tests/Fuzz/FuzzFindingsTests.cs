@@ -101,6 +101,30 @@ public sealed class FuzzFindingsTests(LiveServerFixture fixture) : IClassFixture
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
     }
 
+    [Fact]
+    public async Task Sync_with_a_timeout_past_what_a_TimeSpan_holds_still_answers()
+    {
+        var alice = await Server.RegisterAsync();
+
+        await MatrixAssert.OkAsync(await alice.Client.GetAsync($"{V3}/sync?timeout={long.MaxValue}"));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("[\"client\"]")]
+    public async Task A_filter_whose_event_format_is_not_a_string_is_400_M_BAD_JSON(string format)
+    {
+        var alice = await Server.RegisterAsync();
+
+        var response = await alice.Client.PostAsync($"{V3}/user/{Esc(alice.UserId)}/filter",
+            Json("""{"event_format":""" + format + "}"));
+        var inline = await alice.Client.GetAsync(
+            $"{V3}/sync?timeout=0&filter={Esc("""{"event_format":""" + format + "}")}");
+
+        await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
+        await MatrixAssert.ErrorAsync(inline, HttpStatusCode.BadRequest, "M_BAD_JSON");
+    }
+
     private static async Task<System.Text.Json.JsonElement> SpecBody(HttpResponseMessage response) =>
         System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
