@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Homeserver.Host.Tests.Fuzz;
 
 /// <summary>
-/// The spec-driven fuzzer (bench/Homeserver.Fuzz) against a fresh server: a few thousand valid and mutated requests to
+/// The spec-driven fuzzer (bench/Homeserver.Fuzz) against a fresh server: 2,000 valid and mutated requests to
 /// every endpoint the server implements, with real tokens and IDs. Any 5xx fails, and so does a /sync that no longer
 /// answers 200 afterwards. The seed is fixed (override with HOMESERVER_FUZZ_SEED); the failure message has each 5xx's
 /// request. Run alone with <c>--filter FullyQualifiedName~SpecFuzz</c>; the longer run is <c>homeserver-bench fuzz</c>.
@@ -14,7 +14,7 @@ namespace Homeserver.Host.Tests.Fuzz;
 public sealed class SpecFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 20261204;
-    private const int Requests = 3000;
+    private const int Requests = 2000;
 
     [Fact]
     public async Task No_request_generated_from_the_spec_gets_a_5xx_and_sync_still_answers()
