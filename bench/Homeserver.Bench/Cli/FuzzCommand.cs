@@ -9,7 +9,8 @@ namespace Homeserver.Bench.Cli;
 /// </summary>
 public static class FuzzCommand
 {
-    public static Command Build(TextWriter output, TextWriter errors)
+    /// <summary>The command line after the word <c>fuzz</c>.</summary>
+    public static RootCommand Build(TextWriter output, TextWriter errors)
     {
         var url = new Option<string>("--url") { Description = "The homeserver's client API base URL", Required = true };
         var requests = new Option<int>("--requests")
@@ -26,7 +27,7 @@ public static class FuzzCommand
         {
             Description = "Seconds to wait for one answer before counting it as none", DefaultValueFactory = _ => 30,
         };
-        var command = new Command("fuzz", "Spec-driven request fuzzer: counts 5xx answers (see bench/README.md)")
+        var command = new RootCommand("homeserver-bench fuzz: spec-driven request fuzzer, counts 5xx answers (see bench/README.md)")
         {
             url, requests, seed, concurrency, spec, timeout,
         };
