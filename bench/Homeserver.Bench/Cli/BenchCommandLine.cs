@@ -54,7 +54,7 @@ public static class BenchCommandLine
         var noHttpBaseline = new Option<bool>("--no-http-baseline") { Description = "Skip the bare Kestrel baseline" };
         var sizes = new SizeOptions();
 
-        var root = new RootCommand("Load generator for Matrix homeserveres (Client-Server API only)")
+        var root = new RootCommand("Load generator for Matrix homeserveres (Client-Server API only); `homeserver-bench fuzz --help` for the fuzzer")
         {
             scenario, url, registrationToken, sharedSecret, pid, postgres, json, html, size, noHttpBaseline,
         };

@@ -31,6 +31,18 @@ public sealed class TypingTests(LiveServerFixture fixture) : IClassFixture<LiveS
     }
 
     [Fact]
+    public async Task Two_users_typing_at_once_are_both_listed_in_user_id_order()
+    {
+        var (alice, bob, room) = await RoomWithTwoAsync(Server);
+
+        await TypeAsync(alice, room, true);
+        await TypeAsync(bob, room, true);
+        var sync = await bob.SyncAsync();
+
+        Assert.Equal(new[] { alice.UserId, bob.UserId }.Order(StringComparer.Ordinal), TypingUsers(sync, room));
+    }
+
+    [Fact]
     public async Task Typing_wakes_a_long_polling_sync()
     {
         var (alice, bob, room) = await RoomWithTwoAsync(Server);

@@ -11,8 +11,11 @@ public enum JsonTextError
     /// <summary>The bytes are not UTF-8 (including UTF-8-encoded surrogates and overlong forms).</summary>
     NotUtf8,
 
-    /// <summary>Valid UTF-8 that is not JSON (or nests deeper than allowed).</summary>
+    /// <summary>Valid UTF-8 that is not JSON.</summary>
     NotJson,
+
+    /// <summary>JSON that nests objects and arrays deeper than allowed.</summary>
+    TooDeep,
 
     /// <summary>A string (key or value) holds an escaped surrogate without its pair, e.g. <c>"\ud800"</c>.</summary>
     LoneSurrogate,
@@ -37,11 +40,18 @@ public static class JsonText
             return JsonTextError.NotUtf8;
         }
 
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        // One level of slack so that nesting past the limit is told apart from a syntax error.
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
         try
         {
             while (reader.Read())
             {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray &&
+                    reader.CurrentDepth >= maxDepth)
+                {
+                    return JsonTextError.TooDeep;
+                }
+
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped &&
                     CheckEscapes(reader.ValueSpan) is var error and not JsonTextError.None)
                 {
@@ -71,7 +81,7 @@ public static class JsonText
         }
 
         var error = Check(System.Text.Encoding.UTF8.GetBytes(json), maxDepth: 256);
-        return error == JsonTextError.NotJson ? JsonTextError.None : error;
+        return error is JsonTextError.NotJson or JsonTextError.TooDeep ? JsonTextError.None : error;
     }
 
     /// <summary>A sentence for an error response or a log line.</summary>
@@ -79,6 +89,7 @@ public static class JsonText
     {
         JsonTextError.NotUtf8 => "the text is not valid UTF-8",
         JsonTextError.NotJson => "the text is not valid JSON",
+        JsonTextError.TooDeep => "objects and arrays nest too deep",
         JsonTextError.LoneSurrogate => "a string holds an unpaired surrogate escape (\\uD800-\\uDFFF)",
         JsonTextError.Nul => "a string holds U+0000 (\\u0000), which cannot be stored",
         _ => "no error",

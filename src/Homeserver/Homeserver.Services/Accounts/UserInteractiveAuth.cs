@@ -44,7 +44,13 @@ public sealed class UserInteractiveAuth(
         var session = await LoadOrStartSessionAsync(auth, request, now, cancellationToken);
         var completed = session.Completed.ToList();
         var registrationToken = session.RegistrationToken;
-        if (auth.TryGetProperty("type", out var typeElement) && typeElement.GetString() is { } type &&
+        if (auth.TryGetProperty("type", out var typeElement) &&
+            typeElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            throw new MatrixException(ErrorCode.BadJson, "auth.type must be a string");
+        }
+
+        if (typeElement.ValueKind == JsonValueKind.String && typeElement.GetString() is { } type &&
             !completed.Contains(type))
         {
             if (!flows.Any(f => IsNextStage(f, completed, type)))

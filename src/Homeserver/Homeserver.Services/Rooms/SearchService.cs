@@ -57,8 +57,8 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         };
         var filter = criteria.TryGetProperty("filter", out var f) && f.ValueKind == JsonValueKind.Object ? f : default;
         var limit = filter.ValueKind == JsonValueKind.Object && filter.TryGetProperty("limit", out var l) &&
-                    l.TryGetInt32(out var requested)
-            ? Math.Clamp(requested, 1, MaxLimit)
+                    l.ValueKind != JsonValueKind.Null
+            ? Math.Clamp(Integer(l, "filter.limit"), 1, MaxLimit)
             : DefaultLimit;
         var rooms = (await reader.GetJoinedRoomsAsync(requester.UserId.Value, cancellationToken)).ToList();
         if (filter.ValueKind == JsonValueKind.Object)
@@ -151,7 +151,9 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         JsonElement options, CancellationToken cancellationToken)
     {
         static int Limit(JsonElement options, string name) =>
-            options.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, 0, MaxContext) : DefaultContext;
+            options.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
+                ? Math.Clamp(Integer(v, "event_context." + name), 0, MaxContext)
+                : DefaultContext;
 
         var position = hit.StreamOrdering!.Value;
         var beforeLimit = Limit(options, "before_limit");
@@ -202,6 +204,13 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
 
         return (0, StreamToken.Parse(nextBatch));
     }
+
+    private static int Integer(JsonElement value, string name) =>
+        value.ValueKind != JsonValueKind.Number
+            ? throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be an integer")
+            : value.TryGetInt32(out var number) ? number
+            : value.TryGetInt64(out var large) ? (large < 0 ? int.MinValue : int.MaxValue)
+            : throw new MatrixException(ErrorCode.BadJson, $"'{name}' must be an integer");
 
     private static List<string>? Strings(JsonElement element, string name)
     {

@@ -39,7 +39,7 @@ public sealed record SyncFilter(
         RequireObject(root, "filter");
         Strings(root, "event_fields", "event_fields");
         if (root.TryGetProperty("event_format", out var format) && format.ValueKind != JsonValueKind.Null &&
-            format.GetString() is not ("client" or "federation"))
+            (format.ValueKind != JsonValueKind.String || format.GetString() is not ("client" or "federation")))
         {
             throw Bad("event_format must be 'client' or 'federation'");
         }

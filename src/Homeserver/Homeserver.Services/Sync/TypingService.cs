@@ -87,7 +87,8 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
             }
 
             var now = time.GetUtcNow();
-            var users = room.Users.Where(u => u.Value > now).Select(u => (JsonNode?)u.Key).Order().ToArray();
+            var users = room.Users.Where(u => u.Value > now).Select(u => u.Key).Order(StringComparer.Ordinal)
+                .Select(u => (JsonNode?)u).ToArray();
             return new JsonObject { ["type"] = "m.typing", ["content"] = new JsonObject { ["user_ids"] = new JsonArray(users) } };
         }
     }

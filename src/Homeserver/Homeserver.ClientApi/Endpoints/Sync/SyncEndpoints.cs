@@ -24,7 +24,7 @@ public static class SyncEndpoints
             var timeout = context.QueryInteger("timeout") ?? 0;
             var parameters = new SyncParameters(context.Query("since"), context.Query("filter"),
                 context.QueryBoolean("full_state"), context.QueryBoolean("use_state_after"),
-                TimeSpan.FromMilliseconds(Math.Max(timeout, 0)));
+                TimeSpan.FromMilliseconds(Math.Clamp(timeout, 0, (long)SyncService.MaxTimeout.TotalMilliseconds)));
             return BufferedJson.Of(await sync.SyncAsync(context.Requester(), parameters, cancellationToken));
         }).RequireAccessToken(allowGuests: true).ExistedInR0().SetsOwnPresence();
 
