@@ -124,6 +124,7 @@ public static class ServiceRegistration
         services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
         services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();
         services.AddSingleton<IDeviceListStore, DeviceListStore>();
+        services.AddSingleton<StoredKeys>();
         services.AddSingleton<CrossSigningKeyReader>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<CrossSigningService>();
