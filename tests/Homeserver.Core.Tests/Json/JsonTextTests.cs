@@ -20,6 +20,10 @@ public sealed class JsonTextTests
         Assert.Equal(JsonTextError.None, JsonText.CheckStrings("""{"x":"\u00e9" """));
 
     [Fact]
-    public void Depth_beyond_the_limit_is_not_json() =>
-        Assert.Equal(JsonTextError.NotJson, JsonText.Check("[[[1]]]"u8, maxDepth: 2));
+    public void Depth_beyond_the_limit_is_too_deep() =>
+        Assert.Equal(JsonTextError.TooDeep, JsonText.Check("[[[1]]]"u8, maxDepth: 2));
+
+    [Fact]
+    public void Text_that_is_not_json_at_the_limit_is_not_json() =>
+        Assert.Equal(JsonTextError.NotJson, JsonText.Check("[[1"u8, maxDepth: 2));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Http;
 using Homeserver.Host.Tests.Keys;
 using Homeserver.Host.Tests.Support;
 using Npgsql;
@@ -55,6 +56,24 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
             Json("""{"msgtype": "m.text", "body": "\udc00"}"""));
 
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "M_BAD_JSON");
+    }
+
+    [Fact]
+    public async Task Content_nested_deeper_than_responses_carry_is_400_and_content_at_the_limit_reaches_room_mates()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.SharedRoomAsync(bob);
+        var path = $"/_matrix/client/v3/rooms/{RoomSteps.Escape(roomId)}/state/m.deep/";
+
+        var tooDeep = await alice.Client.PutAsync(path, Json(Nested(60, 0)));
+        await MatrixAssert.OkAsync(await alice.Client.PutAsync(path, Json(Nested(JsonBody.MaxDepth, 1))));
+        await MatrixAssert.OkAsync(await alice.Client.PutAsync(path, Json(Nested(JsonBody.MaxDepth, 2))));
+
+        await MatrixAssert.ErrorAsync(tooDeep, HttpStatusCode.BadRequest, "M_BAD_JSON");
+        var timeline = (await bob.SyncAsync()).Room("join", roomId)!.Value.GetProperty("timeline").GetProperty("events");
+        Assert.Contains(timeline.EnumerateArray(), e => e.GetProperty("type").GetString() == "m.deep" &&
+                                                        e.GetProperty("content").GetProperty("n").GetInt32() == 2);
     }
 
     [Fact]
@@ -159,4 +178,8 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>An object nested <paramref name="depth"/> levels deep (itself included).</summary>
+    private static string Nested(int depth, int n) =>
+        "{\"n\": " + n + ", \"x\": " + new string('[', depth - 1) + new string(']', depth - 1) + "}";
 }

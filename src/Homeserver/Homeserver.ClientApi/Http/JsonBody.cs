@@ -13,7 +13,15 @@ namespace Homeserver.ClientApi.Http;
 /// </summary>
 public static class JsonBody
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    /// <summary>
+    /// How deep a body may nest. Responses are written with System.Text.Json's default limit of 64 levels, and carry
+    /// stored content up to about ten levels down (/sync: rooms.join.&lt;id&gt;.state.events[i].unsigned.prev_content):
+    /// content that only fits the writer's limit alone would fail every later response meant to carry it, another
+    /// user's /sync included.
+    /// </summary>
+    public const int MaxDepth = 48;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
@@ -44,6 +52,8 @@ public static class JsonBody
                 throw new MatrixException(ErrorCode.NotJson, "Content not JSON.");
             case JsonTextError.NotUtf8:
                 throw new MatrixException(ErrorCode.NotJson, "Content not JSON: the text is not valid UTF-8.");
+            case JsonTextError.TooDeep:
+                throw new MatrixException(ErrorCode.BadJson, $"Content nests deeper than {MaxDepth} levels.");
             case var error:
                 throw new MatrixException(ErrorCode.BadJson, $"Invalid string in the body: {JsonText.Describe(error)}.");
         }

@@ -11,8 +11,11 @@ public enum JsonTextError
     /// <summary>The bytes are not UTF-8 (including UTF-8-encoded surrogates and overlong forms).</summary>
     NotUtf8,
 
-    /// <summary>Valid UTF-8 that is not JSON (or nests deeper than allowed).</summary>
+    /// <summary>Valid UTF-8 that is not JSON.</summary>
     NotJson,
+
+    /// <summary>JSON (as far as read) that nests deeper than allowed.</summary>
+    TooDeep,
 
     /// <summary>A string (key or value) holds an escaped surrogate without its pair, e.g. <c>"\ud800"</c>.</summary>
     LoneSurrogate,
@@ -51,7 +54,10 @@ public static class JsonText
         }
         catch (JsonException)
         {
-            return JsonTextError.NotJson;
+            // The reader reports depth and syntax alike; read again without the limit to tell them apart.
+            return maxDepth < int.MaxValue && Check(utf8, int.MaxValue) != JsonTextError.NotJson
+                ? JsonTextError.TooDeep
+                : JsonTextError.NotJson;
         }
 
         return JsonTextError.None;
@@ -71,7 +77,7 @@ public static class JsonText
         }
 
         var error = Check(System.Text.Encoding.UTF8.GetBytes(json), maxDepth: 256);
-        return error == JsonTextError.NotJson ? JsonTextError.None : error;
+        return error is JsonTextError.NotJson or JsonTextError.TooDeep ? JsonTextError.None : error;
     }
 
     /// <summary>A sentence for an error response or a log line.</summary>
@@ -79,6 +85,7 @@ public static class JsonText
     {
         JsonTextError.NotUtf8 => "the text is not valid UTF-8",
         JsonTextError.NotJson => "the text is not valid JSON",
+        JsonTextError.TooDeep => "the JSON nests too deep",
         JsonTextError.LoneSurrogate => "a string holds an unpaired surrogate escape (\\uD800-\\uDFFF)",
         JsonTextError.Nul => "a string holds U+0000 (\\u0000), which cannot be stored",
         _ => "no error",
