@@ -115,6 +115,21 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
         Assert.Equal(0, room.GetArrayLength());
     }
 
+    [Fact]
+    public async Task Stored_account_data_nested_deeper_than_the_edge_allows_is_left_out_of_sync()
+    {
+        var alice = await Server.RegisterAsync();
+        await InsertAccountDataAsync(alice, "", "m.deep", Nested(62, 1));
+        await InsertAccountDataAsync(alice, "", "m.shallow", Nested(JsonBody.MaxDepth, 2));
+
+        var sync = await alice.SyncAsync();
+
+        var global = sync.GetProperty("account_data").GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.DoesNotContain("m.deep", global);
+        Assert.Contains("m.shallow", global);
+    }
+
     [Theory]
     [InlineData("""{"content": {"body": "\ud800"}}""", "22P02")] // invalid input syntax for type json
     [InlineData("""{"content": {"body": "\u0000"}}""", "22P05")] // untranslatable character

@@ -13,13 +13,8 @@ namespace Homeserver.ClientApi.Http;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>
-    /// How deep a body may nest. Responses are written with System.Text.Json's default limit of 64 levels, and carry
-    /// stored content up to about ten levels down (/sync: rooms.join.&lt;id&gt;.state.events[i].unsigned.prev_content):
-    /// content that only fits the writer's limit alone would fail every later response meant to carry it, another
-    /// user's /sync included.
-    /// </summary>
-    public const int MaxDepth = 48;
+    /// <summary>How deep a body may nest (<see cref="JsonText.MaxDepth"/>).</summary>
+    public const int MaxDepth = JsonText.MaxDepth;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 

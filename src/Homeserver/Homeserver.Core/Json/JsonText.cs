@@ -32,6 +32,14 @@ public enum JsonTextError
 /// </summary>
 public static class JsonText
 {
+    /// <summary>
+    /// How deep JSON taken in (a request body) or served from storage may nest. Responses are written with
+    /// System.Text.Json's default limit of 64 levels and carry stored content up to about ten levels down (/sync:
+    /// rooms.join.&lt;id&gt;.timeline.events[i].unsigned.prev_content): content that only fits the writer's limit
+    /// alone would fail every later response meant to carry it, another user's /sync included.
+    /// </summary>
+    public const int MaxDepth = 48;
+
     /// <summary>Checks UTF-8 bytes: encoding, JSON syntax (up to <paramref name="maxDepth"/>) and every string.</summary>
     public static JsonTextError Check(ReadOnlySpan<byte> utf8, int maxDepth)
     {

@@ -13,6 +13,9 @@ namespace Homeserver.Services.Shared;
 /// </summary>
 public sealed partial class StoredJson(ILogger<StoredJson> logger)
 {
+    // No deeper than the edge accepts: deeper content parses, then fails the response that carries it.
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = JsonText.MaxDepth };
+
     /// <summary>Whether the stored text can be served; logs it when not.</summary>
     /// <param name="json">The stored text.</param>
     /// <param name="what">What it is, for the log: "to-device message", "account data", "device keys".</param>
@@ -41,7 +44,7 @@ public sealed partial class StoredJson(ILogger<StoredJson> logger)
 
         try
         {
-            if (JsonNode.Parse(json) is { } parsed)
+            if (JsonNode.Parse(json, documentOptions: ReadOptions) is { } parsed)
             {
                 return parsed;
             }
@@ -50,7 +53,7 @@ public sealed partial class StoredJson(ILogger<StoredJson> logger)
         {
         }
 
-        LogLeftOut(logger, what, name, userId, "not JSON (or null)");
+        LogLeftOut(logger, what, name, userId, $"not JSON, null, or nested deeper than {JsonText.MaxDepth} levels");
         return null;
     }
 
