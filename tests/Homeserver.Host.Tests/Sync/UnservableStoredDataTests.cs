@@ -130,6 +130,19 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
         Assert.Contains("m.shallow", global);
     }
 
+    [Fact]
+    public async Task An_ignored_user_list_that_is_not_json_does_not_fail_another_users_invite()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync();
+        await InsertAccountDataAsync(bob, "", "m.ignored_user_list", "not json");
+
+        await alice.InviteAsync(roomId, bob.UserId);
+
+        Assert.NotNull((await bob.SyncAsync()).Room("invite", roomId));
+    }
+
     [Theory]
     [InlineData("""{"content": {"body": "\ud800"}}""", "22P02")] // invalid input syntax for type json
     [InlineData("""{"content": {"body": "\u0000"}}""", "22P05")] // untranslatable character
