@@ -8,7 +8,8 @@ using Homeserver.Services.Configuration;
 namespace Homeserver.Services.Keys;
 
 /// <summary>POST /keys/upload, /keys/query and /keys/claim for local users (other servers' users are reported in
-/// <c>failures</c> until federation exists). A stored key that cannot be served is left out (<see cref="StoredKeys"/>).</summary>
+/// <c>failures</c> until federation exists). A stored key that cannot be served is left out
+/// (<see cref="StoredKeys"/>).</summary>
 public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader crossSigning, DeviceListService deviceLists,
     StoredKeys storedKeys, HomeserverSettings settings)
 {
