@@ -108,6 +108,19 @@ public sealed class JsonBodyTests
         Assert.Equal(ErrorCode.BadJson, error.Code);
     }
 
+    [Fact]
+    public async Task A_body_nested_up_to_the_limit_passes_and_one_level_more_is_M_BAD_JSON()
+    {
+        static byte[] Nested(int depth) =>
+            Encoding.UTF8.GetBytes("{\"x\": " + new string('[', depth - 1) + new string(']', depth - 1) + "}");
+
+        await ReadAsync(Nested(JsonBody.MaxDepth));
+        var error = await Assert.ThrowsAsync<MatrixException>(() => ReadAsync(Nested(JsonBody.MaxDepth + 1)));
+
+        Assert.Equal(ErrorCode.BadJson, error.Code);
+        Assert.Contains("deeper", error.Message, StringComparison.Ordinal);
+    }
+
     private static Task<System.Text.Json.JsonElement> ReadAsync(byte[] body)
     {
         var context = new DefaultHttpContext();

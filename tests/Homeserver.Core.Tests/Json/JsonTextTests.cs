@@ -24,6 +24,6 @@ public sealed class JsonTextTests
         Assert.Equal(JsonTextError.TooDeep, JsonText.Check("[[[1]]]"u8, maxDepth: 2));
 
     [Fact]
-    public void Depth_at_the_limit_is_accepted() =>
-        Assert.Equal(JsonTextError.None, JsonText.Check("[[1]]"u8, maxDepth: 2));
+    public void Text_that_is_not_json_at_the_limit_is_not_json() =>
+        Assert.Equal(JsonTextError.NotJson, JsonText.Check("[[1"u8, maxDepth: 2));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Http;
 using Homeserver.Host.Tests.Keys;
 using Homeserver.Host.Tests.Support;
 using Npgsql;
@@ -58,6 +59,24 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Content_nested_deeper_than_responses_carry_is_400_and_content_at_the_limit_reaches_room_mates()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.SharedRoomAsync(bob);
+        var path = $"/_matrix/client/v3/rooms/{RoomSteps.Escape(roomId)}/state/m.deep/";
+
+        var tooDeep = await alice.Client.PutAsync(path, Json(Nested(60, 0)));
+        await MatrixAssert.OkAsync(await alice.Client.PutAsync(path, Json(Nested(JsonBody.MaxDepth, 1))));
+        await MatrixAssert.OkAsync(await alice.Client.PutAsync(path, Json(Nested(JsonBody.MaxDepth, 2))));
+
+        await MatrixAssert.ErrorAsync(tooDeep, HttpStatusCode.BadRequest, "M_BAD_JSON");
+        var timeline = (await bob.SyncAsync()).Room("join", roomId)!.Value.GetProperty("timeline").GetProperty("events");
+        Assert.Contains(timeline.EnumerateArray(), e => e.GetProperty("type").GetString() == "m.deep" &&
+                                                        e.GetProperty("content").GetProperty("n").GetInt32() == 2);
+    }
+
+    [Fact]
     public async Task A_stored_to_device_message_that_cannot_be_served_is_left_out_and_then_acknowledged()
     {
         var alice = await Server.RegisterAsync();
@@ -94,6 +113,34 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
         Assert.DoesNotContain("m.ignored_user_list", global);
         var room = sync.Room("join", roomId)!.Value.GetProperty("account_data").GetProperty("events");
         Assert.Equal(0, room.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Stored_account_data_nested_deeper_than_the_edge_allows_is_left_out_of_sync()
+    {
+        var alice = await Server.RegisterAsync();
+        await InsertAccountDataAsync(alice, "", "m.deep", Nested(62, 1));
+        await InsertAccountDataAsync(alice, "", "m.shallow", Nested(JsonBody.MaxDepth, 2));
+
+        var sync = await alice.SyncAsync();
+
+        var global = sync.GetProperty("account_data").GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.DoesNotContain("m.deep", global);
+        Assert.Contains("m.shallow", global);
+    }
+
+    [Fact]
+    public async Task An_ignored_user_list_that_is_not_json_does_not_fail_another_users_invite()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync();
+        await InsertAccountDataAsync(bob, "", "m.ignored_user_list", "not json");
+
+        await alice.InviteAsync(roomId, bob.UserId);
+
+        Assert.NotNull((await bob.SyncAsync()).Room("invite", roomId));
     }
 
     [Theory]
@@ -159,4 +206,8 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>An object nested <paramref name="depth"/> levels deep (itself included).</summary>
+    private static string Nested(int depth, int n) =>
+        "{\"n\": " + n + ", \"x\": " + new string('[', depth - 1) + new string(']', depth - 1) + "}";
 }

@@ -13,12 +13,8 @@ namespace Homeserver.ClientApi.Http;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>
-    /// How deep a body may nest. What a body stores (event contents, account data, to-device messages) is later read
-    /// back and written into responses (a /sync event sits ~8 levels down, an aggregated relation a few more) by code
-    /// that keeps System.Text.Json's default limit of 64, so a deeper body would be stored and then fail every read.
-    /// </summary>
-    public const int MaxDepth = 48;
+    /// <summary>How deep a body may nest (<see cref="JsonText.MaxDepth"/>).</summary>
+    public const int MaxDepth = JsonText.MaxDepth;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
@@ -52,7 +48,7 @@ public static class JsonBody
             case JsonTextError.NotUtf8:
                 throw new MatrixException(ErrorCode.NotJson, "Content not JSON: the text is not valid UTF-8.");
             case JsonTextError.TooDeep:
-                throw new MatrixException(ErrorCode.BadJson, $"Content nested more than {MaxDepth} levels deep.");
+                throw new MatrixException(ErrorCode.BadJson, $"Content nests deeper than {MaxDepth} levels.");
             case var error:
                 throw new MatrixException(ErrorCode.BadJson, $"Invalid string in the body: {JsonText.Describe(error)}.");
         }

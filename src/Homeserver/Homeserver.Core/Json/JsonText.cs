@@ -14,7 +14,7 @@ public enum JsonTextError
     /// <summary>Valid UTF-8 that is not JSON.</summary>
     NotJson,
 
-    /// <summary>JSON that nests objects and arrays deeper than allowed.</summary>
+    /// <summary>JSON (as far as read) that nests deeper than allowed.</summary>
     TooDeep,
 
     /// <summary>A string (key or value) holds an escaped surrogate without its pair, e.g. <c>"\ud800"</c>.</summary>
@@ -32,6 +32,14 @@ public enum JsonTextError
 /// </summary>
 public static class JsonText
 {
+    /// <summary>
+    /// How deep JSON taken in (a request body) or served from storage may nest. Responses are written with
+    /// System.Text.Json's default limit of 64 levels and carry stored content up to about ten levels down (/sync:
+    /// rooms.join.&lt;id&gt;.timeline.events[i].unsigned.prev_content): content that only fits the writer's limit
+    /// alone would fail every later response meant to carry it, another user's /sync included.
+    /// </summary>
+    public const int MaxDepth = 48;
+
     /// <summary>Checks UTF-8 bytes: encoding, JSON syntax (up to <paramref name="maxDepth"/>) and every string.</summary>
     public static JsonTextError Check(ReadOnlySpan<byte> utf8, int maxDepth)
     {
@@ -40,18 +48,11 @@ public static class JsonText
             return JsonTextError.NotUtf8;
         }
 
-        // One level of slack so that nesting past the limit is told apart from a syntax error.
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray &&
-                    reader.CurrentDepth >= maxDepth)
-                {
-                    return JsonTextError.TooDeep;
-                }
-
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped &&
                     CheckEscapes(reader.ValueSpan) is var error and not JsonTextError.None)
                 {
@@ -61,7 +62,10 @@ public static class JsonText
         }
         catch (JsonException)
         {
-            return JsonTextError.NotJson;
+            // The reader reports depth and syntax alike; read again without the limit to tell them apart.
+            return maxDepth < int.MaxValue && Check(utf8, int.MaxValue) != JsonTextError.NotJson
+                ? JsonTextError.TooDeep
+                : JsonTextError.NotJson;
         }
 
         return JsonTextError.None;
@@ -89,7 +93,7 @@ public static class JsonText
     {
         JsonTextError.NotUtf8 => "the text is not valid UTF-8",
         JsonTextError.NotJson => "the text is not valid JSON",
-        JsonTextError.TooDeep => "objects and arrays nest too deep",
+        JsonTextError.TooDeep => "the JSON nests too deep",
         JsonTextError.LoneSurrogate => "a string holds an unpaired surrogate escape (\\uD800-\\uDFFF)",
         JsonTextError.Nul => "a string holds U+0000 (\\u0000), which cannot be stored",
         _ => "no error",

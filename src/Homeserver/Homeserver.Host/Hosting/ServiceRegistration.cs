@@ -128,6 +128,7 @@ public static class ServiceRegistration
         services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
         services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();
         services.AddSingleton<IDeviceListStore, DeviceListStore>();
+        services.AddSingleton<StoredKeys>();
         services.AddSingleton<CrossSigningKeyReader>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<CrossSigningService>();

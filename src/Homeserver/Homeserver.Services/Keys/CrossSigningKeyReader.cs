@@ -6,9 +6,10 @@ namespace Homeserver.Services.Keys;
 /// <summary>
 /// The cross-signing part of /keys/query: users' master and self-signing keys (the user-signing key only to its own
 /// user), with the signatures uploaded over them and over devices. A user's own signatures are shown to everyone;
-/// another user's signature (made with their user-signing key) only to that user.
+/// another user's signature (made with their user-signing key) only to that user. A stored key that cannot be served
+/// is left out (<see cref="StoredKeys"/>).
 /// </summary>
-public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store)
+public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store, StoredKeys storedKeys)
 {
     public const string Master = "master";
     public const string SelfSigning = "self_signing";
@@ -28,11 +29,16 @@ public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store)
         var userSigning = new JsonObject();
         foreach (var key in await store.GetCrossSigningKeysAsync(userIds, cancellationToken))
         {
-            var json = JsonNode.Parse(key.KeyJson)!.AsObject();
+            if (storedKeys.CrossSigningKey(key) is not { } json)
+            {
+                continue;
+            }
+
             switch (key.Usage)
             {
                 case Master:
-                    MergeSignatures(json, signatures, key.UserId, PublicKeyOf(json), requester.UserId.Value);
+                    MergeSignatures(json, signatures, key.UserId, StoredKeys.CrossSigningPublicKey(json)!,
+                        requester.UserId.Value);
                     master[key.UserId] = json;
                     break;
                 case SelfSigning:
@@ -68,12 +74,5 @@ public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store)
                            (JsonObject)(all[signature.SignerUserId] = new JsonObject());
             bySigner[signature.SignerKeyId] = signature.Signature;
         }
-    }
-
-    /// <summary>The public key of a cross-signing key (its one <c>keys</c> entry's value).</summary>
-    public static string PublicKeyOf(JsonObject key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return key["keys"]!.AsObject().Single().Value!.GetValue<string>();
     }
 }

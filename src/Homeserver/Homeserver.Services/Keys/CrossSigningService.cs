@@ -7,10 +7,12 @@ namespace Homeserver.Services.Keys;
 /// <summary>
 /// POST /keys/device_signing/upload: a user's master, self-signing and user-signing keys. The self-signing and
 /// user-signing keys must be signed by the master key (the one uploaded with them, or else the stored one).
-/// User-interactive auth is needed unless the user has no master key yet or the request holds no new keys.
+/// User-interactive auth is needed unless the user has no master key yet or the request holds no new keys. A stored
+/// key that cannot be served (<see cref="StoredKeys"/>) counts as different from any upload, so it can be replaced,
+/// but still as a master key for the auth rule.
 /// </summary>
 public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInteractiveAuth uia,
-    DeviceListService deviceLists)
+    DeviceListService deviceLists, StoredKeys storedKeys)
 {
     private static readonly (string Field, string Usage)[] Fields =
     [
@@ -34,7 +36,8 @@ public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInterac
             }
         }
 
-        var stored = (await store.GetCrossSigningKeysAsync([userId], cancellationToken))
+        var rows = await store.GetCrossSigningKeysAsync([userId], cancellationToken);
+        var stored = rows.Where(k => storedKeys.CrossSigningKey(k) is not null)
             .ToDictionary(k => k.Usage, k => k.KeyJson, StringComparer.Ordinal);
         var changed = uploaded.Where(u => !stored.TryGetValue(u.Key, out var old) ||
                                           KeyJson.Canonical(u.Value) != KeyJson.Canonical(KeyJson.Parse(old)))
@@ -54,7 +57,7 @@ public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInterac
             return; // nothing new: a retry, allowed without auth
         }
 
-        if (stored.ContainsKey(CrossSigningKeyReader.Master))
+        if (rows.Any(k => k.Usage == CrossSigningKeyReader.Master))
         {
             await uia.AuthenticateAsync(AccountManagementService.PasswordFlows, uiaRequest, cancellationToken);
         }

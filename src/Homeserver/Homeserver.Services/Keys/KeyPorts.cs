@@ -3,6 +3,9 @@ namespace Homeserver.Services.Keys;
 /// <summary>A one-time or fallback key as uploaded: <c>&lt;algorithm&gt;:&lt;key id&gt;</c> and its JSON value.</summary>
 public sealed record UploadedKey(string Algorithm, string KeyId, string Json);
 
+/// <summary>A key handed out by a claim: a one-time key (now deleted) or the device's fallback key.</summary>
+public sealed record ClaimedKey(string Algorithm, string KeyId, string Json, bool Fallback);
+
 /// <summary>A device's identity keys as stored, with the device's display name.</summary>
 public sealed record StoredDeviceKeys(string UserId, string DeviceId, string KeyJson, string? DisplayName);
 
@@ -45,7 +48,7 @@ public interface IDeviceKeyStore
 
     /// <summary>Takes the oldest one-time key of the algorithm (each key goes to one claim only), or else marks the
     /// fallback key used and returns it; null when there is neither.</summary>
-    Task<UploadedKey?> ClaimAsync(string userId, string deviceId, string algorithm, CancellationToken cancellationToken);
+    Task<ClaimedKey?> ClaimAsync(string userId, string deviceId, string algorithm, CancellationToken cancellationToken);
 
     /// <summary>Deletes the keys of the user's devices that no longer exist.</summary>
     Task DeleteOrphanedKeysAsync(string userId, CancellationToken cancellationToken);

@@ -8,9 +8,10 @@ using Homeserver.Services.Configuration;
 namespace Homeserver.Services.Keys;
 
 /// <summary>POST /keys/upload, /keys/query and /keys/claim for local users (other servers' users are reported in
-/// <c>failures</c> until federation exists).</summary>
+/// <c>failures</c> until federation exists). A stored key that cannot be served is left out
+/// (<see cref="StoredKeys"/>).</summary>
 public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader crossSigning, DeviceListService deviceLists,
-    HomeserverSettings settings)
+    StoredKeys storedKeys, HomeserverSettings settings)
 {
     /// <summary>Always counted, even at zero: clients (Element) read its absence as "no keys uploaded yet".</summary>
     public const string SignedCurve25519 = "signed_curve25519";
@@ -115,7 +116,11 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
                 continue;
             }
 
-            var json = JsonNode.Parse(device.KeyJson)!.AsObject();
+            if (storedKeys.DeviceKeys(device) is not { } json)
+            {
+                continue;
+            }
+
             CrossSigningKeyReader.MergeSignatures(json, signatures, device.UserId, device.DeviceId, requester.UserId.Value);
             json["unsigned"] = device.DisplayName is null
                 ? new JsonObject()
@@ -148,15 +153,39 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
 
             foreach (var device in user.Value.EnumerateObject())
             {
-                if (await keys.ClaimAsync(user.Name, device.Name, device.Value.GetString()!, cancellationToken) is { } key)
+                if (await ClaimServableAsync(user.Name, device.Name, device.Value.GetString()!, cancellationToken) is
+                    { } claimed)
                 {
                     var devices = result[user.Name]?.AsObject() ?? (JsonObject)(result[user.Name] = new JsonObject());
-                    devices[device.Name] = new JsonObject { [$"{key.Algorithm}:{key.KeyId}"] = JsonNode.Parse(key.Json) };
+                    devices[device.Name] = new JsonObject { [claimed.KeyId] = claimed.Key };
                 }
             }
         }
 
         return new JsonObject { ["one_time_keys"] = result, ["failures"] = failures };
+    }
+
+    /// <summary>
+    /// Claims a key that can be served: a one-time key that cannot is gone once claimed, so the next is taken; a
+    /// fallback key that cannot is not handed out (it is the last resort, and claiming it again returns it again).
+    /// </summary>
+    private async Task<(string KeyId, JsonNode Key)?> ClaimServableAsync(string userId, string deviceId,
+        string algorithm, CancellationToken cancellationToken)
+    {
+        while (await keys.ClaimAsync(userId, deviceId, algorithm, cancellationToken) is { } claimed)
+        {
+            if (storedKeys.ClaimedKey(userId, deviceId, claimed) is { } key)
+            {
+                return ($"{claimed.Algorithm}:{claimed.KeyId}", key);
+            }
+
+            if (claimed.Fallback)
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True for a local user; another server's users are recorded in failures (M_INVALID_PARAM if not a

@@ -9,10 +9,11 @@ namespace Homeserver.Services.Keys;
 /// <summary>
 /// POST /keys/signatures/upload: a user signs their own devices with their self-signing key, their master key with
 /// their devices, and other users' master keys with their user-signing key. Each key that cannot be signed gets an
-/// entry in <c>failures</c>; the others' signatures are stored and shown by /keys/query.
+/// entry in <c>failures</c>; the others' signatures are stored and shown by /keys/query. A stored key that cannot be
+/// served counts as absent (<see cref="StoredKeys"/>).
 /// </summary>
 public sealed class SignatureUploadService(IDeviceKeyStore deviceKeys, ICrossSigningKeyStore crossSigning,
-    DeviceListService deviceLists)
+    DeviceListService deviceLists, StoredKeys storedKeys)
 {
     public async Task<JsonObject> UploadAsync(Requester requester, JsonElement body, CancellationToken cancellationToken)
     {
@@ -20,8 +21,10 @@ public sealed class SignatureUploadService(IDeviceKeyStore deviceKeys, ICrossSig
         var signer = requester.UserId.Value;
         var targets = body.EnumerateObject().Select(u => u.Name).Append(signer).Distinct(StringComparer.Ordinal).ToList();
         var crossKeys = (await crossSigning.GetCrossSigningKeysAsync(targets, cancellationToken))
+            .Where(k => storedKeys.CrossSigningKey(k) is not null)
             .ToDictionary(k => (k.UserId, k.Usage), k => k.KeyJson);
         var devices = (await deviceKeys.GetDeviceKeysAsync([signer], cancellationToken))
+            .Where(d => storedKeys.DeviceKeys(d) is not null)
             .ToDictionary(d => d.DeviceId, d => d.KeyJson, StringComparer.Ordinal);
         var failures = new JsonObject();
         var accepted = new List<KeySignature>();

@@ -4,14 +4,16 @@ using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
 using Homeserver.Core.Push;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Push;
 
 /// <summary>
 /// A user's push rules as clients read them: the spec's server-default rules for the user, merged with the
-/// user's own rules kept in <c>m.push_rules</c> account data (written by the push rule endpoints).
+/// user's own rules kept in <c>m.push_rules</c> account data (written by the push rule endpoints). Stored rules that
+/// cannot be served (<see cref="StoredJson"/>) are left out, leaving the defaults.
 /// </summary>
-public sealed class PushRulesService(IAccountDataStore accountData)
+public sealed class PushRulesService(IAccountDataStore accountData, StoredJson storedJson)
 {
     public const string AccountDataType = "m.push_rules";
 
@@ -41,14 +43,10 @@ public sealed class PushRulesService(IAccountDataStore accountData)
     {
         var defaults = DefaultPushRules.For(userId.Value);
         var stored = await accountData.GetAsync(userId, null, AccountDataType, cancellationToken);
-        if (stored is null)
-        {
-            return defaults;
-        }
-
-        using var document = JsonDocument.Parse(stored);
-        return document.RootElement.TryGetProperty("global", out var global)
-            ? DefaultPushRules.Merge(defaults, PushRuleSet.FromJson(global))
+        return stored is not null &&
+               storedJson.ParseObject(stored, "account data", AccountDataType, userId.Value) is { } rules &&
+               rules["global"] is { } global
+            ? DefaultPushRules.Merge(defaults, PushRuleSet.FromJson(JsonSerializer.SerializeToElement(global)))
             : defaults;
     }
 

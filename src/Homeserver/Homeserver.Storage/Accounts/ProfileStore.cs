@@ -2,12 +2,15 @@ using System.Text.Json;
 using Dapper;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Shared;
 using Npgsql;
 
 namespace Homeserver.Storage.Accounts;
 
-/// <summary>The <c>profiles</c> table (migration 0002): one row per local user, made at registration.</summary>
-public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
+/// <summary>The <c>profiles</c> table (migration 0002): one row per local user, made at registration. Custom fields
+/// stored as anything but an object (written around the API) are left out and logged (<see cref="StoredJson"/>): anyone
+/// may read a profile.</summary>
+public sealed class ProfileStore(NpgsqlDataSource dataSource, StoredJson stored) : IProfileStore
 {
     private const string SelectSql = """
         SELECT displayname AS DisplayName, avatar_url AS AvatarUrl, custom::text AS Custom
@@ -24,7 +27,7 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(SelectSql,
             new { userId = userId.Value }, cancellationToken: cancellationToken));
-        return row?.ToProfile();
+        return row?.ToProfile(stored, userId.Value);
     }
 
     public async Task<bool> UpdateAsync(UserId userId, Func<UserProfile, UserProfile> change,
@@ -40,7 +43,7 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
             return false;
         }
 
-        var next = change(row.ToProfile());
+        var next = change(row.ToProfile(stored, userId.Value));
         await connection.ExecuteAsync(new CommandDefinition(UpdateSql,
             new
             {
@@ -53,11 +56,11 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
 
     private sealed record ProfileRow(string? DisplayName, string? AvatarUrl, string Custom)
     {
-        public UserProfile ToProfile()
+        public UserProfile ToProfile(StoredJson stored, string userId)
         {
-            using var document = JsonDocument.Parse(Custom);
-            var custom = document.RootElement.EnumerateObject()
-                .ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+            var custom = stored.ParseObject(Custom, "profile", "custom fields", userId) is { } fields
+                ? fields.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal)
+                : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             return new UserProfile(DisplayName, AvatarUrl, custom);
         }
     }

@@ -61,12 +61,12 @@ public sealed class DeviceKeyStore(NpgsqlDataSource dataSource) : IDeviceKeyStor
             SELECT ctid FROM one_time_keys
             WHERE user_id = @userId AND device_id = @deviceId AND algorithm = @algorithm
             ORDER BY upload_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING algorithm AS Algorithm, key_id AS KeyId, key_json AS Json
+        RETURNING algorithm AS Algorithm, key_id AS KeyId, key_json AS Json, false AS Fallback
         """;
 
     private const string ClaimFallbackKeySql = """
         UPDATE fallback_keys SET used = true WHERE user_id = @userId AND device_id = @deviceId AND algorithm = @algorithm
-        RETURNING algorithm AS Algorithm, key_id AS KeyId, key_json AS Json
+        RETURNING algorithm AS Algorithm, key_id AS KeyId, key_json AS Json, true AS Fallback
         """;
 
     private const string DeleteOrphansSql = """
@@ -153,14 +153,14 @@ public sealed class DeviceKeyStore(NpgsqlDataSource dataSource) : IDeviceKeyStor
             new { userIds = userIds.ToArray() }, cancellationToken: cancellationToken))).ToList();
     }
 
-    public async Task<UploadedKey?> ClaimAsync(string userId, string deviceId, string algorithm,
+    public async Task<ClaimedKey?> ClaimAsync(string userId, string deviceId, string algorithm,
         CancellationToken cancellationToken)
     {
         var args = new { userId, deviceId, algorithm };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<UploadedKey>(new CommandDefinition(ClaimOneTimeKeySql, args,
+        return await connection.QuerySingleOrDefaultAsync<ClaimedKey>(new CommandDefinition(ClaimOneTimeKeySql, args,
                    cancellationToken: cancellationToken))
-               ?? await connection.QuerySingleOrDefaultAsync<UploadedKey>(new CommandDefinition(ClaimFallbackKeySql,
+               ?? await connection.QuerySingleOrDefaultAsync<ClaimedKey>(new CommandDefinition(ClaimFallbackKeySql,
                    args, cancellationToken: cancellationToken));
     }
 
