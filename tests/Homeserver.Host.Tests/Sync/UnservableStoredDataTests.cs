@@ -77,6 +77,37 @@ public sealed class UnservableStoredDataTests(LiveServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_stored_event_nested_deeper_than_responses_carry_is_served_pruned_and_room_mates_sync()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await alice.SharedRoomAsync(bob);
+        var eventId = await alice.SendTextAsync(roomId, "deep");
+        // 60 levels: what bodies could nest before the edge's limit, and deeper than a /sync response can carry.
+        await using (var connection = new NpgsqlConnection(Server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                UPDATE events SET json = jsonb_set(json::jsonb, '{content,x}', @deep::jsonb)::text WHERE event_id = @id
+                """, connection);
+            command.Parameters.AddWithValue("id", eventId);
+            command.Parameters.AddWithValue("deep", Nested(60, 0));
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var sync = await bob.Client.GetAsync("/_matrix/client/v3/sync");
+        var messages = await bob.Client.GetAsync(
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(roomId)}/messages?dir=b&limit=10");
+
+        // Read raw: a pruned m.room.message lacks the body and msgtype the schema asks of unredacted ones.
+        await MatrixAssert.OkAsync(messages);
+        var timeline = (await MatrixAssert.OkAsync(sync)).GetProperty("rooms").GetProperty("join").GetProperty(roomId)
+            .GetProperty("timeline").GetProperty("events");
+        var served = Assert.Single(timeline.EnumerateArray(), e => e.GetProperty("event_id").GetString() == eventId);
+        Assert.Empty(served.GetProperty("content").EnumerateObject());
+    }
+
+    [Fact]
     public async Task A_stored_to_device_message_that_cannot_be_served_is_left_out_and_then_acknowledged()
     {
         var alice = await Server.RegisterAsync();

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using Dapper;
 using Homeserver.Core.Events;
 using Homeserver.Services.Rooms;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Homeserver.Storage.Rooms;
 
 /// <summary>Reads events, state and memberships from the tables of migration 0003.</summary>
-public sealed class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache stateGroups) : IRoomEventReader
+public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache stateGroups,
+    ILogger<RoomEventReader> logger) : IRoomEventReader
 {
     private const string EventColumns = """
         SELECT e.event_id AS EventId, e.json AS Json, e.stream_ordering AS StreamOrdering,
@@ -110,13 +112,17 @@ public sealed class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache
             "SELECT COALESCE(max(stream_ordering), 0) FROM events", cancellationToken: cancellationToken));
     }
 
-    private static async Task<IReadOnlyList<StoredEvent>> QueryAsync(NpgsqlConnection connection, string sql,
+    private async Task<IReadOnlyList<StoredEvent>> QueryAsync(NpgsqlConnection connection, string sql,
         object parameters, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(sql, parameters,
             cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToStoredEvent()).ToList();
+        return rows.Select(r => r.ToStoredEvent(logger)).ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Stored event {EventId} nests deeper than responses can carry; served pruned as if redacted")]
+    private static partial void LogPruned(ILogger logger, string eventId);
 
     private sealed class EventRow
     {
@@ -140,13 +146,19 @@ public sealed class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache
 
         public string? TxnId { get; set; }
 
-        public StoredEvent ToStoredEvent()
+        public StoredEvent ToStoredEvent(ILogger logger)
         {
             var version = RoomVersions.TryGet(RoomVersion, out var v) ? v
                 : throw new InvalidOperationException($"unknown room version {RoomVersion}");
             var redaction = RedactionId is null ? null : Pdu.FromTrusted(RedactionJson!, version, RedactionId);
             var transaction = TxnId is null ? null : new ClientTransaction(TxnUserId!, TxnDeviceId!, TxnId);
-            return new StoredEvent(Pdu.FromTrusted(Json, version, EventId), StreamOrdering, redaction, ReplacesState,
+            var json = ServableEventJson.Of(Json, version, out var pruned);
+            if (pruned)
+            {
+                LogPruned(logger, EventId);
+            }
+
+            return new StoredEvent(Pdu.FromTrusted(json, version, EventId), StreamOrdering, redaction, ReplacesState,
                 transaction);
         }
     }
