@@ -18,6 +18,9 @@ namespace Homeserver.ClientApi.Http;
 public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<MatrixErrorMiddleware> logger,
     IEnumerable<IOutageClassifier> outageClassifiers)
 {
+    // A writer shutting down is over as soon as another process (or this one, restarted) takes the request.
+    private static readonly TimeSpan ShutdownRetryAfter = TimeSpan.FromSeconds(2);
+
     private readonly IOutageClassifier[] _outageClassifiers = outageClassifiers.ToArray();
 
     public async Task InvokeAsync(HttpContext context)
@@ -57,9 +60,7 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
         }
         catch (ServiceUnavailableException e) when (!context.Response.HasStarted)
         {
-            context.Response.Clear();
-            context.Response.Headers.RetryAfter = "2";
-            await MatrixErrorWriter.WriteAsync(context, 503, ErrorCode.Unknown, e.Message);
+            await WriteUnavailableAsync(context, ShutdownRetryAfter, e.Message);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -71,10 +72,7 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
         {
             LogOutage(logger, outage.Dependency, context.Request.Method, RouteTemplate.Of(context),
                 context.TraceIdentifier, e.Message);
-            context.Response.Clear();
-            context.Response.Headers.RetryAfter =
-                Math.Max(1, (long)Math.Ceiling(outage.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await MatrixErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCode.Unknown,
+            await WriteUnavailableAsync(context, outage.RetryAfter,
                 $"Service temporarily unavailable ({outage.Dependency} cannot be reached); try again later");
             return;
         }
@@ -100,6 +98,15 @@ public sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogger<
         {
             await MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.Unrecognized, "Unrecognized request");
         }
+    }
+
+    // 503 M_UNKNOWN: the server may do this later (or another process may now), so clients are told when to retry.
+    private static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter, string message)
+    {
+        context.Response.Clear();
+        context.Response.Headers.RetryAfter =
+            Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return MatrixErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCode.Unknown, message);
     }
 
     private DependencyOutage? Outage(Exception exception)
