@@ -70,6 +70,19 @@ public sealed class MessagesTests(LiveServerFixture fixture) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task An_empty_from_or_to_is_treated_as_absent_as_Quaternion_sends_it()
+    {
+        var alice = await Server.RegisterAsync();
+        var room = await alice.CreateRoomAsync();
+        await alice.SendTextAsync(room, "first");
+        await alice.SendTextAsync(room, "second");
+
+        var page = await alice.MessagesAsync(room, "dir=b&limit=2&from=&to=");
+
+        Assert.Equal(["second", "first"], page.GetProperty("chunk").Bodies());
+    }
+
+    [Fact]
     public async Task The_to_token_stops_pagination()
     {
         var alice = await Server.RegisterAsync();

@@ -16,8 +16,8 @@ public static class RoomHistoryEndpoints
         // GET /_matrix/client/v3/rooms/{roomId}/messages
         app.MapGet("/_matrix/client/v3/rooms/{roomId}/messages", async (HttpContext context, string roomId,
             RoomTimelineService timeline, CancellationToken cancellationToken) =>
-            Results.Json(await timeline.GetMessagesAsync(context.Requester(), roomId, context.Query("from"),
-                context.Query("to"), Direction(context.Query("dir") ?? "b"),
+            Results.Json(await timeline.GetMessagesAsync(context.Requester(), roomId, NonEmpty(context.Query("from")),
+                NonEmpty(context.Query("to")), Direction(context.Query("dir") ?? "b"),
                 (int)Math.Clamp(context.QueryInteger("limit") ?? 10, 0, RoomTimelineService.MaxMessagesLimit), context.Query("filter"), cancellationToken)))
             .RequireAccessToken(allowGuests: true).ExistedInR0();
 
@@ -61,6 +61,9 @@ public static class RoomHistoryEndpoints
         "true" => true,
         _ => throw new MatrixException(ErrorCode.InvalidParam, $"'{name}' must be true or false"),
     };
+
+    /// <summary>Quaternion sends <c>from=</c> on its first page: an empty pagination token means none.</summary>
+    private static string? NonEmpty(string? token) => string.IsNullOrEmpty(token) ? null : token;
 
     private static bool Direction(string dir) => dir switch
     {
