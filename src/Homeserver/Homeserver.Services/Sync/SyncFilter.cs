@@ -27,6 +27,9 @@ public sealed record SyncFilter(
 
     public int? PresenceLimit { get; init; }
 
+    /// <summary>The event fields to include (<c>event_fields</c>), or null for all of them.</summary>
+    public IReadOnlyList<string>? EventFields { get; init; }
+
     public const int DefaultTimelineLimit = 10;
     public const int MaxTimelineLimit = 100;
 
@@ -37,7 +40,7 @@ public sealed record SyncFilter(
     public static SyncFilter Parse(JsonElement root)
     {
         RequireObject(root, "filter");
-        Strings(root, "event_fields", "event_fields");
+        var eventFields = Strings(root, "event_fields", "event_fields");
         if (root.TryGetProperty("event_format", out var format) && format.ValueKind != JsonValueKind.Null &&
             (format.ValueKind != JsonValueKind.String || format.GetString() is not ("client" or "federation")))
         {
@@ -48,7 +51,11 @@ public sealed record SyncFilter(
         var accountData = EventFilter(root, "account_data", "account_data");
         if (!root.TryGetProperty("room", out var room) || room.ValueKind == JsonValueKind.Null)
         {
-            return None with { AccountData = accountData.Filter, Presence = presence.Filter, PresenceLimit = presence.Limit };
+            return None with
+            {
+                AccountData = accountData.Filter, Presence = presence.Filter, PresenceLimit = presence.Limit,
+                EventFields = eventFields,
+            };
         }
 
         RequireObject(room, "room");
@@ -68,6 +75,7 @@ public sealed record SyncFilter(
             Ephemeral = ephemeral.Filter,
             Presence = presence.Filter,
             PresenceLimit = presence.Limit,
+            EventFields = eventFields,
         };
     }
 

@@ -151,11 +151,12 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         {
             ["join"] = [], ["invite"] = [], ["knock"] = [], ["leave"] = [],
         };
+        var eventFields = request.Filter.EventFields is { } fields ? new EventFieldSelection(fields) : null;
         for (var i = 0; i < memberships.Count; i++)
         {
             if (entries[i].Entry is { } entry)
             {
-                sections[entries[i].Section][memberships[i].RoomId] = entry;
+                sections[entries[i].Section][memberships[i].RoomId] = SyncRoomEventShape.Apply(entry, eventFields);
             }
         }
 
