@@ -55,6 +55,10 @@ public sealed class ServeLifecycleTests
         await using var server = HomeserverProcess.Start(["serve"], environment);
         var listening = await server.WaitForLineAsync(l => l.Contains(" listening on ", StringComparison.Ordinal),
             "the server listens", TimeSpan.FromSeconds(180));
+        // A new admin is told how accounts get made while registration is closed (the default).
+        await server.WaitForLineAsync(l => l.Contains("Registration is closed", StringComparison.Ordinal) &&
+                                           l.Contains("./scripts/homeserver register-user", StringComparison.Ordinal),
+            "the start log says how to create the first user", TimeSpan.FromSeconds(30));
         var urls = Regex.Matches(listening, @"https?://[^\s,]+").Select(m => new Uri(m.Value)).ToList();
         using var client = new HttpClient { BaseAddress = urls.Single(u => u.Scheme == Uri.UriSchemeHttp) };
 

@@ -27,7 +27,8 @@ public static class AccountCommands
         command.SetAction((result, ct) => CommandLine.RunAsync(result, config, errors, settings =>
             WithServicesAsync(settings, async services =>
             {
-                var secret = result.GetValue(password) ?? await Console.In.ReadLineAsync(ct);
+                var secret = result.GetValue(password) ??
+                             (Console.IsInputRedirected ? await Console.In.ReadLineAsync(ct) : PromptPassword(errors));
                 if (string.IsNullOrEmpty(secret))
                 {
                     await errors.WriteLineAsync("homeserver: a password is required (--password or one line on stdin)");
@@ -93,5 +94,25 @@ public static class AccountCommands
             .AddHomeserver(settings, database.DataSource, sharedStore, null)
             .BuildServiceProvider();
         return await action(services);
+    }
+    /// <summary>Reads a password typed at a terminal without echoing it.</summary>
+    private static string PromptPassword(TextWriter prompt)
+    {
+        prompt.Write("Password: ");
+        var typed = new System.Text.StringBuilder();
+        while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
+        {
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                typed.Length = Math.Max(0, typed.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                typed.Append(key.KeyChar);
+            }
+        }
+
+        prompt.WriteLine();
+        return typed.ToString();
     }
 }

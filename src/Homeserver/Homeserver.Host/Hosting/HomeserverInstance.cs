@@ -61,6 +61,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
             var instance = new HomeserverInstance(app, database, sharedStore);
             var addresses = string.Join(", ", instance.Addresses);
             LogStarted(app.Logger, settings.ServerName.Value, addresses);
+            LogFirstSteps(app.Logger, settings);
             return instance;
         }
         catch
@@ -155,6 +156,37 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
                 $"'{url.Host}' is not an IP address or localhost; listen on an address and put the name in DNS");
         }
     }
+
+    /// <summary>What a new admin needs next: the URL a client types in, and how accounts get made.</summary>
+    private static void LogFirstSteps(ILogger logger, HomeserverSettings settings)
+    {
+        var url = settings.WellKnown.ClientBaseUrl.ToString().TrimEnd('/');
+        if (!settings.Registration.Enabled)
+        {
+            LogRegistrationClosed(logger, url);
+        }
+        else if (settings.Registration.RequireToken)
+        {
+            LogRegistrationNeedsToken(logger, url);
+        }
+        else
+        {
+            LogRegistrationOpen(logger, url);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clients connect to {Url}. Registration is closed: " +
+        "create a user with `./scripts/homeserver register-user -u NAME --admin` (asks for the password), " +
+        "or open it with Homeserver__Registration__Enabled=true")]
+    private static partial void LogRegistrationClosed(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clients connect to {Url}. Registration needs a token: " +
+        "make one with `./scripts/homeserver registration-token create`")]
+    private static partial void LogRegistrationNeedsToken(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clients connect to {Url}. Registration is open: anyone who " +
+        "reaches this server can create an account")]
+    private static partial void LogRegistrationOpen(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signing key {KeyId} at {Path} (created now: {Created})")]
     private static partial void LogSigningKey(ILogger logger, string keyId, string path, bool created);
