@@ -114,6 +114,7 @@ public static class ServiceRegistration
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
+        services.AddSingleton<Homeserver.Services.Push.PushRuleEditor>();
 
         // Presence
         services.AddSingleton<IPresenceStore, PresenceStore>();
