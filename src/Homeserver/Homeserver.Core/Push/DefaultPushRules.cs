@@ -103,7 +103,8 @@ public static class DefaultPushRules
 
     /// <summary>
     /// The user's rules merged with the defaults: master first, user rules before the other defaults of
-    /// each kind. A user rule with a default's ID (an enabled/actions override) replaces that default.
+    /// each kind. A user rule with a default's ID (an enabled/actions override) sets that default's enabled flag and
+    /// actions; its conditions and pattern stay the server's, so a stored copy cannot pin an older definition.
     /// </summary>
     public static PushRuleSet Merge(PushRuleSet defaults, PushRuleSet user)
     {
@@ -115,7 +116,9 @@ public static class DefaultPushRules
             var own = user.Of(kind);
             var overridden = own.Where(r => r.RuleId.StartsWith('.')).ToDictionary(r => r.RuleId, StringComparer.Ordinal);
             var custom = own.Where(r => !r.RuleId.StartsWith('.')).ToList();
-            var defaultRules = defaults.Of(kind).Select(r => overridden.GetValueOrDefault(r.RuleId) ?? r).ToList();
+            var defaultRules = defaults.Of(kind)
+                .Select(r => overridden.TryGetValue(r.RuleId, out var o) ? r with { Enabled = o.Enabled, Actions = o.Actions } : r)
+                .ToList();
             var master = defaultRules.Where(r => r.RuleId == ".m.rule.master").ToList();
             merged[kind] = [.. master, .. custom, .. defaultRules.Where(r => r.RuleId != ".m.rule.master")];
         }

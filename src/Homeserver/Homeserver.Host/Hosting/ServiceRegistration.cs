@@ -114,6 +114,19 @@ public static class ServiceRegistration
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
+        services.AddSingleton<Homeserver.Services.Push.PushRuleEditor>();
+
+        // Pushers and HTTP push delivery
+        services.AddSingleton<Homeserver.Storage.Push.PusherStore>();
+        services.AddSingleton<Homeserver.Services.Push.IPusherStore>(sp => sp.GetRequiredService<Homeserver.Storage.Push.PusherStore>());
+        services.AddSingleton<Homeserver.Services.Push.IPusherDeliveryStore>(sp => sp.GetRequiredService<Homeserver.Storage.Push.PusherStore>());
+        services.AddSingleton<Homeserver.Services.Push.PusherService>();
+        services.AddSingleton(sp => new Homeserver.Services.Push.PusherTiming(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Homeserver.Services.Push.PusherWakeups>();
+        services.AddSingleton<Homeserver.Services.Push.IPushNotificationObserver>(sp => sp.GetRequiredService<Homeserver.Services.Push.PusherWakeups>());
+        services.AddSingleton<Homeserver.Services.Push.PushGatewayClient>();
+        services.AddSingleton<Homeserver.Services.Push.PushNotificationBody>();
+        services.AddSingleton<Homeserver.Services.Push.HttpPusherDelivery>();
 
         // Presence
         services.AddSingleton<IPresenceStore, PresenceStore>();
@@ -147,6 +160,7 @@ public static class ServiceRegistration
         services.AddHostedService<SyncWakeSubscription>();
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
+        services.AddHostedService<PusherDispatcher>();
         return services;
     }
 }

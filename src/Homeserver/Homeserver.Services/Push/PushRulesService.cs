@@ -28,15 +28,23 @@ public sealed class PushRulesService(IAccountDataStore accountData, StoredJson s
     public async Task<JsonObject> GetRuleAsync(UserId userId, string kind, string ruleId,
         CancellationToken cancellationToken)
     {
-        var parsed = PushRuleSet.KindNames.FirstOrDefault(k => k.Value == kind);
-        if (parsed.Value is null)
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, $"Unknown push rule kind '{kind}'");
-        }
+        var parsed = ParseKind(kind);
+        return ToJson(await FindRuleAsync(userId, parsed, ruleId, cancellationToken), parsed);
+    }
 
-        var rule = (await GetRuleSetAsync(userId, cancellationToken)).Of(parsed.Key).FirstOrDefault(r => r.RuleId == ruleId)
-                   ?? throw new MatrixException(ErrorCode.NotFound, "Push rule not found");
-        return ToJson(rule, parsed.Key);
+    /// <summary>One rule of the user's merged set, 404 M_NOT_FOUND when there is none.</summary>
+    public async Task<PushRule> FindRuleAsync(UserId userId, PushRuleKind kind, string ruleId,
+        CancellationToken cancellationToken) =>
+        (await GetRuleSetAsync(userId, cancellationToken)).Of(kind).FirstOrDefault(r => r.RuleId == ruleId)
+        ?? throw new MatrixException(ErrorCode.NotFound, "Push rule not found");
+
+    /// <summary>A kind as named in paths; 400 M_INVALID_PARAM for any other name.</summary>
+    public static PushRuleKind ParseKind(string kind)
+    {
+        var parsed = PushRuleSet.KindNames.FirstOrDefault(k => k.Value == kind);
+        return parsed.Value is null
+            ? throw new MatrixException(ErrorCode.InvalidParam, $"Unknown push rule kind '{kind}'")
+            : parsed.Key;
     }
 
     public async Task<PushRuleSet> GetRuleSetAsync(UserId userId, CancellationToken cancellationToken)
@@ -50,7 +58,7 @@ public sealed class PushRulesService(IAccountDataStore accountData, StoredJson s
             : defaults;
     }
 
-    private static JsonObject ToJson(PushRuleSet rules)
+    internal static JsonObject ToJson(PushRuleSet rules)
     {
         var global = new JsonObject();
         foreach (var (kind, name) in PushRuleSet.KindNames)
@@ -61,7 +69,7 @@ public sealed class PushRulesService(IAccountDataStore accountData, StoredJson s
         return global;
     }
 
-    private static JsonObject ToJson(PushRule rule, PushRuleKind kind)
+    internal static JsonObject ToJson(PushRule rule, PushRuleKind kind)
     {
         var json = new JsonObject
         {

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Homeserver.ClientApi.Http;
+using Homeserver.Services.Push;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Homeserver.ClientApi.Endpoints;
+
+/// <summary>Pushers (Client-Server API "Push notifications": pushers).</summary>
+public static class PusherEndpoints
+{
+    public static void MapPushers(this IEndpointRouteBuilder app)
+    {
+        // GET /_matrix/client/v3/pushers
+        app.MapGet("/_matrix/client/v3/pushers", async (HttpContext context, PusherService pushers,
+            CancellationToken cancellationToken) =>
+            Results.Json(await pushers.GetAsync(context.Requester(), cancellationToken)))
+            .RequireAccessToken().ExistedInR0();
+
+        // POST /_matrix/client/v3/pushers/set
+        app.MapPost("/_matrix/client/v3/pushers/set", async (HttpContext context, PusherService pushers,
+            CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            await pushers.SetAsync(context.Requester(), body, cancellationToken);
+            return Results.Json(new JsonObject());
+        }).RequireAccessToken().ExistedInR0();
+    }
+}
