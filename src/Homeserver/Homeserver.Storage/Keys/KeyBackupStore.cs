@@ -67,7 +67,7 @@ public sealed class KeyBackupStore(NpgsqlDataSource dataSource) : IKeyBackupStor
         SELECT room_id AS RoomId, session_id AS SessionId, first_message_index AS FirstMessageIndex,
                forwarded_count AS ForwardedCount, is_verified AS IsVerified, session_data AS SessionData
         FROM room_key_backup_keys WHERE
-        """ + ScopeSql + " ORDER BY room_id, session_id";
+        """ + " " + ScopeSql + " ORDER BY room_id, session_id";
 
     private const string DeleteKeysSql = "DELETE FROM room_key_backup_keys WHERE " + ScopeSql;
 
