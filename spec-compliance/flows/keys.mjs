@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { cs, e } from "../lib/client.mjs";
 import { password } from "../lib/context.mjs";
+import { runKeyBackup } from "./keybackup.mjs";
 
 export const name = "keys";
 
@@ -94,4 +95,6 @@ export async function run(ctx) {
         return sync.body?.to_device?.events?.some((x) => x.type === "m.room_key_request") && sync;
     });
     ctx.expect(delivered, "alice's sync delivers the to-device message");
+
+    await runKeyBackup(ctx, bob);
 }

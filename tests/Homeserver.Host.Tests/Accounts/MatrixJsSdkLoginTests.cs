@@ -30,7 +30,11 @@ public sealed class MatrixJsSdkLoginTests
         Assert.Contains("after logout: M_UNKNOWN_TOKEN", output, StringComparison.Ordinal);
     }
 
-    internal static async Task<(int ExitCode, string Output)> RunNodeAsync(string script, params string[] arguments)
+    internal static Task<(int ExitCode, string Output)> RunNodeAsync(string script, params string[] arguments) =>
+        RunNodeAsync(script, TimeSpan.FromSeconds(60), arguments);
+
+    internal static async Task<(int ExitCode, string Output)> RunNodeAsync(string script, TimeSpan timeLimit,
+        params string[] arguments)
     {
         var directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../js"));
         Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "matrix-js-sdk")),
@@ -45,7 +49,7 @@ public sealed class MatrixJsSdkLoginTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(timeLimit);
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }

@@ -149,6 +149,10 @@ public static class ServiceRegistration
         services.AddSingleton<DeviceListService>();
         services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
         services.AddSingleton<ISyncSection, DeviceListSyncSection>();
+        services.AddSingleton<Homeserver.Services.Keys.Backup.IKeyBackupStore, KeyBackupStore>();
+        services.AddSingleton<Homeserver.Services.Keys.Backup.KeyBackupService>();
+        services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
+        services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         return services;
     }
 

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Homeserver.ClientApi.Endpoints.Keys;
 
-/// <summary>The end-to-end encryption endpoints: to-device messages, device and cross-signing keys.</summary>
+/// <summary>The end-to-end encryption endpoints: to-device messages, device and cross-signing keys,
+/// key backups, dehydrated devices.</summary>
 public static class KeysApi
 {
     public static IEndpointRouteBuilder MapKeys(this IEndpointRouteBuilder app)
@@ -10,6 +11,8 @@ public static class KeysApi
         app.MapToDevice();
         app.MapDeviceKeys();
         app.MapCrossSigning();
+        app.MapKeyBackup();
+        app.MapDehydratedDevices();
         return app;
     }
 }
