@@ -136,6 +136,7 @@ public static class ServiceRegistration
         services.AddSingleton<DeviceListService>();
         services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
         services.AddSingleton<ISyncSection, DeviceListSyncSection>();
+        services.AddSocial();
         return services;
     }
 
