@@ -36,6 +36,7 @@ public sealed partial class ProfilePropagation(IRoomEventReader reader, RoomWrit
     private readonly Dictionary<string, Run> _runs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public void OnProfileChanged(UserId userId)
     {
@@ -46,6 +47,11 @@ public sealed partial class ProfilePropagation(IRoomEventReader reader, RoomWrit
 
         lock (_lock)
         {
+            if (Volatile.Read(ref _disposed) == 1)
+            {
+                return;
+            }
+
             if (_runs.TryGetValue(userId.Value, out var running))
             {
                 running.Again = true;
@@ -148,8 +154,17 @@ public sealed partial class ProfilePropagation(IRoomEventReader reader, RoomWrit
         }
     }
 
+    // Registered under two service types, so the container may dispose it twice.
     public async ValueTask DisposeAsync()
     {
+        lock (_lock)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+        }
+
         await _stopping.CancelAsync();
         Task[] running;
         lock (_lock)

@@ -3,10 +3,12 @@
 -- User directory search (POST /user_directory/search): the words of each local user's ID and display name, kept
 -- with the profile row by Postgres itself, so every profile change (and registration, erasure) maintains it.
 -- Separators are turned into spaces so '@alice_b:example.org' gives 'alice', 'b', 'example', 'org'; searches
--- match word prefixes (to_tsquery 'word:*').
+-- match word prefixes (to_tsquery 'word:*'). Lower-cased through ICU: the cluster's C locale would leave 'É' as it is
+-- (its text search parser does take any non-ASCII character as a letter).
 ALTER TABLE profiles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     to_tsvector('simple'::regconfig,
-        translate(lower(user_id || ' ' || coalesce(displayname, '')), '@:._-=/+', '        '))) STORED;
+        translate(lower(normalize(user_id || ' ' || coalesce(displayname, ''), NFC) COLLATE "und-x-icu"),
+            '@:._-=/+', '        '))) STORED;
 CREATE INDEX profiles_search ON profiles USING gin (search_vector);
 
 -- Rooms whose members anyone may find in the directory: join rule 'public' or history visibility 'world_readable'
