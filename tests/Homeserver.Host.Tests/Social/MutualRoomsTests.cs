@@ -25,7 +25,9 @@ public sealed class MutualRoomsTests(LiveServerFixture fixture) : IClassFixture<
         var invited = await alice.CreateRoomAsync();
         await alice.InviteAsync(invited, bob.UserId);
 
-        var body = await alice.GetJsonAsync(Path(bob.UserId));
+        var response = await alice.Client.GetAsync(Path(bob.UserId));
+        await MatrixAssert.OkAsync(response);
+        var body = await SpecSchema.AssertValidAsync(response);
 
         Assert.Equal(new[] { shared1, shared2 }.Order(StringComparer.Ordinal),
             body.GetProperty("joined").EnumerateArray().Select(r => r.GetString()!));

@@ -21,8 +21,9 @@ public sealed class OpenIdTests
         await using var server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
         var alice = await server.RegisterAsync();
 
-        var body = await MatrixAssert.OkAsync(await alice.Client.PostAsJsonAsync(TokenPath(alice.UserId),
-            new JsonObject()));
+        var response = await alice.Client.PostAsJsonAsync(TokenPath(alice.UserId), new JsonObject());
+        await MatrixAssert.OkAsync(response);
+        var body = await SpecSchema.AssertValidAsync(response, new JsonObject());
 
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.Equal("localhost", body.GetProperty("matrix_server_name").GetString());

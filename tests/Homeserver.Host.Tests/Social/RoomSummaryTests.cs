@@ -23,9 +23,12 @@ public sealed class RoomSummaryTests(LiveServerFixture fixture) : IClassFixture<
             ["preset"] = "public_chat", ["name"] = "Cheese", ["topic"] = "Tasty", ["room_alias_name"] = aliasName,
         });
 
-        var anonymous = await MatrixAssert.OkAsync(await Server.Anonymous.GetAsync(
-            Path($"#{aliasName}:localhost", "?via=elsewhere.example")));
-        var member = await alice.GetJsonAsync(Path(roomId));
+        var anonymousResponse = await Server.Anonymous.GetAsync(Path($"#{aliasName}:localhost", "?via=elsewhere.example"));
+        await MatrixAssert.OkAsync(anonymousResponse);
+        var anonymous = await SpecSchema.AssertValidAsync(anonymousResponse);
+        var memberResponse = await alice.Client.GetAsync(Path(roomId));
+        await MatrixAssert.OkAsync(memberResponse);
+        var member = await SpecSchema.AssertValidAsync(memberResponse);
         var outsider = await bob.GetJsonAsync(Path(roomId));
 
         Assert.Equal(roomId, anonymous.GetProperty("room_id").GetString());

@@ -24,8 +24,10 @@ public sealed class RoomTagTests(LiveServerFixture fixture) : IClassFixture<Live
         await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(TagsPath(alice, roomId, "m.favourite"),
             new JsonObject { ["order"] = 0.25 }));
         await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(TagsPath(alice, roomId, "u.work"), new JsonObject()));
+        var listed = await alice.Client.GetAsync(TagsPath(alice, roomId));
+        await MatrixAssert.OkAsync(listed);
         Assert.Equal("""{"tags":{"m.favourite":{"order":0.25},"u.work":{}}}""",
-            (await alice.GetJsonAsync(TagsPath(alice, roomId))).GetRawText());
+            (await SpecSchema.AssertValidAsync(listed)).GetRawText());
 
         await MatrixAssert.OkAsync(await alice.Client.DeleteAsync(TagsPath(alice, roomId, "m.favourite")));
         await MatrixAssert.OkAsync(await alice.Client.DeleteAsync(TagsPath(alice, roomId, "never.set")));

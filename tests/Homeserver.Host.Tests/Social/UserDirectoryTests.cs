@@ -34,8 +34,9 @@ public sealed class UserDirectoryTests(LiveServerFixture fixture) : IClassFixtur
             body["limit"] = limit;
         }
 
-        return await MatrixAssert.OkAsync(await searcher.Client.PostAsJsonAsync(
-            "/_matrix/client/v3/user_directory/search", body));
+        var response = await searcher.Client.PostAsJsonAsync("/_matrix/client/v3/user_directory/search", body);
+        await MatrixAssert.OkAsync(response);
+        return await SpecSchema.AssertValidAsync(response, body);
     }
 
     private static List<string> Found(JsonElement result) =>
