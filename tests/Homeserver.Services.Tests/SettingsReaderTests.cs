@@ -25,6 +25,13 @@ public sealed class SettingsReaderTests
         Assert.Equal("/srv/homeserver/data/tls/federation.pfx", settings.Tls.GeneratedCertificatePath);
         Assert.Equal(LogFormat.Text, settings.LogFormat);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, settings.LogLevel);
+        Assert.False(settings.Profiles.LimitToUsersWhoShareRooms);
+    }
+
+    [Fact]
+    public void The_profile_lookup_limit_is_read()
+    {
+        Assert.True(Read(("Homeserver:Profiles:LimitToUsersWhoShareRooms", "true")).Profiles.LimitToUsersWhoShareRooms);
     }
 
     [Fact]
@@ -78,6 +85,7 @@ public sealed class SettingsReaderTests
     [InlineData("Homeserver:DataDirectory", "", "cannot be empty")]
     [InlineData("Homeserver:RateLimits:FailedPassword:PerSecond", "0", "positive number")]
     [InlineData("Homeserver:RateLimits:PasswordHashing:Concurrency", "-1", "whole number from 0")]
+    [InlineData("Homeserver:Profiles:LimitToUsersWhoShareRooms", "sometimes", "is not true or false")]
     public void An_invalid_value_is_reported_naming_its_key(string key, string value, string problem)
     {
         var errors = Errors((key, value));

@@ -3,6 +3,7 @@ using Homeserver.ClientApi.Endpoints.Accounts;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Rooms;
+using Homeserver.ClientApi.Endpoints.Social;
 using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Configuration;
@@ -66,6 +67,7 @@ public static class ClientApiPipeline
         app.MapSync();
         app.MapPresence();
         app.MapKeys();
+        app.MapSocial();
         return app;
     }
 }

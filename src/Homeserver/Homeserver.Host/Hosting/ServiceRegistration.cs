@@ -153,6 +153,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Backup.KeyBackupService>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
+        services.AddSocial();
         return services;
     }
 

@@ -6,15 +6,20 @@ using System.Text.RegularExpressions;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Social;
 
 namespace Homeserver.Services.Accounts;
 
 /// <summary>
 /// Profiles with the generic fields of spec v1.16: <c>displayname</c>, <c>avatar_url</c>, <c>m.tz</c> and custom
-/// namespaced fields. Anyone may read a profile; only its user may change it, within 64 KiB for the whole profile.
+/// namespaced fields. Anyone may read a profile (unless <see cref="ProfileLookupRule"/> limits it to users who share a
+/// room); only its user may change it, within 64 KiB for the whole profile.
 /// </summary>
-public sealed partial class ProfileService(IProfileStore profiles, HomeserverSettings settings)
+public sealed partial class ProfileService(IProfileStore profiles, HomeserverSettings settings,
+    ProfileLookupRule lookupRule, IEnumerable<IProfileChangeObserver> observers)
 {
+    private readonly IProfileChangeObserver[] _observers = observers.ToArray();
+
     public const string DisplayName = "displayname";
     public const string AvatarUrl = "avatar_url";
     public const string TimeZone = "m.tz";
@@ -32,14 +37,17 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public async Task<JsonObject> GetProfileAsync(string userId, CancellationToken cancellationToken) =>
-        ToJson(await LoadAsync(userId, cancellationToken));
+    /// <param name="requester">Null for a request without an access token.</param>
+    public async Task<JsonObject> GetProfileAsync(Requester? requester, string userId,
+        CancellationToken cancellationToken) =>
+        ToJson(await LoadAsync(requester, userId, cancellationToken));
 
     /// <returns><c>{key: value}</c>.</returns>
-    public async Task<JsonObject> GetFieldAsync(string userId, string key, CancellationToken cancellationToken)
+    public async Task<JsonObject> GetFieldAsync(Requester? requester, string userId, string key,
+        CancellationToken cancellationToken)
     {
         CheckKey(key);
-        var profile = ToJson(await LoadAsync(userId, cancellationToken));
+        var profile = ToJson(await LoadAsync(requester, userId, cancellationToken));
         return profile.TryGetPropertyValue(key, out var value)
             ? new JsonObject { [key] = value?.DeepClone() }
             : throw new MatrixException(ErrorCode.NotFound, $"The profile has no '{key}' field");
@@ -57,6 +65,7 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
 
         CheckValue(key, value);
         await UpdateAsync(owner, profile => With(profile, key, value.Clone()), cancellationToken);
+        NotifyRoomFields(owner, key);
     }
 
     public async Task DeleteFieldAsync(Requester requester, string userId, string key,
@@ -64,6 +73,21 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
     {
         var owner = CheckChange(requester, userId, key);
         await UpdateAsync(owner, profile => With(profile, key, null), cancellationToken);
+        NotifyRoomFields(owner, key);
+    }
+
+    /// <summary>Display name and avatar are also in the user's member events: their observers carry them there.</summary>
+    private void NotifyRoomFields(UserId owner, string key)
+    {
+        if (key is not (DisplayName or AvatarUrl))
+        {
+            return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.OnProfileChanged(owner);
+        }
     }
 
     /// <summary>The profile as the API shows it: fields that are set, custom ones after the two standard ones.</summary>
@@ -89,9 +113,10 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
         return json;
     }
 
-    private async Task<UserProfile> LoadAsync(string userId, CancellationToken cancellationToken)
+    private async Task<UserProfile> LoadAsync(Requester? requester, string userId, CancellationToken cancellationToken)
     {
         var user = ParseUserId(userId);
+        await lookupRule.CheckAsync(requester, user, cancellationToken);
         // Federation does not exist yet: a profile on another server cannot be fetched, so it is not found.
         if (user.Domain != settings.ServerName)
         {

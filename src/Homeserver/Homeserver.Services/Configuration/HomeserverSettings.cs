@@ -21,6 +21,8 @@ public sealed record HomeserverSettings(
 {
     public PresenceSettings Presence { get; init; } = PresenceSettings.Default;
 
+    public ProfileSettings Profiles { get; init; } = ProfileSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }
@@ -29,6 +31,13 @@ public sealed record HomeserverSettings(
 public sealed record PresenceSettings(bool Enabled)
 {
     public static readonly PresenceSettings Default = new(true);
+}
+
+/// <param name="LimitToUsersWhoShareRooms">Profiles are readable only by users who share a room with their user (and
+/// it), 403 for others (Synapse's <c>limit_profile_requests_to_users_who_share_rooms</c>).</param>
+public sealed record ProfileSettings(bool LimitToUsersWhoShareRooms)
+{
+    public static readonly ProfileSettings Default = new(false);
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>

@@ -49,6 +49,7 @@ public static class SettingsReader
             ["Rooms:DefaultVersion"] = "12",
             ["Rooms:HeadCacheStateEntries"] = "200000",
             ["Presence:Enabled"] = "true",
+            ["Profiles:LimitToUsersWhoShareRooms"] = "false",
         };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -134,6 +135,7 @@ public static class SettingsReader
 
         var headCacheEntries = reader.Parse("Rooms:HeadCacheStateEntries", text => ParseInteger(text, 100, 100_000_000));
         var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
+        var limitProfiles = reader.Parse("Profiles:LimitToUsersWhoShareRooms", ParseBool);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -164,6 +166,7 @@ public static class SettingsReader
             new RoomSettings(defaultRoomVersion) { HeadCacheStateEntries = headCacheEntries })
         {
             Presence = new PresenceSettings(presenceEnabled),
+            Profiles = new ProfileSettings(limitProfiles),
             LogLevel = logLevel,
         };
         return (settings, errors);

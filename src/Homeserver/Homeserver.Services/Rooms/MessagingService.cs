@@ -57,8 +57,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
 
         if (type == EventTypes.Member)
         {
-            throw new MatrixException(ErrorCode.BadJson,
-                "Use the membership endpoints (join, invite, leave, kick, ban) to change m.room.member");
+            return await SetOwnJoinAsync(requester, roomId, stateKey, content, cancellationToken);
         }
 
         if (type == DirectoryStateTypes.CanonicalAlias && stateKey.Length == 0)
@@ -70,6 +69,31 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         return await AppendOneAsync(roomId, head => factory.Build(head,
             new PduTemplate(type, requester.UserId.Value, stateKey, content)), null, cancellationToken);
     }
+
+    /// <summary>
+    /// m.room.member through the state endpoint: only the requester's own event, with membership <c>join</c> while
+    /// joined, so the membership does not change and the display name and avatar in it are for this room alone
+    /// (Element's /myroomnick). Changes of membership go through the membership endpoints, which apply their rules
+    /// (profile on join, ignored users on invite, restricted joins).
+    /// </summary>
+    private async Task<string> SetOwnJoinAsync(Requester requester, string roomId, string stateKey,
+        JsonObject content, CancellationToken cancellationToken)
+    {
+        var user = requester.UserId.Value;
+        if (stateKey != user || content["membership"]?.GetValueKind() != JsonValueKind.String ||
+            content["membership"]!.GetValue<string>() != Memberships.Join)
+        {
+            throw MembershipChangeRefused();
+        }
+
+        return await AppendOneAsync(roomId, head => head.Get(EventTypes.Member, user)?.Membership == Memberships.Join
+            ? factory.Build(head, new PduTemplate(EventTypes.Member, user, user, content))
+            : throw MembershipChangeRefused(), null, cancellationToken);
+    }
+
+    private static MatrixException MembershipChangeRefused() => new(ErrorCode.BadJson,
+        "Use the membership endpoints (join, invite, leave, kick, ban) to change m.room.member; this endpoint only " +
+        "changes your own member event while you are joined (membership 'join')");
 
     /// <summary>PUT /rooms/{roomId}/redact/{eventId}/{txnId}.</summary>
     public async Task<string> RedactAsync(Requester requester, string roomId, string eventId, string? reason,

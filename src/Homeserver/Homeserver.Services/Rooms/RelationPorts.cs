@@ -61,7 +61,11 @@ public sealed record SearchPage(IReadOnlyList<SearchHit> Hits, long Count);
 public interface IReportStore
 {
     Task AddAsync(ContentReport report, CancellationToken cancellationToken);
+
+    Task AddUserReportAsync(UserReport report, CancellationToken cancellationToken);
 }
+
+public sealed record UserReport(string ReportedUserId, string Reporter, string Reason, long ReceivedTs);
 
 /// <param name="EventId">Null for a report of the whole room.</param>
 public sealed record ContentReport(string RoomId, string? EventId, string Reporter, string? Reason, int? Score,

@@ -1,13 +1,17 @@
 using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>POST /rooms/{roomId}/report/{eventId} and /rooms/{roomId}/report: reports kept for administrators.</summary>
 public sealed class ReportService(IReportStore reports, IRoomEventReader reader, IRoomHistoryReader history,
-    RoomAccess access, TimeProvider time)
+    RoomAccess access, IAccountStore accounts, HomeserverSettings settings, TimeProvider time)
 {
+    public const int MaxUserReportReasonLength = 1000;
+
     public const int MinScore = -100;
     public const int MaxScore = 0;
 
@@ -50,6 +54,35 @@ public sealed class ReportService(IReportStore reports, IRoomEventReader reader,
         }
 
         await reports.AddAsync(new ContentReport(roomId, null, requester.UserId.Value, reason, null, Now()),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// POST /users/{userId}/report. The answer is the same whether the user exists or not (the spec allows hiding
+    /// it; Synapse hides it): only reports of existing local users are kept, others are dropped silently.
+    /// </summary>
+    public async Task ReportUserAsync(Requester requester, string userId, string reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        ArgumentNullException.ThrowIfNull(reason);
+        if (reason.Length > MaxUserReportReasonLength)
+        {
+            throw new MatrixException(ErrorCode.BadJson, $"reason must be at most {MaxUserReportReasonLength} characters");
+        }
+
+        if (!UserId.TryParse(userId, out var reported, out var error))
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, $"Invalid user ID: {error}");
+        }
+
+        if (reported.Domain != settings.ServerName ||
+            await accounts.GetUserAsync(reported, cancellationToken) is null)
+        {
+            return;
+        }
+
+        await reports.AddUserReportAsync(new UserReport(reported.Value, requester.UserId.Value, reason, Now()),
             cancellationToken);
     }
 

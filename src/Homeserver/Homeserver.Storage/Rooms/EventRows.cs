@@ -43,6 +43,22 @@ internal static class EventRows
             stream_ordering = EXCLUDED.stream_ordering, forgotten = false
         """;
 
+    // Join rules and history visibility decide whether the room's members are in everyone's user directory search.
+    private const string RefreshDirectoryPublicRoomSql = """
+        WITH publicity AS (
+            SELECT EXISTS (
+                SELECT 1 FROM current_state cs JOIN events e ON e.event_id = cs.event_id
+                WHERE cs.room_id = $1 AND cs.state_key = '' AND (
+                    (cs.type = 'm.room.join_rules' AND e.json::jsonb #>> '{content,join_rule}' = 'public') OR
+                    (cs.type = 'm.room.history_visibility' AND
+                     e.json::jsonb #>> '{content,history_visibility}' = 'world_readable'))) AS is_public
+        ), added AS (
+            INSERT INTO user_directory_public_rooms (room_id) SELECT $1 FROM publicity WHERE is_public
+            ON CONFLICT DO NOTHING
+        )
+        DELETE FROM user_directory_public_rooms WHERE room_id = $1 AND NOT (SELECT is_public FROM publicity)
+        """;
+
     private const string InsertTransactionSql = """
         INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) VALUES ($1, $2, $3, $4, $5)
         """;
@@ -71,6 +87,10 @@ internal static class EventRows
         if (pdu.IsState)
         {
             Command(batch, UpsertCurrentStateSql, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.EventId);
+            if (pdu.StateKey == "" && pdu.Type is "m.room.join_rules" or "m.room.history_visibility")
+            {
+                Command(batch, RefreshDirectoryPublicRoomSql, pdu.RoomId);
+            }
         }
 
         if (pdu.Type == EventTypes.Member && pdu.Membership is { } membership)

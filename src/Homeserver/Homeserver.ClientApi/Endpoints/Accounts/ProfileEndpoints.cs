@@ -12,14 +12,16 @@ public static class ProfileEndpoints
     public static void MapProfile(this IEndpointRouteBuilder app)
     {
         // GET /_matrix/client/v3/profile/{userId} (no access token needed, as the spec has it)
-        app.MapGet("/_matrix/client/v3/profile/{userId}", async (string userId, ProfileService profiles,
-            CancellationToken cancellationToken) =>
-            Results.Json(await profiles.GetProfileAsync(userId, cancellationToken))).ExistedInR0();
+        app.MapGet("/_matrix/client/v3/profile/{userId}", async (HttpContext context, string userId,
+            ProfileService profiles, CancellationToken cancellationToken) =>
+            Results.Json(await profiles.GetProfileAsync(context.TryGetRequester(), userId, cancellationToken)))
+            .AllowAccessToken().ExistedInR0();
 
         // GET /_matrix/client/v3/profile/{userId}/{keyName}
-        app.MapGet("/_matrix/client/v3/profile/{userId}/{keyName}", async (string userId, string keyName,
-            ProfileService profiles, CancellationToken cancellationToken) =>
-            Results.Json(await profiles.GetFieldAsync(userId, keyName, cancellationToken))).ExistedInR0();
+        app.MapGet("/_matrix/client/v3/profile/{userId}/{keyName}", async (HttpContext context, string userId,
+            string keyName, ProfileService profiles, CancellationToken cancellationToken) =>
+            Results.Json(await profiles.GetFieldAsync(context.TryGetRequester(), userId, keyName, cancellationToken)))
+            .AllowAccessToken().ExistedInR0();
 
         // PUT /_matrix/client/v3/profile/{userId}/{keyName}
         app.MapPut("/_matrix/client/v3/profile/{userId}/{keyName}", async (HttpContext context, string userId,

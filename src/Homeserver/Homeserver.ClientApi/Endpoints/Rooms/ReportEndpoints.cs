@@ -34,6 +34,15 @@ public static class ReportEndpoints
             await reports.ReportRoomAsync(context.Requester(), roomId, Reason(body, required: true)!, cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken();
+
+        // POST /_matrix/client/v3/users/{userId}/report
+        app.MapPost("/_matrix/client/v3/users/{userId}/report", async (HttpContext context, string userId,
+            ReportService reports, CancellationToken cancellationToken) =>
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            await reports.ReportUserAsync(context.Requester(), userId, Reason(body, required: true)!, cancellationToken);
+            return Results.Json(new JsonObject());
+        }).RequireAccessToken();
     }
 
     private static string? Reason(JsonElement body, bool required) =>

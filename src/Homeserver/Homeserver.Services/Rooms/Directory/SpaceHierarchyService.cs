@@ -199,7 +199,7 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
             ? text
             : null;
 
-    private static List<string> AllowedRoomIds(IReadOnlyList<StoredEvent> state)
+    internal static List<string> AllowedRoomIds(IReadOnlyList<StoredEvent> state)
     {
         var joinRules = state.FirstOrDefault(s => s.Pdu.Type == EventTypes.JoinRules && s.Pdu.StateKey == "");
         if (joinRules is null || joinRules.RedactedBecause is not null ||

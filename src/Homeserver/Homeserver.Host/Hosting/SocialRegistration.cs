@@ -1,0 +1,29 @@
+using Homeserver.Services.Rooms.Directory;
+using Homeserver.Services.Social;
+using Homeserver.Storage.Accounts;
+using Homeserver.Storage.Social;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>The services of users finding each other: profiles in rooms, user directory, mutual rooms, room summaries,
+/// tags, OpenID tokens.</summary>
+public static class SocialRegistration
+{
+    public static IServiceCollection AddSocial(this IServiceCollection services)
+    {
+        services.AddSingleton<ISharedRoomsReader, SharedRoomsReader>();
+        services.AddSingleton<ProfileLookupRule>();
+        services.AddSingleton(ProfilePropagationOptions.Default);
+        services.AddSingleton<ProfilePropagation>();
+        services.AddSingleton<IProfileChangeObserver>(sp => sp.GetRequiredService<ProfilePropagation>());
+        services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
+        services.AddSingleton<UserDirectoryService>();
+        services.AddSingleton<MutualRoomsService>();
+        services.AddSingleton<RoomSummaryService>();
+        services.AddSingleton<IRoomTagStore, RoomTagStore>();
+        services.AddSingleton<RoomTagService>();
+        services.AddSingleton<IOpenIdTokenStore, OpenIdTokenStore>();
+        services.AddSingleton<OpenIdTokenService>();
+        return services;
+    }
+}
