@@ -3,10 +3,12 @@ using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
 using Homeserver.Services.Keys;
+using Homeserver.Services.Media;
 using Homeserver.Services.Presence;
 using Homeserver.Services.Shared;
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Keys;
+using Homeserver.Storage.Media;
 using Homeserver.Storage.Presence;
 using Homeserver.Storage;
 using Homeserver.Storage.Rooms;
@@ -136,6 +138,16 @@ public static class ServiceRegistration
         services.AddSingleton<DeviceListService>();
         services.AddSingleton<IDeviceListObserver>(sp => sp.GetRequiredService<DeviceListService>());
         services.AddSingleton<ISyncSection, DeviceListSyncSection>();
+
+        // Media (content repository)
+        services.AddSingleton(settings.Media);
+        services.AddSingleton<IMediaStore, LocalMediaStore>();
+        services.AddSingleton<IMediaThumbnailStore, MediaThumbnailStore>();
+        services.AddSingleton<IMediaContentStore, FileSystemMediaContentStore>();
+        services.AddSingleton<MediaUploadSignals>();
+        services.AddSingleton<MediaService>();
+        services.AddSingleton<VipsThumbnailer>();
+        services.AddSingleton<ThumbnailService>();
         return services;
     }
 
@@ -147,6 +159,7 @@ public static class ServiceRegistration
         services.AddHostedService<SyncWakeSubscription>();
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
+        services.AddHostedService<MediaUploadSubscription>();
         return services;
     }
 }
