@@ -5,7 +5,7 @@ public sealed record BenchOptions
 {
     /// <summary>Every scenario, in the order <c>all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        ["send-seq", "send-conc", "sync-fanout", "initial-sync", "messages", "join-storm", "idle-conns"];
+        ["send-seq", "send-conc", "sync-fanout", "initial-sync", "messages", "join-storm", "idle-conns", "media"];
 
     /// <summary>Scenarios run only when named: they attack the server on purpose (lock an account, load the CPU).</summary>
     public static readonly IReadOnlyList<string> AttackScenarios = ["password-guess"];

@@ -14,6 +14,7 @@ public static class BenchRunner
     [
         new SendSequentialScenario(), new SendConcurrentScenario(), new SyncFanoutScenario(), new InitialSyncScenario(),
         new MessagesScenario(), new JoinStormScenario(), new IdleConnectionsScenario(), new PasswordGuessScenario(),
+        new MediaScenario(),
     ];
 
     /// <summary>Runs <see cref="BenchOptions.Scenarios"/> in order; progress goes to <paramref name="progress"/>.</summary>

@@ -40,6 +40,9 @@ public sealed class ScenarioSmokeTests : IClassFixture<BenchServer>
             ["messages"] = sizes.Repeats,
             ["join-storm"] = sizes.Joiners,
             ["idle-conns"] = 2 * sizes.Probes,
+            ["media/upload"] = sizes.Clients * sizes.MessagesPerClient,
+            ["media/download"] = sizes.Clients * sizes.MessagesPerClient,
+            ["media/thumbnail"] = sizes.Repeats,
         };
         Assert.Equal(expected.Keys, report.Results.Select(r => r.Name));
         foreach (var result in report.Results)

@@ -68,6 +68,51 @@ public sealed class MatrixHttp : IDisposable
         return new ApiResponse((int)response.StatusCode, errcode, parsed);
     }
 
+    /// <summary>A request with a raw body (media uploads); the answer is read as in <see cref="SendAsync"/>.</summary>
+    public async Task<ApiResponse> SendBytesAsync(HttpMethod method, string path, string? accessToken, byte[] body,
+        string contentType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await _client.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        JsonElement parsed = default;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            parsed = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the status says enough.
+        }
+
+        var errcode = !response.IsSuccessStatusCode && parsed.ValueKind == JsonValueKind.Object &&
+                      parsed.TryGetProperty("errcode", out var code) && code.ValueKind == JsonValueKind.String
+            ? code.GetString()
+            : null;
+        return new ApiResponse((int)response.StatusCode, errcode, parsed);
+    }
+
+    /// <summary>A GET whose body is read whole and dropped (media downloads); only the status is kept.</summary>
+    public async Task<ApiResponse> DownloadAsync(string path, string? accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+        return new ApiResponse((int)response.StatusCode, null, default);
+    }
+
     public Task<ApiResponse> GetAsync(string path, string? accessToken, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, accessToken, null, cancellationToken);
 

@@ -2,6 +2,7 @@ using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
+using Homeserver.ClientApi.Endpoints.Media;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Social;
 using Homeserver.ClientApi.Endpoints.Sync;
@@ -15,9 +16,9 @@ namespace Homeserver.ClientApi;
 public static class ClientApiPipeline
 {
     /// <summary>
-    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, body limit, %00 in
-    /// the query, r0 rewrite, routing, r0 gate, %2F in route values, access token, presence activity, endpoint. Call
-    /// before mapping endpoints.
+    /// The HTTP pipeline every request goes through, in order: request log, CORS, error mapping, %00 in the query, r0
+    /// rewrite, routing, body limit (after routing: media uploads have their own), r0 gate, %2F in route values, access
+    /// token, presence activity, endpoint. Call before mapping endpoints.
     /// </summary>
     public static WebApplication UseClientApiPipeline(this WebApplication app, HomeserverSettings settings)
     {
@@ -26,10 +27,10 @@ public static class ClientApiPipeline
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<MatrixErrorMiddleware>();
-        app.UseMiddleware<BodySizeLimitMiddleware>(settings.Limits.MaxRequestBodyBytes);
         app.Use(QueryStringText.RefuseNulAsync);
         app.Use(R0Compatibility.RewriteAsync);
         app.UseRouting();
+        app.UseMiddleware<BodySizeLimitMiddleware>(settings.Limits.MaxRequestBodyBytes);
         app.Use(R0Compatibility.GateAsync);
         app.Use(PathParameters.DecodeSlashesAsync);
         app.UseMiddleware<AccessTokenMiddleware>();
@@ -68,6 +69,8 @@ public static class ClientApiPipeline
         app.MapPresence();
         app.MapKeys();
         app.MapSocial();
+        app.MapMediaUploads(settings.Media.MaxUploadBytes);
+        app.MapMediaDownloads();
         return app;
     }
 }

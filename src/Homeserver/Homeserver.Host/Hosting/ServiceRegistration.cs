@@ -3,10 +3,12 @@ using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
 using Homeserver.Services.Keys;
+using Homeserver.Services.Media;
 using Homeserver.Services.Presence;
 using Homeserver.Services.Shared;
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Keys;
+using Homeserver.Storage.Media;
 using Homeserver.Storage.Presence;
 using Homeserver.Storage;
 using Homeserver.Storage.Rooms;
@@ -154,6 +156,16 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
+
+        // Media (content repository)
+        services.AddSingleton(settings.Media);
+        services.AddSingleton<IMediaStore, LocalMediaStore>();
+        services.AddSingleton<IMediaThumbnailStore, MediaThumbnailStore>();
+        services.AddSingleton<IMediaContentStore, FileSystemMediaContentStore>();
+        services.AddSingleton<MediaUploadSignals>();
+        services.AddSingleton<MediaService>();
+        services.AddSingleton<VipsThumbnailer>();
+        services.AddSingleton<ThumbnailService>();
         return services;
     }
 
@@ -166,6 +178,7 @@ public static class ServiceRegistration
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
         services.AddHostedService<PusherDispatcher>();
+        services.AddHostedService<MediaUploadSubscription>();
         return services;
     }
 }

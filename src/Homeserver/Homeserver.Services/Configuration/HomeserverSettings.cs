@@ -22,6 +22,7 @@ public sealed record HomeserverSettings(
     public PresenceSettings Presence { get; init; } = PresenceSettings.Default;
 
     public ProfileSettings Profiles { get; init; } = ProfileSettings.Default;
+    public MediaSettings Media { get; init; } = MediaSettings.Default;
 
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
@@ -38,6 +39,23 @@ public sealed record PresenceSettings(bool Enabled)
 public sealed record ProfileSettings(bool LimitToUsersWhoShareRooms)
 {
     public static readonly ProfileSettings Default = new(false);
+}
+
+/// <param name="MaxUploadBytes">The largest upload accepted (<c>m.upload.size</c>); bigger is 413 M_TOO_LARGE.</param>
+/// <param name="FreezeUnauthenticated">
+/// True: media created while it is true is not served by the deprecated unauthenticated <c>/_matrix/media/v3</c>
+/// download and thumbnail endpoints (404), as Synapse's <c>enable_authenticated_media</c> does; media created before
+/// stays reachable there.
+/// </param>
+/// <param name="MaxThumbnailPixels">Images declaring more pixels (width × height × frames) are not thumbnailed (413).</param>
+/// <param name="MaxPendingUploads">Created (<c>/media/v1/create</c>) and not yet uploaded media IDs a user may hold.</param>
+/// <param name="UnusedExpiry">How long a created media ID waits for its upload.</param>
+/// <param name="ThumbnailConcurrency">Images decoded at once (each holds a core while it works).</param>
+public sealed record MediaSettings(long MaxUploadBytes, bool FreezeUnauthenticated, long MaxThumbnailPixels,
+    int MaxPendingUploads, TimeSpan UnusedExpiry, int ThumbnailConcurrency)
+{
+    public static readonly MediaSettings Default = new(50L * 1024 * 1024, false, 32_000_000, 5, TimeSpan.FromHours(24),
+        PasswordHashingSettings.HalfTheCores);
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>

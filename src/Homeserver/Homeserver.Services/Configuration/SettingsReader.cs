@@ -50,6 +50,12 @@ public static class SettingsReader
             ["Rooms:HeadCacheStateEntries"] = "200000",
             ["Presence:Enabled"] = "true",
             ["Profiles:LimitToUsersWhoShareRooms"] = "false",
+            ["Media:MaxUploadBytes"] = "52428800",
+            ["Media:FreezeUnauthenticated"] = "false",
+            ["Media:MaxThumbnailPixels"] = "32000000",
+            ["Media:MaxPendingUploads"] = "5",
+            ["Media:UnusedExpirySeconds"] = "86400",
+            ["Media:ThumbnailConcurrency"] = "0",
         };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -136,6 +142,7 @@ public static class SettingsReader
         var headCacheEntries = reader.Parse("Rooms:HeadCacheStateEntries", text => ParseInteger(text, 100, 100_000_000));
         var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
         var limitProfiles = reader.Parse("Profiles:LimitToUsersWhoShareRooms", ParseBool);
+        var media = ReadMedia(reader);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -167,10 +174,29 @@ public static class SettingsReader
         {
             Presence = new PresenceSettings(presenceEnabled),
             Profiles = new ProfileSettings(limitProfiles),
+            Media = media,
             LogLevel = logLevel,
         };
         return (settings, errors);
     }
+
+    private static MediaSettings ReadMedia(ValueReader reader)
+    {
+        var maxUpload = reader.Parse("Media:MaxUploadBytes", text => ParseLong(text, 1, long.MaxValue));
+        var freeze = reader.Parse("Media:FreezeUnauthenticated", ParseBool);
+        var maxPixels = reader.Parse("Media:MaxThumbnailPixels", text => ParseLong(text, 1, long.MaxValue));
+        var pending = reader.Parse("Media:MaxPendingUploads", text => ParseInteger(text, 1, 1_000_000));
+        var expiry = reader.Parse("Media:UnusedExpirySeconds", text => ParseInteger(text, 1, 31_536_000));
+        var threads = reader.Parse("Media:ThumbnailConcurrency", text => ParseInteger(text, 0, 1024));
+        return new MediaSettings(maxUpload, freeze, maxPixels, pending, TimeSpan.FromSeconds(expiry),
+            threads == 0 ? PasswordHashingSettings.HalfTheCores : threads);
+    }
+
+    private static (long, string?) ParseLong(string text, long min, long max) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+            out var value) && value >= min && value <= max
+            ? (value, null)
+            : (0, $"'{text}' is not a whole number from {min} to {max}");
 
     private static (string, string?) ParseConnectionString(string text)
     {
