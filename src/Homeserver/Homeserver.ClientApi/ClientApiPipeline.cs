@@ -1,5 +1,7 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
+using Homeserver.ClientApi.Endpoints.Admin;
+using Homeserver.ClientApi.Endpoints.ThirdParty;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Rooms;
@@ -65,6 +67,11 @@ public static class ClientApiPipeline
         app.MapSync();
         app.MapPresence();
         app.MapKeys();
+        app.MapDelayedEvents();
+        app.MapThreePids();
+        app.MapThirdPartyLookups();
+        app.MapVoip();
+        app.MapAdmin();
         return app;
     }
 }

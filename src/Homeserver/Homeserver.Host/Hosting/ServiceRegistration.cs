@@ -86,6 +86,15 @@ public static class ServiceRegistration
         services.AddSingleton<HistoryVisibilityFilter>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomTimelineService>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.IDelayedEventStore, DelayedEventStore>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.DelayedEventSender>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.DelayedEventService>();
+
+        // Admin, VoIP
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.IUserModerationStore, UserModerationStore>();
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.UserModerationService>();
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.UserWhois>();
+        services.AddSingleton<Homeserver.Services.Voip.TurnCredentials>();
 
         // Relations, threads, upgrades, search, reports, ignored users
         services.AddSingleton<IRelationsReader, RelationsStore>();
@@ -147,6 +156,7 @@ public static class ServiceRegistration
         services.AddHostedService<SyncWakeSubscription>();
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
+        services.AddHostedService<DelayedEventScheduler>();
         return services;
     }
 }
