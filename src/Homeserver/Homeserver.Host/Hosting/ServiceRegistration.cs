@@ -101,6 +101,7 @@ public static class ServiceRegistration
         services.AddSingleton<IEventSearch, EventSearchStore>();
         services.AddSingleton<IReportStore, ReportStore>();
         services.AddSingleton<IgnoredUsers>();
+        services.AddSingleton<InviteBlocking>();
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();
