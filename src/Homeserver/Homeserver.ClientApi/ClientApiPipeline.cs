@@ -72,6 +72,7 @@ public static class ClientApiPipeline
         app.MapThirdPartyLookups();
         app.MapVoip();
         app.MapAdmin();
+        app.MapLegacySync();
         return app;
     }
 }

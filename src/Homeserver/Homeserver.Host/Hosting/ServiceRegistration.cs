@@ -118,6 +118,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<LegacySyncService>();
         services.AddSingleton<StoredJson>();
         services.AddSingleton<SyncPositions>();
         services.AddSingleton<TypingService>();
