@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Misc;
