@@ -1,5 +1,7 @@
 using Homeserver.ClientApi.Endpoints;
 using Homeserver.ClientApi.Endpoints.Accounts;
+using Homeserver.ClientApi.Endpoints.Admin;
+using Homeserver.ClientApi.Endpoints.ThirdParty;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Media;
@@ -71,6 +73,12 @@ public static class ClientApiPipeline
         app.MapSocial();
         app.MapMediaUploads(settings.Media.MaxUploadBytes);
         app.MapMediaDownloads();
+        app.MapDelayedEvents();
+        app.MapThreePids();
+        app.MapThirdPartyLookups();
+        app.MapVoip();
+        app.MapAdmin();
+        app.MapLegacySync();
         return app;
     }
 }

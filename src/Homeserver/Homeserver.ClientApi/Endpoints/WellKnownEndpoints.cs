@@ -36,6 +36,48 @@ public static class WellKnownEndpoints
             return Results.Text(new JsonObject { ["m.server"] = settings.Server }.ToJsonString(), "application/json")
                 .ExecuteAsync(context);
         });
+
+        // GET /.well-known/matrix/support
+        var support = SupportJson(settings.Support);
+        app.MapGet("/.well-known/matrix/support", (HttpContext context) => support is null
+            ? MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.NotFound, "No support information is configured")
+            : Results.Text(support, "application/json").ExecuteAsync(context));
+
+        // GET /.well-known/matrix/policy_server: this server is no policy server and has no policy server key
+        app.MapGet("/.well-known/matrix/policy_server", (HttpContext context) =>
+            MatrixErrorWriter.WriteAsync(context, 404, ErrorCode.NotFound, "This server is not a policy server"));
+    }
+
+    private static string? SupportJson(SupportSettings? support)
+    {
+        if (support is null)
+        {
+            return null;
+        }
+
+        var json = new JsonObject();
+        if (support.AdminMatrixId is not null || support.AdminEmail is not null)
+        {
+            var contact = new JsonObject { ["role"] = "m.role.admin" };
+            if (support.AdminMatrixId is not null)
+            {
+                contact["matrix_id"] = support.AdminMatrixId;
+            }
+
+            if (support.AdminEmail is not null)
+            {
+                contact["email_address"] = support.AdminEmail;
+            }
+
+            json["contacts"] = new JsonArray(contact);
+        }
+
+        if (support.SupportPage is not null)
+        {
+            json["support_page"] = support.SupportPage.AbsoluteUri;
+        }
+
+        return json.ToJsonString();
     }
 
     /// <summary>

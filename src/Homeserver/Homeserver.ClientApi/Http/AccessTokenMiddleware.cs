@@ -39,6 +39,7 @@ public sealed class AccessTokenMiddleware(RequestDelegate next)
                 throw new MatrixException(ErrorCode.GuestAccessForbidden, "Guest access not allowed");
             }
 
+            AccountRestrictions.Check(requester, context.GetEndpoint()!.Metadata);
             context.Items[ClientAuth.RequesterKey] = requester;
             services.GetRequiredService<DeviceActivityTracker>().Record(requester, context.Connection.RemoteIpAddress?.ToString());
         }

@@ -88,12 +88,22 @@ public static class ServiceRegistration
         services.AddSingleton<HistoryVisibilityFilter>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomTimelineService>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.IDelayedEventStore, DelayedEventStore>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.DelayedEventSender>();
+        services.AddSingleton<Homeserver.Services.Rooms.Delayed.DelayedEventService>();
+
+        // Admin, VoIP
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.IUserModerationStore, UserModerationStore>();
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.UserModerationService>();
+        services.AddSingleton<Homeserver.Services.Accounts.Admin.UserWhois>();
+        services.AddSingleton<Homeserver.Services.Voip.TurnCredentials>();
 
         // Relations, threads, upgrades, search, reports, ignored users
         services.AddSingleton<IRelationsReader, RelationsStore>();
         services.AddSingleton<IEventSearch, EventSearchStore>();
         services.AddSingleton<IReportStore, ReportStore>();
         services.AddSingleton<IgnoredUsers>();
+        services.AddSingleton<InviteBlocking>();
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();
@@ -110,6 +120,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<LegacySyncService>();
         services.AddSingleton<StoredJson>();
         services.AddSingleton<SyncPositions>();
         services.AddSingleton<TypingService>();
@@ -179,6 +190,7 @@ public static class ServiceRegistration
         services.AddHostedService<PresenceMaintenance>();
         services.AddHostedService<PusherDispatcher>();
         services.AddHostedService<MediaUploadSubscription>();
+        services.AddHostedService<DelayedEventScheduler>();
         return services;
     }
 }

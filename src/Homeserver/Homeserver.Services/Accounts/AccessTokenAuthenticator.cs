@@ -29,7 +29,10 @@ public sealed class AccessTokenAuthenticator(ISessionStore sessions, AccessToken
             throw UnknownToken(softLogout: true);
         }
 
-        return new Requester(record.UserId, record.DeviceId, record.IsGuest, record.IsAdmin, record.Id);
+        return new Requester(record.UserId, record.DeviceId, record.IsGuest, record.IsAdmin, record.Id)
+        {
+            IsLocked = record.Locked, IsSuspended = record.Suspended,
+        };
     }
 
     public static MatrixException UnknownToken(bool softLogout) =>

@@ -4,7 +4,14 @@ using Homeserver.Core.Identifiers;
 namespace Homeserver.Services.Accounts;
 
 /// <summary>Who is making an authenticated request.</summary>
-public sealed record Requester(UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin, long AccessTokenId);
+public sealed record Requester(UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin, long AccessTokenId)
+{
+    /// <summary>A server admin locked the account: only logout is allowed (401 M_USER_LOCKED otherwise).</summary>
+    public bool IsLocked { get; init; }
+
+    /// <summary>A server admin suspended the account: it may read but not act (403 M_USER_SUSPENDED).</summary>
+    public bool IsSuspended { get; init; }
+}
 
 public sealed record UserAccount(UserId UserId, string? PasswordHash, bool IsAdmin, bool IsGuest, bool Deactivated,
     bool Erased, long CreatedTs);
@@ -28,7 +35,12 @@ public enum RegistrationOutcome
 
 /// <summary>An access token as looked up, with what authentication needs to know about its user.</summary>
 public sealed record AccessTokenRecord(long Id, UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin,
-    long? ExpiresTs, bool Used, long? RefreshTokenId);
+    long? ExpiresTs, bool Used, long? RefreshTokenId)
+{
+    public bool Locked { get; init; }
+
+    public bool Suspended { get; init; }
+}
 
 public sealed record RegistrationToken(string Token, int? UsesAllowed, int Completed, long? ExpiryTs)
 {

@@ -6,7 +6,8 @@ namespace Homeserver.Services.Accounts;
 /// <summary>What the requester may do here, as <c>GET /capabilities</c> tells clients.</summary>
 public static class Capabilities
 {
-    public static JsonObject For(Requester requester)
+    /// <param name="forgetForcedUponLeave">Leaving forgets the room (MSC4267, Rooms:ForgetRoomsOnLeave).</param>
+    public static JsonObject For(Requester requester, bool forgetForcedUponLeave = false)
     {
         ArgumentNullException.ThrowIfNull(requester);
         // Guests have no password and may only change their display name (see ProfileService).
@@ -37,6 +38,8 @@ public static class Capabilities
             ["m.3pid_changes"] = Enabled(false),
             ["m.get_login_token"] = Enabled(member),
             ["m.profile_fields"] = profileFields,
+            ["m.forget_forced_upon_leave"] = Enabled(forgetForcedUponLeave),
+            ["org.matrix.msc4267.forget_forced_upon_leave"] = Enabled(forgetForcedUponLeave),
         };
     }
 

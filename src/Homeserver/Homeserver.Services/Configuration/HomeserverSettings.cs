@@ -23,6 +23,9 @@ public sealed record HomeserverSettings(
 
     public ProfileSettings Profiles { get; init; } = ProfileSettings.Default;
     public MediaSettings Media { get; init; } = MediaSettings.Default;
+    public VoipSettings Voip { get; init; } = VoipSettings.None;
+
+    public DelayedEventSettings DelayedEvents { get; init; } = DelayedEventSettings.Default;
 
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
@@ -66,6 +69,24 @@ public sealed record RoomSettings(string DefaultVersion)
     public int HeadCacheStateEntries { get; init; } = DefaultHeadCacheStateEntries;
 
     public const int DefaultHeadCacheStateEntries = 200_000;
+
+    /// <summary>Leaving a room also forgets it (MSC4267, Rooms:ForgetRoomsOnLeave).</summary>
+    public bool ForgetRoomsOnLeave { get; init; }
+}
+
+/// <summary>TURN servers handed to clients by <c>GET /voip/turnServer</c> (Voip:*); no URIs means none.</summary>
+/// <param name="SharedSecret">coturn's <c>static-auth-secret</c> (<c>use-auth-secret</c>): credentials are derived.</param>
+/// <param name="Username">A fixed TURN username, used when no shared secret is set.</param>
+public sealed record VoipSettings(IReadOnlyList<string> TurnUris, string? SharedSecret, string? Username,
+    string? Password, TimeSpan UserLifetime, bool AllowGuests)
+{
+    public static readonly VoipSettings None = new([], null, null, null, TimeSpan.FromDays(1), true);
+}
+
+/// <param name="MaxDelay">The longest delay a client may ask for (MSC4140 delayed events).</param>
+public sealed record DelayedEventSettings(TimeSpan MaxDelay)
+{
+    public static readonly DelayedEventSettings Default = new(TimeSpan.FromDays(1));
 }
 
 /// <param name="ConnectionString">Empty: the server runs its own cluster under <see cref="LocalClusterDirectory"/>.</param>
@@ -122,7 +143,16 @@ public sealed record LimitSettings(long MaxRequestBodyBytes);
 
 /// <param name="ClientBaseUrl">The <c>m.homeserver.base_url</c> served at /.well-known/matrix/client.</param>
 /// <param name="Server">The <c>m.server</c> delegation served at /.well-known/matrix/server; null serves 404.</param>
-public sealed record WellKnownSettings(Uri ClientBaseUrl, string? Server);
+public sealed record WellKnownSettings(Uri ClientBaseUrl, string? Server)
+{
+    /// <summary>What /.well-known/matrix/support serves; null serves 404.</summary>
+    public SupportSettings? Support { get; init; }
+}
+
+/// <param name="AdminMatrixId">An <c>m.role.admin</c> contact's Matrix ID (may be on another server).</param>
+/// <param name="AdminEmail">An <c>m.role.admin</c> contact's e-mail address.</param>
+/// <param name="SupportPage">A page with help specific to this server.</param>
+public sealed record SupportSettings(string? AdminMatrixId, string? AdminEmail, Uri? SupportPage);
 
 public enum LogFormat
 {

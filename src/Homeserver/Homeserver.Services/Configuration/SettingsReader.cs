@@ -56,6 +56,17 @@ public static class SettingsReader
             ["Media:MaxPendingUploads"] = "5",
             ["Media:UnusedExpirySeconds"] = "86400",
             ["Media:ThumbnailConcurrency"] = "0",
+            ["Voip:TurnUris"] = "",
+            ["Voip:TurnSharedSecret"] = "",
+            ["Voip:TurnUsername"] = "",
+            ["Voip:TurnPassword"] = "",
+            ["Voip:TurnUserLifetimeSeconds"] = "86400",
+            ["Voip:TurnAllowGuests"] = "true",
+            ["WellKnown:SupportAdminMatrixId"] = "",
+            ["WellKnown:SupportAdminEmail"] = "",
+            ["WellKnown:SupportPage"] = "",
+            ["Rooms:ForgetRoomsOnLeave"] = "false",
+            ["DelayedEvents:MaxDelaySeconds"] = "86400",
         };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -143,6 +154,10 @@ public static class SettingsReader
         var presenceEnabled = reader.Parse("Presence:Enabled", ParseBool);
         var limitProfiles = reader.Parse("Profiles:LimitToUsersWhoShareRooms", ParseBool);
         var media = ReadMedia(reader);
+        var voip = ExtraSettingsReader.ReadVoip(reader);
+        var support = ExtraSettingsReader.ReadSupport(reader);
+        var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
+        var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -167,14 +182,19 @@ public static class SettingsReader
             },
             new LimitSettings(maxBody),
             new WellKnownSettings(clientBaseUrl ?? PublicUrlOf(clientUrl!),
-                wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)),
+                wellKnownServer ?? DefaultFederationDelegation(serverName, federationUrl)) { Support = support },
             logFormat,
             signingKeyPath ?? Path.Combine(dataDirectory, "signing.key"),
-            new RoomSettings(defaultRoomVersion) { HeadCacheStateEntries = headCacheEntries })
+            new RoomSettings(defaultRoomVersion)
+            {
+                HeadCacheStateEntries = headCacheEntries, ForgetRoomsOnLeave = forgetOnLeave,
+            })
         {
             Presence = new PresenceSettings(presenceEnabled),
             Profiles = new ProfileSettings(limitProfiles),
             Media = media,
+            Voip = voip,
+            DelayedEvents = new DelayedEventSettings(TimeSpan.FromSeconds(maxDelay)),
             LogLevel = logLevel,
         };
         return (settings, errors);
@@ -245,7 +265,7 @@ public static class SettingsReader
         return (uri, null);
     }
 
-    private static (Uri?, string?) ParseOptionalHttpUrl(string text)
+    internal static (Uri?, string?) ParseOptionalHttpUrl(string text)
     {
         if (text.Length == 0)
         {
@@ -269,7 +289,7 @@ public static class SettingsReader
         return File.Exists(path) ? (path, null) : (null, $"file '{path}' does not exist");
     }
 
-    private static (int, string?) ParseInteger(string text, int min, int max) =>
+    internal static (int, string?) ParseInteger(string text, int min, int max) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
             out var value) && value >= min && value <= max
             ? (value, null)
@@ -281,7 +301,7 @@ public static class SettingsReader
             ? (value, null)
             : (0, $"'{text}' is not a positive number of requests per second");
 
-    private static (bool, string?) ParseBool(string text) =>
+    internal static (bool, string?) ParseBool(string text) =>
         bool.TryParse(text, out var value) ? (value, null) : (false, $"'{text}' is not true or false");
 
     // Wildcard listen addresses are not reachable names; a client on the same machine uses localhost.
@@ -295,7 +315,7 @@ public static class SettingsReader
         federationUrl is null ? null : $"{serverName.Host}:{federationUrl.Port}";
 
     /// <summary>Reads one key (falling back to its default) and records a problem under the key's full name.</summary>
-    private sealed class ValueReader(IConfigurationSection section, List<string> errors)
+    internal sealed class ValueReader(IConfigurationSection section, List<string> errors)
     {
         public T Parse<T>(string key, Func<string, (T Value, string? Problem)> parse)
         {

@@ -8,7 +8,8 @@ namespace Homeserver.Services.Rooms;
 
 /// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
 public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
-    IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags, IgnoredUsers ignoredUsers)
+    IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags, IgnoredUsers ignoredUsers,
+    InviteBlocking inviteBlocking, Configuration.HomeserverSettings settings)
 {
     public const string GuestAccessType = "m.room.guest_access";
 
@@ -39,11 +40,21 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         return roomId;
     }
 
-    public Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken cancellationToken)
+    public async Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        return ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
+        await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
             Content(Memberships.Leave, reason), cancellationToken);
+        await ForgetIfForcedAsync(roomId, requester.UserId.Value, cancellationToken);
+    }
+
+    /// <summary>Rooms:ForgetRoomsOnLeave (MSC4267): leaving, being kicked or banned also forgets the room.</summary>
+    private async Task ForgetIfForcedAsync(string roomId, string userId, CancellationToken cancellationToken)
+    {
+        if (settings.Rooms.ForgetRoomsOnLeave)
+        {
+            await flags.ForgetAsync(roomId, userId, cancellationToken);
+        }
     }
 
     /// <summary>POST /rooms/{roomId}/forget: the user's history of the room is no longer theirs to read.</summary>
@@ -72,19 +83,29 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
             throw new MatrixException(ErrorCode.Forbidden, "This user does not accept invites from you");
         }
 
+        await inviteBlocking.EnsureAcceptsInvitesAsync(target, cancellationToken);
+
         var content = await ProfileContentAsync(target, Memberships.Invite, reason, cancellationToken);
         await ChangeAsync(roomId, requester.UserId.Value, target.Value, content, cancellationToken);
     }
 
-    public Task KickAsync(Requester requester, string roomId, string userId, string? reason,
-        CancellationToken cancellationToken) =>
-        ChangeAsync(roomId, requester.UserId.Value, ParseUser(userId).Value, Content(Memberships.Leave, reason),
-            cancellationToken);
+    public async Task KickAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var target = ParseUser(userId).Value;
+        await ChangeAsync(roomId, requester.UserId.Value, target, Content(Memberships.Leave, reason), cancellationToken);
+        await ForgetIfForcedAsync(roomId, target, cancellationToken);
+    }
 
-    public Task BanAsync(Requester requester, string roomId, string userId, string? reason,
-        CancellationToken cancellationToken) =>
-        ChangeAsync(roomId, requester.UserId.Value, ParseUser(userId).Value, Content(Memberships.Ban, reason),
-            cancellationToken);
+    public async Task BanAsync(Requester requester, string roomId, string userId, string? reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var target = ParseUser(userId).Value;
+        await ChangeAsync(roomId, requester.UserId.Value, target, Content(Memberships.Ban, reason), cancellationToken);
+        await ForgetIfForcedAsync(roomId, target, cancellationToken);
+    }
 
     public async Task UnbanAsync(Requester requester, string roomId, string userId, string? reason,
         CancellationToken cancellationToken)

@@ -14,7 +14,8 @@ namespace Homeserver.Services.Rooms;
 /// visibility and guest access, initial state, name, topic and invites, all in one write.
 /// </summary>
 public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter writer, RoomEventFactory factory,
-    MembershipService memberships, RoomAliasService aliasService, IRoomAliasStore aliases, IRoomDirectoryStore directory)
+    MembershipService memberships, RoomAliasService aliasService, IRoomAliasStore aliases, IRoomDirectoryStore directory,
+    InviteBlocking inviteBlocking)
 {
     public sealed record Created(string RoomId, IReadOnlyList<PersistedEvent> Events);
 
@@ -31,6 +32,11 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
 
         var creator = requester.UserId.Value;
         var invites = request.Invite.Select(ParseUser).ToList();
+        foreach (var invitee in invites)
+        {
+            await inviteBlocking.EnsureAcceptsInvitesAsync(invitee, cancellationToken);
+        }
+
         var preset = request.Preset ?? (request.Visibility == "public" ? "public_chat" : "private_chat");
         var trusted = preset == "trusted_private_chat";
 

@@ -17,6 +17,9 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
     /// <summary>The users the requester ignores, read once for the whole response.</summary>
     public IReadOnlySet<string>? Ignoring { get; init; }
 
+    /// <summary>The user blocks all invites (MSC4380): invites are left out.</summary>
+    public bool BlocksInvites { get; init; }
+
     /// <summary>The event position of the newest membership change in any room, when known (read after
     /// <see cref="Now"/>): nothing about memberships changed after it.</summary>
     public long? MembershipsChangedAt { get; init; }
@@ -33,7 +36,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// </summary>
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
     SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
-    IgnoredUsers ignoredUsers, StoredJson stored)
+    IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -54,6 +57,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         // a membership change since then is either in this pass's response or wakes the user's key.
         IReadOnlyList<SyncMembership>? known = null;
         (IReadOnlySet<string> Users, long AccountDataAt)? ignoring = null;
+        var blocksInvites = false;
         while (true)
         {
             known ??= await store.GetMembershipsAsync(userId, cancellationToken);
@@ -70,12 +74,14 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             {
                 // Read after the positions; while the account data stream stays put, the list cannot have changed.
                 ignoring = (await ignoredUsers.GetAsync(requester.UserId, cancellationToken), now.AccountData);
+                blocksInvites = await inviteBlocking.BlocksAllAsync(requester.UserId, cancellationToken);
             }
 
             var request = new SyncRequest(requester, from, now, syncFilter, parameters.FullState,
                 parameters.UseStateAfter)
             {
                 Ignoring = ignoring.Value.Users,
+                BlocksInvites = blocksInvites,
                 MembershipsChangedAt = read.MembershipsChangedAt,
                 PositionsReadAt = read.ReadAt,
             };
@@ -120,6 +126,11 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             memberships = activity.Select(a => a.Membership).ToList();
             withEvents = activity.Where(a => a.HasEvents).Select(a => a.Membership.RoomId)
                 .ToHashSet(StringComparer.Ordinal);
+        }
+
+        if (request.BlocksInvites)
+        {
+            memberships = memberships.Where(m => m.Membership != Memberships.Invite).ToList();
         }
 
         var joinedRooms = memberships.Where(m => m.Membership == Memberships.Join).Select(m => m.RoomId).ToList();

@@ -10,7 +10,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
 {
     private const string FindAccessTokenSql = """
         SELECT a.id AS Id, a.user_id AS UserIdText, a.device_id AS DeviceId, u.is_guest AS IsGuest,
-               u.is_admin AS IsAdmin, a.expires_ts AS ExpiresTs, a.used AS Used, a.refresh_token_id AS RefreshTokenId
+               u.is_admin AS IsAdmin, a.expires_ts AS ExpiresTs, a.used AS Used, a.refresh_token_id AS RefreshTokenId,
+               u.locked AS Locked, u.suspended AS Suspended
         FROM access_tokens a JOIN users u ON u.user_id = a.user_id
         WHERE a.token_hash = @hash
         """;
@@ -67,7 +68,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
         return row is null
             ? null
             : new AccessTokenRecord(row.Id, UserId.Parse(row.UserIdText), row.DeviceId, row.IsGuest, row.IsAdmin,
-                row.ExpiresTs, row.Used, row.RefreshTokenId);
+                row.ExpiresTs, row.Used, row.RefreshTokenId) { Locked = row.Locked, Suspended = row.Suspended };
     }
 
     public async Task MarkAccessTokenUsedAsync(AccessTokenRecord token, CancellationToken cancellationToken)
@@ -188,7 +189,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
     }
 
     private sealed record TokenRow(long Id, string UserIdText, string DeviceId, bool IsGuest, bool IsAdmin,
-        long? ExpiresTs, bool Used, long? RefreshTokenId);
+        long? ExpiresTs, bool Used, long? RefreshTokenId, bool Locked, bool Suspended);
 
     private sealed record RefreshRow(long Id, string UserIdText, string DeviceId, long? NextId);
 }

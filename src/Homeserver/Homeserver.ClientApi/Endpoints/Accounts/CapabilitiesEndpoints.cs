@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,8 +13,11 @@ public static class CapabilitiesEndpoints
     public static void MapCapabilities(this IEndpointRouteBuilder app)
     {
         // GET /_matrix/client/v3/capabilities
-        app.MapGet("/_matrix/client/v3/capabilities", (HttpContext context) =>
-            Results.Json(new JsonObject { ["capabilities"] = Capabilities.For(context.Requester()) }))
+        app.MapGet("/_matrix/client/v3/capabilities", (HttpContext context, HomeserverSettings settings) =>
+            Results.Json(new JsonObject
+            {
+                ["capabilities"] = Capabilities.For(context.Requester(), settings.Rooms.ForgetRoomsOnLeave),
+            }))
             .RequireAccessToken(allowGuests: true).ExistedInR0();
     }
 }

@@ -67,7 +67,7 @@ public static class LoginEndpoints
         {
             await logins.LogoutAsync(context.Requester(), cancellationToken);
             return Results.Json(new JsonObject());
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().AllowedWhileLocked();
 
         // POST /_matrix/client/v3/logout/all
         app.MapPost("/_matrix/client/v3/logout/all", async (HttpContext context, LoginService logins,
@@ -75,7 +75,7 @@ public static class LoginEndpoints
         {
             await logins.LogoutAllAsync(context.Requester(), cancellationToken);
             return Results.Json(new JsonObject());
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().AllowedWhileLocked();
 
         // POST /_matrix/client/v1/login/get_token
         app.MapPost("/_matrix/client/v1/login/get_token", async (HttpContext context, LoginService logins,

@@ -30,7 +30,7 @@ public static class ProfileEndpoints
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             await profiles.SetFieldAsync(context.Requester(), userId, keyName, body, cancellationToken);
             return Results.Json(new JsonObject());
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended();
 
         // DELETE /_matrix/client/v3/profile/{userId}/{keyName}
         app.MapDelete("/_matrix/client/v3/profile/{userId}/{keyName}", async (HttpContext context, string userId,
@@ -38,6 +38,6 @@ public static class ProfileEndpoints
         {
             await profiles.DeleteFieldAsync(context.Requester(), userId, keyName, cancellationToken);
             return Results.Json(new JsonObject());
-        }).RequireAccessToken();
+        }).RequireAccessToken().DeniedWhileSuspended();
     }
 }

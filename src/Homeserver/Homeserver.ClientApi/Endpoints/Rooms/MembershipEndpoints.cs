@@ -15,7 +15,8 @@ public static class MembershipEndpoints
     public static void MapMemberships(this IEndpointRouteBuilder app)
     {
         // POST /_matrix/client/v3/rooms/{roomId}/join
-        app.MapPost("/_matrix/client/v3/rooms/{roomId}/join", JoinAsync).RequireAccessToken(allowGuests: true).ExistedInR0();
+        app.MapPost("/_matrix/client/v3/rooms/{roomId}/join", JoinAsync).RequireAccessToken(allowGuests: true).ExistedInR0()
+            .DeniedWhileSuspended();
 
         // POST /_matrix/client/v3/join/{roomIdOrAlias}
         app.MapPost("/_matrix/client/v3/join/{roomIdOrAlias}", async (HttpContext context, string roomIdOrAlias,
@@ -24,7 +25,7 @@ public static class MembershipEndpoints
             // Local aliases resolve here; other servers' aliases are M_NOT_FOUND until federation exists.
             var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
             return await JoinAsync(context, roomId, memberships, cancellationToken);
-        }).RequireAccessToken(allowGuests: true).ExistedInR0();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended();
 
         // POST /_matrix/client/v3/knock/{roomIdOrAlias}
         app.MapPost("/_matrix/client/v3/knock/{roomIdOrAlias}", async (HttpContext context, string roomIdOrAlias,
@@ -34,7 +35,7 @@ public static class MembershipEndpoints
             var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
             var knocked = await memberships.KnockAsync(context.Requester(), roomId, Reason(body), cancellationToken);
             return Results.Json(new JsonObject { ["room_id"] = knocked });
-        }).RequireAccessToken();
+        }).RequireAccessToken().DeniedWhileSuspended();
 
         // POST /_matrix/client/v3/rooms/{roomId}/leave
         app.MapPost("/_matrix/client/v3/rooms/{roomId}/leave", async (HttpContext context, string roomId,
@@ -95,7 +96,7 @@ public static class MembershipEndpoints
     private static void MapTargeted(IEndpointRouteBuilder app, string action, TargetedChange change)
     {
         // POST /_matrix/client/v3/rooms/{roomId}/{invite|kick|ban|unban}
-        app.MapPost($"/_matrix/client/v3/rooms/{{roomId}}/{action}", async (HttpContext context, string roomId,
+        var endpoint = app.MapPost($"/_matrix/client/v3/rooms/{{roomId}}/{action}", async (HttpContext context, string roomId,
             MembershipService memberships, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
@@ -105,6 +106,10 @@ public static class MembershipEndpoints
             await change(memberships, context.Requester(), roomId, userId, Reason(body), cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken().ExistedInR0();
+        if (action == "invite")
+        {
+            endpoint.DeniedWhileSuspended();
+        }
     }
 
     // Join and leave bodies are optional; an empty body counts as {}.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Rooms.Delayed;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,27 +20,49 @@ public static class RoomEventEndpoints
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             var created = await rooms.CreateAsync(context.Requester(), CreateRoomRequest.Parse(body), cancellationToken);
             return Results.Json(new JsonObject { ["room_id"] = created.RoomId });
-        }).RequireAccessToken().ExistedInR0();
+        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
 
-        // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
+        // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId} (with ?org.matrix.msc4140.delay: MSC4140)
         app.MapPut("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", async (HttpContext context,
-            string roomId, string eventType, string txnId, MessagingService messaging, CancellationToken cancellationToken) =>
+            string roomId, string eventType, string txnId, MessagingService messaging, DelayedEventService delayed,
+            CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
+            if (Delay(context, delayed) is { } delay)
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["delay_id"] = await delayed.ScheduleAsync(context.Requester(), roomId, eventType, null,
+                        Content(body), delay, txnId, cancellationToken),
+                });
+            }
+
             var eventId = await messaging.SendAsync(context.Requester(), roomId, eventType, Content(body), txnId,
                 cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
-        }).RequireAccessToken().ExistedInR0();
+        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
 
-        // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
+        // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey} (with ?org.matrix.msc4140.delay: MSC4140)
         app.MapPut("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
-            string roomId, string eventType, string? stateKey, MessagingService messaging, CancellationToken cancellationToken) =>
+            string roomId, string eventType, string? stateKey, MessagingService messaging, DelayedEventService delayed,
+            CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            var eventId = await messaging.SetStateAsync(context.Requester(), roomId, eventType, stateKey ?? "",
-                Content(body), cancellationToken);
+            var requester = context.Requester();
+            if (Delay(context, delayed) is { } delay)
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["delay_id"] = await delayed.ScheduleAsync(requester, roomId, eventType, stateKey ?? "",
+                        Content(body), delay, null, cancellationToken),
+                });
+            }
+
+            var eventId = await messaging.SetStateAsync(requester, roomId, eventType, stateKey ?? "", Content(body),
+                cancellationToken);
+            await delayed.OnStateSetAsync(requester, roomId, eventType, stateKey ?? "", cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
-        }).RequireAccessToken().ExistedInR0();
+        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
 
         // GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
         app.MapGet("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
@@ -70,6 +93,11 @@ public static class RoomEventEndpoints
             return Results.Json(new JsonObject { ["event_id"] = redactionId });
         }).RequireAccessToken().ExistedInR0();
     }
+
+    private static long? Delay(HttpContext context, DelayedEventService delayed) =>
+        context.Request.Query.TryGetValue(DelayedEventService.DelayParameter, out var values) && values.Count > 0
+            ? delayed.ParseDelay(values[0] ?? "")
+            : null;
 
     private static JsonObject Content(JsonElement body) => JsonObject.Create(body)!.DeepClone().AsObject();
 }
