@@ -60,6 +60,7 @@ public static class ClientApiPipeline
         app.MapAccountData();
         app.MapCapabilities();
         app.MapPushRules();
+        app.MapNotifications();
         app.MapTyping();
         app.MapReceipts();
         app.MapSync();

@@ -76,6 +76,15 @@ public static class DefaultPushRules
         ]
         """;
 
+    // Each default rule as JSON, with the instance shared by every user when the rule does not name the user
+    // (most of them): a room's members then share those rules' objects, so evaluation can check them once per event.
+    private static readonly Dictionary<PushRuleKind, (string Json, PushRule? Shared)[]> Templates = new()
+    {
+        [PushRuleKind.Override] = Template(OverrideJson),
+        [PushRuleKind.Content] = Template(ContentJson),
+        [PushRuleKind.Underride] = Template(UnderrideJson),
+    };
+
     /// <summary>The default rules with the user's ID and localpart filled in.</summary>
     public static PushRuleSet For(string userId)
     {
@@ -83,22 +92,32 @@ public static class DefaultPushRules
         var localpart = userId.Length > 1 && userId.Contains(':', StringComparison.Ordinal)
             ? userId[1..userId.IndexOf(':', StringComparison.Ordinal)]
             : userId;
-        List<PushRule> Read(string json)
-        {
-            var filled = json.Replace("USER_ID", JsonEncodedText.Encode(userId).ToString(), StringComparison.Ordinal)
-                .Replace("USER_LOCALPART", JsonEncodedText.Encode(localpart).ToString(), StringComparison.Ordinal);
-            using var document = JsonDocument.Parse(filled);
-            return document.RootElement.EnumerateArray().Select(PushRule.FromJson).ToList();
-        }
+        List<PushRule> Read(PushRuleKind kind) => Templates[kind].Select(t => t.Shared ?? Parse(t.Json
+                .Replace("USER_ID", JsonEncodedText.Encode(userId).ToString(), StringComparison.Ordinal)
+                .Replace("USER_LOCALPART", JsonEncodedText.Encode(localpart).ToString(), StringComparison.Ordinal)))
+            .ToList();
 
         return new PushRuleSet(new Dictionary<PushRuleKind, IReadOnlyList<PushRule>>
         {
-            [PushRuleKind.Override] = Read(OverrideJson),
-            [PushRuleKind.Content] = Read(ContentJson),
+            [PushRuleKind.Override] = Read(PushRuleKind.Override),
+            [PushRuleKind.Content] = Read(PushRuleKind.Content),
             [PushRuleKind.Room] = [],
             [PushRuleKind.Sender] = [],
-            [PushRuleKind.Underride] = Read(UnderrideJson),
+            [PushRuleKind.Underride] = Read(PushRuleKind.Underride),
         });
+    }
+
+    private static (string Json, PushRule? Shared)[] Template(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(rule => rule.GetRawText()).Select(raw =>
+            (raw, raw.Contains("USER_", StringComparison.Ordinal) ? null : Parse(raw))).ToArray();
+    }
+
+    private static PushRule Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return PushRule.FromJson(document.RootElement);
     }
 
     /// <summary>

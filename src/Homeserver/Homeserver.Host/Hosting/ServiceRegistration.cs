@@ -114,6 +114,7 @@ public static class ServiceRegistration
         services.AddSingleton<IReceiptStore, Homeserver.Storage.Sync.ReceiptStore>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<Homeserver.Services.Push.PushRulesService>();
+        AddPushEvaluation(services);
 
         // Presence
         services.AddSingleton<IPresenceStore, PresenceStore>();
@@ -148,5 +149,19 @@ public static class ServiceRegistration
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
         return services;
+    }
+
+    /// <summary>Push rules evaluated when events are persisted, unread counts and /notifications.</summary>
+    private static void AddPushEvaluation(IServiceCollection services)
+    {
+        services.AddSingleton<Homeserver.Services.Push.IPushActionStore, Homeserver.Storage.Push.PushActionStore>();
+        services.AddSingleton<Homeserver.Services.Push.PushRuleCache>();
+        services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<Homeserver.Services.Push.PushRuleCache>());
+        services.AddSingleton<Homeserver.Services.Push.PushActionEvaluator>();
+        services.AddSingleton<Homeserver.Services.Push.IPushActionEvaluator>(sp =>
+            sp.GetRequiredService<Homeserver.Services.Push.PushActionEvaluator>());
+        services.AddSingleton<IEventPersistedObserver, Homeserver.Services.Push.PushNotificationPublisher>();
+        services.AddSingleton<Homeserver.Services.Push.IUnreadCountReader, Homeserver.Services.Push.UnreadCountReader>();
+        services.AddSingleton<Homeserver.Services.Push.NotificationsService>();
     }
 }
