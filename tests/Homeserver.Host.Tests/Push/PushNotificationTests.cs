@@ -32,9 +32,13 @@ public sealed class PushNotificationTests(LiveServerFixture fixture) : IClassFix
     [Fact]
     public async Task A_display_name_in_a_body_without_m_mentions_highlights()
     {
-        var (alice, bob, _, room) = await RoomWithThreeAsync();
-        await bob.SetStateAsync(room, "m.room.member", new JsonObject
-            { ["membership"] = "join", ["displayname"] = "Bobby Tables" }, bob.UserId);
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var carol = await Server.RegisterAsync();
+        await MatrixAssert.OkAsync(await bob.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/profile/{RoomSteps.Escape(bob.UserId)}/displayname",
+            new JsonObject { ["displayname"] = "Bobby Tables" }));
+        var room = await alice.SharedRoomAsync(bob, carol); // bob's join carries his display name
 
         await alice.SendTextAsync(room, "hey bobby tables, are you there?");
 
