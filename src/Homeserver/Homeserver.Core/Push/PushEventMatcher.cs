@@ -27,10 +27,12 @@ public sealed class PushEventMatcher
     private readonly bool _hasMentions;
     private readonly Dictionary<PushCondition, bool> _conditions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<PushRule, bool> _contentRules = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, bool> _displayNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement?> _paths = new(StringComparer.Ordinal);
     private readonly Dictionary<PushRule, IReadOnlyList<JsonNode?>> _actions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, bool> _senderPermissions = new(StringComparer.Ordinal);
+    // By value: conditions naming the user (invite_for_me's) are separate objects per user but mostly share their
+    // other event_match conditions.
+    private readonly Dictionary<(string Key, string Pattern), bool> _eventMatches = new();
 
     public PushEventMatcher(JsonElement clientEvent, int roomMemberCount, Func<string, bool> senderMayNotify)
     {
@@ -58,8 +60,10 @@ public sealed class PushEventMatcher
 
         foreach (var kind in Kinds)
         {
-            foreach (var rule in rules.Of(kind))
+            var ofKind = rules.Of(kind);
+            for (var i = 0; i < ofKind.Count; i++) // indexed: no enumerator per user and kind
             {
+                var rule = ofKind[i];
                 if (!rule.Enabled || (_hasMentions && LegacyMentionRules.Contains(rule.RuleId)))
                 {
                     continue;
@@ -85,6 +89,11 @@ public sealed class PushEventMatcher
                     return false;
                 }
 
+                if (!rule.Shared)
+                {
+                    return GlobMatcher.MatchesWords(pattern, _body);
+                }
+
                 if (!_contentRules.TryGetValue(rule, out var matched))
                 {
                     matched = GlobMatcher.MatchesWords(pattern, _body);
@@ -97,9 +106,10 @@ public sealed class PushEventMatcher
             case PushRuleKind.Sender:
                 return _sender == rule.RuleId;
             default:
-                foreach (var condition in rule.Conditions)
+                var conditions = rule.Conditions;
+                for (var i = 0; i < conditions.Count; i++)
                 {
-                    if (!ConditionMatches(condition, displayName))
+                    if (!ConditionMatches(conditions[i], displayName))
                     {
                         return false;
                     }
@@ -113,30 +123,26 @@ public sealed class PushEventMatcher
     {
         if (condition.Kind == "contains_display_name")
         {
-            if (string.IsNullOrEmpty(displayName) || _body is null)
-            {
-                return false;
-            }
+            // Display names are nearly all distinct: matched directly (as text, no pattern compiled).
+            return !string.IsNullOrEmpty(displayName) && _body is not null &&
+                   GlobMatcher.ContainsWords(displayName, _body);
+        }
 
-            if (!_displayNames.TryGetValue(displayName, out var contains))
-            {
-                contains = GlobMatcher.ContainsWords(displayName, _body);
-                _displayNames[displayName] = contains;
-            }
-
-            return contains;
+        if (!condition.Shared)
+        {
+            return EventConditionMatches(condition);
         }
 
         if (!_conditions.TryGetValue(condition, out var matches))
         {
-            matches = UserIndependentConditionMatches(condition);
+            matches = EventConditionMatches(condition);
             _conditions[condition] = matches;
         }
 
         return matches;
     }
 
-    private bool UserIndependentConditionMatches(PushCondition condition)
+    private bool EventConditionMatches(PushCondition condition)
     {
         switch (condition.Kind)
         {
@@ -147,9 +153,15 @@ public sealed class PushEventMatcher
                     return false;
                 }
 
-                return condition.Key == "content.body"
-                    ? GlobMatcher.MatchesWords(condition.Pattern, value.GetString()!)
-                    : GlobMatcher.MatchesWholeValue(condition.Pattern, value.GetString()!);
+                if (!_eventMatches.TryGetValue((condition.Key, condition.Pattern), out var matched))
+                {
+                    matched = condition.Key == "content.body"
+                        ? GlobMatcher.MatchesWords(condition.Pattern, value.GetString()!)
+                        : GlobMatcher.MatchesWholeValue(condition.Pattern, value.GetString()!);
+                    _eventMatches[(condition.Key, condition.Pattern)] = matched;
+                }
+
+                return matched;
             case "event_property_is":
                 return condition.Key is not null && condition.Value is { } expected &&
                        Resolve(condition.Key) is { } actual && ScalarEquals(actual, expected);
