@@ -11,7 +11,7 @@ namespace Homeserver.Storage.Push;
 /// </summary>
 public sealed class PushActionStore(NpgsqlDataSource dataSource) : IPushActionStore
 {
-    // Each room's unthreaded receipt bounds a range of event_push_actions_user_room_stream (migration 0022); threaded
+    // Each room's unthreaded receipt bounds a range of event_push_actions_user_room_stream (migration 0015); threaded
     // receipts then drop what their thread's receipt covers.
     private const string UnreadSql = """
         WITH receipt AS (
