@@ -65,6 +65,7 @@ public static class ClientApiPipeline
         app.MapCapabilities();
         app.MapPushRules();
         app.MapPushers();
+        app.MapNotifications();
         app.MapTyping();
         app.MapReceipts();
         app.MapSync();

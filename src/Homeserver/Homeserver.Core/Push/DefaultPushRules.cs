@@ -76,6 +76,17 @@ public static class DefaultPushRules
         ]
         """;
 
+    // Each default rule as JSON, with the instance shared by every user when the rule does not name the user
+    // (most of them): a room's members then share those rules' objects, so evaluation can check them once per event.
+    private static readonly Dictionary<string, PushCondition?[]> SharedConditions = ReadSharedConditions();
+
+    private static readonly Dictionary<PushRuleKind, (string Json, PushRule? Shared)[]> Templates = new()
+    {
+        [PushRuleKind.Override] = Template(OverrideJson),
+        [PushRuleKind.Content] = Template(ContentJson),
+        [PushRuleKind.Underride] = Template(UnderrideJson),
+    };
+
     /// <summary>The default rules with the user's ID and localpart filled in.</summary>
     public static PushRuleSet For(string userId)
     {
@@ -83,22 +94,66 @@ public static class DefaultPushRules
         var localpart = userId.Length > 1 && userId.Contains(':', StringComparison.Ordinal)
             ? userId[1..userId.IndexOf(':', StringComparison.Ordinal)]
             : userId;
-        List<PushRule> Read(string json)
-        {
-            var filled = json.Replace("USER_ID", JsonEncodedText.Encode(userId).ToString(), StringComparison.Ordinal)
-                .Replace("USER_LOCALPART", JsonEncodedText.Encode(localpart).ToString(), StringComparison.Ordinal);
-            using var document = JsonDocument.Parse(filled);
-            return document.RootElement.EnumerateArray().Select(PushRule.FromJson).ToList();
-        }
+        List<PushRule> Read(PushRuleKind kind) => Templates[kind].Select(t => t.Shared ?? ForUser(t.Json, userId, localpart))
+            .ToList();
 
         return new PushRuleSet(new Dictionary<PushRuleKind, IReadOnlyList<PushRule>>
         {
-            [PushRuleKind.Override] = Read(OverrideJson),
-            [PushRuleKind.Content] = Read(ContentJson),
+            [PushRuleKind.Override] = Read(PushRuleKind.Override),
+            [PushRuleKind.Content] = Read(PushRuleKind.Content),
             [PushRuleKind.Room] = [],
             [PushRuleKind.Sender] = [],
-            [PushRuleKind.Underride] = Read(UnderrideJson),
+            [PushRuleKind.Underride] = Read(PushRuleKind.Underride),
         });
+    }
+
+    /// <summary>A default rule naming the user: its conditions that do not name the user are still shared.</summary>
+    private static PushRule ForUser(string json, string userId, string localpart)
+    {
+        var rule = Parse(json
+            .Replace("USER_ID", JsonEncodedText.Encode(userId).ToString(), StringComparison.Ordinal)
+            .Replace("USER_LOCALPART", JsonEncodedText.Encode(localpart).ToString(), StringComparison.Ordinal));
+        var template = SharedConditions.GetValueOrDefault(rule.RuleId);
+        return template is null
+            ? rule
+            : rule with { Conditions = rule.Conditions.Select((c, i) => template[i] ?? c).ToList() };
+    }
+
+    private static (string Json, PushRule? Shared)[] Template(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(rule => rule.GetRawText()).Select(raw =>
+            (raw, raw.Contains("USER_", StringComparison.Ordinal) ? null : Share(Parse(raw)))).ToArray();
+    }
+
+    /// <summary>For each default rule naming the user, its conditions that do not (null where one does).</summary>
+    private static Dictionary<string, PushCondition?[]> ReadSharedConditions()
+    {
+        var shared = new Dictionary<string, PushCondition?[]>(StringComparer.Ordinal);
+        foreach (var json in new[] { OverrideJson, ContentJson, UnderrideJson })
+        {
+            using var document = JsonDocument.Parse(json);
+            foreach (var rule in document.RootElement.EnumerateArray().Where(r => r.GetRawText().Contains("USER_", StringComparison.Ordinal)))
+            {
+                var parsed = PushRule.FromJson(rule);
+                shared[parsed.RuleId] = rule.TryGetProperty("conditions", out var conditions)
+                    ? conditions.EnumerateArray().Select((c, i) => c.GetRawText().Contains("USER_", StringComparison.Ordinal)
+                        ? null
+                        : parsed.Conditions[i] with { Shared = true }).ToArray()
+                    : [];
+            }
+        }
+
+        return shared;
+    }
+
+    private static PushRule Share(PushRule rule) =>
+        rule with { Shared = true, Conditions = rule.Conditions.Select(c => c with { Shared = true }).ToList() };
+
+    private static PushRule Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return PushRule.FromJson(document.RootElement);
     }
 
     /// <summary>

@@ -35,7 +35,10 @@ public static class GlobMatcher
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(value);
-        return RegexFor(pattern, words: true, literal: false).IsMatch(value);
+        // Most content rules are a user's localpart: plain text, matched without compiling a pattern per user.
+        return pattern.Length > 0 && pattern.AsSpan().IndexOfAny('*', '?') < 0
+            ? ContainsWordsAsText(pattern, value)
+            : RegexFor(pattern, words: true, literal: false).IsMatch(value);
     }
 
     /// <summary>Like <see cref="MatchesWords"/> for literal text (a display name), where * and ? are plain.</summary>
@@ -43,8 +46,35 @@ public static class GlobMatcher
     {
         ArgumentNullException.ThrowIfNull(literal);
         ArgumentNullException.ThrowIfNull(value);
-        return RegexFor(literal, words: true, literal: true).IsMatch(value);
+        // Display names are many and distinct (one per room member): matched as text, never compiled.
+        return literal.Length > 0
+            ? ContainsWordsAsText(literal, value)
+            : RegexFor(literal, words: true, literal: true).IsMatch(value);
     }
+
+    private static bool ContainsWordsAsText(string text, string value)
+    {
+        for (var start = 0; start <= value.Length - text.Length;)
+        {
+            var index = value.IndexOf(text, start, StringComparison.OrdinalIgnoreCase);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var end = index + text.Length;
+            if ((index == 0 || !IsWordCharacter(value[index - 1])) && (end == value.Length || !IsWordCharacter(value[end])))
+            {
+                return true;
+            }
+
+            start = index + 1;
+        }
+
+        return false;
+    }
+
+    private static bool IsWordCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static Regex RegexFor(string pattern, bool words, bool literal)
     {

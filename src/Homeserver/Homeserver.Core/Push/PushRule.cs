@@ -26,6 +26,10 @@ public sealed record PushCondition(string Kind)
     /// <summary>The comparison of <c>room_member_count</c>, e.g. <c>"&gt;=10"</c>.</summary>
     public string? Is { get; init; }
 
+    /// <summary>One object shared by many users' rule sets (a default condition not naming the user): evaluation
+    /// checks it once per event rather than once per user.</summary>
+    internal bool Shared { get; init; }
+
     public static PushCondition FromJson(JsonElement json)
     {
         string? Text(string name) =>
@@ -48,6 +52,9 @@ public sealed record PushRule(string RuleId, bool Enabled, bool Default, IReadOn
 
     /// <summary>The glob a content rule matches against <c>content.body</c>.</summary>
     public string? Pattern { get; init; }
+
+    /// <summary>A default content rule shared by many users' rule sets (one not naming the user).</summary>
+    internal bool Shared { get; init; }
 
     public static PushRule FromJson(JsonElement json)
     {

@@ -140,6 +140,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Push.PushGatewayClient>();
         services.AddSingleton<Homeserver.Services.Push.PushNotificationBody>();
         services.AddSingleton<Homeserver.Services.Push.HttpPusherDelivery>();
+        AddPushEvaluation(services);
 
         // Presence
         services.AddSingleton<IPresenceStore, PresenceStore>();
@@ -192,5 +193,19 @@ public static class ServiceRegistration
         services.AddHostedService<MediaUploadSubscription>();
         services.AddHostedService<DelayedEventScheduler>();
         return services;
+    }
+
+    /// <summary>Push rules evaluated when events are persisted, unread counts and /notifications.</summary>
+    private static void AddPushEvaluation(IServiceCollection services)
+    {
+        services.AddSingleton<Homeserver.Services.Push.IPushActionStore, Homeserver.Storage.Push.PushActionStore>();
+        services.AddSingleton<Homeserver.Services.Push.PushRuleCache>();
+        services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<Homeserver.Services.Push.PushRuleCache>());
+        services.AddSingleton<Homeserver.Services.Push.PushActionEvaluator>();
+        services.AddSingleton<Homeserver.Services.Push.IPushActionEvaluator>(sp =>
+            sp.GetRequiredService<Homeserver.Services.Push.PushActionEvaluator>());
+        services.AddSingleton<IEventPersistedObserver, Homeserver.Services.Push.PushNotificationPublisher>();
+        services.AddSingleton<Homeserver.Services.Push.IUnreadCountReader, Homeserver.Services.Push.UnreadCountReader>();
+        services.AddSingleton<Homeserver.Services.Push.NotificationsService>();
     }
 }

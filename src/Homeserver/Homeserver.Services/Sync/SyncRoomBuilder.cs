@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
 
@@ -28,18 +29,25 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     /// account data can have changed).
     /// </summary>
     public async Task<JsonObject?> JoinedAsync(SyncRequest request, SyncMembership membership, bool hasEvents,
-        IReadOnlyList<AccountDataChange> roomAccountData, IReadOnlyList<Receipt> receipts,
+        IReadOnlyList<AccountDataChange> roomAccountData, IReadOnlyList<Receipt> receipts, SyncUnreadCounts unread,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(unread);
         var since = request.Since?.Events;
         var newlyJoined = since is null || membership.StreamOrdering > since;
         var fresh = newlyJoined || request.FullState;
         var ephemeral = Ephemeral(request, membership.RoomId, fresh, receipts);
+        // The room is sent when its counts changed (a new notification, or the user's own receipt) so clients see
+        // them, even when the filters leave nothing else of the change to send.
+        var loaded = unread.Loaded(membership.RoomId);
+        var countsChanged = receipts.Any(r => r.UserId == request.Requester.UserId.Value) ||
+                            (loaded ?? []).Any(c => c.Newest > since);
         if (!fresh && !hasEvents)
         {
-            return roomAccountData.Count == 0 && ephemeral.Count == 0
+            return roomAccountData.Count == 0 && ephemeral.Count == 0 && !countsChanged
                 ? null
-                : Joined(request, Timeline([], false, request.Now.Events), [], roomAccountData, ephemeral, new JsonObject());
+                : Joined(request, Timeline([], false, request.Now.Events), [], roomAccountData, ephemeral,
+                    new JsonObject(), loaded ?? await unread.ForRoomAsync(membership.RoomId, cancellationToken));
         }
 
         var room = Reader(request, membership, RoomReadKind.Joined);
@@ -53,7 +61,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 
         var state = await RoomStateAsync(request, room.RoomId, fresh, start, request.Now.Events, recent,
             cancellationToken);
-        if (!fresh && recent.Events.Count == 0 && state.Count == 0 && roomAccountData.Count == 0 && ephemeral.Count == 0)
+        if (!fresh && recent.Events.Count == 0 && state.Count == 0 && roomAccountData.Count == 0 && ephemeral.Count == 0 &&
+            !countsChanged)
         {
             return null;
         }
@@ -65,7 +74,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
             await access.FormatAsync(state, room, request.Requester, cancellationToken), roomAccountData, ephemeral,
             membersChanged
                 ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, cancellationToken)
-                : new JsonObject());
+                : new JsonObject(), loaded ?? await unread.ForRoomAsync(membership.RoomId, cancellationToken));
     }
 
     private JsonArray Ephemeral(SyncRequest request, string roomId, bool fresh, IReadOnlyList<Receipt> receipts)
@@ -87,7 +96,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     }
 
     private JsonObject Joined(SyncRequest request, JsonObject timelineBatch, JsonArray state,
-        IReadOnlyList<AccountDataChange> roomAccountData, JsonArray ephemeral, JsonObject summary)
+        IReadOnlyList<AccountDataChange> roomAccountData, JsonArray ephemeral, JsonObject summary,
+        IReadOnlyList<UnreadCount> counts)
     {
         var room = new JsonObject
         {
@@ -97,14 +107,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
                 stored, request.Requester.UserId.Value),
             ["ephemeral"] = Events(ephemeral),
             ["summary"] = summary,
-            // Counted once push notifications exist; the fields are kept so clients can rely on them.
-            ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
         };
-        if (request.Filter.Timeline.UnreadThreadNotifications)
-        {
-            room["unread_thread_notifications"] = new JsonObject();
-        }
-
+        SyncUnreadCounts.AddTo(room, counts, request.Filter.Timeline.UnreadThreadNotifications);
         return room;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
 
@@ -36,7 +37,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// </summary>
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
     SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
-    IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking)
+    IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking, IPushActionStore pushActions)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -114,7 +115,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         // In an incremental sync, rooms without events since the token are only looked at for ephemeral events:
         // the memberships come with whether each joined room has any (one query).
         IReadOnlyList<SyncMembership> memberships;
-        IReadOnlySet<string>? withEvents = null;
+        HashSet<string>? withEvents = null;
         if (since is null || request.FullState)
         {
             memberships = await store.GetMembershipsAsync(userId, cancellationToken);
@@ -139,6 +140,12 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             ? []
             : await receipts.GetAsync(joinedRooms, since?.Receipts ?? 0, request.Now.Receipts, cancellationToken))
             .ToLookup(r => r.RoomId, StringComparer.Ordinal);
+        // Unread counts in one query for the rooms that may be sent: every joined room in an initial sync, else those
+        // with events, receipts or account data since the token (others, sent for typing alone, are read one by one).
+        var unread = await SyncUnreadCounts.LoadAsync(pushActions, userId, withEvents is null
+            ? joinedRooms
+            : joinedRooms.Where(r => withEvents.Contains(r) || receiptChanges.Contains(r) || roomAccountData.Contains(r)),
+            cancellationToken);
         // Rooms are built a few at a time (each is several queries), then placed in order.
         var entries = new (string Section, JsonObject? Entry)[memberships.Count];
         using (var gate = new SemaphoreSlim(RoomParallelism))
@@ -149,7 +156,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 try
                 {
                     entries[i] = await RoomEntryAsync(request, m, withEvents, roomAccountData, receiptChanges,
-                        cancellationToken);
+                        unread, cancellationToken);
                 }
                 finally
                 {
@@ -201,8 +208,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
 
     /// <summary>The user's entry for one room and the section it goes in (none when nothing is to be sent).</summary>
     private async Task<(string Section, JsonObject? Entry)> RoomEntryAsync(SyncRequest request, SyncMembership m,
-        IReadOnlySet<string>? withEvents, ILookup<string, AccountDataChange> roomAccountData,
-        ILookup<string, Receipt> receiptChanges, CancellationToken cancellationToken)
+        HashSet<string>? withEvents, ILookup<string, AccountDataChange> roomAccountData,
+        ILookup<string, Receipt> receiptChanges, SyncUnreadCounts unread, CancellationToken cancellationToken)
     {
         // Memberships are read after the positions: a change past them is left for the next sync.
         var since = request.Since;
@@ -220,7 +227,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                     ? await receipts.GetAsync([m.RoomId], 0, request.Now.Receipts, cancellationToken)
                     : receiptChanges[m.RoomId].ToList();
                 var hasEvents = withEvents is null || withEvents.Contains(m.RoomId);
-                return ("join", await rooms.JoinedAsync(request, m, hasEvents, dataForRoom, roomReceipts,
+                return ("join", await rooms.JoinedAsync(request, m, hasEvents, dataForRoom, roomReceipts, unread,
                     cancellationToken));
             case Memberships.Invite when changed:
                 return ("invite", await rooms.StrippedAsync(m, "invite_state", cancellationToken));

@@ -15,3 +15,6 @@ CREATE TABLE event_push_actions (
 );
 CREATE INDEX event_push_actions_user_stream ON event_push_actions (user_id, stream_ordering);
 CREATE INDEX event_push_actions_room_user ON event_push_actions (room_id, user_id, thread_id, stream_ordering);
+-- Unread counts read a user's notifications in a room after their unthreaded receipt: a range of this index, so a
+-- sync never reads the notifications the user has already read, however many there were.
+CREATE INDEX event_push_actions_user_room_stream ON event_push_actions (user_id, room_id, stream_ordering);

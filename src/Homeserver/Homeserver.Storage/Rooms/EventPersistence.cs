@@ -1,5 +1,7 @@
 using Homeserver.Core.Events;
+using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
+using Homeserver.Storage.Push;
 using Npgsql;
 
 namespace Homeserver.Storage.Rooms;
@@ -15,7 +17,18 @@ internal static class EventPersistence
 
     /// <summary>One room's events with their state groups, and the head after them.</summary>
     public sealed record Prepared(RoomHead Head, RoomHead After, IReadOnlyList<NewRoomEvent> Events,
-        IReadOnlyList<(long Group, string? Replaces)> Groups);
+        IReadOnlyList<(long Group, string? Replaces)> Groups)
+    {
+        /// <summary>Each event's push actions, written with it (none when no evaluator is configured).</summary>
+        public IReadOnlyList<IReadOnlyList<PushAction>>? PushActions { get; init; }
+    }
+
+    /// <summary>The prepared room with its events' push actions (evaluated on the state before each event).</summary>
+    public static async Task<Prepared> WithPushActionsAsync(IPushActionEvaluator? evaluator, Prepared room,
+        CancellationToken cancellationToken) =>
+        evaluator is null
+            ? room
+            : room with { PushActions = await evaluator.EvaluateAsync(room.Head, room.Events, cancellationToken) };
 
     /// <summary>Creates the state groups of the state events among <paramref name="events"/>; their chain lengths
     /// go to <paramref name="chains"/>, to be remembered if the transaction commits.</summary>
@@ -85,6 +98,10 @@ internal static class EventPersistence
             for (var i = 0; i < room.Events.Count; i++)
             {
                 EventRows.Add(batch, room.Events[i], room.Groups[i].Group, room.Groups[i].Replaces);
+                if (room.PushActions is { } push && push[i].Count > 0)
+                {
+                    PushActionRows.Add(batch, room.Events[i].Pdu, push[i]);
+                }
             }
 
             EventRows.Command(batch, """

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Threading.Channels;
 using Dapper;
+using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
 using Npgsql;
@@ -27,15 +28,17 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
     private readonly RoomHeads _heads;
     private readonly StateGroupChains _chains;
     private readonly Func<Task>? _afterCommit;
+    private readonly IPushActionEvaluator? _pushActions;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     /// <param name="afterCommit">Tests only: runs after each successful COMMIT, to fail as a broken connection would.</param>
     public RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads, StateGroupChains chains,
-        Func<Task>? afterCommit = null)
+        Func<Task>? afterCommit = null, IPushActionEvaluator? pushActions = null)
     {
         _dataSource = dataSource;
+        _pushActions = pushActions;
         _heads = heads;
         _chains = chains;
         _afterCommit = afterCommit;
@@ -200,7 +203,8 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
                 return false;
             }
 
-            var room = EventPersistence.PrepareWithoutState(head, events);
+            var room = await EventPersistence.WithPushActionsAsync(_pushActions,
+                EventPersistence.PrepareWithoutState(head, events), cancellationToken);
             prepared.Add(room);
             current[pending.RoomId] = room.After;
         }
@@ -306,7 +310,8 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
                 continue;
             }
 
-            var room = await EventPersistence.PrepareAsync(connection, transaction, chains, head, events,
+            var room = await EventPersistence.WithPushActionsAsync(_pushActions,
+                await EventPersistence.PrepareAsync(connection, transaction, chains, head, events, cancellationToken),
                 cancellationToken);
             prepared.Add((pending, room));
             current[pending.RoomId] = room.After;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Dapper;
 using Homeserver.Core.Events;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Npgsql;
 
@@ -21,18 +22,28 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
     private readonly RoomHeads _heads;
     private readonly StateGroupChains _chains = new();
     private readonly RoomAppendQueue _appends;
+    private readonly IPushActionEvaluator? _pushActions;
 
     public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings)
         : this(dataSource, (settings ?? throw new ArgumentNullException(nameof(settings))).Rooms.HeadCacheStateEntries)
     {
     }
 
+    /// <param name="pushActions">Evaluates each event's push rules, so its push actions commit with it.</param>
+    public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings, IPushActionEvaluator pushActions)
+        : this(dataSource, (settings ?? throw new ArgumentNullException(nameof(settings))).Rooms.HeadCacheStateEntries,
+            pushActions: pushActions)
+    {
+    }
+
     /// <param name="afterCommit">Tests only: runs after each successful COMMIT of an append group.</param>
-    internal RoomEventWriter(NpgsqlDataSource dataSource, int headCacheStateEntries, Func<Task>? afterCommit = null)
+    internal RoomEventWriter(NpgsqlDataSource dataSource, int headCacheStateEntries, Func<Task>? afterCommit = null,
+        IPushActionEvaluator? pushActions = null)
     {
         _dataSource = dataSource;
+        _pushActions = pushActions;
         _heads = new RoomHeads(headCacheStateEntries);
-        _appends = new RoomAppendQueue(dataSource, _heads, _chains, afterCommit);
+        _appends = new RoomAppendQueue(dataSource, _heads, _chains, afterCommit, pushActions);
     }
 
     internal RoomHeads Heads => _heads;
@@ -71,7 +82,8 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
         var events = new List<NewRoomEvent> { new(createEvent) };
         events.AddRange(decideRest(empty.After(createEvent)));
         var chains = _chains.Begin();
-        var prepared = await EventPersistence.PrepareAsync(connection, transaction, chains, empty, events,
+        var prepared = await EventPersistence.WithPushActionsAsync(_pushActions,
+            await EventPersistence.PrepareAsync(connection, transaction, chains, empty, events, cancellationToken),
             cancellationToken);
         var written = await EventPersistence.WriteAsync(connection, transaction, [prepared], cancellationToken);
         await transaction.CommitAsync(cancellationToken);

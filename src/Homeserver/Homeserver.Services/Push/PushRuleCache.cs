@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Homeserver.Core.Push;
+using Homeserver.Services.Accounts;
+using Homeserver.Services.Shared;
+
+namespace Homeserver.Services.Push;
+
+/// <summary>
+/// Each user's effective push rules (the defaults merged with their <c>m.push_rules</c> account data, as
+/// <see cref="PushRulesService"/> reads them), kept in memory for evaluation at persist time and dropped when the
+/// user's account data changes. Users without rules of their own share the default rules' objects except the few
+/// naming them, so a large room costs little memory. Bounded: emptied when full. Per process: another process's
+/// change reaches this cache only through its account data observer, which runs where the write happened.
+/// </summary>
+public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson) : IAccountDataObserver
+{
+    internal const int Capacity = 200_000;
+
+    private readonly ConcurrentDictionary<string, PushRuleSet> _rules = new(StringComparer.Ordinal);
+    // Bumped per user on each change: a load that started before a change is not cached (it may hold the old rules).
+    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
+
+    public void OnAccountDataChanged(string userId)
+    {
+        _changes.AddOrUpdate(userId, 1, (_, n) => n + 1);
+        _rules.TryRemove(userId, out _);
+    }
+
+    /// <summary>The rules of every user of <paramref name="userIds"/>; those not cached are read in one query.</summary>
+    public async Task<IReadOnlyDictionary<string, PushRuleSet>> GetAsync(IReadOnlyCollection<string> userIds,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, PushRuleSet>(userIds.Count, StringComparer.Ordinal);
+        List<string>? missing = null;
+        foreach (var userId in userIds)
+        {
+            if (_rules.TryGetValue(userId, out var rules))
+            {
+                found[userId] = rules;
+            }
+            else
+            {
+                (missing ??= []).Add(userId);
+            }
+        }
+
+        if (missing is null)
+        {
+            return found;
+        }
+
+        var before = missing.ToDictionary(u => u, u => _changes.GetValueOrDefault(u), StringComparer.Ordinal);
+        var stored = await store.GetStoredPushRulesAsync(missing, cancellationToken);
+        if (_rules.Count + missing.Count > Capacity)
+        {
+            _rules.Clear();
+        }
+
+        foreach (var userId in missing)
+        {
+            var rules = RuleSet(userId, stored.GetValueOrDefault(userId));
+            found[userId] = rules;
+            if (_changes.GetValueOrDefault(userId) == before[userId])
+            {
+                _rules.TryAdd(userId, rules);
+            }
+        }
+
+        return found;
+    }
+
+    private PushRuleSet RuleSet(string userId, string? stored)
+    {
+        var defaults = DefaultPushRules.For(userId);
+        return stored is not null &&
+               storedJson.ParseObject(stored, "account data", PushRulesService.AccountDataType, userId) is { } rules &&
+               rules["global"] is { } global
+            ? DefaultPushRules.Merge(defaults, PushRuleSet.FromJson(JsonSerializer.SerializeToElement(global)))
+            : defaults;
+    }
+}
