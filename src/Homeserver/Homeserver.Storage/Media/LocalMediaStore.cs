@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Media;
 
 /// <summary>
-/// The <c>local_media</c> table (migration 0023): media_id text PRIMARY KEY, uploader, created_ts, unused_expires_at,
+/// The <c>local_media</c> table (migration 0022): media_id text PRIMARY KEY, uploader, created_ts, unused_expires_at,
 /// content_type, upload_name, size_bytes, sha256 (null while an async upload is pending), uploaded_ts, last_access_ts,
 /// authenticated.
 /// </summary>

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Media;
 
 /// <summary>
-/// The <c>local_media_thumbnails</c> table (migration 0023): (media_id, tier_width, tier_height, method, animated)
+/// The <c>local_media_thumbnails</c> table (migration 0022): (media_id, tier_width, tier_height, method, animated)
 /// PRIMARY KEY, width, height, content_type, size_bytes, sha256, created_ts.
 /// </summary>
 public sealed class MediaThumbnailStore(NpgsqlDataSource dataSource) : IMediaThumbnailStore

@@ -1,0 +1,19 @@
+using Homeserver.Host.Tests.Support;
+
+namespace Homeserver.Host.Tests.Accounts;
+
+/// <summary>matrix-js-sdk's AutoDiscovery (tests/js/discovery.mjs), what Element's login screen runs, against a fresh server.</summary>
+public sealed class MatrixJsSdkDiscoveryTests
+{
+    [Fact]
+    public async Task AutoDiscovery_finds_the_homeserver_and_accepts_its_spec_versions()
+    {
+        await using var server = await LiveServer.StartAsync(serverName: "test.local");
+        var baseUrl = server.Anonymous.BaseAddress!.ToString().TrimEnd('/');
+
+        var (exitCode, output) = await MatrixJsSdkLoginTests.RunNodeAsync("discovery.mjs", baseUrl);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"discovered {baseUrl}: SUCCESS", output, StringComparison.Ordinal);
+    }
+}
