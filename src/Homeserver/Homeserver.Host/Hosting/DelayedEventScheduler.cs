@@ -23,12 +23,14 @@ public sealed partial class DelayedEventScheduler(DelayedEventSender sender, IDe
             {
                 var wake = sender.NextWake;
                 TimeSpan wait;
+                long? next = null;
                 try
                 {
                     await sender.SendDueAsync(stoppingToken);
+                    await store.PruneFinalisedAsync((time.GetUtcNow() - FinalisedRetention).ToUnixTimeMilliseconds(),
+                        stoppingToken);
+                    next = await store.NextSendTsAsync(stoppingToken);
                     var now = time.GetUtcNow();
-                    await store.PruneFinalisedAsync((now - FinalisedRetention).ToUnixTimeMilliseconds(), stoppingToken);
-                    var next = await store.NextSendTsAsync(stoppingToken);
                     wait = next is null
                         ? MaxWait
                         : TimeSpan.FromMilliseconds(Math.Clamp(next.Value - now.ToUnixTimeMilliseconds(), 0,
@@ -43,7 +45,14 @@ public sealed partial class DelayedEventScheduler(DelayedEventSender sender, IDe
                 if (wait > TimeSpan.Zero)
                 {
                     using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    await Task.WhenAny(Task.Delay(wait, time, delay.Token), wake);
+                    var timer = Task.Delay(wait, time, delay.Token);
+                    // The clock may have passed the send time between reading it and arming the timer (which then
+                    // counts from the later time): look again once the timer exists, so the send is never pushed back.
+                    if (next is null || time.GetUtcNow().ToUnixTimeMilliseconds() < next)
+                    {
+                        await Task.WhenAny(timer, wake);
+                    }
+
                     await delay.CancelAsync();
                 }
             }
