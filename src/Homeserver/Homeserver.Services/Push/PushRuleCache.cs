@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using Homeserver.Core.Push;
 using Homeserver.Services.Accounts;
@@ -10,11 +11,15 @@ namespace Homeserver.Services.Push;
 /// Each user's effective push rules (the defaults merged with their <c>m.push_rules</c> account data, as
 /// <see cref="PushRulesService"/> reads them), kept in memory for evaluation at persist time and dropped when the
 /// user's account data changes. Users without rules of their own share the default rules' objects except the few
-/// naming them, so a large room costs little memory. Bounded: emptied when full. Per process: another process's
-/// change reaches this cache only through its account data observer, which runs where the write happened.
+/// naming them, so a large room costs little memory. Bounded: emptied when full. With several processes, a change is
+/// published on <see cref="Channel"/> so every process drops its copy (a change made while Redis is away is not heard
+/// by the others until the entry is dropped for another reason).
 /// </summary>
-public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson) : IAccountDataObserver
+public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson, ISharedStore? shared = null)
+    : IAccountDataObserver
 {
+    public const string Channel = "push.rules";
+
     internal const int Capacity = 200_000;
 
     private readonly ConcurrentDictionary<string, PushRuleSet> _rules = new(StringComparer.Ordinal);
@@ -22,6 +27,22 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson)
     private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
 
     public void OnAccountDataChanged(string userId)
+    {
+        Forget(userId);
+        if (shared is { IsShared: true })
+        {
+            // Never throws: dropped while Redis is away.
+            _ = shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(userId), CancellationToken.None).AsTask();
+        }
+    }
+
+    /// <summary>Listens for other processes' rule changes (a no-op store when not shared).</summary>
+    public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
+        shared is null
+            ? throw new InvalidOperationException("PushRuleCache was made without a shared store")
+            : shared.SubscribeAsync(Channel, message => Forget(Encoding.UTF8.GetString(message.Span)), cancellationToken);
+
+    private void Forget(string userId)
     {
         _changes.AddOrUpdate(userId, 1, (_, n) => n + 1);
         _rules.TryRemove(userId, out _);
