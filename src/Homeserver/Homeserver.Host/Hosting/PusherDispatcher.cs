@@ -17,7 +17,7 @@ public sealed partial class PusherDispatcher(PusherWakeups wakeups, IPusherDeliv
         var nextPoll = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = timing.PollInterval;
+            var until = clock.GetUtcNow() + timing.PollInterval;
             try
             {
                 var users = wakeups.Take();
@@ -42,7 +42,7 @@ public sealed partial class PusherDispatcher(PusherWakeups wakeups, IPusherDeliv
                     next = DateTimeOffset.FromUnixTimeMilliseconds(retryAt);
                 }
 
-                wait = next - now;
+                until = next;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -55,10 +55,7 @@ public sealed partial class PusherDispatcher(PusherWakeups wakeups, IPusherDeliv
 
             try
             {
-                if (wait > TimeSpan.Zero)
-                {
-                    await wakeups.WaitAsync(wait, clock, stoppingToken);
-                }
+                await wakeups.WaitUntilAsync(until, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

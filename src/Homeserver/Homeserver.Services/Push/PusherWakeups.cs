@@ -44,7 +44,7 @@ public sealed class PusherWakeups : IPushNotificationObserver
         }
     }
 
-    /// <summary>The users woken since the last call; the next <see cref="WaitAsync"/> waits for new ones.</summary>
+    /// <summary>The users woken since the last call; the next <see cref="WaitUntilAsync"/> waits for new ones.</summary>
     public IReadOnlySet<string> Take()
     {
         lock (_lock)
@@ -60,9 +60,10 @@ public sealed class PusherWakeups : IPushNotificationObserver
         }
     }
 
-    /// <summary>Until a wake-up (at once if one came since <see cref="Take"/>) or <paramref name="delay"/> passed.</summary>
-    public async Task WaitAsync(TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Until a wake-up (at once if one came since <see cref="Take"/>) or the clock reaches <paramref name="until"/>.</summary>
+    public async Task WaitUntilAsync(DateTimeOffset until, TimeProvider clock, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         Task signal;
         lock (_lock)
         {
@@ -70,9 +71,17 @@ public sealed class PusherWakeups : IPushNotificationObserver
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(delay, clock, stop.Token);
-        await Task.WhenAny(signal, timer);
+        var timer = Task.Delay(Max(until - clock.GetUtcNow(), TimeSpan.Zero), clock, stop.Token);
+        // The clock may have moved on between computing the delay and arming the timer (which then counts from the
+        // later time): look again once the timer exists, so the wait never runs past until.
+        if (clock.GetUtcNow() < until)
+        {
+            await Task.WhenAny(signal, timer);
+        }
+
         await stop.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
