@@ -20,7 +20,6 @@ public static class SocialRegistration
         services.AddSingleton<UserDirectoryService>();
         services.AddSingleton<MutualRoomsService>();
         services.AddSingleton<RoomSummaryService>();
-        services.AddSingleton<IRoomTagStore, RoomTagStore>();
         services.AddSingleton<RoomTagService>();
         services.AddSingleton<IOpenIdTokenStore, OpenIdTokenStore>();
         services.AddSingleton<OpenIdTokenService>();

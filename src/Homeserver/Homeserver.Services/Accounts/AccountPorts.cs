@@ -99,6 +99,15 @@ public interface IAccountDataStore
     /// <returns>The JSON object as stored, or null when there is none.</returns>
     Task<string?> GetAsync(UserId userId, RoomId? roomId, string type, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the stored content (null when none) and stores what <paramref name="change"/> makes of it at the next
+    /// position, with no other account data write in between, in any process (read-modify-write without lost updates).
+    /// <paramref name="change"/> may throw to leave the content as it was.
+    /// </summary>
+    /// <returns>The stream position of the write.</returns>
+    Task<long> UpdateAsync(UserId userId, RoomId? roomId, string type, Func<string?, string> change,
+        CancellationToken cancellationToken);
+
     /// <summary>Deletes all of the user's account data, global and per room.</summary>
     Task DeleteAllAsync(UserId userId, CancellationToken cancellationToken);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
 using Homeserver.Core.Push;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Shared;
@@ -80,7 +79,7 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson,
 
         foreach (var userId in missing)
         {
-            var rules = RuleSet(userId, stored.GetValueOrDefault(userId));
+            var rules = PushRulesService.RuleSetOf(userId, stored.GetValueOrDefault(userId), storedJson);
             found[userId] = rules;
             if (_changes.GetValueOrDefault(userId) == before[userId])
             {
@@ -89,15 +88,5 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson,
         }
 
         return found;
-    }
-
-    private PushRuleSet RuleSet(string userId, string? stored)
-    {
-        var defaults = DefaultPushRules.For(userId);
-        return stored is not null &&
-               storedJson.ParseObject(stored, "account data", PushRulesService.AccountDataType, userId) is { } rules &&
-               rules["global"] is { } global
-            ? DefaultPushRules.Merge(defaults, PushRuleSet.FromJson(JsonSerializer.SerializeToElement(global)))
-            : defaults;
     }
 }

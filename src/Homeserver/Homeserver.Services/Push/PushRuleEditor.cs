@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
 using Homeserver.Core.Push;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Push;
 
@@ -14,14 +14,10 @@ namespace Homeserver.Services.Push;
 /// the way Synapse presents it. Server-default rules cannot be created or deleted; their enabled flag and actions can
 /// be changed and are kept as overrides (<see cref="DefaultPushRules.Merge"/> takes only those two from them).
 /// </summary>
-public sealed class PushRuleEditor(PushRulesService rules, IAccountDataStore accountData,
+public sealed class PushRuleEditor(IAccountDataStore accountData, StoredJson storedJson,
     IEnumerable<IAccountDataObserver> observers)
 {
     private readonly IAccountDataObserver[] _observers = observers.ToArray();
-
-    // Changes are read-modify-write of one account data entry: serialised per user in this process.
-    // TODO(multi-process): two processes changing the same user's rules at the same instant can lose one change.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _userLocks = new(StringComparer.Ordinal);
 
     /// <summary>PUT /pushrules/global/{kind}/{ruleId}: creates or updates a user rule, placed by before/after.</summary>
     public Task PutRuleAsync(UserId userId, string kind, string ruleId, JsonElement body, string? before, string? after,
@@ -124,14 +120,13 @@ public sealed class PushRuleEditor(PushRulesService rules, IAccountDataStore acc
         return firstUserRule >= 0 ? firstUserRule : firstOtherDefault >= 0 ? firstOtherDefault : list.Count;
     }
 
+    /// <summary>One read-modify-write of the stored rules, atomic across processes (no change is lost).</summary>
     private async Task ChangeAsync(UserId userId, PushRuleKind kind, Action<List<PushRule>> change,
         CancellationToken cancellationToken)
     {
-        var userLock = _userLocks.GetOrAdd(userId.Value, _ => new SemaphoreSlim(1, 1));
-        await userLock.WaitAsync(cancellationToken);
-        try
+        await accountData.UpdateAsync(userId, null, PushRulesService.AccountDataType, stored =>
         {
-            var current = await rules.GetRuleSetAsync(userId, cancellationToken);
+            var current = PushRulesService.RuleSetOf(userId.Value, stored, storedJson);
             var changed = new Dictionary<PushRuleKind, IReadOnlyList<PushRule>>();
             foreach (var each in Enum.GetValues<PushRuleKind>())
             {
@@ -144,14 +139,8 @@ public sealed class PushRuleEditor(PushRulesService rules, IAccountDataStore acc
                 changed[each] = list;
             }
 
-            var content = new JsonObject { ["global"] = PushRulesService.ToJson(new PushRuleSet(changed)) };
-            await accountData.PutAsync(userId, null, PushRulesService.AccountDataType, content.ToJsonString(),
-                cancellationToken);
-        }
-        finally
-        {
-            userLock.Release();
-        }
+            return new JsonObject { ["global"] = PushRulesService.ToJson(new PushRuleSet(changed)) }.ToJsonString();
+        }, cancellationToken);
 
         foreach (var observer in _observers)
         {

@@ -47,12 +47,17 @@ public sealed class PushRulesService(IAccountDataStore accountData, StoredJson s
             : parsed.Key;
     }
 
-    public async Task<PushRuleSet> GetRuleSetAsync(UserId userId, CancellationToken cancellationToken)
+    public async Task<PushRuleSet> GetRuleSetAsync(UserId userId, CancellationToken cancellationToken) =>
+        RuleSetOf(userId.Value, await accountData.GetAsync(userId, null, AccountDataType, cancellationToken), storedJson);
+
+    /// <summary>The spec's defaults for the user merged with their stored <c>m.push_rules</c> (null: none stored);
+    /// stored rules that cannot be served leave the defaults.</summary>
+    public static PushRuleSet RuleSetOf(string userId, string? stored, StoredJson storedJson)
     {
-        var defaults = DefaultPushRules.For(userId.Value);
-        var stored = await accountData.GetAsync(userId, null, AccountDataType, cancellationToken);
+        ArgumentNullException.ThrowIfNull(storedJson);
+        var defaults = DefaultPushRules.For(userId);
         return stored is not null &&
-               storedJson.ParseObject(stored, "account data", AccountDataType, userId.Value) is { } rules &&
+               storedJson.ParseObject(stored, "account data", AccountDataType, userId) is { } rules &&
                rules["global"] is { } global
             ? DefaultPushRules.Merge(defaults, PushRuleSet.FromJson(JsonSerializer.SerializeToElement(global)))
             : defaults;

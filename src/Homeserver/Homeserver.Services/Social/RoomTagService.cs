@@ -12,7 +12,7 @@ namespace Homeserver.Services.Social;
 /// <c>{"tags": {tag: {order?}}}</c>, so they reach the user's clients in /sync like any room account data. Only the
 /// user may read or change them.
 /// </summary>
-public sealed class RoomTagService(IRoomTagStore store, StoredJson stored, IEnumerable<IAccountDataObserver> observers)
+public sealed class RoomTagService(IAccountDataStore store, StoredJson stored, IEnumerable<IAccountDataObserver> observers)
 {
     public const string TagType = "m.tag";
     public const int MaxTagBytes = 255;
@@ -24,7 +24,7 @@ public sealed class RoomTagService(IRoomTagStore store, StoredJson stored, IEnum
         CancellationToken cancellationToken)
     {
         var (user, room) = Check(requester, userId, roomId);
-        var content = await store.GetAsync(user, room, cancellationToken);
+        var content = await store.GetAsync(user, room, TagType, cancellationToken);
         return new JsonObject { ["tags"] = TagsOf(content, user) };
     }
 
@@ -63,7 +63,7 @@ public sealed class RoomTagService(IRoomTagStore store, StoredJson stored, IEnum
     private async Task ChangeAsync(UserId user, RoomId room, Action<JsonObject> change,
         CancellationToken cancellationToken)
     {
-        await store.UpdateAsync(user, room, current =>
+        await store.UpdateAsync(user, room, TagType, current =>
         {
             var content = current is null ? new JsonObject() : stored.ParseObject(current, "account data", TagType,
                 user.Value) ?? new JsonObject();

@@ -2,19 +2,6 @@ using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Services.Social;
 
-/// <summary>Room tags: the <c>m.tag</c> room account data of a user, changed under the account data stream's lock.</summary>
-public interface IRoomTagStore
-{
-    /// <returns>The stored <c>m.tag</c> content (a JSON object), or null when there is none.</returns>
-    Task<string?> GetAsync(UserId userId, RoomId roomId, CancellationToken cancellationToken);
-
-    /// <summary>Reads the stored content, stores what <paramref name="change"/> makes of it at the next account data
-    /// position, with no other account data write in between.</summary>
-    /// <returns>The stream position of the write.</returns>
-    Task<long> UpdateAsync(UserId userId, RoomId roomId, Func<string?, string> change,
-        CancellationToken cancellationToken);
-}
-
 /// <summary>OpenID tokens, stored as their SHA-256 hash with an expiry.</summary>
 public interface IOpenIdTokenStore
 {

@@ -44,6 +44,25 @@ public sealed class AccountDataStore(NpgsqlDataSource dataSource) : IAccountData
             cancellationToken: cancellationToken));
     }
 
+    public async Task<long> UpdateAsync(UserId userId, RoomId? roomId, string type, Func<string?, string> change,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Every account data write holds this lock to commit, so nothing writes between the read and the upsert.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
+            new { key = StreamLockKey }, transaction, cancellationToken: cancellationToken));
+        var key = new { userId = userId.Value, roomId = roomId?.Value ?? GlobalRoom, type };
+        var current = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectSql, key,
+            transaction, cancellationToken: cancellationToken));
+        var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpsertSql,
+            new { key.userId, key.roomId, key.type, content = change(current) }, transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return position;
+    }
+
     public async Task DeleteAllAsync(UserId userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
