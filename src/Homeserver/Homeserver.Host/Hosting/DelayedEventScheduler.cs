@@ -22,39 +22,25 @@ public sealed partial class DelayedEventScheduler(DelayedEventSender sender, IDe
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wake = sender.NextWake;
-                TimeSpan wait;
-                long? next = null;
+                DateTimeOffset until;
                 try
                 {
                     await sender.SendDueAsync(stoppingToken);
                     await store.PruneFinalisedAsync((time.GetUtcNow() - FinalisedRetention).ToUnixTimeMilliseconds(),
                         stoppingToken);
-                    next = await store.NextSendTsAsync(stoppingToken);
-                    var now = time.GetUtcNow();
-                    wait = next is null
-                        ? MaxWait
-                        : TimeSpan.FromMilliseconds(Math.Clamp(next.Value - now.ToUnixTimeMilliseconds(), 0,
-                            (long)MaxWait.TotalMilliseconds));
+                    var next = await store.NextSendTsAsync(stoppingToken);
+                    var latest = time.GetUtcNow() + MaxWait;
+                    until = next is { } ts && DateTimeOffset.FromUnixTimeMilliseconds(ts) < latest
+                        ? DateTimeOffset.FromUnixTimeMilliseconds(ts)
+                        : latest;
                 }
                 catch (Exception e) when (e is Npgsql.NpgsqlException or ServiceUnavailableException or TimeoutException)
                 {
                     LogSendFailed(logger, e);
-                    wait = RetryAfterFailure;
+                    until = time.GetUtcNow() + RetryAfterFailure;
                 }
 
-                if (wait > TimeSpan.Zero)
-                {
-                    using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var timer = Task.Delay(wait, time, delay.Token);
-                    // The clock may have passed the send time between reading it and arming the timer (which then
-                    // counts from the later time): look again once the timer exists, so the send is never pushed back.
-                    if (next is null || time.GetUtcNow().ToUnixTimeMilliseconds() < next)
-                    {
-                        await Task.WhenAny(timer, wake);
-                    }
-
-                    await delay.CancelAsync();
-                }
+                await ClockWait.UntilAsync(time, until, wake, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

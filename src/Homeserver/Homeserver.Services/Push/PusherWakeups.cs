@@ -1,3 +1,5 @@
+using Homeserver.Services.Shared;
+
 namespace Homeserver.Services.Push;
 
 /// <summary>
@@ -70,18 +72,7 @@ public sealed class PusherWakeups : IPushNotificationObserver
             signal = _signal.Task;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(Max(until - clock.GetUtcNow(), TimeSpan.Zero), clock, stop.Token);
-        // The clock may have moved on between computing the delay and arming the timer (which then counts from the
-        // later time): look again once the timer exists, so the wait never runs past until.
-        if (clock.GetUtcNow() < until)
-        {
-            await Task.WhenAny(signal, timer);
-        }
-
-        await stop.CancelAsync();
+        await ClockWait.UntilAsync(clock, until, signal, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
