@@ -34,7 +34,8 @@ public sealed partial class PusherDispatcher(PusherWakeups wakeups, IPusherDeliv
                     await delivery.RunAsync(pusherId, stoppingToken);
                 }
 
-                now = clock.GetUtcNow();
+                // Retries after the instant the runnable query looked at, not after the clock now: one falling due
+                // while the pushers ran was not picked, and waiting for it must not be skipped.
                 var next = nextPoll;
                 if (await store.GetNextRetryAsync(now.ToUnixTimeMilliseconds(), stoppingToken) is { } retryAt &&
                     DateTimeOffset.FromUnixTimeMilliseconds(retryAt) < next)
