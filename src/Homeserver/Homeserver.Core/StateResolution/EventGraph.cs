@@ -55,11 +55,22 @@ internal sealed class EventGraph(IStateResolutionSource source, int expectedEven
         DropMissingAuthIndices();
     }
 
-    /// <summary>The union of the auth chains of the events (the events themselves only if cited).</summary>
-    public bool[] AuthChainOf(IEnumerable<int> starts)
+    /// <summary>
+    /// The union of the auth chains of the events; the events themselves are in it only if cited, unless
+    /// <paramref name="includeStarts"/>.
+    /// </summary>
+    public bool[] AuthChainOf(IEnumerable<int> starts, bool includeStarts = false)
     {
         var inChain = new bool[Count];
         var stack = new Stack<int>(starts);
+        if (includeStarts)
+        {
+            foreach (var start in stack)
+            {
+                inChain[start] = true;
+            }
+        }
+
         while (stack.Count > 0)
         {
             foreach (var auth in AuthOf(stack.Pop()))

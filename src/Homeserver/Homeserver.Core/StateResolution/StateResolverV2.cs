@@ -112,14 +112,19 @@ internal static class StateResolverV2
                         (pdu.Type == EventTypes.Member && pdu.Membership is Memberships.Leave or Memberships.Ban &&
                          pdu.Sender != pdu.StateKey));
 
-    /// <summary>The events in some but not all of the states' full auth chains.</summary>
+    /// <summary>
+    /// The events in some but not all of the states' full auth chains, where a state's chain includes its
+    /// own events. The spec's wording leaves them out, but Synapse (whose chain cover index answers
+    /// "reachable from the state set", the set included) and so the rooms in the wild count them; leaving
+    /// them out puts an unconflicted event cited by one fork only into the full conflicted set.
+    /// </summary>
     private static bool[] AuthDifference(IReadOnlyList<IReadOnlyDictionary<TypeAndStateKey, string>> stateSets,
         EventGraph graph)
     {
         var counts = new int[graph.Count];
         foreach (var set in stateSets)
         {
-            var chain = graph.AuthChainOf(Indices(set.Values, graph));
+            var chain = graph.AuthChainOf(Indices(set.Values, graph), includeStarts: true);
             for (var i = 0; i < chain.Length; i++)
             {
                 counts[i] += chain[i] ? 1 : 0;
