@@ -142,13 +142,27 @@ public sealed class GeneralRulesTests
 
     [Theory]
     [MemberData(nameof(AllVersions))]
-    public void Without_a_power_levels_event_state_needs_level_0(string version)
+    public void Without_a_power_levels_event_state_needs_50_messages_0_and_only_the_creator_has_power(string version)
     {
+        // The power levels schema: with no m.room.power_levels event, state_default is 50, events_default
+        // and users_default 0, ban and kick 50, invite 0; the creator has 100 (infinite from version 12).
         var room = new TestRoom(V(version));
         room.Join(Alice);
         room.SetJoinRule("public");
         room.Join(Bob);
-        Assert.True(room.Check(room.Build("m.room.name", Bob, "", new JsonObject())).IsAllowed);
+        room.Join(Carol);
+        Assert.Contains("needs power level 50",
+            room.Check(room.Build("m.room.name", Bob, "", new JsonObject())).Reason, StringComparison.Ordinal);
+        Assert.True(room.Check(room.Build("m.room.name", Alice, "", new JsonObject())).IsAllowed);
+        Assert.True(room.Check(room.Build("m.room.message", Bob, null, new JsonObject())).IsAllowed);
+        Assert.False(room.Check(room.Member(Bob, Carol, "ban")).IsAllowed);
+        Assert.False(room.Check(room.Member(Bob, Carol, "leave")).IsAllowed);
+        Assert.True(room.Check(room.Member(Alice, Carol, "ban")).IsAllowed);
+        Assert.True(room.Check(room.Member(Bob, Dave, "invite")).IsAllowed);
+        Assert.False(room.Check(room.Member(Alice, Alice, "ban")).IsAllowed);
+        Assert.False(room.Check(room.Build(EventTypes.PowerLevels, Bob, "",
+            new JsonObject { ["users"] = new JsonObject { [Bob] = 0 } })).IsAllowed);
+        Assert.True(room.Check(room.Build(EventTypes.PowerLevels, Alice, "", new JsonObject())).IsAllowed);
     }
 
     [Theory]

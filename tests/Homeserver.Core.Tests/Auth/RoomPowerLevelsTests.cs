@@ -47,12 +47,15 @@ public sealed class RoomPowerLevelsTests
     }
 
     [Fact]
-    public void Without_a_power_levels_event_the_creator_has_100_and_state_needs_0()
+    public void Without_a_power_levels_event_the_creator_has_100_and_state_needs_50()
     {
         var room = new TestRoom(RoomVersions.V10);
         var levels = RoomPowerLevels.For(room.State, RoomVersions.V10);
         Assert.Equal(100, levels.UserLevel(Alice));
-        Assert.True(levels.CanSend(Bob, "m.room.name", isState: true));
+        Assert.Equal(0, levels.UserLevel(Bob));
+        Assert.True(levels.CanSend(Alice, "m.room.name", isState: true));
+        Assert.False(levels.CanSend(Bob, "m.room.name", isState: true));
+        Assert.True(levels.CanSend(Bob, "m.room.message", isState: false));
         Assert.False(levels.Levels.FromEvent);
     }
 }

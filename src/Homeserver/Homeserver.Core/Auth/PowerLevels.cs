@@ -17,7 +17,7 @@ public sealed class PowerLevels
     public const long DefaultKick = 50;
     public const long DefaultRedact = 50;
     public const long DefaultInvite = 0;
-    public const long DefaultStateWithEvent = 50;
+    public const long DefaultState = 50;
 
     /// <summary>The names of the single-value levels the auth rules compare.</summary>
     public static readonly string[] SingleLevelKeys =
@@ -49,8 +49,8 @@ public sealed class PowerLevels
 
     public long EventsDefault => Values.GetValueOrDefault("events_default", 0);
 
-    /// <summary>50 by default, but 0 when the room has no power levels event at all.</summary>
-    public long StateDefault => Values.GetValueOrDefault("state_default", FromEvent ? DefaultStateWithEvent : 0);
+    /// <summary>50 when unspecified, with or without a power levels event (the power levels event schema).</summary>
+    public long StateDefault => Values.GetValueOrDefault("state_default", DefaultState);
 
     public long Ban => Values.GetValueOrDefault("ban", DefaultBan);
 
