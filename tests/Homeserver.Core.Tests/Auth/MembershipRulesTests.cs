@@ -147,6 +147,30 @@ public sealed class MembershipRulesTests
 
     [Theory]
     [MemberData(nameof(WithRestricted))]
+    public void Any_membership_event_naming_an_authorising_user_must_be_signed_by_its_server(string version)
+    {
+        // Rule 4.2 of the v8+ auth rules applies to every m.room.member event with the property, not only joins.
+        var room = new TestRoom(V(version)).WithDefaults();
+        room.Join(Bob);
+        var leave = room.Member(Bob, Bob, "leave", c => c["join_authorised_via_users_server"] = Carol);
+        Reject(room, leave, "not signed");
+        Allow(room, room.Member(Bob, Bob, "leave", c => c["join_authorised_via_users_server"] = Carol,
+            j => j["signatures"]!["c.example"] = new JsonObject { ["ed25519:1"] = "sig" }));
+        Reject(room, room.Member(Alice, Dave, "invite", c => c["join_authorised_via_users_server"] = Carol), "not signed");
+    }
+
+    [Theory]
+    [MemberData(nameof(WithRestricted))]
+    public void An_authorising_user_that_is_not_a_user_id_is_rejected(string version)
+    {
+        var room = new TestRoom(V(version)).WithDefaults();
+        Reject(room, room.Member(Bob, Bob, "join", c => c["join_authorised_via_users_server"] = 5), "not signed");
+        Reject(room, room.Member(Bob, Bob, "join", c => c["join_authorised_via_users_server"] = "alice"), "not signed");
+        Allow(room, room.Member(Bob, Bob, "join"));
+    }
+
+    [Theory]
+    [MemberData(nameof(WithRestricted))]
     public void Restricted_rooms_admit_invited_users_without_an_authoriser(string version)
     {
         var room = new TestRoom(V(version)).WithDefaults("restricted");

@@ -78,6 +78,25 @@ public sealed class ReceivedEventChecksTests
         Assert.Empty(ReceivedEventChecks.RequiredSigners(invite));
     }
 
+    [Theory]
+    [InlineData("leave")]
+    [InlineData("invite")]
+    [InlineData("knock")]
+    [InlineData("ban")]
+    public void Any_membership_naming_an_authorising_user_needs_that_servers_signature(string membership)
+    {
+        var json = EventSigning.HashAndSign(Member("@u:a.example", "@u:a.example", membership, RoomVersions.V10,
+            c => c["join_authorised_via_users_server"] = "@admin:b.example"), "a.example", KeyA, RoomVersions.V10);
+        var pdu = Pdu.Parse(json, RoomVersions.V10);
+        Assert.Equal(["a.example", "b.example"], ReceivedEventChecks.RequiredSigners(pdu));
+        Assert.Equal(SignatureFailure.NotSignedByEntity,
+            ReceivedEventChecks.VerifySignatures(pdu, (s, k) => Keys(s, k)).Failure);
+
+        var v7 = Pdu.Parse(Member("@u:a.example", "@u:a.example", membership, RoomVersions.V7,
+            c => c["join_authorised_via_users_server"] = "@admin:b.example"), RoomVersions.V7);
+        Assert.Equal(["a.example"], ReceivedEventChecks.RequiredSigners(v7));
+    }
+
     [Fact]
     public void Signatures_with_unknown_or_expired_keys_fail()
     {

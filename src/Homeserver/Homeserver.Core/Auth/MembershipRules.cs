@@ -1,4 +1,5 @@
 using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Core.Auth;
 
@@ -14,8 +15,11 @@ internal static class MembershipRules
         }
 
         var version = pdu.Version;
-        if (version.AllowsRestrictedJoins && pdu.ContentString("join_authorised_via_users_server") is { } authoriser &&
-            !options.IsSignedByServer(pdu, EventAuthorizer.DomainOf(authoriser)))
+        // Rule 4.2 (v8+), for every membership: a value that is not a user ID names no server that could sign.
+        if (version.AllowsRestrictedJoins && pdu.Content.TryGetProperty("join_authorised_via_users_server", out _) &&
+            (pdu.ContentString("join_authorised_via_users_server") is not { } authoriser ||
+             !UserId.TryParse(authoriser, out var authoriserId, out _) ||
+             !options.IsSignedByServer(pdu, authoriserId.Domain.Value)))
         {
             return AuthResult.Reject("the event is not signed by the server of join_authorised_via_users_server");
         }

@@ -20,8 +20,8 @@ public static class ReceivedEventChecks
 {
     /// <summary>
     /// The servers that must have signed the event: the sender's (except for an invite made from a
-    /// third-party invite), the event ID's server in versions 1 and 2, and the authorising server of a
-    /// restricted join from version 8.
+    /// third-party invite), the event ID's server in versions 1 and 2, and from version 8 the server of
+    /// the user a member event names in <c>join_authorised_via_users_server</c>.
     /// </summary>
     public static IReadOnlyList<string> RequiredSigners(Pdu pdu)
     {
@@ -40,7 +40,9 @@ public static class ReceivedEventChecks
             servers.Add(eventServer.Value);
         }
 
-        if (pdu.Version.AllowsRestrictedJoins && pdu.Type == EventTypes.Member && pdu.Membership == Memberships.Join &&
+        // The v8+ auth rules ask this of every m.room.member event carrying the property, not only joins
+        // (Synapse checks only joins, but strips the property from the other memberships it creates).
+        if (pdu.Version.AllowsRestrictedJoins && pdu.Type == EventTypes.Member &&
             pdu.ContentString("join_authorised_via_users_server") is { } authoriser &&
             UserId.TryParse(authoriser, out var authoriserId, out _))
         {
