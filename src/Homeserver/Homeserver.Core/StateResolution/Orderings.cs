@@ -1,5 +1,6 @@
 using Homeserver.Core.Auth;
 using Homeserver.Core.Events;
+using Homeserver.Core.Json;
 
 namespace Homeserver.Core.StateResolution;
 
@@ -8,7 +9,7 @@ internal static class Orderings
 {
     /// <summary>
     /// Kahn's algorithm over the auth DAG restricted to the events, taking at each step the smallest
-    /// candidate by (higher sender power first, then origin_server_ts, then event_id).
+    /// candidate by (higher sender power first, then origin_server_ts, then event_id by code point).
     /// </summary>
     public static List<int> ReverseTopologicalPower(List<int> events, EventGraph graph, Pdu? createEvent)
     {
@@ -98,7 +99,7 @@ internal static class Orderings
             }
 
             var byTs = x.Ts.CompareTo(y.Ts);
-            return byTs != 0 ? byTs : string.CompareOrdinal(x.Id, y.Id);
+            return byTs != 0 ? byTs : CodePointComparer.Instance.Compare(x.Id, y.Id);
         });
         return keyed.Select(k => k.Index).ToList();
     }
@@ -192,7 +193,7 @@ internal static class Orderings
             }
 
             var byTs = x.Ts.CompareTo(y.Ts);
-            return byTs != 0 ? byTs : string.CompareOrdinal(x.EventId, y.EventId);
+            return byTs != 0 ? byTs : CodePointComparer.Instance.Compare(x.EventId, y.EventId);
         }
     }
 }
