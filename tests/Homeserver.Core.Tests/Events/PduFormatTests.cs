@@ -36,6 +36,26 @@ public sealed class PduFormatTests
 
     [Theory]
     [MemberData(nameof(AllVersions))]
+    public void Floats_are_accepted_up_to_version_5_and_kept_as_synapse_writes_them(string id)
+    {
+        var version = V(id);
+        var json = Valid(version);
+        json["content"]!["level"] = 0;
+        var text = json.ToJsonString().Replace("\"level\":0", "\"level\":50.570", StringComparison.Ordinal);
+        var parsed = Pdu.TryParse(text, version, out var pdu, out var error);
+        if (version.StrictCanonicalJson)
+        {
+            Assert.False(parsed);
+            Assert.Contains("not an integer", error, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.True(parsed, error);
+        Assert.Equal("50.57", pdu!.Content.GetProperty("level").GetRawText());
+    }
+
+    [Theory]
+    [MemberData(nameof(AllVersions))]
     public void A_well_formed_event_parses_in_every_room_version(string id)
     {
         Assert.True(Pdu.TryParse(Valid(V(id)), V(id), out var pdu, out var error), error);

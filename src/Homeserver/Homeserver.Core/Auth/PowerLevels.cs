@@ -100,8 +100,9 @@ public sealed class PowerLevels
     }
 
     /// <summary>
-    /// Reads a level: an integer, or before room version 10 also a string holding an integer (the spec's
-    /// "stringy" levels; leading/trailing whitespace and a sign are accepted as Python's int() does).
+    /// Reads a level: an integer, in room versions 1 to 5 also a float (truncated), and before room
+    /// version 10 also a string holding an integer (the spec's "stringy" levels; leading/trailing
+    /// whitespace and a sign are accepted as Python's int() does).
     /// </summary>
     public static bool TryReadLevel(JsonElement value, RoomVersion version, out long level)
     {
@@ -109,8 +110,15 @@ public sealed class PowerLevels
         level = 0;
         switch (value.ValueKind)
         {
-            case JsonValueKind.Number:
-                return value.TryGetInt64(out level);
+            case JsonValueKind.Number when value.TryGetInt64(out level):
+                return true;
+            case JsonValueKind.Number when !version.StrictCanonicalJson && value.TryGetDouble(out var number):
+                // Versions 1 to 5 ("floaty" levels): truncated toward zero like Python's int(), which
+                // Synapse applies; integers beyond a long are clamped.
+                level = number >= long.MaxValue ? long.MaxValue
+                    : number <= long.MinValue ? long.MinValue
+                    : (long)Math.Truncate(number);
+                return true;
             case JsonValueKind.String when !version.IntegerOnlyPowerLevels:
                 return long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite |
                     NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out level);

@@ -109,5 +109,5 @@ public static class EventHashing
     }
 
     internal static CanonicalJsonOptions JsonOptions(RoomVersion version) =>
-        version.StrictCanonicalJson ? CanonicalJsonOptions.Strict : CanonicalJsonOptions.AllowUnsafeIntegers;
+        version.StrictCanonicalJson ? CanonicalJsonOptions.Strict : CanonicalJsonOptions.Lenient;
 }

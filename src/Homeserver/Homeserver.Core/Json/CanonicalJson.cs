@@ -94,8 +94,8 @@ public enum CanonicalJsonOptions
     Strict,
 
     /// <summary>
-    /// Any integer is accepted, as servers SHOULD tolerate in events of room versions 1 to 5; floats are
-    /// still refused.
+    /// Room versions 1 to 5, whose events servers must not hold to canonical JSON: any integer, and
+    /// floats, written as Synapse writes them (see <c>CanonicalJsonWriter.TryWriteNumber</c>).
     /// </summary>
-    AllowUnsafeIntegers,
+    Lenient,
 }

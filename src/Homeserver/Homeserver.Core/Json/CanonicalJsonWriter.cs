@@ -49,34 +49,49 @@ internal sealed partial class CanonicalJsonWriter(IBufferWriter<byte> output, Ca
         }
     }
 
+    /// <summary>
+    /// The one place numbers are decided. Strict (room versions from 6, and signing outside rooms): the
+    /// spec's canonical JSON, integers in the safe range, an integral number written with a fraction or
+    /// exponent taken as that integer (the appendix turns 1e10 into 10000000000; Synapse instead refuses
+    /// any float in such events), other floats refused. Lenient (room versions 1 to 5, which must not be
+    /// held to canonical JSON) follows Synapse, whose hashes and signatures those rooms carry: it parses
+    /// event JSON with Python's json module and re-encodes it to hash and sign, so a number with a
+    /// fraction or exponent is a float written as its repr (5e1 as 50.0, 50.570 as 50.57) and any other
+    /// an integer of any size written as its digits (-0 as 0). The sender's text is not kept: an event
+    /// whose sender wrote 50.570 is hashed and its signature checked over 50.57, here as on Synapse, and a
+    /// Pdu keeps that form.
+    /// </summary>
     private bool TryWriteNumber(string text, ref string error)
     {
+        if (options == CanonicalJsonOptions.Lenient && !IsIntegerText(text))
+        {
+            if (!PythonFloatText.TryFormat(text, out var floatText))
+            {
+                error = $"the number {text} is beyond the range of a double";
+                return false;
+            }
+
+            WriteAscii(floatText);
+            return true;
+        }
+
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             return TryWriteInteger(integer, text, ref error);
         }
 
-        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) &&
-            number == decimal.Truncate(number))
-        {
-            if (number is >= long.MinValue and <= long.MaxValue)
-            {
-                return TryWriteInteger((long)number, text, ref error);
-            }
-
-            if (options == CanonicalJsonOptions.AllowUnsafeIntegers)
-            {
-                WriteAscii(decimal.Truncate(number).ToString(CultureInfo.InvariantCulture));
-                return true;
-            }
-        }
-
-        if (options == CanonicalJsonOptions.AllowUnsafeIntegers &&
+        if (options == CanonicalJsonOptions.Lenient &&
             System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
                 out var big))
         {
             WriteAscii(big.ToString(CultureInfo.InvariantCulture));
             return true;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) &&
+            number == decimal.Truncate(number) && number is >= long.MinValue and <= long.MaxValue)
+        {
+            return TryWriteInteger((long)number, text, ref error);
         }
 
         error = IsIntegerText(text)
