@@ -43,6 +43,12 @@ public sealed class CanonicalJsonNumberTests
     [InlineData("123456789.123456789", "123456789.12345679")]
     [InlineData("9007199254740993.0", "9007199254740992.0")]
     [InlineData("5.114698E4", "51146.98")]
+    [InlineData("5e-324", "5e-324")]
+    [InlineData("1.7976931348623157e308", "1.7976931348623157e+308")]
+    [InlineData("123e-2", "1.23")]
+    [InlineData("100e-2", "1.0")]
+    [InlineData("1234567890123456789.0", "1.2345678901234568e+18")]
+    [InlineData("0.30000000000000004", "0.30000000000000004")]
     [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
     [InlineData("-123456789012345678901234567890", "-123456789012345678901234567890")]
     public void Lenient_numbers_are_written_as_synapse_writes_them(string number, string expected) =>
