@@ -13,7 +13,7 @@ namespace Homeserver.Storage.Media;
 public sealed class MediaRetentionStore(NpgsqlDataSource dataSource) : IMediaRetentionStore
 {
     private const string TryLockSql = "SELECT pg_try_advisory_xact_lock(hashtextextended('media.retention', 1))";
-    private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended('media.retention', 1)) IS NULL";
+    private const string LockSql = "SELECT true FROM pg_advisory_xact_lock(hashtextextended('media.retention', 1))";
 
     private const string DeleteLocalSql = """
         WITH picked AS (
