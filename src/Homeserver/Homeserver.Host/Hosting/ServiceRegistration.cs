@@ -178,6 +178,13 @@ public static class ServiceRegistration
         services.AddSingleton<MediaService>();
         services.AddSingleton<VipsThumbnailer>();
         services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<IMediaContentGuard, MediaContentGuard>();
+        services.AddSingleton<MediaContentWriter>();
+        services.AddSingleton<MediaUploadLimits>();
+        services.AddSingleton<IRemoteMediaCacheStore, RemoteMediaCacheStore>();
+        services.AddSingleton<RemoteMediaCache>();
+        services.AddSingleton<IMediaRetentionStore, MediaRetentionStore>();
+        services.AddSingleton<MediaRetention>();
         return services;
     }
 
@@ -192,6 +199,7 @@ public static class ServiceRegistration
         services.AddHostedService<PusherDispatcher>();
         services.AddHostedService<MediaUploadSubscription>();
         services.AddHostedService<DelayedEventScheduler>();
+        services.AddHostedService<MediaRetentionJob>();
         return services;
     }
 

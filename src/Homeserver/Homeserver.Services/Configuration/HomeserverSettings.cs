@@ -59,6 +59,19 @@ public sealed record MediaSettings(long MaxUploadBytes, bool FreezeUnauthenticat
 {
     public static readonly MediaSettings Default = new(50L * 1024 * 1024, false, 32_000_000, 5, TimeSpan.FromHours(24),
         PasswordHashingSettings.HalfTheCores);
+
+    /// <summary>Limits, retention and the remote cache (Media:MaxBytesPerUser, UploadsPerSecond, ...).</summary>
+    public MediaLimitSettings Limits { get; init; } = MediaLimitSettings.Default;
+}
+
+/// <param name="MaxBytesPerUser">Total bytes of a user's uploads; 0 = unlimited. Beyond it: 403 M_RESOURCE_LIMIT_EXCEEDED.</param>
+/// <param name="UploadRate">Uploads per user (token bucket); a rate of 0 turns it off. 429 M_LIMIT_EXCEEDED.</param>
+/// <param name="LocalRetention">Local media not accessed for this long is deleted; null keeps it forever.</param>
+/// <param name="RemoteRetention">Cached media of other servers not accessed for this long is deleted; null keeps it.</param>
+public sealed record MediaLimitSettings(long MaxBytesPerUser, RateLimit UploadRate, TimeSpan? LocalRetention,
+    TimeSpan? RemoteRetention)
+{
+    public static readonly MediaLimitSettings Default = new(0, new RateLimit(10, 50), null, null);
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>

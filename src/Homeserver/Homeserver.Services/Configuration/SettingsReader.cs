@@ -56,6 +56,11 @@ public static class SettingsReader
             ["Media:MaxPendingUploads"] = "5",
             ["Media:UnusedExpirySeconds"] = "86400",
             ["Media:ThumbnailConcurrency"] = "0",
+            ["Media:MaxBytesPerUser"] = "0",
+            ["Media:UploadsPerSecond"] = "10",
+            ["Media:UploadBurst"] = "50",
+            ["Media:LocalRetentionDays"] = "0",
+            ["Media:RemoteRetentionDays"] = "0",
             ["Voip:TurnUris"] = "",
             ["Voip:TurnSharedSecret"] = "",
             ["Voip:TurnUsername"] = "",
@@ -209,10 +214,10 @@ public static class SettingsReader
         var expiry = reader.Parse("Media:UnusedExpirySeconds", text => ParseInteger(text, 1, 31_536_000));
         var threads = reader.Parse("Media:ThumbnailConcurrency", text => ParseInteger(text, 0, 1024));
         return new MediaSettings(maxUpload, freeze, maxPixels, pending, TimeSpan.FromSeconds(expiry),
-            threads == 0 ? PasswordHashingSettings.HalfTheCores : threads);
+            threads == 0 ? PasswordHashingSettings.HalfTheCores : threads) { Limits = MediaLimitSettingsReader.Read(reader) };
     }
 
-    private static (long, string?) ParseLong(string text, long min, long max) =>
+    internal static (long, string?) ParseLong(string text, long min, long max) =>
         long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
             out var value) && value >= min && value <= max
             ? (value, null)

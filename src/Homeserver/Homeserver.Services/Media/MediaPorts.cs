@@ -14,6 +14,15 @@ public interface IMediaContentStore
 
     /// <summary>A seekable stream of the content, or null when the store does not hold it.</summary>
     Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies and hashes like <see cref="PutAsync"/>, but the content is readable under its hash only after
+    /// <see cref="IStagedMediaContent.CommitAsync"/>; disposing an uncommitted copy drops it.
+    /// </summary>
+    Task<IStagedMediaContent> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the content; its size when it was there, else null.</summary>
+    Task<long?> DeleteAsync(string sha256, CancellationToken cancellationToken);
 }
 
 public sealed record StoredContent(string Sha256, long Length);
@@ -37,6 +46,26 @@ public interface IMediaStore
 
     /// <summary>Records a download (<c>last_access_ts</c>, for retention).</summary>
     Task TouchAsync(string mediaId, long now, CancellationToken cancellationToken);
+
+    /// <summary>Total bytes of the user's uploaded media (the quota's measure).</summary>
+    Task<long> UploadedBytesAsync(string uploader, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="InsertUploadedAsync"/> unless the uploader's uploads would then exceed <paramref name="quotaBytes"/>
+    /// (false); checked and inserted under a per-user lock, so concurrent uploads cannot pass the quota together.
+    /// </summary>
+    Task<bool> TryInsertUploadedAsync(LocalMedia media, long quotaBytes, CancellationToken cancellationToken);
+
+    /// <summary><see cref="CompletePendingAsync"/> within the quota, checked as <see cref="TryInsertUploadedAsync"/>.</summary>
+    Task<PendingCompletion> TryCompletePendingAsync(string mediaId, string uploader, string contentType,
+        string? uploadName, StoredContent content, long now, long quotaBytes, CancellationToken cancellationToken);
+}
+
+public enum PendingCompletion
+{
+    Completed,
+    NotPending,
+    OverQuota,
 }
 
 /// <summary>Thumbnails generated from local media (<c>local_media_thumbnails</c>).</summary>
@@ -78,13 +107,21 @@ public sealed record MediaThumbnail(
 
 /// <summary>
 /// Fetches media of other servers (federation's <c>/_matrix/federation/v1/media</c>). Not registered until federation
-/// exists: without it, media of other servers is 404 M_NOT_FOUND.
+/// exists: without it, media of other servers is 404 M_NOT_FOUND. With it, <see cref="RemoteMediaCache"/> fetches
+/// each media once and serves it from the content store afterwards.
 /// </summary>
 public interface IRemoteMediaFetcher
 {
-    Task<MediaContent?> DownloadAsync(string serverName, string mediaId, TimeSpan timeout,
+    /// <summary>
+    /// The media, or null when the other server says it has none (404). Cancelled when the client's timeout passes;
+    /// any other failure is answered 502.
+    /// </summary>
+    Task<RemoteMediaDownload?> DownloadAsync(string serverName, string mediaId, TimeSpan timeout,
         CancellationToken cancellationToken);
 }
+
+/// <summary>A remote server's answer: its body (the caller disposes it) and what it said of it.</summary>
+public sealed record RemoteMediaDownload(Stream Content, string? ContentType, string? FileName);
 
 /// <summary>Content ready to serve: a seekable stream the caller disposes.</summary>
 public sealed record MediaContent(Stream Content, string ContentType, string? FileName, long Length, string Sha256);

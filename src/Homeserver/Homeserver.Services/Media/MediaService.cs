@@ -7,12 +7,14 @@ namespace Homeserver.Services.Media;
 
 /// <summary>
 /// The content repository's rules for uploads and downloads of this server's media: sync and async (create, then
-/// PUT) uploads, the size limit, pending-upload limits, waiting for an async upload, and the freeze of unauthenticated
-/// media. Media of other servers goes to <see cref="IRemoteMediaFetcher"/> when one is registered (federation), and is
-/// 404 M_NOT_FOUND until then.
+/// PUT) uploads, the size limit, pending-upload limits, the upload rate and quota (<see cref="MediaUploadLimits"/>),
+/// waiting for an async upload, and the freeze of unauthenticated media. Content is stored through
+/// <see cref="MediaContentWriter"/> (safe against retention deleting the same content). Media of other servers comes
+/// from <see cref="RemoteMediaCache"/> (404 M_NOT_FOUND while no fetcher is registered).
 /// </summary>
 public sealed class MediaService(HomeserverSettings settings, IMediaStore store, IMediaContentStore content,
-    MediaUploadSignals signals, TimeProvider time, IRemoteMediaFetcher? remote = null)
+    MediaUploadSignals signals, TimeProvider time, MediaContentWriter writer, MediaUploadLimits limits,
+    RemoteMediaCache remote)
 {
     private const string MediaIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static readonly TimeSpan TouchGranularity = TimeSpan.FromHours(1);
@@ -26,12 +28,25 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
         ArgumentNullException.ThrowIfNull(requester);
         ArgumentNullException.ThrowIfNull(upload);
         RefuseOversized(upload.DeclaredLength);
-        var stored = await content.PutAsync(upload.Body, _media.MaxUploadBytes, cancellationToken);
+        limits.AcquireNewMedia(requester);
+        await limits.RefuseOverQuotaAsync(requester, upload.DeclaredLength, cancellationToken);
         var mediaId = NewMediaId();
-        var now = Now;
-        await store.InsertUploadedAsync(new LocalMedia(mediaId, requester.UserId.Value, now, null, upload.ContentType,
-            upload.FileName, stored.Length, stored.Sha256, now, _media.FreezeUnauthenticated), cancellationToken);
-        return ContentUri(mediaId);
+        var overQuota = false;
+        await writer.StoreAsync(upload.Body, _media.MaxUploadBytes, async (stored, ct) =>
+        {
+            var now = Now;
+            var media = new LocalMedia(mediaId, requester.UserId.Value, now, null, upload.ContentType, upload.FileName,
+                stored.Length, stored.Sha256, now, _media.FreezeUnauthenticated);
+            if (limits.QuotaBytes == 0)
+            {
+                await store.InsertUploadedAsync(media, ct);
+                return true;
+            }
+
+            overQuota = !await store.TryInsertUploadedAsync(media, limits.QuotaBytes, ct);
+            return !overQuota;
+        }, cancellationToken);
+        return overQuota ? throw limits.OverQuota() : ContentUri(mediaId);
     }
 
     /// <summary>A new media ID whose content comes later (PUT); 429 once the user holds too many pending ones.</summary>
@@ -39,6 +54,7 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        limits.AcquireNewMedia(requester);
         var mediaId = NewMediaId();
         var now = Now;
         var expiresAt = now + (long)_media.UnusedExpiry.TotalMilliseconds;
@@ -83,11 +99,24 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
         }
 
         RefuseOversized(upload.DeclaredLength);
-        var stored = await content.PutAsync(upload.Body, _media.MaxUploadBytes, cancellationToken);
-        if (!await store.CompletePendingAsync(mediaId, upload.ContentType, upload.FileName, stored, Now,
-                cancellationToken))
+        await limits.RefuseOverQuotaAsync(requester, upload.DeclaredLength, cancellationToken);
+        var outcome = PendingCompletion.NotPending;
+        await writer.StoreAsync(upload.Body, _media.MaxUploadBytes, async (stored, ct) =>
         {
-            throw new MatrixException(ErrorCode.CannotOverwriteMedia, "This media ID already has content");
+            outcome = limits.QuotaBytes == 0
+                ? await store.CompletePendingAsync(mediaId, upload.ContentType, upload.FileName, stored, Now, ct)
+                    ? PendingCompletion.Completed
+                    : PendingCompletion.NotPending
+                : await store.TryCompletePendingAsync(mediaId, media.Uploader, upload.ContentType, upload.FileName,
+                    stored, Now, limits.QuotaBytes, ct);
+            return outcome == PendingCompletion.Completed;
+        }, cancellationToken);
+        switch (outcome)
+        {
+            case PendingCompletion.OverQuota:
+                throw limits.OverQuota();
+            case PendingCompletion.NotPending:
+                throw new MatrixException(ErrorCode.CannotOverwriteMedia, "This media ID already has content");
         }
 
         await signals.PublishAsync(mediaId, cancellationToken);
@@ -95,14 +124,14 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
 
     /// <summary>The content of a media, waiting up to <paramref name="timeout"/> for a pending async upload.</summary>
     /// <param name="unauthenticated">Asked through the deprecated unauthenticated endpoints (the freeze applies).</param>
+    /// <param name="allowRemote">The client's <c>allow_remote</c>: false serves only remote media already cached.</param>
     public async Task<MediaContent> DownloadAsync(string serverName, string mediaId, TimeSpan timeout,
-        bool unauthenticated, CancellationToken cancellationToken)
+        bool unauthenticated, CancellationToken cancellationToken, bool allowRemote = true)
     {
         if (!IsLocal(serverName))
         {
-            return remote is not null && !unauthenticated && IsValidMediaId(mediaId)
-                ? await remote.DownloadAsync(serverName, mediaId, timeout, cancellationToken) ?? throw NotFound()
-                : throw NotFound();
+            return await remote.OpenAsync(await GetRemoteAsync(serverName, mediaId, timeout, unauthenticated,
+                allowRemote, cancellationToken), cancellationToken);
         }
 
         var media = await GetUploadedAsync(serverName, mediaId, timeout, unauthenticated, cancellationToken);
@@ -151,6 +180,13 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
 
         return media;
     }
+
+    /// <summary>Media of another server from the cache, fetched first when allowed (authenticated endpoints only).</summary>
+    public Task<CachedRemoteMedia> GetRemoteAsync(string serverName, string mediaId, TimeSpan timeout,
+        bool unauthenticated, bool allowRemote, CancellationToken cancellationToken) =>
+        unauthenticated
+            ? throw NotFound()
+            : remote.GetAsync(serverName, mediaId, allowRemote, timeout, cancellationToken);
 
     private async Task<MediaContent> OpenAsync(LocalMedia media, CancellationToken cancellationToken)
     {

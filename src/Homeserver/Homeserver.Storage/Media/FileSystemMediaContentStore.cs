@@ -29,31 +29,20 @@ public sealed class FileSystemMediaContentStore : IMediaContentStore
 
     public async Task<StoredContent> PutAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
     {
+        await using var staged = await StageAsync(source, maxBytes, cancellationToken);
+        await staged.CommitAsync(cancellationToken);
+        return staged.Content;
+    }
+
+    public async Task<IStagedMediaContent> StageAsync(Stream source, long maxBytes,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(source);
         var tempPath = Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
         try
         {
             var (sha256, length) = await WriteHashedAsync(source, tempPath, maxBytes, cancellationToken);
-            var finalPath = PathOf(sha256);
-            if (File.Exists(finalPath))
-            {
-                File.Delete(tempPath);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-                try
-                {
-                    File.Move(tempPath, finalPath, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(finalPath))
-                {
-                    // Another upload of the same content won the race; its file is the same bytes.
-                    File.Delete(tempPath);
-                }
-            }
-
-            return new StoredContent(sha256, length);
+            return new StagedFile(tempPath, PathOf(sha256), new StoredContent(sha256, length));
         }
         catch
         {
@@ -62,10 +51,27 @@ public sealed class FileSystemMediaContentStore : IMediaContentStore
         }
     }
 
+    public Task<long?> DeleteAsync(string sha256, CancellationToken cancellationToken)
+    {
+        if (!IsHash(sha256))
+        {
+            return Task.FromResult<long?>(null);
+        }
+
+        var file = new FileInfo(PathOf(sha256));
+        if (!file.Exists)
+        {
+            return Task.FromResult<long?>(null);
+        }
+
+        var length = file.Length;
+        file.Delete();
+        return Task.FromResult<long?>(length);
+    }
+
     public Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sha256);
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        if (!IsHash(sha256))
         {
             return Task.FromResult<Stream?>(null);
         }
@@ -113,6 +119,43 @@ public sealed class FileSystemMediaContentStore : IMediaContentStore
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsHash(string sha256) =>
+        sha256 is { Length: 64 } && sha256.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>A hashed copy in <c>media/tmp</c>: moved to its hash's path on commit, deleted when dropped.</summary>
+    private sealed class StagedFile(string tempPath, string finalPath, StoredContent content) : IStagedMediaContent
+    {
+        public StoredContent Content => content;
+
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            if (File.Exists(finalPath))
+            {
+                File.Delete(tempPath);
+                return Task.CompletedTask;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            try
+            {
+                File.Move(tempPath, finalPath, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(finalPath))
+            {
+                // Another upload of the same content won the race; its file is the same bytes.
+                File.Delete(tempPath);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            File.Delete(tempPath);
+            return ValueTask.CompletedTask;
         }
     }
 

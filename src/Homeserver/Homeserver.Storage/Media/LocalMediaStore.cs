@@ -44,6 +44,30 @@ public sealed class LocalMediaStore(NpgsqlDataSource dataSource) : IMediaStore
 
     private const string TouchSql = "UPDATE local_media SET last_access_ts = @now WHERE media_id = @mediaId";
 
+    private const string UploadedBytesSql = """
+        SELECT coalesce(sum(size_bytes), 0)::bigint FROM local_media WHERE uploader = @uploader AND sha256 IS NOT NULL
+        """;
+
+    // Held to commit: the quota's sum and the insert of one user's uploads happen one at a time, in every process.
+    private const string QuotaLockSql = "SELECT pg_advisory_xact_lock(hashtextextended('media.quota:' || @uploader, 1))";
+
+    private const string InsertWithinQuotaSql = """
+        INSERT INTO local_media (media_id, uploader, created_ts, content_type, upload_name, size_bytes, sha256,
+                                 uploaded_ts, last_access_ts, authenticated)
+        SELECT @MediaId, @Uploader, @CreatedTs, @ContentType, @UploadName, @SizeBytes, @Sha256,
+               @CreatedTs, @LastAccessTs, @Authenticated
+        WHERE (SELECT coalesce(sum(size_bytes), 0) FROM local_media WHERE uploader = @Uploader AND sha256 IS NOT NULL)
+              + @SizeBytes <= @quota
+        """;
+
+    private const string CompleteWithinQuotaSql = $"""
+        {CompleteSql}
+          AND (SELECT coalesce(sum(size_bytes), 0) FROM local_media WHERE uploader = @uploader AND sha256 IS NOT NULL)
+              + @size <= @quota
+        """;
+
+    private const string IsPendingSql = "SELECT EXISTS (SELECT 1 FROM local_media WHERE media_id = @mediaId AND sha256 IS NULL)";
+
     public async Task InsertUploadedAsync(LocalMedia media, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -101,6 +125,65 @@ public sealed class LocalMediaStore(NpgsqlDataSource dataSource) : IMediaStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { mediaId, now },
             cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> UploadedBytesAsync(string uploader, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(UploadedBytesSql, new { uploader },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> TryInsertUploadedAsync(LocalMedia media, long quotaBytes,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(QuotaLockSql, new { uploader = media.Uploader },
+            transaction, cancellationToken: cancellationToken));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertWithinQuotaSql, new
+        {
+            media.MediaId,
+            media.Uploader,
+            media.CreatedTs,
+            media.ContentType,
+            media.UploadName,
+            media.SizeBytes,
+            media.Sha256,
+            media.LastAccessTs,
+            media.Authenticated,
+            quota = quotaBytes,
+        }, transaction, cancellationToken: cancellationToken)) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    public async Task<PendingCompletion> TryCompletePendingAsync(string mediaId, string uploader, string contentType,
+        string? uploadName, StoredContent content, long now, long quotaBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(QuotaLockSql, new { uploader }, transaction,
+            cancellationToken: cancellationToken));
+        var completed = await connection.ExecuteAsync(new CommandDefinition(CompleteWithinQuotaSql, new
+        {
+            mediaId,
+            uploader,
+            contentType,
+            uploadName,
+            size = content.Length,
+            sha256 = content.Sha256,
+            now,
+            quota = quotaBytes,
+        }, transaction, cancellationToken: cancellationToken)) == 1;
+        var outcome = completed ? PendingCompletion.Completed
+            : await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsPendingSql, new { mediaId },
+                transaction, cancellationToken: cancellationToken)) ? PendingCompletion.OverQuota
+            : PendingCompletion.NotPending;
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
     }
 
     private sealed class MediaRow

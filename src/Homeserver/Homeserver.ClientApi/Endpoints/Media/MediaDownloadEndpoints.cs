@@ -59,13 +59,8 @@ public static class MediaDownloadEndpoints
         var query = context.Request.Query;
         _ = MediaResults.Flag(query, "allow_redirect", byDefault: false);
         var allowRemote = MediaResults.Flag(query, "allow_remote", byDefault: true);
-        if (!allowRemote && !media.IsLocal(serverName))
-        {
-            throw new Core.Errors.MatrixException(Core.Errors.ErrorCode.NotFound, "Media not found");
-        }
-
         var content = await media.DownloadAsync(serverName, mediaId, MediaResults.Timeout(query), unauthenticated,
-            cancellationToken);
+            cancellationToken, allowRemote);
         return MediaResults.Serve(context, content, fileName ?? content.FileName);
     }
 
@@ -78,9 +73,9 @@ public static class MediaDownloadEndpoints
         var method = MediaResults.Method(query);
         var animated = MediaResults.Flag(query, "animated", byDefault: false);
         _ = MediaResults.Flag(query, "allow_redirect", byDefault: false);
-        _ = MediaResults.Flag(query, "allow_remote", byDefault: true);
+        var allowRemote = MediaResults.Flag(query, "allow_remote", byDefault: true);
         var content = await thumbnails.GetAsync(serverName, mediaId, width, height, method, animated,
-            MediaResults.Timeout(query), unauthenticated, cancellationToken);
+            MediaResults.Timeout(query), unauthenticated, cancellationToken, allowRemote);
         return MediaResults.Serve(context, content, content.FileName);
     }
 }

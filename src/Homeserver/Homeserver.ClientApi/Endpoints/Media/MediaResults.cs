@@ -11,7 +11,7 @@ namespace Homeserver.ClientApi.Endpoints.Media;
 internal static class MediaResults
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60); // Synapse's MAXIMUM_ALLOWED_MAX_TIMEOUT_MS
 
     /// <summary>The content with <see cref="MediaHeaders"/>; ranges (206, 416) and If-None-Match by its hash.</summary>
     public static IResult Serve(HttpContext context, MediaContent content, string? fileName)
@@ -26,7 +26,7 @@ internal static class MediaResults
             entityTag: new EntityTagHeaderValue($"\"{content.Sha256}\""));
     }
 
-    /// <summary><c>timeout_ms</c>: how long to wait for an async upload (default 20 s, at most 2 minutes).</summary>
+    /// <summary><c>timeout_ms</c>: how long to wait for an async upload or a remote server (default 20 s, at most 60 s).</summary>
     public static TimeSpan Timeout(IQueryCollection query)
     {
         if (!query.TryGetValue("timeout_ms", out var values) || StringValues.IsNullOrEmpty(values))
