@@ -4,7 +4,8 @@ namespace Homeserver.Host.Hosting;
 
 /// <summary>
 /// Runs HTTP pushers: those of users this process's wake-ups name (<see cref="PusherWakeups"/>), those whose back-off
-/// ended, and every pusher with undelivered rows at start and on each poll (rows committed by other processes).
+/// ended, and every pusher with undelivered rows when another process wrote events, at start, and on each poll (which
+/// finds other processes' rows while Redis is away).
 /// Each runs under its hold (<see cref="IPusherDeliveryStore.TryHoldAsync"/>), so one process delivers for a pusher at a
 /// time. Waits are on <see cref="PusherTiming.Clock"/>.
 /// </summary>

@@ -141,6 +141,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Push.PushNotificationBody>();
         services.AddSingleton<Homeserver.Services.Push.HttpPusherDelivery>();
         AddPushEvaluation(services);
+        AddEventStream(services);
 
         // Presence
         services.AddSingleton<IPresenceStore, PresenceStore>();
@@ -193,7 +194,8 @@ public static class ServiceRegistration
     {
         services.AddHostedService<TokenRevocationListener>();
         services.AddHostedService<DeviceActivityFlusher>();
-        services.AddHostedService<SyncWakeSubscription>();
+        services.AddHostedService<WakeSubscriptions>();
+        services.AddHostedService<StreamConsumerRunner>();
         services.AddHostedService<TypingMaintenance>();
         services.AddHostedService<PresenceMaintenance>();
         services.AddHostedService<PusherDispatcher>();
@@ -201,6 +203,16 @@ public static class ServiceRegistration
         services.AddHostedService<DelayedEventScheduler>();
         services.AddHostedService<MediaRetentionJob>();
         return services;
+    }
+
+    /// <summary>Durable readers of the event stream (<see cref="Homeserver.Services.Streams.IEventStreamConsumer"/>).</summary>
+    private static void AddEventStream(IServiceCollection services)
+    {
+        services.AddSingleton<Homeserver.Services.Streams.StreamWakeups>();
+        services.AddSingleton<IEventPersistedObserver>(sp => sp.GetRequiredService<Homeserver.Services.Streams.StreamWakeups>());
+        services.AddSingleton<Homeserver.Services.Streams.IStreamCursorStore, Homeserver.Storage.Streams.StreamCursorStore>();
+        services.AddSingleton<Homeserver.Services.Streams.IEventStreamReader, Homeserver.Storage.Streams.EventStreamReader>();
+        services.AddSingleton(sp => new Homeserver.Services.Streams.StreamConsumerTiming(sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Push rules evaluated when events are persisted, unread counts and /notifications.</summary>

@@ -20,13 +20,14 @@ public sealed record PusherTiming(TimeProvider Clock)
 }
 
 /// <summary>
-/// Wakes this process's pusher loop for the users whose push actions were just committed here. Other processes'
-/// rows are found by the loop's poll.
+/// Wakes this process's pusher loop for the users whose push actions were just committed here, and for everyone when
+/// another process wrote events (<see cref="WakeEveryone"/>): their rows are then looked for at once, not at the poll.
 /// </summary>
 public sealed class PusherWakeups : IPushNotificationObserver
 {
     private readonly Lock _lock = new();
     private HashSet<string> _users = new(StringComparer.Ordinal);
+    private bool _everyone;
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void OnNotifications(IReadOnlyList<PushNotification> notifications)
@@ -46,13 +47,27 @@ public sealed class PusherWakeups : IPushNotificationObserver
         }
     }
 
-    /// <summary>The users woken since the last call; the next <see cref="WaitUntilAsync"/> waits for new ones.</summary>
-    public IReadOnlySet<string> Take()
+    /// <summary>Another process committed events: every user's pushers may have rows.</summary>
+    public void WakeEveryone()
     {
         lock (_lock)
         {
-            var users = _users;
+            _everyone = true;
+            _signal.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// The users woken since the last call, or null when everyone was; the next <see cref="WaitUntilAsync"/> waits for
+    /// new ones.
+    /// </summary>
+    public IReadOnlySet<string>? Take()
+    {
+        lock (_lock)
+        {
+            var users = _everyone ? null : _users;
             _users = new HashSet<string>(StringComparer.Ordinal);
+            _everyone = false;
             if (_signal.Task.IsCompleted)
             {
                 _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,35 @@
+using Homeserver.Services.Push;
+using Homeserver.Services.Streams;
+using Homeserver.Services.Sync;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>
+/// Subscribes this process to other processes' wake-ups while it serves: its <see cref="SyncNotifier"/>, its
+/// <see cref="PushRuleCache"/> (their push rule changes), and its <see cref="StreamWakeups"/> (their events, which
+/// also wake the pushers for everyone).
+/// </summary>
+public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushRules, StreamWakeups stream,
+    PusherWakeups pushers) : IHostedService
+{
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        stream.OtherProcessWrote += pushers.WakeEveryone;
+        _subscriptions.Add(await notifier.SubscribeAsync(cancellationToken));
+        _subscriptions.Add(await pushRules.SubscribeAsync(cancellationToken));
+        _subscriptions.Add(await stream.SubscribeAsync(cancellationToken));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        stream.OtherProcessWrote -= pushers.WakeEveryone;
+        foreach (var subscription in _subscriptions)
+        {
+            await subscription.DisposeAsync();
+        }
+
+        _subscriptions.Clear();
+    }
+}
