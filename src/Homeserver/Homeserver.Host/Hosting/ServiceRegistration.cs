@@ -178,6 +178,11 @@ public static class ServiceRegistration
         services.AddSingleton<MediaService>();
         services.AddSingleton<VipsThumbnailer>();
         services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.IUrlPreviewCache, UrlPreviewCacheStore>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.IHostAddressResolver,
+            Homeserver.Services.Media.UrlPreview.SystemHostAddressResolver>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.UrlPreviewFetcher>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.UrlPreviewService>();
         return services;
     }
 

@@ -59,6 +59,23 @@ public sealed record MediaSettings(long MaxUploadBytes, bool FreezeUnauthenticat
 {
     public static readonly MediaSettings Default = new(50L * 1024 * 1024, false, 32_000_000, 5, TimeSpan.FromHours(24),
         PasswordHashingSettings.HalfTheCores);
+
+    /// <summary>URL previews (<c>Media:UrlPreview:*</c>).</summary>
+    public UrlPreviewSettings UrlPreview { get; init; } = UrlPreviewSettings.Default;
+}
+
+/// <param name="Enabled">False: the preview_url endpoints answer 404 M_UNRECOGNIZED (as Synapse without url_preview_enabled).</param>
+/// <param name="DeniedRanges">Address ranges refused besides the built-in ones (Synapse's url_preview_ip_range_blacklist).</param>
+/// <param name="AllowedRanges">Address ranges allowed even when denied, built-in ranges included (…_whitelist).</param>
+/// <param name="DeniedUrlPatterns">Host globs, or regular expressions (starting with <c>^</c>) over the whole URL.</param>
+/// <param name="MaxBytes">The largest response body read (pages and images); bigger is 502 M_TOO_LARGE.</param>
+/// <param name="Timeout">The longest one fetch may take, redirects and body included.</param>
+public sealed record UrlPreviewSettings(bool Enabled, IReadOnlyList<System.Net.IPNetwork> DeniedRanges,
+    IReadOnlyList<System.Net.IPNetwork> AllowedRanges, IReadOnlyList<string> DeniedUrlPatterns, long MaxBytes,
+    TimeSpan Timeout)
+{
+    public static readonly UrlPreviewSettings Default = new(true, [], [], [], 10L * 1024 * 1024,
+        TimeSpan.FromSeconds(10));
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>
