@@ -21,7 +21,9 @@ internal static class UrlPreviewSettingsReader
     /// <summary>A CIDR (<c>10.0.0.0/8</c>, <c>fd00::/8</c>) or a single address (a /32 or /128).</summary>
     public static (IPNetwork, string?) ParseRange(string text)
     {
-        if (IPNetwork.TryParse(text, out var network))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && IPNetwork.TryParse(text, out var network) &&
+            IPAddress.TryParse(text[..slash], out var written) && written.Equals(network.BaseAddress))
         {
             return (network, null);
         }

@@ -11,7 +11,8 @@ namespace Homeserver.Services.Media.UrlPreview;
 /// <c>h3</c>; a missing image from <c>itemprop=image</c>, else the largest <c>img</c> over 10×10, else the first
 /// <c>img</c>, else the icon; a missing description from <c>meta name=description</c>, else a summary of the body's
 /// text (outside navigation, scripts and the like). Pages with more than <see cref="MaxTagsPerPrefix"/> tags of one
-/// prefix have those tags ignored. The image URL is returned as written (relative or not); the caller resolves it.
+/// prefix have those tags ignored; elements nested deeper than <see cref="HtmlDepthGuard.MaxDepth"/> are cut off
+/// first. The image URL is returned as written (relative or not); the caller resolves it.
 /// </summary>
 public static class OpenGraphParser
 {
@@ -40,7 +41,7 @@ public static class OpenGraphParser
         }
 
         var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
-        using var document = parser.ParseDocument(html);
+        using var document = parser.ParseDocument(HtmlDepthGuard.Limit(html));
 
         foreach (var prefix in (string[])["og", "article", "profile"])
         {

@@ -84,6 +84,11 @@ public sealed class UrlPreviewAddressFilter
             return null;
         }
 
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
         var bytes = address.GetAddressBytes();
         if (Ipv4Mapped.Contains(address) || Nat64WellKnown.Contains(address) || Nat64Local.Contains(address))
         {
