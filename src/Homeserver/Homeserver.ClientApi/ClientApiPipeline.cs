@@ -74,6 +74,7 @@ public static class ClientApiPipeline
         app.MapSocial();
         app.MapMediaUploads(settings.Media.MaxUploadBytes);
         app.MapMediaDownloads();
+        app.MapUrlPreviews();
         app.MapDelayedEvents();
         app.MapThreePids();
         app.MapThirdPartyLookups();

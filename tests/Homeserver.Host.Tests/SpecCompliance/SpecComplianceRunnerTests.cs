@@ -14,7 +14,11 @@ public sealed class SpecComplianceRunnerTests
     [Fact]
     public async Task The_spec_compliance_runner_passes_against_a_fresh_server_with_zero_violations()
     {
-        await using var server = await LiveServer.StartAsync();
+        // Loopback IPv4 allowed so that the media flow's preview of a page it serves on 127.0.0.1 is judged.
+        await using var server = await LiveServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Media:UrlPreview:AllowedRanges:0"] = "127.0.0.1/32",
+        });
         var json = Path.Combine(Path.GetTempPath(), $"spec-compliance-{Guid.NewGuid():N}.json");
         try
         {
@@ -27,7 +31,13 @@ public sealed class SpecComplianceRunnerTests
             var notImplemented = result.RootElement.GetProperty("notImplemented").EnumerateArray()
                 .Select(n => n.GetProperty("endpoint").GetString()).ToList();
             Assert.DoesNotContain("POST /_matrix/media/v3/upload", notImplemented);
-            Assert.Contains("GET /_matrix/client/v1/media/preview_url", notImplemented);
+            Assert.DoesNotContain("GET /_matrix/client/v1/media/preview_url", notImplemented);
+            Assert.DoesNotContain("GET /_matrix/media/v3/preview_url", notImplemented);
+            Assert.Contains(result.RootElement.GetProperty("table").EnumerateArray()
+                .SelectMany(area => area.GetProperty("endpoints").EnumerateArray()),
+                endpoint => endpoint.GetProperty("endpoint").GetString() == "GET /_matrix/client/v1/media/preview_url" &&
+                            endpoint.GetProperty("statuses").EnumerateArray().Any(s => s.GetInt32() == 200) &&
+                            endpoint.GetProperty("violations").GetArrayLength() == 0);
         }
         finally
         {

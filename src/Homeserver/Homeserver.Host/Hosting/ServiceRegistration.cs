@@ -186,6 +186,11 @@ public static class ServiceRegistration
         services.AddSingleton<RemoteMediaCache>();
         services.AddSingleton<IMediaRetentionStore, MediaRetentionStore>();
         services.AddSingleton<MediaRetention>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.IUrlPreviewCache, UrlPreviewCacheStore>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.IHostAddressResolver,
+            Homeserver.Services.Media.UrlPreview.SystemHostAddressResolver>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.UrlPreviewFetcher>();
+        services.AddSingleton<Homeserver.Services.Media.UrlPreview.UrlPreviewService>();
         return services;
     }
 

@@ -62,6 +62,9 @@ public sealed record MediaSettings(long MaxUploadBytes, bool FreezeUnauthenticat
 
     /// <summary>Limits, retention and the remote cache (Media:MaxBytesPerUser, UploadsPerSecond, ...).</summary>
     public MediaLimitSettings Limits { get; init; } = MediaLimitSettings.Default;
+
+    /// <summary>URL previews (<c>Media:UrlPreview:*</c>).</summary>
+    public UrlPreviewSettings UrlPreview { get; init; } = UrlPreviewSettings.Default;
 }
 
 /// <param name="MaxBytesPerUser">Total bytes of a user's uploads; 0 = unlimited. Beyond it: 403 M_RESOURCE_LIMIT_EXCEEDED.</param>
@@ -72,6 +75,20 @@ public sealed record MediaLimitSettings(long MaxBytesPerUser, RateLimit UploadRa
     TimeSpan? RemoteRetention)
 {
     public static readonly MediaLimitSettings Default = new(0, new RateLimit(10, 50), null, null);
+}
+
+/// <param name="Enabled">False: the preview_url endpoints answer 404 M_UNRECOGNIZED (as Synapse without url_preview_enabled).</param>
+/// <param name="DeniedRanges">Address ranges refused besides the built-in ones (Synapse's url_preview_ip_range_blacklist).</param>
+/// <param name="AllowedRanges">Address ranges allowed even when denied, built-in ranges included (…_whitelist).</param>
+/// <param name="DeniedUrlPatterns">Host globs, or regular expressions (starting with <c>^</c>) over the whole URL.</param>
+/// <param name="MaxBytes">The largest response body read (pages and images); bigger is 502 M_TOO_LARGE.</param>
+/// <param name="Timeout">The longest one fetch may take, redirects and body included.</param>
+public sealed record UrlPreviewSettings(bool Enabled, IReadOnlyList<System.Net.IPNetwork> DeniedRanges,
+    IReadOnlyList<System.Net.IPNetwork> AllowedRanges, IReadOnlyList<string> DeniedUrlPatterns, long MaxBytes,
+    TimeSpan Timeout)
+{
+    public static readonly UrlPreviewSettings Default = new(true, [], [], [], 10L * 1024 * 1024,
+        TimeSpan.FromSeconds(10));
 }
 
 /// <param name="DefaultVersion">The room version of new rooms when the client names none.</param>

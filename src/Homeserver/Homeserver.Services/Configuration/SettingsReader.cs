@@ -61,6 +61,9 @@ public static class SettingsReader
             ["Media:UploadBurst"] = "50",
             ["Media:LocalRetentionDays"] = "0",
             ["Media:RemoteRetentionDays"] = "0",
+            ["Media:UrlPreview:Enabled"] = "true",
+            ["Media:UrlPreview:MaxBytes"] = "10485760",
+            ["Media:UrlPreview:TimeoutSeconds"] = "10",
             ["Voip:TurnUris"] = "",
             ["Voip:TurnSharedSecret"] = "",
             ["Voip:TurnUsername"] = "",
@@ -73,6 +76,14 @@ public static class SettingsReader
             ["Rooms:ForgetRoomsOnLeave"] = "false",
             ["DelayedEvents:MaxDelaySeconds"] = "86400",
         };
+
+    /// <summary>Keys holding a list, one item per index (<c>Key:0</c>, <c>Key:1</c>...); empty by default.</summary>
+    public static readonly IReadOnlySet<string> ListKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Media:UrlPreview:DeniedRanges",
+        "Media:UrlPreview:AllowedRanges",
+        "Media:UrlPreview:DeniedUrlPatterns",
+    };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
     {
@@ -88,7 +99,7 @@ public static class SettingsReader
         var errors = new List<string>();
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !Defaults.ContainsKey(path))
+            if (value is not null && !Defaults.ContainsKey(path) && !IsListItem(path))
             {
                 errors.Add(InvalidSettingException.Describe($"{SectionName}:{path}",
                     "unknown setting (known: " + string.Join(", ", Defaults.Keys) + ")"));
@@ -214,7 +225,18 @@ public static class SettingsReader
         var expiry = reader.Parse("Media:UnusedExpirySeconds", text => ParseInteger(text, 1, 31_536_000));
         var threads = reader.Parse("Media:ThumbnailConcurrency", text => ParseInteger(text, 0, 1024));
         return new MediaSettings(maxUpload, freeze, maxPixels, pending, TimeSpan.FromSeconds(expiry),
-            threads == 0 ? PasswordHashingSettings.HalfTheCores : threads) { Limits = MediaLimitSettingsReader.Read(reader) };
+            threads == 0 ? PasswordHashingSettings.HalfTheCores : threads)
+        {
+            Limits = MediaLimitSettingsReader.Read(reader),
+            UrlPreview = UrlPreviewSettingsReader.Read(reader),
+        };
+    }
+
+    private static bool IsListItem(string path)
+    {
+        var colon = path.LastIndexOf(':');
+        return colon > 0 && ListKeys.Contains(path[..colon]) && path[(colon + 1)..].All(char.IsAsciiDigit) &&
+               colon < path.Length - 1;
     }
 
     internal static (long, string?) ParseLong(string text, long min, long max) =>
@@ -332,6 +354,34 @@ public static class SettingsReader
             }
 
             return value;
+        }
+
+        /// <summary>Reads a list key's items in index order; a bad item is recorded under its own key and left out.</summary>
+        public IReadOnlyList<T> ParseList<T>(string key, Func<string, (T Value, string? Problem)> parse)
+        {
+            if (!string.IsNullOrEmpty(section[key]))
+            {
+                errors.Add(InvalidSettingException.Describe($"{SectionName}:{key}",
+                    $"is a list: set {key}:0, {key}:1... (env {key.Replace(":", "__", StringComparison.Ordinal)}__0...)"));
+            }
+
+            var items = new List<T>();
+            foreach (var child in section.GetSection(key).GetChildren()
+                         .Where(c => c.Value is not null && c.Key.All(char.IsAsciiDigit))
+                         .OrderBy(c => int.TryParse(c.Key, out var index) ? index : int.MaxValue))
+            {
+                var (value, problem) = parse(child.Value!.Trim());
+                if (problem is not null)
+                {
+                    errors.Add(InvalidSettingException.Describe($"{SectionName}:{key}:{child.Key}", problem));
+                }
+                else
+                {
+                    items.Add(value);
+                }
+            }
+
+            return items;
         }
     }
 }
