@@ -1,3 +1,4 @@
+using System.Net;
 using DnsClient;
 using Homeserver.Services.Federation.Discovery;
 
@@ -10,14 +11,28 @@ namespace Homeserver.Storage.Federation;
 /// </summary>
 public sealed class DnsSrvLookup : ISrvLookup
 {
-    private readonly LookupClient _client = new(new LookupClientOptions
+    private readonly LookupClient _client;
+
+    public DnsSrvLookup()
+        : this(new LookupClientOptions())
     {
-        Timeout = TimeSpan.FromSeconds(5),
-        Retries = 2,
-        ThrowDnsErrors = false,
-        ContinueOnDnsError = false,
-        UseCache = false, // SrvResolver keeps answers for their TTL
-    });
+    }
+
+    /// <summary>Asks the given name servers instead of the system's (tests: one on loopback).</summary>
+    internal DnsSrvLookup(params IPEndPoint[] nameServers)
+        : this(new LookupClientOptions(nameServers))
+    {
+    }
+
+    private DnsSrvLookup(LookupClientOptions options)
+    {
+        options.Timeout = TimeSpan.FromSeconds(5);
+        options.Retries = 2;
+        options.ThrowDnsErrors = false;
+        options.ContinueOnDnsError = false;
+        options.UseCache = false; // SrvResolver keeps answers for their TTL
+        _client = new LookupClient(options);
+    }
 
     public async Task<SrvLookupResult> LookupAsync(string name, CancellationToken cancellationToken)
     {
