@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddSingleton(dataSource);
         services.AddSingleton(sharedStore);
         services.AddSingleton(TimeProvider.System);
+        services.AddFederationClient(settings.FederationClient);
 
         services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         services.AddSingleton<IReadinessCheck>(new SharedStoreReadinessCheck(sharedStore));

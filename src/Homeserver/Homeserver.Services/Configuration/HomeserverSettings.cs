@@ -27,6 +27,8 @@ public sealed record HomeserverSettings(
 
     public DelayedEventSettings DelayedEvents { get; init; } = DelayedEventSettings.Default;
 
+    public FederationClientSettings FederationClient { get; init; } = FederationClientSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

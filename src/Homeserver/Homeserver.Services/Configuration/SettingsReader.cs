@@ -75,6 +75,14 @@ public static class SettingsReader
             ["WellKnown:SupportPage"] = "",
             ["Rooms:ForgetRoomsOnLeave"] = "false",
             ["DelayedEvents:MaxDelaySeconds"] = "86400",
+            ["Federation:VerifyCertificates"] = "true",
+            ["Federation:TrustedCaFile"] = "",
+            ["Federation:ConnectTimeoutSeconds"] = "10",
+            ["Federation:RequestTimeoutSeconds"] = "60",
+            ["Federation:MaxResponseBytes"] = "104857600",
+            ["Federation:MaxConcurrentRequestsPerDestination"] = "8",
+            ["Federation:BackoffMinSeconds"] = "600",
+            ["Federation:BackoffMaxSeconds"] = "604800",
         };
 
     /// <summary>Keys holding a list, one item per index (<c>Key:0</c>, <c>Key:1</c>...); empty by default.</summary>
@@ -99,7 +107,8 @@ public static class SettingsReader
         var errors = new List<string>();
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !Defaults.ContainsKey(path) && !IsListItem(path))
+            if (value is not null && !Defaults.ContainsKey(path) && !IsListItem(path) &&
+                !path.StartsWith(FederationClientSettings.HostOverridesPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add(InvalidSettingException.Describe($"{SectionName}:{path}",
                     "unknown setting (known: " + string.Join(", ", Defaults.Keys) + ")"));
@@ -174,6 +183,7 @@ public static class SettingsReader
         var support = ExtraSettingsReader.ReadSupport(reader);
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
+        var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -212,6 +222,7 @@ public static class SettingsReader
             Voip = voip,
             DelayedEvents = new DelayedEventSettings(TimeSpan.FromSeconds(maxDelay)),
             LogLevel = logLevel,
+            FederationClient = federationClient,
         };
         return (settings, errors);
     }
