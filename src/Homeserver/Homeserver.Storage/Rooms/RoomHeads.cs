@@ -80,7 +80,7 @@ internal sealed class RoomHeads(int maxStateEntries)
     }
 
     /// <summary>The head matching <paramref name="row"/>, from the cache or loaded in the transaction.</summary>
-    public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RoomRow row,
+    public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RoomRow row,
         CancellationToken cancellationToken)
     {
         if (TryGet(row.RoomId, out var cached) && cached.LastStream == row.LastStream)
@@ -135,7 +135,16 @@ internal sealed class RoomHeads(int maxStateEntries)
         return rows;
     }
 
-    private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>The room's row as it is now, outside any lock (null: no such room).</summary>
+    public static async Task<RoomRow?> ReadRowAsync(NpgsqlConnection connection, string roomId,
+        CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
+            SELECT room_id AS RoomId, room_version AS Version, last_stream AS LastStream,
+                   current_state_group AS "Group"
+            FROM rooms WHERE room_id = @roomId
+            """, new { roomId }, cancellationToken: cancellationToken));
+
+    private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         RoomVersion version, string sql, string roomId, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(string EventId, string Json, bool Redacted)>(new CommandDefinition(sql,
