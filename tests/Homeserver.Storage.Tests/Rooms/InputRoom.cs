@@ -38,14 +38,16 @@ internal sealed class InputRoom : IAsyncDisposable
 
     private readonly InProcessSharedStore _shared = new();
 
-    private InputRoom(string connectionString, Func<Task>? afterCommit)
+    private InputRoom(string connectionString, Func<Task>? afterCommit,
+        Func<IRoomInputStore, IRoomInputStore>? wrapInputs)
     {
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
         Store = new RoomEventWriter(DataSource, 100_000, afterCommit);
         var groups = new StateGroupCache(_shared);
         Reader = new RoomEventReader(DataSource, groups, NullLogger<RoomEventReader>.Instance);
-        Writer = new RoomWriter(Store, new RoomInputStore(DataSource, groups), [Observed]);
+        IRoomInputStore inputs = new RoomInputStore(DataSource, groups);
+        Writer = new RoomWriter(Store, wrapInputs?.Invoke(inputs) ?? inputs, [Observed]);
     }
 
     public string ConnectionString { get; }
@@ -62,9 +64,11 @@ internal sealed class InputRoom : IAsyncDisposable
 
     public string RoomId { get; private set; } = "";
 
-    public static async Task<InputRoom> CreateAsync(Func<Task>? afterCommit = null)
+    /// <param name="wrapInputs">Wraps the input path's reads (to act between a placement and its append).</param>
+    public static async Task<InputRoom> CreateAsync(Func<Task>? afterCommit = null,
+        Func<IRoomInputStore, IRoomInputStore>? wrapInputs = null)
     {
-        var room = new InputRoom(await WriterRoom.MigratedDatabaseAsync(), afterCommit);
+        var room = new InputRoom(await WriterRoom.MigratedDatabaseAsync(), afterCommit, wrapInputs);
         var create = room._local.BuildCreate(RoomVersions.V12, new PduTemplate(EventTypes.Create, Alice, "",
             new JsonObject { ["room_version"] = "12" }));
         await room.Writer.CreateRoomAsync(create, first =>

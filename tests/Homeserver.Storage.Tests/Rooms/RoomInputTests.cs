@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Core.StateResolution;
+using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Input;
 using Homeserver.Storage.Rooms;
 using static Homeserver.Storage.Tests.Rooms.InputRoom;
@@ -190,6 +191,51 @@ public sealed class RoomInputTests
         Assert.InRange(Volatile.Read(ref commits) - before, 1, 10);
     }
 
+    [Fact]
+    public async Task An_input_whose_head_moved_before_its_append_is_placed_again_on_the_new_head()
+    {
+        var interleaved = new InterleavingInputs();
+        await using var room = await InputRoom.CreateAsync(wrapInputs: interleaved.Wrap);
+        await JoinBobAsync(room);
+        var head = await room.HeadAsync();
+        var topic = room.Remote(Bob, Topic.Type, "", new JsonObject { ["topic"] = "raced" }, head.ForwardExtremities,
+            head.State, 100_050);
+        PersistedEvent? local = null;
+        // After the placement read its events (on the head with the join as extremity), a local send moves the head.
+        interleaved.BeforeNextRead = async () => local = (await room.LocalAsync("m.room.message", null,
+            new JsonObject { ["body"] = "meanwhile" })).Single();
+
+        var result = await room.InputAsync(topic);
+
+        Assert.Equal(InputStatus.Accepted, result.Status);
+        Assert.NotNull(local);
+        // Placed on the moved head, the topic no longer follows it: both are extremities (placed on the old head,
+        // the topic would have been the only one and the local message would have dropped out of the graph's edge).
+        Assert.Equal(new[] { local.Pdu.EventId, topic.EventId }.Order(StringComparer.Ordinal),
+            await room.ExtremitiesAsync());
+        Assert.Equal(topic.EventId, (await room.CurrentStateAsync())[Topic]);
+    }
+
+    [Fact]
+    public async Task A_backfilled_event_is_placed_before_the_timeline_and_moves_nothing()
+    {
+        await using var room = await InputRoom.CreateAsync();
+        await JoinBobAsync(room);
+        var head = await room.HeadAsync();
+        var older = room.Remote(Bob, "m.room.message", null, new JsonObject { ["body"] = "long ago" },
+            [room.Remote(Bob, "m.room.message", null, new JsonObject(), head.ForwardExtremities, head.State, 1)],
+            head.State, 2);
+
+        var result = await room.InputAsync(older, InputKind.Backfill,
+            head.State.Values.Select(p => EventId.Parse(p.EventId)).ToList());
+
+        Assert.Equal(InputStatus.Accepted, result.Status);
+        Assert.True(result.StreamOrdering < 0);
+        Assert.Equal(head.ForwardExtremities.Select(e => e.EventId), await room.ExtremitiesAsync());
+        Assert.Equal(head.LastStream, (await room.HeadAsync()).LastStream);
+        Assert.DoesNotContain(older.EventId, room.Observed.EventIds);
+    }
+
     private static async Task<Pdu> JoinBobAsync(InputRoom room)
     {
         var head = await room.HeadAsync();
@@ -204,4 +250,37 @@ public sealed class RoomInputTests
     private static Dictionary<TypeAndStateKey, string> IdsAfter(ImmutableDictionary<TypeAndStateKey, Pdu> state,
         Pdu pdu) =>
         StateResolver.StateAfter(state.ToDictionary(p => p.Key, p => p.Value.EventId), pdu);
+
+    /// <summary>Runs <see cref="BeforeNextRead"/> once, before the second read of events by an input (the first is
+    /// the "already stored?" check; the second is the placement's), then reads.</summary>
+    private sealed class InterleavingInputs
+    {
+        private int _reads;
+
+        public Func<Task>? BeforeNextRead { get; set; }
+
+        public IRoomInputStore Wrap(IRoomInputStore inner) => new Store(this, inner);
+
+        private sealed class Store(InterleavingInputs owner, IRoomInputStore inner) : IRoomInputStore
+        {
+            public async Task<IReadOnlyDictionary<string, InputStoredEvent>> GetEventsAsync(
+                IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+            {
+                var read = await inner.GetEventsAsync(eventIds, cancellationToken);
+                if (owner.BeforeNextRead is { } action && ++owner._reads == 2)
+                {
+                    owner.BeforeNextRead = null;
+                    await action();
+                }
+
+                return read;
+            }
+
+            public Task<IReadOnlyDictionary<TypeAndStateKey, string>> GetStateAsync(long stateGroup,
+                CancellationToken cancellationToken) => inner.GetStateAsync(stateGroup, cancellationToken);
+
+            public Task<bool> IsReferencedAsync(string eventId, CancellationToken cancellationToken) =>
+                inner.IsReferencedAsync(eventId, cancellationToken);
+        }
+    }
 }
