@@ -96,7 +96,7 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await RoomHeads.ReadRowAsync(connection, roomId, cancellationToken) is { } row
-            ? await _heads.GetAsync(connection, null, row, cancellationToken)
+            ? await _heads.GetAsync(connection, null, row, cancellationToken, remember: false)
             : null;
     }
 

@@ -80,8 +80,10 @@ internal sealed class RoomHeads(int maxStateEntries)
     }
 
     /// <summary>The head matching <paramref name="row"/>, from the cache or loaded in the transaction.</summary>
+    /// <param name="remember">False for a head read outside the room's lock: its reads may straddle another
+    /// process's commit, and the writer may have cached a newer head meanwhile; it is not cached.</param>
     public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RoomRow row,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool remember = true)
     {
         if (TryGet(row.RoomId, out var cached) && cached.LastStream == row.LastStream)
         {
@@ -99,7 +101,11 @@ internal sealed class RoomHeads(int maxStateEntries)
             """, row.RoomId, cancellationToken);
         var head = new RoomHead(row.RoomId, version, extremities, state.ToImmutableDictionary(p => p.StateEntryKey),
             row.LastStream, row.Group);
-        Set(head);
+        if (remember)
+        {
+            Set(head);
+        }
+
         return head;
     }
 
