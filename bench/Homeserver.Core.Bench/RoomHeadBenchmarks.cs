@@ -7,7 +7,7 @@ namespace Homeserver.Core.Bench;
 
 /// <summary>
 /// What one state event costs the room writer's head in a big room: the head as it was (every state event copied the
-/// room's whole state into a new dictionary) against the persistent map <see cref="RoomHead.After"/> uses now.
+/// room's whole state into a new dictionary) against the persistent map <see cref="RoomHead.After(Pdu)"/> uses now.
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]

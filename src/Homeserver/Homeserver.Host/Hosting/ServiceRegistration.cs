@@ -15,6 +15,7 @@ using Homeserver.Storage.Rooms;
 using Homeserver.Storage.Sync;
 using Homeserver.Services.Sync;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Rooms.Input;
 using Homeserver.Services.Rooms.Directory;
 using Npgsql;
 
@@ -72,6 +73,7 @@ public static class ServiceRegistration
         services.AddSingleton<IRoomEventWriter, RoomEventWriter>();
         services.AddSingleton<StateGroupCache>();
         services.AddSingleton<IRoomEventReader, RoomEventReader>();
+        services.AddSingleton<IRoomInputStore, RoomInputStore>();
         services.AddSingleton<RoomWriter>();
         services.AddSingleton<RoomEventFactory>();
         services.AddSingleton<ClientEventFormatter>();

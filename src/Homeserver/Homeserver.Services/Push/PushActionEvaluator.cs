@@ -32,9 +32,21 @@ public sealed class PushActionEvaluator(PushRuleCache rules, HomeserverSettings 
         var state = head;
         foreach (var item in events)
         {
-            var actions = await EvaluateAsync(state, item.Pdu, cancellationToken);
-            _decided.AddOrUpdate(item.Pdu, actions);
-            results.Add(actions);
+            if (item.Placement is { } placement)
+            {
+                // Only new timeline events notify; they are evaluated on the state before them.
+                var actions = placement is { Kind: Rooms.Input.InputKind.New, InTimeline: true, StateBefore: { } before }
+                    ? await EvaluateAsync(state with { State = before }, item.Pdu, cancellationToken)
+                    : [];
+                _decided.AddOrUpdate(item.Pdu, actions);
+                results.Add(actions);
+                state = state.After(placement);
+                continue;
+            }
+
+            var local = await EvaluateAsync(state, item.Pdu, cancellationToken);
+            _decided.AddOrUpdate(item.Pdu, local);
+            results.Add(local);
             state = state.After(item.Pdu);
         }
 

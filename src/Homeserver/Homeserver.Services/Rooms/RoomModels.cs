@@ -22,14 +22,57 @@ public sealed record RoomHead(
 
     public Pdu? Get(string type, string stateKey) => State.GetValueOrDefault(new TypeAndStateKey(type, stateKey));
 
-    /// <summary>The head after <paramref name="pdu"/>: it is the only extremity, and the state includes it.</summary>
+    /// <summary>
+    /// The head after <paramref name="pdu"/>, whose prev events are this head's extremities (a local event built
+    /// on it): it is the only extremity and the state includes it. Any other event needs an
+    /// <see cref="Input.EventPlacement"/> (its state comes from its own prev events).
+    /// </summary>
     public RoomHead After(Pdu pdu)
     {
         ArgumentNullException.ThrowIfNull(pdu);
+        if (!PrevEventsAreExtremities(pdu))
+        {
+            throw new InvalidOperationException(
+                $"{pdu.EventId} does not follow the head of {RoomId}: its placement must be prepared");
+        }
+
         return this with
         {
             ForwardExtremities = [pdu],
             State = pdu.IsState ? State.SetItem(pdu.StateEntryKey, pdu) : State,
+        };
+    }
+
+    /// <summary>Whether the event's prev events are exactly the forward extremities (the state before it is then
+    /// the current state: the fast path).</summary>
+    public bool PrevEventsAreExtremities(Pdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        var prev = pdu.PrevEvents;
+        if (prev.Count != ForwardExtremities.Count)
+        {
+            return false;
+        }
+
+        foreach (var extremity in ForwardExtremities)
+        {
+            if (!prev.Contains(extremity.EventId, StringComparer.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The head after an event placed by the input path.</summary>
+    public RoomHead After(Input.EventPlacement placement)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        return this with
+        {
+            ForwardExtremities = placement.ExtremitiesAfter ?? ForwardExtremities,
+            State = placement.CurrentStateAfter ?? State,
         };
     }
 
@@ -40,7 +83,11 @@ public sealed record RoomHead(
 }
 
 /// <summary>A new event to persist, with the client transaction it answers, if any.</summary>
-public sealed record NewRoomEvent(Pdu Pdu, ClientTransaction? Transaction = null);
+public sealed record NewRoomEvent(Pdu Pdu, ClientTransaction? Transaction = null)
+{
+    /// <summary>Where the input path placed it (null: a local event built on the head it is appended to).</summary>
+    public Input.EventPlacement? Placement { get; init; }
+}
 
 public sealed record ClientTransaction(string UserId, string DeviceId, string TxnId);
 

@@ -17,6 +17,12 @@ public interface IRoomEventWriter
     Task<IReadOnlyList<PersistedEvent>> CreateRoomAsync(Pdu createEvent,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decideRest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The room's head as it is now (null: no such room), for the input path to prepare on outside the lock; an
+    /// append prepared on it checks (in its decision, under the lock) that the head is still this one.
+    /// </summary>
+    Task<RoomHead?> GetHeadAsync(string roomId, CancellationToken cancellationToken);
+
     /// <summary>The event a client transaction produced, if it was already sent.</summary>
     Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken);
 }

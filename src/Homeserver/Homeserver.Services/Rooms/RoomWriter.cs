@@ -1,14 +1,24 @@
+using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Rooms.Input;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>
 /// The one path by which events enter rooms: the store's per-room writer, then (after commit) the
-/// observers that wake sync and feed the senders.
+/// observers that wake sync and feed the senders. Local events are decided on the room's head under its lock
+/// (<see cref="AppendAsync"/>: their prev events are the head's extremities, the fast path); events built elsewhere
+/// are placed first, outside the lock, and appended only if the head did not move (<see cref="InputAsync"/>).
 /// </summary>
-public sealed class RoomWriter(IRoomEventWriter store, IEnumerable<IEventPersistedObserver> observers)
+public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
+    IEnumerable<IEventPersistedObserver> observers)
 {
+    // A busy room can move between a placement and its append; each attempt re-reads the head.
+    private const int MaxInputAttempts = 16;
+
     private readonly IEventPersistedObserver[] _observers = observers.ToArray();
+    private readonly RoomInputPreparer _preparer = new(inputs);
 
     public async Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)
@@ -24,6 +34,63 @@ public sealed class RoomWriter(IRoomEventWriter store, IEnumerable<IEventPersist
         var persisted = await store.CreateRoomAsync(createEvent, decideRest, cancellationToken);
         Publish(persisted);
         return persisted;
+    }
+
+    /// <summary>
+    /// Stores an event built by this server or another (already signed and hashed; signatures are checked before
+    /// input): placed on the room's current head (state before it, auth, soft failure, extremities, current state),
+    /// then appended if the head is still that one, else placed again.
+    /// </summary>
+    public async Task<InputResult> InputAsync(InputEvent input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var roomId = input.RoomId.Value;
+        var eventId = input.EventId;
+        if ((await inputs.GetEventsAsync([eventId.Value], cancellationToken)).Count > 0)
+        {
+            return new InputResult(eventId, InputStatus.AlreadyStored);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = await store.GetHeadAsync(roomId, cancellationToken) ??
+                       throw new MatrixException(ErrorCode.NotFound, $"Unknown room {roomId}");
+            if (input.Pdu.Version.Id != head.Version.Id)
+            {
+                throw new ArgumentException($"{eventId} is not of the room's version {head.Version.Id}",
+                    nameof(input));
+            }
+
+            var outcome = await _preparer.PrepareAsync(input, head, cancellationToken);
+            if (outcome.Event is not { Placement: { } placement } placed)
+            {
+                return new InputResult(eventId, InputStatus.MissingEvents,
+                    Missing: outcome.Missing.Select(EventId.Parse).ToList());
+            }
+
+            IReadOnlyList<PersistedEvent> persisted;
+            try
+            {
+                persisted = await store.AppendAsync(roomId, current => current.LastStream == head.LastStream
+                    ? [placed]
+                    : throw new RoomHeadMovedException(roomId), cancellationToken);
+            }
+            catch (RoomHeadMovedException) when (attempt < MaxInputAttempts)
+            {
+                continue;
+            }
+
+            if (input.Kind == InputKind.New)
+            {
+                Publish(persisted);
+            }
+
+            var status = placement.RejectedReason is not null ? InputStatus.Rejected
+                : placement.SoftFailed ? InputStatus.SoftFailed
+                : InputStatus.Accepted;
+            return new InputResult(eventId, status, placement.RejectedReason,
+                persisted.Count > 0 ? persisted[0].StreamOrdering : null);
+        }
     }
 
     public Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Homeserver.Core.Events;
 using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Rooms.Input;
 using Homeserver.Storage.Push;
 using Npgsql;
 
@@ -17,11 +18,15 @@ internal static class EventPersistence
 
     /// <summary>One room's events with their state groups, and the head after them.</summary>
     public sealed record Prepared(RoomHead Head, RoomHead After, IReadOnlyList<NewRoomEvent> Events,
-        IReadOnlyList<(long Group, string? Replaces)> Groups)
+        IReadOnlyList<EventGroups> Groups)
     {
         /// <summary>Each event's push actions, written with it (none when no evaluator is configured).</summary>
         public IReadOnlyList<IReadOnlyList<PushAction>>? PushActions { get; init; }
     }
+
+    /// <summary>An event's state groups (the state before and after it; null for an outlier) and the state event it
+    /// replaced in the current state.</summary>
+    public sealed record EventGroups(long? Before, long? After, string? Replaces);
 
     /// <summary>The prepared room with its events' push actions (evaluated on the state before each event).</summary>
     public static async Task<Prepared> WithPushActionsAsync(IPushActionEvaluator? evaluator, Prepared room,
@@ -36,12 +41,22 @@ internal static class EventPersistence
         StateGroupChains.Scope chains, RoomHead head, IReadOnlyList<NewRoomEvent> events,
         CancellationToken cancellationToken)
     {
-        var groups = new List<(long Group, string? Replaces)>(events.Count);
+        var groups = new List<EventGroups>(events.Count);
         var current = head;
         foreach (var item in events)
         {
             var pdu = item.Pdu;
+            if (item.Placement is { } placement)
+            {
+                var (placed, next) = await PlacedGroups.CreateAsync(connection, transaction, chains, current, pdu,
+                    placement, cancellationToken);
+                groups.Add(placed);
+                current = next;
+                continue;
+            }
+
             var group = current.StateGroup;
+            var groupBefore = group;
             string? replaces = null;
             if (pdu.IsState)
             {
@@ -56,7 +71,7 @@ internal static class EventPersistence
                 current = WithRedactedState(current.After(pdu), pdu);
             }
 
-            groups.Add((group!.Value, replaces));
+            groups.Add(new EventGroups(pdu.IsState ? groupBefore : group, group, replaces));
         }
 
         return new Prepared(head, current, events, groups);
@@ -73,7 +88,8 @@ internal static class EventPersistence
                 : WithRedactedState(current.After(item.Pdu), item.Pdu);
         }
 
-        return new Prepared(head, current, events, events.Select(_ => (head.StateGroup!.Value, (string?)null)).ToList());
+        return new Prepared(head, current, events,
+            events.Select(_ => new EventGroups(head.StateGroup, head.StateGroup, null)).ToList());
     }
 
     /// <summary>
@@ -95,18 +111,33 @@ internal static class EventPersistence
         EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
         foreach (var room in rooms)
         {
+            var head = room.Head;
             for (var i = 0; i < room.Events.Count; i++)
             {
-                EventRows.Add(batch, room.Events[i], room.Groups[i].Group, room.Groups[i].Replaces);
+                var item = room.Events[i];
+                if (item.Placement is { } placement)
+                {
+                    PlacedEventRows.Add(batch, item, placement, room.Groups[i], head);
+                    head = head.After(placement);
+                }
+                else
+                {
+                    EventRows.Add(batch, item, room.Groups[i].Before, room.Groups[i].After, room.Groups[i].Replaces);
+                }
+
                 if (room.PushActions is { } push && push[i].Count > 0)
                 {
                     PushActionRows.Add(batch, room.Events[i].Pdu, push[i]);
                 }
             }
 
-            EventRows.Command(batch, """
-                UPDATE rooms SET last_stream = currval('event_stream_seq'), current_state_group = $1 WHERE room_id = $2
-                """, room.After.StateGroup, room.Head.RoomId);
+            if (room.Events.Any(MovesHead))
+            {
+                EventRows.Command(batch, """
+                    UPDATE rooms SET last_stream = currval('event_stream_seq'), current_state_group = $1
+                    WHERE room_id = $2
+                    """, room.After.StateGroup, room.Head.RoomId);
+            }
         }
     }
 
@@ -119,8 +150,20 @@ internal static class EventPersistence
         var next = 0;
         foreach (var room in rooms)
         {
-            var persisted = room.Events.Select(e => new PersistedEvent(e.Pdu, positions[next++])).ToList();
-            results.Add((persisted, room.After with { LastStream = persisted[^1].StreamOrdering }));
+            var persisted = new List<PersistedEvent>(room.Events.Count);
+            var lastStream = room.Head.LastStream;
+            foreach (var item in room.Events)
+            {
+                if (positions[next++] is not { } position)
+                {
+                    continue; // no timeline position: an outlier, a rejected or soft-failed event
+                }
+
+                persisted.Add(new PersistedEvent(item.Pdu, position));
+                lastStream = MovesHead(item) ? position : lastStream;
+            }
+
+            results.Add((persisted, room.After with { LastStream = lastStream }));
         }
 
         return results;
@@ -128,17 +171,17 @@ internal static class EventPersistence
 
     /// <summary>Runs the batch and reads each event's stream position from its INSERT ... RETURNING, in order
     /// (the only statements whose result is a <c>stream_ordering</c> column).</summary>
-    private static async Task<List<long>> ReadPositionsAsync(NpgsqlBatch batch, int expected,
+    private static async Task<List<long?>> ReadPositionsAsync(NpgsqlBatch batch, int expected,
         CancellationToken cancellationToken)
     {
-        var positions = new List<long>(expected);
+        var positions = new List<long?>(expected);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         do
         {
             if (reader.FieldCount == 1 && reader.GetName(0) == "stream_ordering" &&
                 await reader.ReadAsync(cancellationToken))
             {
-                positions.Add(reader.GetInt64(0));
+                positions.Add(await reader.IsDBNullAsync(0, cancellationToken) ? null : reader.GetInt64(0));
             }
         }
         while (await reader.NextResultAsync(cancellationToken));
@@ -148,9 +191,14 @@ internal static class EventPersistence
             : throw new InvalidOperationException("An event insert returned no stream position");
     }
 
+    /// <summary>Whether the event takes a position in the room's live timeline (every local event does; backfilled
+    /// events are placed before it, outliers, rejected and soft-failed events nowhere).</summary>
+    private static bool MovesHead(NewRoomEvent item) =>
+        item.Placement is not { } placement || (placement.InTimeline && placement.Kind == InputKind.New);
+
     // The auth rules read redacted state events in their redacted form: a redaction of a current state event
     // changes what the next events are checked against.
-    private static RoomHead WithRedactedState(RoomHead head, Pdu pdu)
+    internal static RoomHead WithRedactedState(RoomHead head, Pdu pdu)
     {
         if (pdu.Type != EventTypes.Redaction || pdu.Redacts is not { } target ||
             head.State.Values.FirstOrDefault(e => e.EventId == target) is not { } stateEvent)

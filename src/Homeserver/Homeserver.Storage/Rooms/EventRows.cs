@@ -11,8 +11,8 @@ internal static class EventRows
     // The event takes the next stream position here; the statements after it read it back with currval.
     private const string InsertEventSql = """
         INSERT INTO events (event_id, room_id, stream_ordering, depth, type, state_key, sender, origin_server_ts,
-                            json, state_group, replaces_state, relates_to, rel_type, contains_url)
-        VALUES ($1, $2, nextval('event_stream_seq'), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                            json, state_group, replaces_state, relates_to, rel_type, contains_url, state_group_before)
+        VALUES ($1, $2, nextval('event_stream_seq'), $3, $4, $5, $6, $7, $8, $9::bigint, $10, $11, $12, $13, $14::bigint)
         RETURNING stream_ordering
         """;
 
@@ -71,34 +71,53 @@ internal static class EventRows
     /// Adds the statements that store <paramref name="item"/> to <paramref name="batch"/>, so that a whole append
     /// goes to Postgres in one round trip. The event's stream position is the value its first statement returns.
     /// </summary>
-    public static void Add(NpgsqlBatch batch, NewRoomEvent item, long stateGroup, string? replacesState)
+    public static void Add(NpgsqlBatch batch, NewRoomEvent item, long? stateGroupBefore, long? stateGroup,
+        string? replacesState)
     {
         var pdu = item.Pdu;
         var (relatesTo, relType) = Relation(pdu.Content);
-        var containsUrl = pdu.Content.ValueKind == JsonValueKind.Object &&
-                          pdu.Content.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String;
         Command(batch, InsertEventSql, pdu.EventId, pdu.RoomId, pdu.Depth, pdu.Type, pdu.StateKey, pdu.Sender,
-            pdu.OriginServerTs, pdu.Json.GetRawText(), stateGroup, replacesState, relatesTo, relType, containsUrl);
+            pdu.OriginServerTs, pdu.Json.GetRawText(), stateGroup, replacesState, relatesTo, relType, ContainsUrl(pdu),
+            stateGroupBefore);
         var prev = pdu.PrevEvents.ToArray();
-        Command(batch, InsertEdgesSql, pdu.EventId, prev);
-        Command(batch, InsertAuthSql, pdu.EventId, pdu.AuthEvents.ToArray());
+        AddGraph(batch, pdu);
         Command(batch, DeleteExtremitiesSql, pdu.RoomId, prev);
         Command(batch, InsertExtremitySql, pdu.RoomId, pdu.EventId);
         if (pdu.IsState)
         {
-            Command(batch, UpsertCurrentStateSql, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.EventId);
-            if (pdu.StateKey == "" && pdu.Type is "m.room.join_rules" or "m.room.history_visibility")
-            {
-                Command(batch, RefreshDirectoryPublicRoomSql, pdu.RoomId);
-            }
+            AddCurrentState(batch, pdu);
+        }
+
+        AddRedactionAndTransaction(batch, item);
+    }
+
+    /// <summary>The event's edges to its prev events and auth events.</summary>
+    internal static void AddGraph(NpgsqlBatch batch, Pdu pdu)
+    {
+        Command(batch, InsertEdgesSql, pdu.EventId, pdu.PrevEvents.ToArray());
+        Command(batch, InsertAuthSql, pdu.EventId, pdu.AuthEvents.ToArray());
+    }
+
+    /// <summary>A state event entering the current state, with the tables derived from it.</summary>
+    internal static void AddCurrentState(NpgsqlBatch batch, Pdu pdu)
+    {
+        Command(batch, UpsertCurrentStateSql, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.EventId);
+        if (pdu.StateKey == "" && pdu.Type is "m.room.join_rules" or "m.room.history_visibility")
+        {
+            Command(batch, RefreshDirectoryPublicRoomSql, pdu.RoomId);
         }
 
         if (pdu.Type == EventTypes.Member && pdu.Membership is { } membership)
         {
             Command(batch, UpsertMembershipSql, pdu.RoomId, pdu.StateKey, membership, pdu.EventId);
         }
+    }
 
-        if (pdu.Type == EventTypes.Redaction && pdu.Redacts is { } target)
+    /// <summary>The redaction an event applies and the client transaction it answers, if any.</summary>
+    internal static void AddRedactionAndTransaction(NpgsqlBatch batch, NewRoomEvent item, bool applyRedaction = true)
+    {
+        var pdu = item.Pdu;
+        if (applyRedaction && pdu.Type == EventTypes.Redaction && pdu.Redacts is { } target)
         {
             // Only events the writer already authorised reach here; the redaction rules were checked then.
             Command(batch, ApplyRedactionSql, pdu.EventId, target, pdu.RoomId);
@@ -110,6 +129,10 @@ internal static class EventRows
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
     }
+
+    internal static bool ContainsUrl(Pdu pdu) =>
+        pdu.Content.ValueKind == JsonValueKind.Object &&
+        pdu.Content.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String;
 
     /// <summary>Adds one statement with positional parameters ($1, $2, ...); nulls are sent as typed text nulls.</summary>
     internal static void Command(NpgsqlBatch batch, string sql, params object?[] values)
@@ -125,7 +148,7 @@ internal static class EventRows
         batch.BatchCommands.Add(command);
     }
 
-    private static (string? EventId, string? RelType) Relation(JsonElement content)
+    internal static (string? EventId, string? RelType) Relation(JsonElement content)
     {
         if (content.ValueKind != JsonValueKind.Object ||
             !content.TryGetProperty("m.relates_to", out var relation) || relation.ValueKind != JsonValueKind.Object)

@@ -123,11 +123,11 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
             return;
         }
 
-        Dictionary<string, long> stored;
+        Dictionary<string, long?> stored;
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync();
-            stored = (await connection.QueryAsync<(string EventId, long StreamOrdering)>(new CommandDefinition(
+            stored = (await connection.QueryAsync<(string EventId, long? StreamOrdering)>(new CommandDefinition(
                     "SELECT event_id, stream_ordering FROM events WHERE event_id = ANY(@ids)",
                     new { ids = decided.SelectMany(p => p.Decided!).Select(e => e.Pdu.EventId).ToArray() })))
                 .ToDictionary(r => r.EventId, r => r.StreamOrdering, StringComparer.Ordinal);
@@ -141,8 +141,8 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
 
         foreach (var pending in decided.Where(p => p.Decided!.All(e => stored.ContainsKey(e.Pdu.EventId))))
         {
-            pending.Completion.TrySetResult(pending.Decided!
-                .Select(e => new PersistedEvent(e.Pdu, stored[e.Pdu.EventId])).ToList());
+            pending.Completion.TrySetResult(pending.Decided!.Where(e => stored[e.Pdu.EventId] is not null)
+                .Select(e => new PersistedEvent(e.Pdu, stored[e.Pdu.EventId]!.Value)).ToList());
         }
     }
 
@@ -198,7 +198,7 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
                 return false;
             }
 
-            if (events.Count == 0 || events.Any(e => e.Pdu.IsState))
+            if (events.Count == 0 || events.Any(e => e.Pdu.IsState || e.Placement is not null))
             {
                 return false;
             }

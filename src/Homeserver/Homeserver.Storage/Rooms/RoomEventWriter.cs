@@ -92,6 +92,14 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
         return written[0].Events;
     }
 
+    public async Task<RoomHead?> GetHeadAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await RoomHeads.ReadRowAsync(connection, roomId, cancellationToken) is { } row
+            ? await _heads.GetAsync(connection, null, row, cancellationToken, remember: false)
+            : null;
+    }
+
     public async Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);

@@ -80,8 +80,10 @@ internal sealed class RoomHeads(int maxStateEntries)
     }
 
     /// <summary>The head matching <paramref name="row"/>, from the cache or loaded in the transaction.</summary>
-    public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RoomRow row,
-        CancellationToken cancellationToken)
+    /// <param name="remember">False for a head read outside the room's lock: its reads may straddle another
+    /// process's commit, and the writer may have cached a newer head meanwhile; it is not cached.</param>
+    public async Task<RoomHead> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RoomRow row,
+        CancellationToken cancellationToken, bool remember = true)
     {
         if (TryGet(row.RoomId, out var cached) && cached.LastStream == row.LastStream)
         {
@@ -99,7 +101,11 @@ internal sealed class RoomHeads(int maxStateEntries)
             """, row.RoomId, cancellationToken);
         var head = new RoomHead(row.RoomId, version, extremities, state.ToImmutableDictionary(p => p.StateEntryKey),
             row.LastStream, row.Group);
-        Set(head);
+        if (remember)
+        {
+            Set(head);
+        }
+
         return head;
     }
 
@@ -135,7 +141,16 @@ internal sealed class RoomHeads(int maxStateEntries)
         return rows;
     }
 
-    private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>The room's row as it is now, outside any lock (null: no such room).</summary>
+    public static async Task<RoomRow?> ReadRowAsync(NpgsqlConnection connection, string roomId,
+        CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
+            SELECT room_id AS RoomId, room_version AS Version, last_stream AS LastStream,
+                   current_state_group AS "Group"
+            FROM rooms WHERE room_id = @roomId
+            """, new { roomId }, cancellationToken: cancellationToken));
+
+    private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         RoomVersion version, string sql, string roomId, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(string EventId, string Json, bool Redacted)>(new CommandDefinition(sql,
