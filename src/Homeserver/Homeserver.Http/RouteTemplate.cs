@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 internal static class RouteTemplate
 {
