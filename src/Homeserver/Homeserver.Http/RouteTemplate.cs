@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Homeserver.Http;
 
-internal static class RouteTemplate
+public static class RouteTemplate
 {
     /// <summary>The matched route's template (never the raw path, which may carry tokens or user IDs).</summary>
     public static string Of(HttpContext context) =>

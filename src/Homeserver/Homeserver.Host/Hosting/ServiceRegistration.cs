@@ -168,6 +168,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
+        services.AddFederation();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

@@ -27,6 +27,8 @@ public sealed record HomeserverSettings(
 
     public DelayedEventSettings DelayedEvents { get; init; } = DelayedEventSettings.Default;
 
+    public KeyServerSettings KeyServers { get; init; } = KeyServerSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

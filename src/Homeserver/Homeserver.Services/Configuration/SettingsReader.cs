@@ -83,7 +83,7 @@ public static class SettingsReader
         var errors = new List<string>();
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !Defaults.ContainsKey(path))
+            if (value is not null && !Defaults.ContainsKey(path) && !KeyServerSettingsReader.Owns(path))
             {
                 errors.Add(InvalidSettingException.Describe($"{SectionName}:{path}",
                     "unknown setting (known: " + string.Join(", ", Defaults.Keys) + ")"));
@@ -158,6 +158,7 @@ public static class SettingsReader
         var support = ExtraSettingsReader.ReadSupport(reader);
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
+        var keyServers = KeyServerSettingsReader.Read(section, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -196,6 +197,7 @@ public static class SettingsReader
             Voip = voip,
             DelayedEvents = new DelayedEventSettings(TimeSpan.FromSeconds(maxDelay)),
             LogLevel = logLevel,
+            KeyServers = keyServers,
         };
         return (settings, errors);
     }
