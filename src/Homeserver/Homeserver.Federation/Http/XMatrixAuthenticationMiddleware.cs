@@ -8,6 +8,7 @@ using Homeserver.Services.Federation.Keys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Homeserver.Federation.Http;
@@ -29,7 +30,9 @@ public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next
     {
         ArgumentNullException.ThrowIfNull(context);
         var endpoint = context.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<FederationAuth.Unauthenticated>() is not null ||
+        // Unmatched paths and methods (routing's 405 endpoint has no method metadata) are answered without a signature.
+        if (endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(context.Request.Method) != true ||
+            endpoint.Metadata.GetMetadata<FederationAuth.Unauthenticated>() is not null ||
             context.Request.Path.Value?.StartsWith(FederationPrefix, StringComparison.Ordinal) != true)
         {
             await next(context);
@@ -75,7 +78,8 @@ public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next
         }
 
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var check = RequestSigning.Verify(authorization, us, context.Request.Method, target, content, key.PublicKey);
+        var check = RequestSigning.Verify(authorization, authorization.Destination ?? us, context.Request.Method, target,
+            content, key.PublicKey);
         if (!check.IsValid)
         {
             if (logger.IsEnabled(LogLevel.Information))
