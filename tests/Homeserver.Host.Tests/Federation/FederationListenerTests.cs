@@ -17,6 +17,10 @@ public sealed class FederationListenerTests
         var version = await MatrixAssert.OkAsync(await client.GetAsync("/_matrix/federation/v1/version"));
         Assert.Equal("Homeserver", version.GetProperty("server").GetProperty("name").GetString());
         await MatrixAssert.OkAsync(await client.GetAsync("/_matrix/key/v2/server"));
+        var byKeyId = await MatrixAssert.OkAsync(await client.GetAsync("/_matrix/key/v2/server/ed25519:any"));
+        Assert.Equal("listeners.test", byKeyId.GetProperty("server_name").GetString());
+        var notarised = await MatrixAssert.OkAsync(await client.GetAsync("/_matrix/key/v2/query/listeners.test/ed25519:x"));
+        Assert.Single(notarised.GetProperty("server_keys").EnumerateArray());
 
         await MatrixAssert.ErrorAsync(await client.GetAsync("/_matrix/client/versions"), HttpStatusCode.NotFound,
             "M_UNRECOGNIZED");

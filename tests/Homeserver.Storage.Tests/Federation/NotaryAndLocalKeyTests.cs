@@ -30,7 +30,7 @@ public sealed class NotaryAndLocalKeyTests
     }
 
     [Fact]
-    public async Task A_notary_fetches_again_only_when_the_stored_keys_are_not_valid_long_enough()
+    public async Task A_notary_fetches_again_only_when_the_stored_keys_are_not_valid_long_enough_and_at_most_once_a_minute()
     {
         await using var keys = await StartAsync();
         keys.Transport.Serve(Remote.Value, Document(Remote.Value, RemoteKey, keys.Now + 3_600_000));
@@ -38,9 +38,12 @@ public sealed class NotaryAndLocalKeyTests
         await QueryAsync(keys, keys.Now + 2000);
         Assert.Single(keys.Transport.Requests);
 
-        // Asked for longer than the stored document is valid: fetched again; the origin now unreachable, the stored
-        // document is still served.
+        // Asked for longer than the stored document is valid: fetched again, but not more than once per retry
+        // interval; the origin now failing, the stored document is still served.
         keys.Transport.Serve(Remote.Value, Document("unreachable.test", RemoteKey, 0));
+        Assert.Single((await QueryAsync(keys, keys.Now + 7_200_000))["server_keys"]!.AsArray());
+        Assert.Single(keys.Transport.Requests);
+        keys.Clock.Advance(ServerKeyResolver.RetryInterval);
         var answer = await QueryAsync(keys, keys.Now + 7_200_000);
         Assert.Equal(2, keys.Transport.Requests.Count);
         Assert.Single(answer["server_keys"]!.AsArray());

@@ -15,18 +15,14 @@ public static class KeyEndpoints
 {
     public static void MapServerKeys(this IEndpointRouteBuilder app)
     {
-        // GET /_matrix/key/v2/server
-        app.MapGet("/_matrix/key/v2/server", async (LocalServerKeys keys, CancellationToken cancellationToken) =>
-            BufferedJson.Of(await keys.GetDocumentAsync(cancellationToken)));
+        // GET /_matrix/key/v2/server (and the deprecated /server/{keyId}, still asked for by older servers: the
+        // document holds every key, whichever was named)
+        app.MapGet("/_matrix/key/v2/server", GetServerKeysAsync);
+        app.MapGet("/_matrix/key/v2/server/{keyId}", GetServerKeysAsync);
 
-        // GET /_matrix/key/v2/query/{serverName}
-        app.MapGet("/_matrix/key/v2/query/{serverName}", async (HttpContext context, string serverName,
-            NotaryService notary, CancellationToken cancellationToken) =>
-        {
-            var minimum = MinimumValidUntil(context.Request.Query["minimum_valid_until_ts"].FirstOrDefault());
-            var query = new ServerKeyQuery(ParseServerName(serverName), new Dictionary<string, long?>(), minimum);
-            return BufferedJson.Of(await notary.QueryAsync([query], cancellationToken));
-        });
+        // GET /_matrix/key/v2/query/{serverName} (and the deprecated /query/{serverName}/{keyId})
+        app.MapGet("/_matrix/key/v2/query/{serverName}", QueryOneServerAsync);
+        app.MapGet("/_matrix/key/v2/query/{serverName}/{keyId}", QueryOneServerAsync);
 
         // POST /_matrix/key/v2/query
         app.MapPost("/_matrix/key/v2/query", async (HttpContext context, NotaryService notary,
@@ -35,6 +31,18 @@ public static class KeyEndpoints
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             return BufferedJson.Of(await notary.QueryAsync(ReadCriteria(body), cancellationToken));
         });
+    }
+
+    private static async Task<IResult> GetServerKeysAsync(LocalServerKeys keys, CancellationToken cancellationToken) =>
+        BufferedJson.Of(await keys.GetDocumentAsync(cancellationToken));
+
+    private static async Task<IResult> QueryOneServerAsync(HttpContext context, string serverName, string? keyId,
+        NotaryService notary, CancellationToken cancellationToken)
+    {
+        var minimum = MinimumValidUntil(context.Request.Query["minimum_valid_until_ts"].FirstOrDefault());
+        var keyIds = keyId is null ? new Dictionary<string, long?>() : new Dictionary<string, long?> { [keyId] = minimum };
+        var query = new ServerKeyQuery(ParseServerName(serverName), keyIds, minimum);
+        return BufferedJson.Of(await notary.QueryAsync([query], cancellationToken));
     }
 
     private static List<ServerKeyQuery> ReadCriteria(JsonElement body)

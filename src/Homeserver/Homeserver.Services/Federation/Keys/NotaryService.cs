@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Core.Signing;
@@ -9,11 +10,15 @@ namespace Homeserver.Services.Federation.Keys;
 /// the keys asked for (all of the server's when none are named), fetched from the server itself first when none is
 /// valid until <c>minimum_valid_until_ts</c> (now when not given), each co-signed by us. A server that cannot be
 /// reached is answered from what is stored (the spec asks notaries to keep serving the last response), or left out.
-/// Our own keys are answered with our current document.
+/// Our own keys are answered with our current document. Queries cost an origin at most one fetch per
+/// <see cref="ServerKeyResolver.RetryInterval"/>, however many arrive.
 /// </summary>
 public sealed class NotaryService(LocalServerKeys localKeys, IRemoteServerKeyStore store, ServerKeyFetcher fetcher,
     TimeProvider time)
 {
+    private const int MaxRemembered = 10_000;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFetches = new(StringComparer.Ordinal);
+
     public async Task<JsonObject> QueryAsync(IReadOnlyList<ServerKeyQuery> queries,
         CancellationToken cancellationToken)
     {
@@ -29,7 +34,7 @@ public sealed class NotaryService(LocalServerKeys localKeys, IRemoteServerKeySto
             }
 
             var stored = await store.GetAsync(server.Value, cancellationToken);
-            if (!Satisfied(stored, keys, minimumForAll ?? now, now))
+            if (!Satisfied(stored, keys, minimumForAll ?? now, now) && MayFetch(server.Value))
             {
                 var minimum = keys.Count == 0 ? minimumForAll ?? now : keys.Values.Max(v => v ?? now);
                 if (await fetcher.FetchAsync(server, keys.Keys.ToList(), minimum, viaNotaries: false,
@@ -50,6 +55,29 @@ public sealed class NotaryService(LocalServerKeys localKeys, IRemoteServerKeySto
         }
 
         return new JsonObject { ["server_keys"] = documents };
+    }
+
+    private bool MayFetch(string server)
+    {
+        var now = time.GetUtcNow();
+        if (_lastFetches.TryGetValue(server, out var last) && now - last < ServerKeyResolver.RetryInterval)
+        {
+            return false;
+        }
+
+        if (_lastFetches.Count >= MaxRemembered)
+        {
+            foreach (var (name, at) in _lastFetches)
+            {
+                if (now - at >= ServerKeyResolver.RetryInterval)
+                {
+                    _lastFetches.TryRemove(name, out _);
+                }
+            }
+        }
+
+        _lastFetches[server] = now;
+        return true;
     }
 
     private static bool Satisfied(IReadOnlyList<StoredServerKey> stored, IReadOnlyDictionary<string, long?> keys,
