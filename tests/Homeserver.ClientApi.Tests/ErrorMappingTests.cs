@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Text;
-using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Homeserver.ClientApi.Tests;

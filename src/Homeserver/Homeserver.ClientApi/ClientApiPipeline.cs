@@ -9,6 +9,7 @@ using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Social;
 using Homeserver.ClientApi.Endpoints.Sync;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;

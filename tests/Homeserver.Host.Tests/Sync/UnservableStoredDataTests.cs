@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Homeserver.ClientApi.Http;
 using Homeserver.Host.Tests.Keys;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Http;
 using Npgsql;
 
 namespace Homeserver.Host.Tests.Sync;

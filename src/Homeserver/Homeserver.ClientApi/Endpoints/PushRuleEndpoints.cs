@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Push;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

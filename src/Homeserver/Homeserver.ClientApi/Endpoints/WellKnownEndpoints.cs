@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,7 @@
 using System.Net;
 using Homeserver.ClientApi;
+using Homeserver.Federation;
+using Homeserver.Federation.Http;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
@@ -107,6 +109,8 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
 
         var app = builder.Build();
         database.StartSupervision(app.Services.GetRequiredService<ILoggerFactory>(), TimeProvider.System);
+        // The federation listener has its own pipeline and routes; everything else is the client listener's.
+        app.MapWhen(FederationListener.Accepted, federation => federation.UseFederationApi(settings));
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
         return app;
@@ -119,18 +123,23 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         var needsTls = settings.Listen.Client.Scheme == Uri.UriSchemeHttps ||
                        settings.Listen.Federation?.Scheme == Uri.UriSchemeHttps;
         var certificate = needsTls ? TlsCertificate.LoadOrCreate(settings.Tls, settings) : null;
-        Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client");
+        Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client", federation: false);
         if (settings.Listen.Federation is { } federation)
         {
-            Listen(kestrel, federation, certificate, "Listen:Federation");
+            Listen(kestrel, federation, certificate, "Listen:Federation", federation: true);
         }
     }
 
     private static void Listen(KestrelServerOptions kestrel, Uri url,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key, bool federation)
     {
         void Configure(ListenOptions listen)
         {
+            if (federation)
+            {
+                listen.Use(FederationListener.MarkConnections);
+            }
+
             if (url.Scheme == Uri.UriSchemeHttps)
             {
                 listen.UseHttps(certificate!);

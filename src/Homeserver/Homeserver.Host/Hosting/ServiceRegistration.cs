@@ -172,6 +172,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
+        services.AddFederation();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

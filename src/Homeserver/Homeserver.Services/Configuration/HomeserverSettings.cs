@@ -29,6 +29,8 @@ public sealed record HomeserverSettings(
 
     public FederationClientSettings FederationClient { get; init; } = FederationClientSettings.Default;
 
+    public KeyServerSettings KeyServers { get; init; } = KeyServerSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

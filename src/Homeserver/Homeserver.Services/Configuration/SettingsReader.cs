@@ -107,7 +107,7 @@ public static class SettingsReader
         var errors = new List<string>();
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !Defaults.ContainsKey(path) && !IsListItem(path) &&
+            if (value is not null && !Defaults.ContainsKey(path) && !IsListItem(path) && !KeyServerSettingsReader.Owns(path) &&
                 !path.StartsWith(FederationClientSettings.HostOverridesPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add(InvalidSettingException.Describe($"{SectionName}:{path}",
@@ -184,6 +184,7 @@ public static class SettingsReader
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
+        var keyServers = KeyServerSettingsReader.Read(section, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -223,6 +224,7 @@ public static class SettingsReader
             DelayedEvents = new DelayedEventSettings(TimeSpan.FromSeconds(maxDelay)),
             LogLevel = logLevel,
             FederationClient = federationClient,
+            KeyServers = keyServers,
         };
         return (settings, errors);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
 using Microsoft.AspNetCore.Builder;

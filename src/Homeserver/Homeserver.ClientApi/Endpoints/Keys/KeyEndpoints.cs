@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Homeserver.Services.Keys;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Http;
 using Homeserver.Services.Media;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

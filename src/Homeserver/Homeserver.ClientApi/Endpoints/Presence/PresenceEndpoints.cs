@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services;
 using Homeserver.Services.Presence;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Delayed;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,5 @@
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Social;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

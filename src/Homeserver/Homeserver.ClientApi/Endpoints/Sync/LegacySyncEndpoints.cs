@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Http;
+using Homeserver.Http;
 using Homeserver.Services.Presence;
 using Homeserver.Services.Sync;
 using Microsoft.AspNetCore.Builder;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// A JSON response serialised in full before anything is sent, for responses built from much stored data (/sync): a

@@ -3,7 +3,7 @@ using Homeserver.Core.Errors;
 using Homeserver.Core.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// Reads a request body as the spec requires for POST and PUT: a JSON object. Every endpoint reads its body here.

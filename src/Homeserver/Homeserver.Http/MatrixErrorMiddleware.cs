@@ -6,7 +6,7 @@ using Homeserver.Services.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// The one place errors become responses: <see cref="MatrixException"/> as its errcode and status,

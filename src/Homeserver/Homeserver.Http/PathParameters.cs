@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// Kestrel decodes every escape in the path but <c>%2F</c> (so that an encoded slash cannot split a segment), which

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Homeserver.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>Writes the spec's standard error response: <c>{"errcode": ..., "error": ...}</c> plus extra fields.</summary>
 public static class MatrixErrorWriter

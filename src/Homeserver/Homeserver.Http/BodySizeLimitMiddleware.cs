@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// Refuses a declared body over the limit before any endpoint runs: the server's, or the endpoint's own

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
-internal static class RouteTemplate
+public static class RouteTemplate
 {
     /// <summary>The matched route's template (never the raw path, which may carry tokens or user IDs).</summary>
     public static string Of(HttpContext context) =>

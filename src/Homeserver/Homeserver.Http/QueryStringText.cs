@@ -1,7 +1,7 @@
 using Homeserver.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
-namespace Homeserver.ClientApi.Http;
+namespace Homeserver.Http;
 
 /// <summary>
 /// Query strings follow the rule of bodies (<see cref="JsonBody"/>): no U+0000, which Postgres text cannot hold and
