@@ -4,7 +4,8 @@ using Homeserver.Storage.Federation;
 
 namespace Homeserver.Host.Hosting;
 
-/// <summary>The services of the federation listener: server keys (ours, other servers', the notary), X-Matrix.</summary>
+/// <summary>The services of the federation listener: server keys (ours, other servers' fetched over the federation
+/// client, the notary), X-Matrix on both sides.</summary>
 public static class FederationRegistration
 {
     public static IServiceCollection AddFederation(this IServiceCollection services)
@@ -12,7 +13,9 @@ public static class FederationRegistration
         services.AddSingleton<ILocalSigningKeyStore, LocalSigningKeyStore>();
         services.AddSingleton<IRemoteServerKeyStore, RemoteServerKeyStore>();
         services.AddSingleton<LocalServerKeys>();
-        services.AddSingleton<IServerKeyTransport, UnavailableServerKeyTransport>();
+        services.AddSingleton<IServerKeyTransport, FederationKeyTransport>();
+        services.AddSingleton<Homeserver.Services.Federation.Client.IFederationRequestSigner,
+            Homeserver.Services.Federation.Client.XMatrixRequestSigner>();
         services.AddSingleton<ServerKeyFetcher>();
         services.AddSingleton<IServerKeyResolver, ServerKeyResolver>();
         services.AddSingleton<NotaryService>();

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Streams;
 
 /// <summary>
-/// The <c>stream_consumers</c> table (migration 0028). A hold is a transaction-scoped advisory lock on a connection
+/// The <c>stream_consumers</c> table (migration 0026). A hold is a transaction-scoped advisory lock on a connection
 /// of its own (released when the hold ends, or by Postgres if this process dies); the cursor's updates commit on other
 /// connections, at once.
 /// </summary>
