@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Homeserver.Services.Federation.Client;
 using Homeserver.Services.Federation.Discovery;
+using Homeserver.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace Homeserver.Services.Tests.Federation;

@@ -29,4 +29,18 @@ public sealed class XMatrixRequestSignerTests
         Assert.False(RequestSigning.Verify(authorization, "them.test", "PUT",
             "/_matrix/federation/v1/send/2", content.RootElement, publicKey).IsValid);
     }
+
+    [Fact]
+    public async Task A_request_without_a_body_is_signed_without_content()
+    {
+        await using var harness = await ServerKeyHarness.StartAsync();
+        var signer = new XMatrixRequestSigner(harness.LocalKeys);
+        byte[]? none = null;
+
+        var header = signer.CreateAuthorization("GET", "/_matrix/key/v2/server", ServerName.Parse("them.test"), none);
+
+        Assert.True(XMatrixAuthorization.TryParse(header, out var authorization, out var error), error);
+        Assert.True(RequestSigning.Verify(authorization!, "them.test", "GET", "/_matrix/key/v2/server", null,
+            ServerKeyHarness.OurKey.KeyPair.PublicKey).IsValid);
+    }
 }

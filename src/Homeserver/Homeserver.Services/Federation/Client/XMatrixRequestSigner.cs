@@ -10,7 +10,8 @@ public sealed class XMatrixRequestSigner(LocalServerKeys keys) : IFederationRequ
 {
     public string CreateAuthorization(string method, string uri, ServerName destination, ReadOnlyMemory<byte>? body)
     {
-        var content = body is { } bytes ? JsonNode.Parse(bytes.Span) : null;
+        // A request without a body may come as empty memory (a null array converts to it), not only as null.
+        var content = body is { IsEmpty: false } bytes ? JsonNode.Parse(bytes.Span) : null;
         return RequestSigning.Sign(keys.Current, keys.ServerName, destination.Value, method, uri, content)
             .ToHeaderValue();
     }

@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Homeserver.Services.Tests.Federation;
+namespace Homeserver.Testing;
 
 /// <summary>A throwaway CA and leaf certificates it signs, made in memory for one test.</summary>
-internal static class TestCertificates
+public static class TestCertificates
 {
     public static X509Certificate2 CreateCa(string name)
     {
