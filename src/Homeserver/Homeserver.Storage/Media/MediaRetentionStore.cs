@@ -1,5 +1,6 @@
 using Dapper;
 using Homeserver.Services.Media;
+using Homeserver.Storage.Postgres;
 using Npgsql;
 
 namespace Homeserver.Storage.Media;
@@ -12,9 +13,6 @@ namespace Homeserver.Storage.Media;
 /// </summary>
 public sealed class MediaRetentionStore(NpgsqlDataSource dataSource) : IMediaRetentionStore
 {
-    private const string TryLockSql = "SELECT pg_try_advisory_xact_lock(hashtextextended('media.retention', 1))";
-    private const string LockSql = "SELECT true FROM pg_advisory_xact_lock(hashtextextended('media.retention', 1))";
-
     private const string DeleteLocalSql = """
         WITH picked AS (
             SELECT media_id FROM local_media
@@ -52,28 +50,8 @@ public sealed class MediaRetentionStore(NpgsqlDataSource dataSource) : IMediaRet
     private const string DeleteExpiredPendingSql =
         "DELETE FROM local_media WHERE sha256 IS NULL AND unused_expires_at <= @now";
 
-    public async Task<IAsyncDisposable?> TryHoldJobAsync(bool wait, CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(wait ? LockSql : TryLockSql,
-                    transaction: transaction, cancellationToken: cancellationToken)))
-            {
-                return new JobHold(connection, transaction);
-            }
-
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-            return null;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    public async Task<IAsyncDisposable?> TryHoldJobAsync(bool wait, CancellationToken cancellationToken) =>
+        await AdvisoryHold.TryAcquireAsync(dataSource, "media.retention", wait, cancellationToken);
 
     public Task<DeletedMedia> DeleteLocalAccessedBeforeAsync(long cutoff, int limit,
         CancellationToken cancellationToken) =>
@@ -104,14 +82,5 @@ public sealed class MediaRetentionStore(NpgsqlDataSource dataSource) : IMediaRet
         public int Count { get; set; }
 
         public string[] Sha256s { get; set; } = [];
-    }
-
-    private sealed class JobHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
     }
 }

@@ -28,12 +28,8 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
         UPDATE remote_media_cache SET last_access_ts = @now WHERE server_name = @serverName AND media_id = @mediaId
         """;
 
-    private const string SelectThumbnailsSql = """
-        SELECT tier_width AS TierWidth, tier_height AS TierHeight, method AS Method, animated AS Animated,
-               width AS Width, height AS Height, content_type AS ContentType, size_bytes AS SizeBytes,
-               sha256 AS Sha256, created_ts AS CreatedTs
-        FROM remote_media_thumbnails WHERE server_name = @serverName AND media_id = @mediaId
-        """;
+    private const string SelectThumbnailsSql = "SELECT " + ThumbnailRow.Columns +
+        " FROM remote_media_thumbnails WHERE server_name = @serverName AND media_id = @mediaId";
 
     // The media may have left the cache since it was read (retention): then nothing is inserted.
     private const string InsertThumbnailSql = """
@@ -77,9 +73,7 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ThumbnailRow>(new CommandDefinition(SelectThumbnailsSql,
             new { serverName, mediaId }, cancellationToken: cancellationToken));
-        return rows.Select(r => new MediaThumbnail(mediaId,
-            new ThumbnailSize(r.TierWidth, r.TierHeight, r.Method == "crop" ? ThumbnailMethod.Crop : ThumbnailMethod.Scale),
-            r.Animated, r.Width, r.Height, r.ContentType, r.SizeBytes, r.Sha256, r.CreatedTs)).ToList();
+        return rows.Select(r => r.ToThumbnail(mediaId)).ToList();
     }
 
     public async Task<bool> InsertThumbnailAsync(string serverName, MediaThumbnail thumbnail,
@@ -87,21 +81,8 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
     {
         ArgumentNullException.ThrowIfNull(thumbnail);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(InsertThumbnailSql, new
-        {
-            serverName,
-            mediaId = thumbnail.MediaId,
-            tierWidth = thumbnail.Tier.Width,
-            tierHeight = thumbnail.Tier.Height,
-            method = thumbnail.Tier.MethodName,
-            animated = thumbnail.Animated,
-            width = thumbnail.Width,
-            height = thumbnail.Height,
-            contentType = thumbnail.ContentType,
-            sizeBytes = thumbnail.SizeBytes,
-            sha256 = thumbnail.Sha256,
-            createdTs = thumbnail.CreatedTs,
-        }, cancellationToken: cancellationToken)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(InsertThumbnailSql,
+            ThumbnailRow.Parameters(thumbnail, serverName), cancellationToken: cancellationToken)) == 1;
     }
 
     private sealed class CachedRow
@@ -123,26 +104,4 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
         public long LastAccessTs { get; set; }
     }
 
-    private sealed class ThumbnailRow
-    {
-        public int TierWidth { get; set; }
-
-        public int TierHeight { get; set; }
-
-        public string Method { get; set; } = "";
-
-        public bool Animated { get; set; }
-
-        public int Width { get; set; }
-
-        public int Height { get; set; }
-
-        public string ContentType { get; set; } = "";
-
-        public long SizeBytes { get; set; }
-
-        public string Sha256 { get; set; } = "";
-
-        public long CreatedTs { get; set; }
-    }
 }

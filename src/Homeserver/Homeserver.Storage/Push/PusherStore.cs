@@ -1,5 +1,6 @@
 using Dapper;
 using Homeserver.Services.Push;
+using Homeserver.Storage.Postgres;
 using Npgsql;
 
 namespace Homeserver.Storage.Push;
@@ -53,8 +54,6 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
         """;
 
     private const string NextRetrySql = "SELECT min(retry_at) FROM pushers WHERE kind = 'http' AND retry_at > @nowMs";
-
-    private const string HoldSql = "SELECT pg_try_advisory_xact_lock(hashtextextended('pusher:' || @pusherId, 1))";
 
     private const string PendingSql = """
         SELECT user_id AS UserId, room_id AS RoomId, event_id AS EventId, stream_ordering AS StreamOrdering,
@@ -120,30 +119,9 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
             cancellationToken: cancellationToken));
     }
 
-    public async Task<IAsyncDisposable?> TryHoldAsync(long pusherId, CancellationToken cancellationToken)
-    {
-        // A transaction-scoped advisory lock: released at the end of the hold, or by Postgres if this process dies.
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HoldSql, new { pusherId = pusherId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                    transaction, cancellationToken: cancellationToken)))
-            {
-                return new Hold(connection, transaction);
-            }
-
-            await transaction.DisposeAsync();
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
+    public async Task<IAsyncDisposable?> TryHoldAsync(long pusherId, CancellationToken cancellationToken) =>
+        await AdvisoryHold.TryAcquireAsync(dataSource,
+            "pusher:" + pusherId.ToString(System.Globalization.CultureInfo.InvariantCulture), wait: false, cancellationToken);
 
     public async Task<Pusher?> GetAsync(long pusherId, CancellationToken cancellationToken)
     {
@@ -180,14 +158,5 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(DeleteByIdSql, new { pusherId },
             cancellationToken: cancellationToken));
-    }
-
-    private sealed class Hold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
     }
 }

@@ -1,18 +1,16 @@
 using Dapper;
 using Homeserver.Services.Streams;
+using Homeserver.Storage.Postgres;
 using Npgsql;
 
 namespace Homeserver.Storage.Streams;
 
 /// <summary>
-/// The <c>stream_consumers</c> table (migration 0026). A hold is a transaction-scoped advisory lock on a connection
-/// of its own (released when the hold ends, or by Postgres if this process dies); the cursor's updates commit on other
-/// connections, at once.
+/// The <c>stream_consumers</c> table (migration 0026). A hold is an <see cref="AdvisoryHold"/>; the cursor's updates
+/// commit on other connections, at once.
 /// </summary>
 public sealed class StreamCursorStore(NpgsqlDataSource dataSource) : IStreamCursorStore
 {
-    private const string HoldSql = "SELECT pg_try_advisory_xact_lock(hashtextextended('stream-consumer:' || @consumer, 1))";
-
     private const string EnsureSql = """
         INSERT INTO stream_consumers (name, position, updated_ts)
         VALUES (@consumer, (SELECT COALESCE(max(stream_ordering), 0) FROM events), (extract(epoch FROM now()) * 1000)::bigint)
@@ -35,32 +33,28 @@ public sealed class StreamCursorStore(NpgsqlDataSource dataSource) : IStreamCurs
     public async Task<IStreamCursorHold?> TryHoldAsync(string consumer, CancellationToken cancellationToken)
     {
         await EnsureAsync(consumer, cancellationToken); // committed at once: the hold's updates go through other connections
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var hold = await AdvisoryHold.TryAcquireAsync(dataSource, "stream-consumer:" + consumer, wait: false,
+            cancellationToken);
+        if (hold is null)
+        {
+            return null;
+        }
+
         try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HoldSql, new { consumer }, transaction,
-                    cancellationToken: cancellationToken)))
-            {
-                var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PositionSql,
-                    new { consumer }, transaction, cancellationToken: cancellationToken));
-                return new Hold(dataSource, consumer, position, connection, transaction);
-            }
-
-            await transaction.DisposeAsync();
+            var position = await hold.Connection.ExecuteScalarAsync<long>(new CommandDefinition(PositionSql,
+                new { consumer }, hold.Transaction, cancellationToken: cancellationToken));
+            return new Hold(dataSource, consumer, position, hold);
         }
         catch
         {
-            await connection.DisposeAsync();
+            await hold.DisposeAsync();
             throw;
         }
-
-        await connection.DisposeAsync();
-        return null;
     }
 
-    private sealed class Hold(NpgsqlDataSource dataSource, string consumer, long position, NpgsqlConnection connection,
-        NpgsqlTransaction transaction) : IStreamCursorHold
+    private sealed class Hold(NpgsqlDataSource dataSource, string consumer, long position, AdvisoryHold hold)
+        : IStreamCursorHold
     {
         public long Position { get; private set; } = position;
 
@@ -72,10 +66,6 @@ public sealed class StreamCursorStore(NpgsqlDataSource dataSource) : IStreamCurs
             Position = Math.Max(Position, position);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => hold.DisposeAsync();
     }
 }
