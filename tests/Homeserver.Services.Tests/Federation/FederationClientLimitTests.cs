@@ -57,6 +57,16 @@ public sealed class FederationClientLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_without_a_body_is_signed_with_none()
+    {
+        using var harness = Harness();
+        await harness.Client.GetJsonAsync<JsonObject>(Destination, "/_matrix/key/v2/server", CancellationToken.None);
+        var (method, _, _, signedBody) = Assert.Single(harness.Signer.Signed);
+        Assert.Equal("GET", method);
+        Assert.Null(signedBody);
+    }
+
+    [Fact]
     public async Task An_error_answer_carries_its_status_and_errcode_and_a_4xx_does_not_back_off()
     {
         _handler = context =>

@@ -67,7 +67,9 @@ public sealed class FederationClient(
             using var slot = await limiter.EnterAsync(destination, linked.Token);
             sent = true;
             var resolved = await ResolveAsync(destination, linked.Token);
-            var authorization = signer.CreateAuthorization(method.Method, uri, destination, jsonBody);
+            // A null array would convert to empty memory, not to null: no body must reach the signer as none.
+            var authorization = signer.CreateAuthorization(method.Method, uri, destination,
+                jsonBody is null ? (ReadOnlyMemory<byte>?)null : jsonBody);
             using var response = await ConnectAndSendAsync(resolved, method, uri, jsonBody, authorization, linked.Token);
             return await ReadAsync(destination, response, maxResponseBytes ?? settings.MaxResponseBytes, linked.Token);
         }
