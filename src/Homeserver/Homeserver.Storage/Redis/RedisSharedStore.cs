@@ -16,7 +16,9 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 {
     private const string KeyPrefix = "hs:";
     private const string ChannelPrefix = "hs:";
+    private const int RecoveryAttempts = 20;
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly ConnectionMultiplexer _redis;
     private readonly ILogger _logger;
@@ -183,23 +185,19 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 
     private async Task RecoverAsync()
     {
+        // One restored event may come before every connection is back (a server still disconnected is skipped), and
+        // a clear may meet a new failure: the attempt is repeated while connected, else the next event starts again.
         try
         {
-            if (Interlocked.Exchange(ref _writesDropped, 0) == 1)
+            for (var attempt = 0; attempt < RecoveryAttempts && _redis.IsConnected; attempt++)
             {
-                _flushing = true;
-                var removed = await ClearOurKeysAsync();
-                LogFlushed(_logger, removed);
-            }
+                if (await TryRecoverAsync())
+                {
+                    return;
+                }
 
-            foreach (var (channel, handlers) in _subscriptions)
-            {
-                await ResubscribeAsync(channel, handlers);
+                await Task.Delay(RecoveryRetryDelay);
             }
-        }
-        catch (Exception e) when (IsOutage(e))
-        {
-            Interlocked.Exchange(ref _writesDropped, 1);
         }
         finally
         {
@@ -207,14 +205,55 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
         }
     }
 
-    private async Task<long> ClearOurKeysAsync()
+    /// <returns>Whether every dropped write is made good and every channel subscribed again.</returns>
+    private async Task<bool> TryRecoverAsync()
+    {
+        try
+        {
+            if (Interlocked.Exchange(ref _writesDropped, 0) == 1)
+            {
+                _flushing = true;
+                var (removed, complete) = await ClearOurKeysAsync();
+                if (!complete)
+                {
+                    Interlocked.Exchange(ref _writesDropped, 1);
+                    return false;
+                }
+
+                LogFlushed(_logger, removed);
+                _flushing = false;
+            }
+
+            foreach (var (channel, handlers) in _subscriptions)
+            {
+                await ResubscribeAsync(channel, handlers);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            Interlocked.Exchange(ref _writesDropped, 1);
+            return false;
+        }
+    }
+
+    /// <returns>How many keys were removed, and whether every primary was reachable.</returns>
+    private async Task<(long Removed, bool Complete)> ClearOurKeysAsync()
     {
         long removed = 0;
+        var complete = true;
         foreach (var endpoint in _redis.GetEndPoints())
         {
             var server = _redis.GetServer(endpoint);
-            if (!server.IsConnected || server.IsSlave)
+            if (server.IsSlave)
             {
+                continue;
+            }
+
+            if (!server.IsConnected)
+            {
+                complete = false;
                 continue;
             }
 
@@ -235,7 +274,7 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
             }
         }
 
-        return removed;
+        return (removed, complete);
     }
 
     private static bool IsOutage(Exception e) =>
