@@ -20,6 +20,8 @@ public static class FederationRegistration
         services.AddSingleton<IServerKeyResolver, ServerKeyResolver>();
         services.AddSingleton<NotaryService>();
         services.AddSingleton<FederationProfileQuery>();
+        services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
+        services.AddSingleton<ServerAclGuard>();
         return services;
     }
 }
