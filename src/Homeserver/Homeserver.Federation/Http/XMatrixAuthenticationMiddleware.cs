@@ -4,6 +4,7 @@ using Homeserver.Core.Federation;
 using Homeserver.Core.Identifiers;
 using Homeserver.Http;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Federation;
 using Homeserver.Services.Federation.Keys;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +17,15 @@ namespace Homeserver.Federation.Http;
 /// <summary>
 /// Authenticates <c>/_matrix/federation/*</c> requests by their <c>Authorization: X-Matrix</c> header (spec:
 /// Server-Server API, "Request Authentication"), unless the endpoint says it needs none
-/// (<see cref="FederationAuth.AllowUnauthenticated{TBuilder}"/>): a <c>destination</c> other than us, an origin key
+/// (<see cref="FederationAuth.AllowUnauthenticated{TBuilder}"/>): an origin refused by the settings' allow/deny lists is
+/// 403 <c>M_FORBIDDEN</c>; a <c>destination</c> other than us, an origin key
 /// that cannot be found or is not current, or a signature that does not verify over method, request target, origin,
 /// destination and body is 401 <c>M_UNAUTHORIZED</c>. The origin is then on the request
-/// (<see cref="FederationAuth.Origin"/>). <c>/_matrix/key/*</c> is never authenticated.
+/// (<see cref="FederationAuth.Origin"/>), after one request of its <see cref="OriginRateLimit"/> is taken (429 beyond).
+/// <c>/_matrix/key/*</c> is never authenticated.
 /// </summary>
 public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next, HomeserverSettings settings,
-    IServerKeyResolver keys, TimeProvider time, ILogger<XMatrixAuthenticationMiddleware> logger)
+    IServerKeyResolver keys, OriginRateLimit rateLimit, TimeProvider time, ILogger<XMatrixAuthenticationMiddleware> logger)
 {
     private const string FederationPrefix = "/_matrix/federation/";
 
@@ -40,6 +43,7 @@ public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next
         }
 
         var origin = await AuthenticateAsync(context);
+        rateLimit.Acquire(origin);
         FederationAuth.SetOrigin(context, origin);
         await next(context);
     }
@@ -61,6 +65,12 @@ public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next
         if (!ServerName.TryParse(authorization!.Origin, out var origin, out error))
         {
             throw Refuse($"Invalid origin: {error}");
+        }
+
+        // Before any key is fetched for it, as Synapse's federation_domain_whitelist.
+        if (!settings.FederationAccess.Allows(origin))
+        {
+            throw new MatrixException(ErrorCode.Forbidden, $"Federation with {origin} is not allowed by this server");
         }
 
         var us = settings.ServerName.Value;

@@ -34,7 +34,7 @@ public static class FederationClientRegistration
         services.AddSingleton(sp => new FederationClient(sp.GetRequiredService<ServerNameResolver>(),
             sp.GetRequiredService<IFederationRequestSigner>(), sp.GetRequiredKeyedService<HttpMessageInvoker>(HttpKey),
             settings, sp.GetRequiredService<DestinationBackoff>(), sp.GetRequiredService<DestinationLimiter>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<HomeserverSettings>()?.FederationAccess));
         return services;
     }
 }

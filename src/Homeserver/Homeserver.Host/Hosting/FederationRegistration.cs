@@ -22,6 +22,12 @@ public static class FederationRegistration
         services.AddSingleton<FederationProfileQuery>();
         services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
         services.AddSingleton<ServerAclGuard>();
+        services.AddSingleton<OriginRateLimit>();
+        services.AddSingleton<Homeserver.Services.Federation.History.IFederationHistoryStore, FederationHistoryStore>();
+        services.AddSingleton<Homeserver.Services.Federation.History.ServerEventVisibility>();
+        services.AddSingleton<Homeserver.Services.Federation.History.FederationRoomGate>();
+        services.AddSingleton<Homeserver.Services.Federation.History.FederationEventService>();
+        services.AddSingleton<Homeserver.Services.Federation.History.FederationBackfillService>();
         return services;
     }
 }

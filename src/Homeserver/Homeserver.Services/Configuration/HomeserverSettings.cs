@@ -31,6 +31,8 @@ public sealed record HomeserverSettings(
 
     public KeyServerSettings KeyServers { get; init; } = KeyServerSettings.Default;
 
+    public FederationAccessSettings FederationAccess { get; init; } = FederationAccessSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

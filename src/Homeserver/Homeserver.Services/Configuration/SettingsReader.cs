@@ -83,6 +83,8 @@ public static class SettingsReader
             ["Federation:MaxConcurrentRequestsPerDestination"] = "8",
             ["Federation:BackoffMinSeconds"] = "600",
             ["Federation:BackoffMaxSeconds"] = "604800",
+            ["Federation:InboundRequestsPerSecond"] = "50",
+            ["Federation:InboundRequestBurst"] = "200",
         };
 
     /// <summary>Keys holding a list, one item per index (<c>Key:0</c>, <c>Key:1</c>...); empty by default.</summary>
@@ -91,6 +93,8 @@ public static class SettingsReader
         "Media:UrlPreview:DeniedRanges",
         "Media:UrlPreview:AllowedRanges",
         "Media:UrlPreview:DeniedUrlPatterns",
+        "Federation:AllowedServers",
+        "Federation:DeniedServers",
     };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -185,6 +189,7 @@ public static class SettingsReader
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
+        var federationAccess = FederationAccessSettingsReader.Read(reader);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -225,6 +230,7 @@ public static class SettingsReader
             LogLevel = logLevel,
             FederationClient = federationClient,
             KeyServers = keyServers,
+            FederationAccess = federationAccess,
         };
         return (settings, errors);
     }

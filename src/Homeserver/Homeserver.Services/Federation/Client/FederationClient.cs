@@ -23,7 +23,8 @@ public sealed class FederationClient(
     FederationClientSettings settings,
     DestinationBackoff backoff,
     DestinationLimiter limiter,
-    TimeProvider time)
+    TimeProvider time,
+    FederationAccessSettings? access = null)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -51,6 +52,12 @@ public sealed class FederationClient(
         if (!uri.StartsWith("/_matrix/", StringComparison.Ordinal))
         {
             throw new ArgumentException("A federation request URI is a path from /_matrix/", nameof(uri));
+        }
+
+        if (access?.Allows(destination) == false)
+        {
+            throw new FederationException(destination, FederationFailure.NotAllowed,
+                "federation with this server is refused by Federation:AllowedServers/DeniedServers");
         }
 
         if (backoff.IsBackingOff(destination, out var retryAt))

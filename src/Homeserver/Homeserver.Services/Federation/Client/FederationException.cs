@@ -21,6 +21,9 @@ public enum FederationFailure
 
     /// <summary>A success status whose body is not the JSON expected.</summary>
     InvalidResponse,
+
+    /// <summary>This server's settings refuse federation with the destination: nothing was sent.</summary>
+    NotAllowed,
 }
 
 /// <summary>An outbound federation request that did not give a usable answer.</summary>
