@@ -37,7 +37,7 @@ internal sealed class ClientHarness : IDisposable
     private readonly TempDirectory _directory = new();
 
     public ClientHarness(Func<FederationClientSettings, FederationClientSettings>? configure = null,
-        X509Certificate2? trustedCa = null)
+        X509Certificate2? trustedCa = null, FederationAccessSettings? access = null)
     {
         var settings = FederationClientSettings.Default;
         if (trustedCa is not null)
@@ -53,7 +53,7 @@ internal sealed class ClientHarness : IDisposable
         Limiter = new DestinationLimiter(Settings.MaxConcurrentRequestsPerDestination);
         var resolver = new ServerNameResolver(new WellKnownResolver(WellKnown, Clock, new ScriptedRandom()),
             new SrvResolver(Srv, Clock, new ScriptedRandom()), Settings.HostOverrides);
-        Client = new FederationClient(resolver, Signer, Http, Settings, Backoff, Limiter, Clock);
+        Client = new FederationClient(resolver, Signer, Http, Settings, Backoff, Limiter, Clock, access);
     }
 
     public FederationClientSettings Settings { get; }
