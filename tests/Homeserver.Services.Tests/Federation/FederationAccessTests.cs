@@ -136,6 +136,14 @@ public sealed class FederationAccessTests
         Assert.Equal(new JsonObject(), hidden["content"]);
     }
 
-    private static StoredEvent Stored(string json) =>
-        new(Pdu.FromTrusted(json, RoomVersions.V12, "$e"), 1, null, null, null);
+    private static StoredEvent Stored(string json)
+    {
+        var pdu = JsonNode.Parse(json)!.AsObject();
+        pdu["room_id"] = "!r:us.test";
+        pdu["depth"] = 3;
+        pdu["origin_server_ts"] = 1;
+        pdu["prev_events"] = new JsonArray();
+        pdu["auth_events"] = new JsonArray();
+        return new StoredEvent(Pdu.FromTrusted(pdu.ToJsonString(), RoomVersions.V12, "$e"), 1, null, null, null);
+    }
 }
