@@ -129,7 +129,13 @@ static async Task StoreEventsAsync(NpgsqlDataSource dataSource, string roomId, i
     for (var i = 0; i < count; i++)
     {
         var position = next();
-        var json = $$"""{"event_id":"$e{{position}}","room_id":"{{roomId}}","type":"m.room.message","sender":"@u:origin.bench","content":{"msgtype":"m.text","body":"message {{position}} with some text in it"},"depth":{{position}},"origin_server_ts":{{position}},"prev_events":[],"auth_events":[],"hashes":{"sha256":"x"},"signatures":{}}""";
+        var json = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            event_id = "$e" + position, room_id = roomId, type = "m.room.message", sender = "@u:origin.bench",
+            content = new { msgtype = "m.text", body = $"message {position} with some text in it" }, depth = position,
+            origin_server_ts = position, prev_events = Array.Empty<string>(), auth_events = Array.Empty<string>(),
+            hashes = new { sha256 = "x" }, signatures = new { },
+        });
         await connection.ExecuteAsync("""
             INSERT INTO events (event_id, room_id, stream_ordering, depth, type, sender, origin_server_ts, json)
             VALUES (@eventId, @roomId, @position, @position, 'm.room.message', '@u:origin.bench', @position, @json)
