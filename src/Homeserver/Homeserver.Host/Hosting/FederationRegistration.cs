@@ -1,11 +1,16 @@
+using Homeserver.Services.Configuration;
 using Homeserver.Services.Federation;
+using Homeserver.Services.Federation.Client;
+using Homeserver.Services.Federation.Sending;
+using Homeserver.Services.Shared;
+using Homeserver.Services.Streams;
 using Homeserver.Services.Federation.Keys;
 using Homeserver.Storage.Federation;
 
 namespace Homeserver.Host.Hosting;
 
 /// <summary>The services of the federation listener: server keys (ours, other servers' fetched over the federation
-/// client, the notary), X-Matrix on both sides.</summary>
+/// client, the notary), X-Matrix on both sides, the outbound queue.</summary>
 public static class FederationRegistration
 {
     public static IServiceCollection AddFederation(this IServiceCollection services)
@@ -28,6 +33,28 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.History.FederationRoomGate>();
         services.AddSingleton<Homeserver.Services.Federation.History.FederationEventService>();
         services.AddSingleton<Homeserver.Services.Federation.History.FederationBackfillService>();
+        AddSender(services);
         return services;
+    }
+
+    /// <summary>The outbound queue and its transactions (PDUs from the event stream, EDUs from the services).</summary>
+    private static void AddSender(IServiceCollection services)
+    {
+        services.AddSingleton<IJoinedServersReader, JoinedServersReader>();
+        services.AddSingleton<IFederationQueueStore, FederationQueueStore>();
+        services.AddSingleton(FederationSenderOptions.Default);
+        services.AddSingleton(sp => new TransactionDelivery(sp.GetRequiredService<IFederationQueueStore>(),
+            sp.GetRequiredService<FederationClient>(), sp.GetRequiredService<FederationSenderOptions>(),
+            sp.GetRequiredService<HomeserverSettings>().ServerName, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TransactionDelivery>>()));
+        services.AddSingleton(sp => new FederationSender(sp.GetRequiredService<IFederationQueueStore>(),
+            sp.GetRequiredService<TransactionDelivery>(), sp.GetRequiredService<DestinationBackoff>(),
+            sp.GetRequiredService<ISharedStore>(), sp.GetRequiredService<FederationSenderOptions>(),
+            sp.GetRequiredService<HomeserverSettings>().ServerName, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FederationSender>>()));
+        services.AddSingleton<IFederationSender>(sp => sp.GetRequiredService<FederationSender>());
+        services.AddSingleton<IEventStreamConsumer>(sp => new FederationEventConsumer(
+            sp.GetRequiredService<IJoinedServersReader>(), sp.GetRequiredService<IFederationQueueStore>(),
+            sp.GetRequiredService<FederationSender>(), sp.GetRequiredService<HomeserverSettings>().ServerName));
     }
 }

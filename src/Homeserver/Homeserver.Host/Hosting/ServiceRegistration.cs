@@ -211,6 +211,7 @@ public static class ServiceRegistration
         services.AddHostedService<MediaUploadSubscription>();
         services.AddHostedService<DelayedEventScheduler>();
         services.AddHostedService<MediaRetentionJob>();
+        services.AddHostedService<FederationSenderService>();
         return services;
     }
 
