@@ -22,6 +22,13 @@ public static class FederationRegistration
         services.AddSingleton<FederationProfileQuery>();
         services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
         services.AddSingleton<ServerAclGuard>();
+        services.AddSingleton<Homeserver.Services.Federation.Events.RemoteEventFetcher>();
+        services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduInput>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.IReceivedTransactionStore,
+            ReceivedTransactionStore>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.InboundPduHandler>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.EduDispatcher>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.TransactionReceiver>();
         return services;
     }
 }
