@@ -35,6 +35,7 @@ public static class FederationApiPipeline
         app.MapFederationVersion();
         app.MapFederationQueries();
         app.MapFederationHistory();
+        app.MapFederationTransactions();
         return app;
     }
 }

@@ -29,12 +29,14 @@ internal sealed class InputRoom : IAsyncDisposable
     public const string Bob = "@bob:remote.test";
     public const string Eve = "@eve:remote.test";
 
-    private static readonly SigningKey RemoteKey = SigningKey.FromSeed("r", Enumerable.Repeat((byte)7, 32).ToArray());
+    public static readonly SigningKey RemoteKey = SigningKey.FromSeed("r", Enumerable.Repeat((byte)7, 32).ToArray());
+
+    public static readonly SigningKey LocalKey = SigningKey.FromSeed("a", new byte[32]);
 
     private readonly RoomEventFactory _local = new(
         SettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(
             new Dictionary<string, string?> { ["Homeserver:ServerName"] = "test.local" }).Build(), "/srv/homeserver"),
-        SigningKey.FromSeed("a", new byte[32]), new ManualClock());
+        LocalKey, new ManualClock());
 
     private readonly InProcessSharedStore _shared = new();
 

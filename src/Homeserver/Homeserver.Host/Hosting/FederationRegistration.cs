@@ -34,6 +34,13 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.History.FederationEventService>();
         services.AddSingleton<Homeserver.Services.Federation.History.FederationBackfillService>();
         AddSender(services);
+        services.AddSingleton<Homeserver.Services.Federation.Events.RemoteEventFetcher>();
+        services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduInput>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.IReceivedTransactionStore,
+            ReceivedTransactionStore>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.InboundPduHandler>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.EduDispatcher>();
+        services.AddSingleton<Homeserver.Services.Federation.Transactions.TransactionReceiver>();
         return services;
     }
 
