@@ -41,6 +41,21 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.Transactions.InboundPduHandler>();
         services.AddSingleton<Homeserver.Services.Federation.Transactions.EduDispatcher>();
         services.AddSingleton<Homeserver.Services.Federation.Transactions.TransactionReceiver>();
+        services.AddFederationEdus();
+        return services;
+    }
+
+    /// <summary>EDUs both ways: the outbound routing local services call, the inbound handlers /send dispatches to.</summary>
+    private static IServiceCollection AddFederationEdus(this IServiceCollection services)
+    {
+        services.AddSingleton<Homeserver.Services.Federation.Edus.FederationEdus>();
+        services.AddSingleton<Homeserver.Services.Federation.Edus.RemoteEduSender>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.TypingEduHandler>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.ReceiptEduHandler>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.PresenceEduHandler>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.ToDeviceEduHandler>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.DeviceListEduHandler>();
+        services.AddSingleton<IEduHandler, Homeserver.Services.Federation.Edus.SigningKeyEduHandler>();
         return services;
     }
 

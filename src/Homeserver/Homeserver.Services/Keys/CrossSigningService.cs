@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Homeserver.Core.Errors;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Federation.Edus;
 
 namespace Homeserver.Services.Keys;
 
@@ -12,7 +13,7 @@ namespace Homeserver.Services.Keys;
 /// but still as a master key for the auth rule.
 /// </summary>
 public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInteractiveAuth uia,
-    DeviceListService deviceLists, StoredKeys storedKeys)
+    DeviceListService deviceLists, StoredKeys storedKeys, FederationEdus? federation = null)
 {
     private static readonly (string Field, string Usage)[] Fields =
     [
@@ -66,6 +67,25 @@ public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInterac
             changed.Select(c => new StoredCrossSigningKey(userId, c.Key, KeyJson.Canonical(c.Value))).ToList(),
             cancellationToken);
         await deviceLists.RecordChangeAsync(requester.UserId, cancellationToken);
+        await AnnounceAsync(userId, changed, cancellationToken);
+    }
+
+    /// <summary>Sends the new master and self-signing keys (never the user-signing key) to the servers sharing a room
+    /// with the user (<c>m.signing_key_update</c>).</summary>
+    private async Task AnnounceAsync(string userId, List<KeyValuePair<string, JsonElement>> changed,
+        CancellationToken cancellationToken)
+    {
+        var content = new System.Text.Json.Nodes.JsonObject { ["user_id"] = userId };
+        foreach (var (usage, key) in changed.Where(c => c.Key != CrossSigningKeyReader.UserSigning))
+        {
+            content[usage + "_key"] = System.Text.Json.Nodes.JsonNode.Parse(key.GetRawText());
+        }
+
+        if (federation is not null && content.Count > 1)
+        {
+            await federation.ToServersSharingRoomsWithAsync(userId, EduTypes.SigningKeyUpdate, content,
+                cancellationToken);
+        }
     }
 
     /// <summary>The public key of a cross-signing key: its one <c>ed25519:&lt;public key&gt;</c> entry.</summary>

@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Federation.Edus;
 using Homeserver.Services.Sync;
 
 namespace Homeserver.Services.Keys;
@@ -9,10 +11,13 @@ namespace Homeserver.Services.Keys;
 /// Device lists: records each change of a user's devices or keys on the device list stream and wakes the syncs of
 /// the user and of everyone sharing a room with them; works out, for a user between two sync tokens, who changed
 /// and who no longer shares a room (the device_lists of /sync and GET /keys/changes). When devices go, their keys
-/// and to-device inboxes go with them.
+/// and to-device inboxes go with them. A local user's change goes to every server sharing a room with them as an
+/// <c>m.device_list_update</c>; this server keeps no copy of other servers' device lists (key queries ask them), so
+/// every update names no previous IDs, which tells the receiver to fetch the whole list again (/user/devices): our
+/// stream records that a user's devices changed, not which device.
 /// </summary>
 public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore keys, IToDeviceStore toDevice,
-    ISyncReader memberships, SyncNotifier notifier) : IDeviceListObserver
+    ISyncReader memberships, SyncNotifier notifier, FederationEdus? federation = null) : IDeviceListObserver
 {
     /// <summary>Users to tell a client about: their devices changed, or they no longer share a room with it.</summary>
     public sealed record Changes(IReadOnlyList<string> Changed, IReadOnlyList<string> Left);
@@ -27,7 +32,7 @@ public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore ke
     /// <summary>Records that the user's devices or keys changed, and wakes the syncs that should hear of it.</summary>
     public async Task RecordChangeAsync(UserId userId, CancellationToken cancellationToken)
     {
-        await store.AddChangeAsync([userId.Value], cancellationToken);
+        var position = await store.AddChangeAsync([userId.Value], cancellationToken);
         notifier.NotifyUser(userId.Value);
         foreach (var room in await memberships.GetMembershipsAsync(userId.Value, cancellationToken))
         {
@@ -35,6 +40,19 @@ public sealed class DeviceListService(IDeviceListStore store, IDeviceKeyStore ke
             {
                 notifier.NotifyRoom(room.RoomId);
             }
+        }
+
+        if (federation is not null && federation.IsLocal(userId.Value))
+        {
+            await federation.ToServersSharingRoomsWithAsync(userId.Value, EduTypes.DeviceListUpdate,
+                new JsonObject
+                {
+                    ["user_id"] = userId.Value,
+                    ["device_id"] = "",
+                    ["stream_id"] = position,
+                    ["prev_id"] = new JsonArray(),
+                    ["deleted"] = false,
+                }, cancellationToken);
         }
     }
 

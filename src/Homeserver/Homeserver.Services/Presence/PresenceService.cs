@@ -39,12 +39,13 @@ public sealed class PresenceService(PresenceTracker tracker, IPresenceStore stor
         }
     }
 
-    /// <summary>GET /presence/{userId}/status: one's own, or that of a user sharing a room with one.</summary>
+    /// <summary>GET /presence/{userId}/status: one's own, or that of a user sharing a room with one (another server's
+    /// user too: their presence as their server last sent it).</summary>
     public async Task<JsonObject> GetAsync(Requester requester, string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        if (!UserId.TryParse(userId, out var target, out _) || target.Domain != requester.UserId.Domain ||
-            await accounts.GetUserAsync(target, cancellationToken) is null)
+        if (!UserId.TryParse(userId, out var target, out _) || (target.Domain == requester.UserId.Domain &&
+                                                                await accounts.GetUserAsync(target, cancellationToken) is null))
         {
             throw new MatrixException(ErrorCode.NotFound, "No such user");
         }
@@ -52,7 +53,10 @@ public sealed class PresenceService(PresenceTracker tracker, IPresenceStore stor
         if (userId != requester.UserId.Value &&
             !await store.ShareRoomAsync(requester.UserId.Value, userId, cancellationToken))
         {
-            throw new MatrixException(ErrorCode.Forbidden, "You are not allowed to see their presence");
+            // Nothing is known here of another server's user who shares no room with this one.
+            throw target.Domain == requester.UserId.Domain
+                ? new MatrixException(ErrorCode.Forbidden, "You are not allowed to see their presence")
+                : new MatrixException(ErrorCode.NotFound, "No such user");
         }
 
         return Enabled

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Homeserver.Services.Federation.Edus;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
 using Homeserver.Services.Sync;
@@ -14,8 +15,10 @@ namespace Homeserver.Services.Presence;
 /// When another process changes a user's presence it says so on <see cref="Channel"/>, and this process forgets what it
 /// had stored for them (reading it again when next needed), so the process that last changed a user runs their timeouts.
 /// </summary>
+/// Other servers' users (their presence arrives as EDUs, <see cref="ApplyRemoteAsync"/>) are stored and announced but
+/// never timed out here: their own server does that.
 public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms, SyncNotifier notifier,
-    ISharedStore shared, TimeProvider time)
+    ISharedStore shared, TimeProvider time, FederationEdus? federation = null)
 {
     public const string Channel = "presence.changed";
 
@@ -72,7 +75,7 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
     public async Task LoadNotOfflineAsync(CancellationToken cancellationToken)
     {
         var now = Now;
-        foreach (var state in await store.GetNotOfflineAsync(cancellationToken))
+        foreach (var state in (await store.GetNotOfflineAsync(cancellationToken)).Where(s => IsLocal(s.UserId)))
         {
             var entry = _entries.GetOrAdd(state.UserId, _ => new Entry());
             await entry.Gate.WaitAsync(cancellationToken);
@@ -101,7 +104,7 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
             try
             {
                 var now = Now;
-                if (entry.Current is not { } current || entry.Stale)
+                if (entry.Current is not { } current || entry.Stale || !IsLocal(userId))
                 {
                     continue;
                 }
@@ -137,6 +140,24 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
         }
     }
 
+    /// <summary>
+    /// A remote user's presence from an <c>m.presence</c> EDU (already checked): stored at a new position and
+    /// announced to the syncs that share a room with them; what this process had in memory for them is reloaded.
+    /// </summary>
+    public async Task ApplyRemoteAsync(PresenceState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await store.SaveAsync(state, cancellationToken);
+        if (_entries.TryGetValue(state.UserId, out var entry))
+        {
+            entry.Stale = true;
+        }
+
+        await NotifyAsync(state.UserId, cancellationToken);
+    }
+
+    private bool IsLocal(string userId) => federation?.IsLocal(userId) ?? true;
+
     private async Task<PresenceState> LoadAsync(Entry entry, string userId, CancellationToken cancellationToken)
     {
         if (entry.Current is { } current && !entry.Stale)
@@ -160,6 +181,11 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
         {
             entry.Stored = entry.Current = await store.SaveAsync(next, cancellationToken);
             await NotifyAsync(next.UserId, cancellationToken);
+            if (federation is not null && IsLocal(next.UserId))
+            {
+                await federation.ToServersSharingRoomsWithAsync(next.UserId, EduTypes.Presence,
+                    FederatedPresence(next, Now), cancellationToken);
+            }
         }
         else if (PresenceRules.ShouldPersist(stored, next))
         {
@@ -186,6 +212,25 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
         }
 
         notifier.NotifyUser(userId);
+    }
+
+    /// <summary>The content of an <c>m.presence</c> EDU for one user (server-server API, "Presence").</summary>
+    public static System.Text.Json.Nodes.JsonObject FederatedPresence(PresenceState state, long now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var update = new System.Text.Json.Nodes.JsonObject
+        {
+            ["user_id"] = state.UserId,
+            ["presence"] = state.Presence,
+            ["last_active_ago"] = Math.Max(0, now - state.LastActiveTs),
+            ["currently_active"] = state.CurrentlyActive,
+        };
+        if (state.StatusMsg is not null)
+        {
+            update["status_msg"] = state.StatusMsg;
+        }
+
+        return new System.Text.Json.Nodes.JsonObject { ["push"] = new System.Text.Json.Nodes.JsonArray(update) };
     }
 
     // The gate's wait handle is never asked for, so it holds nothing to dispose; an entry may be forgotten while a

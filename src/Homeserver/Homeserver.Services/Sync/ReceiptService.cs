@@ -3,6 +3,7 @@ using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Federation.Edus;
 using Homeserver.Services.Rooms;
 
 namespace Homeserver.Services.Sync;
@@ -12,7 +13,8 @@ namespace Homeserver.Services.Sync;
 /// m.read.private are receipts (the private one shown only to its owner); m.fully_read is room account data.
 /// </summary>
 public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader reader, IAccountDataStore accountData,
-    IEnumerable<IAccountDataObserver> accountDataObservers, SyncNotifier notifier, TimeProvider time)
+    IEnumerable<IAccountDataObserver> accountDataObservers, SyncNotifier notifier, TimeProvider time,
+    FederationEdus? federation = null)
 {
     public const string Read = "m.read";
     public const string ReadPrivate = "m.read.private";
@@ -47,9 +49,44 @@ public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader read
             return;
         }
 
-        await receipts.PutAsync(new Receipt(roomId, requester.UserId.Value, type, threadId ?? "", eventId,
-            time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+        var ts = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await receipts.PutAsync(new Receipt(roomId, requester.UserId.Value, type, threadId ?? "", eventId, ts),
+            cancellationToken);
         notifier.NotifyRoom(roomId);
+        if (type == Read && federation is not null)
+        {
+            await federation.ToRoomAsync(roomId, EduTypes.Receipt,
+                FederatedReceipt(roomId, requester.UserId.Value, eventId, threadId, ts), cancellationToken);
+        }
+    }
+
+    /// <summary>A remote user's public read receipt from an <c>m.receipt</c> EDU (already checked).</summary>
+    public async Task ApplyRemoteAsync(Receipt receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        await receipts.PutAsync(receipt, cancellationToken);
+        notifier.NotifyRoom(receipt.RoomId);
+    }
+
+    /// <summary>The content of an <c>m.receipt</c> EDU for one receipt (server-server API, "Receipts").</summary>
+    public static JsonObject FederatedReceipt(string roomId, string userId, string eventId, string? threadId, long ts)
+    {
+        var data = new JsonObject { ["ts"] = ts };
+        if (threadId is not null)
+        {
+            data["thread_id"] = threadId;
+        }
+
+        return new JsonObject
+        {
+            [roomId] = new JsonObject
+            {
+                [Read] = new JsonObject
+                {
+                    [userId] = new JsonObject { ["event_ids"] = new JsonArray(eventId), ["data"] = data },
+                },
+            },
+        };
     }
 
     /// <summary>POST /rooms/{roomId}/read_markers: any of m.fully_read, m.read, m.read.private.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Federation.Edus;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
 
@@ -17,10 +18,13 @@ namespace Homeserver.Services.Sync;
 /// compares sensibly on another.
 /// </summary>
 public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IRoomEventReader reader,
-    TimeProvider time)
+    TimeProvider time, FederationEdus? federation = null)
 {
     public const string Channel = "typing";
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a remote user types without a new EDU (Synapse's federation typing timeout).</summary>
+    public static readonly TimeSpan FederationTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<string, RoomTyping> _rooms = new(StringComparer.Ordinal);
     private long _position;
@@ -44,7 +48,16 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         }
 
         await SetTypingAsync(roomId, userId, typing, timeout, cancellationToken);
+        if (federation is not null)
+        {
+            await federation.ToRoomAsync(roomId, EduTypes.Typing,
+                new JsonObject { ["room_id"] = roomId, ["user_id"] = userId, ["typing"] = typing }, cancellationToken);
+        }
     }
+
+    /// <summary>A remote user's typing from an <c>m.typing</c> EDU (already checked): ends by itself unless renewed.</summary>
+    public Task ApplyRemoteAsync(string roomId, string userId, bool typing, CancellationToken cancellationToken) =>
+        SetTypingAsync(roomId, userId, typing, FederationTimeout, cancellationToken);
 
     private async Task SetTypingAsync(string roomId, string userId, bool typing, TimeSpan timeout,
         CancellationToken cancellationToken)

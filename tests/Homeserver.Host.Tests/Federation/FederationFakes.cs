@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Federation;
+using Homeserver.Core.Events;
+using Homeserver.Services.Rooms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Homeserver.Host.Tests.Federation;
+
+/// <summary>An outbound EDU as the sender was asked to queue it.</summary>
+internal sealed record QueuedEdu(IReadOnlyCollection<ServerName> Destinations, string EduType, JsonObject Content);
+
+/// <summary>Records the EDUs local services hand to the federation sender, instead of sending them.</summary>
+internal sealed class RecordingFederationSender : IFederationSender
+{
+    public ConcurrentQueue<QueuedEdu> Queued { get; } = new();
+
+    public Task SendEduAsync(IReadOnlyCollection<ServerName> destinations, string eduType, JsonObject content,
+        CancellationToken cancellationToken)
+    {
+        Queued.Enqueue(new QueuedEdu(destinations.ToList(), eduType, (JsonObject)content.DeepClone()));
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<QueuedEdu> Of(string eduType) => Queued.Where(e => e.EduType == eduType).ToList();
+}
+
+internal static class FederationFakes
+{
+    public static Action<IServiceCollection> Register(RecordingFederationSender sender) => services =>
+    {
+        services.AddSingleton<IFederationSender>(sender);
+        services.TryAddSingleton<IJoinedServersReader, CurrentStateJoinedServers>();
+    };
+
+    /// <summary>Joined servers from the current state, where the real reader is not registered.</summary>
+    private sealed class CurrentStateJoinedServers(IRoomEventReader rooms) : IJoinedServersReader
+    {
+        public async Task<IReadOnlyList<ServerName>> GetJoinedServersAsync(RoomId roomId,
+            CancellationToken cancellationToken) =>
+            (await rooms.GetCurrentStateAsync(roomId.Value, cancellationToken))
+            .Where(e => e.Pdu.Type == EventTypes.Member && e.Pdu.Membership == Memberships.Join)
+            .Select(e => UserId.Parse(e.Pdu.StateKey!).Domain).Distinct().ToList();
+    }
+}

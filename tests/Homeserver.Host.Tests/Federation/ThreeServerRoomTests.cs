@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Homeserver.Host.Tests.Support;
+
+namespace Homeserver.Host.Tests.Federation;
+
+/// <summary>
+/// Three of our servers sharing rooms through the whole federation path, as their users see it through the client API:
+/// remote joins (through the room's creator and through another resident), messages both ways, invites, typing, kicks
+/// and the room's server ACL.
+/// </summary>
+public sealed class ThreeServerRoomTests : IAsyncLifetime
+{
+    private FederationCluster _cluster = null!;
+    private TestSession _alice = null!; // hs1
+    private TestSession _bob = null!; // hs2
+    private TestSession _carol = null!; // hs3
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await FederationCluster.StartAsync(3);
+        _alice = await _cluster[0].RegisterAsync("alice");
+        _bob = await _cluster[1].RegisterAsync("bob");
+        _carol = await _cluster[2].RegisterAsync("carol");
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Users_of_three_servers_join_one_room_and_see_each_others_messages()
+    {
+        var roomId = await CreatePublicRoomAsync();
+        await JoinAsync(1, _bob, roomId, "hs1.test");
+        await JoinAsync(2, _carol, roomId, "hs2.test"); // through a resident that is not the room's creator
+
+        var watchers = new[] { Watch(0, _alice), Watch(1, _bob), Watch(2, _carol) };
+        var senders = new[] { (0, _alice), (1, _bob), (2, _carol) };
+        foreach (var (index, session) in senders)
+        {
+            var text = $"hello from {session.UserId}";
+            await SendAsync(index, session, roomId, text);
+            foreach (var watcher in watchers)
+            {
+                var message = await watcher.MessageAsync(roomId, text);
+                Assert.Equal(session.UserId, message.GetProperty("sender").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_invite_reaches_the_remote_invitee_who_joins_and_typing_crosses_servers()
+    {
+        var roomId = await CreatePublicRoomAsync(preset: "private_chat");
+        var (status, body) = await _cluster[0].PostAsync($"/_matrix/client/v3/rooms/{roomId}/invite",
+            new JsonObject { ["user_id"] = _bob.UserId }, _alice.AccessToken);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+
+        var bob = Watch(1, _bob);
+        var invite = await bob.RoomInAsync("invite", roomId);
+        Assert.Contains(invite.GetProperty("invite_state").GetProperty("events").EnumerateArray(),
+            e => e.GetProperty("type").GetString() == "m.room.member" &&
+                 e.GetProperty("state_key").GetString() == _bob.UserId);
+
+        await JoinAsync(1, _bob, roomId, null);
+        await _cluster[0].SendAsync(HttpMethod.Put, $"/_matrix/client/v3/rooms/{roomId}/typing/{_alice.UserId}",
+            new JsonObject { ["typing"] = true, ["timeout"] = 30_000 }, _alice.AccessToken);
+        await bob.UntilAsync(sync => SyncWatcher.Room(sync, "join", roomId) is { } room &&
+                                     room.GetProperty("ephemeral").GetProperty("events").EnumerateArray().Any(e =>
+                                         e.GetProperty("type").GetString() == "m.typing" &&
+                                         e.GetProperty("content").GetProperty("user_ids").EnumerateArray()
+                                             .Any(u => u.GetString() == _alice.UserId))
+            ? room
+            : null, "alice typing");
+    }
+
+    [Fact]
+    public async Task A_kicked_remote_user_sees_the_kick_and_a_denied_server_is_no_longer_heard()
+    {
+        var roomId = await CreatePublicRoomAsync();
+        await JoinAsync(1, _bob, roomId, "hs1.test");
+        await JoinAsync(2, _carol, roomId, "hs1.test");
+
+        var (kicked, kickBody) = await _cluster[0].PostAsync($"/_matrix/client/v3/rooms/{roomId}/kick",
+            new JsonObject { ["user_id"] = _carol.UserId, ["reason"] = "test" }, _alice.AccessToken);
+        Assert.True(kicked == HttpStatusCode.OK, kickBody.ToString());
+        await Watch(2, _carol).RoomInAsync("leave", roomId);
+
+        await _cluster[0].SendAsync(HttpMethod.Put, $"/_matrix/client/v3/rooms/{roomId}/state/m.room.server_acl",
+            new JsonObject { ["allow"] = new JsonArray("*"), ["deny"] = new JsonArray("hs2.test") }, _alice.AccessToken);
+        var alice = Watch(0, _alice);
+        await SendAsync(1, _bob, roomId, "from a denied server");
+        await SendAsync(0, _alice, roomId, "after the acl");
+        await alice.MessageAsync(roomId, "after the acl");
+        var (_, messages) = await _cluster[0].GetAsync(
+            $"/_matrix/client/v3/rooms/{roomId}/messages?dir=b&limit=50", _alice.AccessToken);
+        Assert.DoesNotContain(messages.GetProperty("chunk").EnumerateArray(), e =>
+            e.GetProperty("content").TryGetProperty("body", out var b) && b.GetString() == "from a denied server");
+    }
+
+    private SyncWatcher Watch(int server, TestSession session) => new(_cluster[server], session);
+
+    private async Task<string> CreatePublicRoomAsync(string preset = "public_chat")
+    {
+        var (status, created) = await _cluster[0].PostAsync("/_matrix/client/v3/createRoom",
+            new JsonObject { ["preset"] = preset }, _alice.AccessToken);
+        Assert.True(status == HttpStatusCode.OK, created.ToString());
+        return created.GetProperty("room_id").GetString()!;
+    }
+
+    private async Task JoinAsync(int server, TestSession session, string roomId, string? via)
+    {
+        var path = $"/_matrix/client/v3/join/{Uri.EscapeDataString(roomId)}" +
+                   (via is null ? "" : "?server_name=" + via);
+        var (status, body) = await _cluster[server].PostAsync(path, new JsonObject(), session.AccessToken);
+        Assert.True(status == HttpStatusCode.OK, $"{session.UserId} could not join: {status} {body}");
+        await Watch(server, session).RoomInAsync("join", roomId);
+    }
+
+    private async Task SendAsync(int server, TestSession session, string roomId, string text)
+    {
+        var (status, body) = await _cluster[server].SendAsync(HttpMethod.Put,
+            $"/_matrix/client/v3/rooms/{roomId}/send/m.room.message/{Guid.NewGuid():N}",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = text }, session.AccessToken);
+        Assert.True(status == HttpStatusCode.OK, $"{session.UserId} could not send: {status} {body}");
+    }
+}
