@@ -22,6 +22,13 @@ public static class FederationRegistration
         services.AddSingleton<FederationProfileQuery>();
         services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
         services.AddSingleton<ServerAclGuard>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipHandshakeChecks>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.RemoteRestrictedJoin>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipTemplates>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipEventReceiver>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.SendJoinResponse>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipSends>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.ThirdPartyInviteExchange>();
         return services;
     }
 }
