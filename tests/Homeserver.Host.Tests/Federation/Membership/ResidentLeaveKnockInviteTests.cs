@@ -47,6 +47,17 @@ public sealed class ResidentLeaveKnockInviteTests(ResidentServerFixture fixture)
         Assert.Equal(ErrorCode.InvalidParam, notALeave.Code);
         Assert.Empty(response);
         Assert.Equal("leave", await fixture.MembershipAsync(roomId, user));
+
+        // Joining again: the state before the join holds the leave, also when other members are omitted.
+        var rejoin = SignAsRemote(Element(await Templates.MakeJoinAsync(RemoteServer, roomId, user, AllVersions,
+            None)));
+        var rejoined = Element(await Sends.SendJoinAsync(RemoteServer, roomId, EventIdOf(rejoin, RoomVersions.Default),
+            Element(rejoin), true, None));
+        var ownMembers = rejoined.GetProperty("state").EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == EventTypes.Member &&
+                        e.GetProperty("state_key").GetString() == user)
+            .Select(e => EventIdOf(JsonNode.Parse(e.GetRawText())!.AsObject(), RoomVersions.Default)).ToList();
+        Assert.Equal([EventIdOf(leave, RoomVersions.Default)], ownMembers);
     }
 
     [Fact]
