@@ -86,6 +86,30 @@ public sealed class ResidentJoinTests(ResidentServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Every_handshake_refuses_a_server_the_rooms_acl_denies()
+    {
+        var owner = await fixture.Server.RegisterAsync();
+        var roomId = await owner.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        var user = NewRemoteUser();
+        var join = SignAsRemote(Element(await Templates.MakeJoinAsync(RemoteServer, roomId, user, AllVersions, None)));
+        await owner.SetStateAsync(roomId, "m.room.server_acl", "", new JsonObject
+        {
+            ["allow"] = new JsonArray("*"), ["deny"] = new JsonArray(Remote), ["allow_ip_literals"] = false,
+        });
+
+        var makeJoin = await Assert.ThrowsAsync<MatrixException>(() =>
+            Templates.MakeJoinAsync(RemoteServer, roomId, user, AllVersions, None));
+        var makeKnock = await Assert.ThrowsAsync<MatrixException>(() =>
+            Templates.MakeKnockAsync(RemoteServer, roomId, user, AllVersions, None));
+        var sendJoin = await Assert.ThrowsAsync<MatrixException>(() => Sends.SendJoinAsync(RemoteServer, roomId,
+            EventIdOf(join, RoomVersions.Default), Element(join), false, None));
+
+        Assert.All(new[] { makeJoin, makeKnock, sendJoin }, e => Assert.Equal(ErrorCode.Forbidden, e.Code));
+        Assert.Contains("server ACL", sendJoin.Message, StringComparison.Ordinal);
+        Assert.Null(await fixture.MembershipAsync(roomId, user));
+    }
+
+    [Fact]
     public async Task Send_join_answers_the_state_before_the_join_with_its_auth_chain_and_the_joiner_is_a_member()
     {
         var owner = await fixture.Server.RegisterAsync();
