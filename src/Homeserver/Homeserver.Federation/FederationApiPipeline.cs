@@ -36,6 +36,7 @@ public static class FederationApiPipeline
         app.MapFederationQueries();
         app.MapFederationHistory();
         app.MapFederationTransactions();
+        app.MapMembershipHandshakes();
         return app;
     }
 }

@@ -42,6 +42,13 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.Transactions.EduDispatcher>();
         services.AddSingleton<Homeserver.Services.Federation.Transactions.TransactionReceiver>();
         services.AddFederationEdus();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipHandshakeChecks>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.RemoteRestrictedJoin>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipTemplates>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipEventReceiver>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.SendJoinResponse>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipSends>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.ThirdPartyInviteExchange>();
         return services;
     }
 

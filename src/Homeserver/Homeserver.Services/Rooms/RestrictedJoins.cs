@@ -42,21 +42,36 @@ public static class RestrictedJoins
             throw new MatrixException(ErrorCode.Forbidden, "You are not a member of any room that grants access to this one");
         }
 
-        var powerLevels = RoomPowerLevels.For(head.RoomState, head.Version);
-        var suffix = ":" + serverName.Value;
-        var authoriser = head.State.Values
-            .Where(e => e.Type == EventTypes.Member && e.Membership == Memberships.Join &&
-                        e.StateKey!.EndsWith(suffix, StringComparison.Ordinal) && powerLevels.CanInvite(e.StateKey))
-            .Select(e => e.StateKey!)
-            .Order(StringComparer.Ordinal)
-            .FirstOrDefault()
+        var authoriser = LocalAuthoriser(head, serverName)
             ?? throw new MatrixException(ErrorCode.UnableToAuthoriseJoin, "No member of this server can authorise the join");
         var authorised = content.DeepClone().AsObject();
         authorised[AuthorisedVia] = authoriser;
         return authorised;
     }
 
-    private static IEnumerable<string> AllowedRooms(Pdu joinRules)
+    /// <summary>A joined member of <paramref name="serverName"/> with the power to invite (the first by user ID), or
+    /// null when there is none.</summary>
+    public static string? LocalAuthoriser(RoomHead head, ServerName serverName)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        var powerLevels = RoomPowerLevels.For(head.RoomState, head.Version);
+        var suffix = ":" + serverName.Value;
+        return head.State.Values
+            .Where(e => e.Type == EventTypes.Member && e.Membership == Memberships.Join &&
+                        e.StateKey!.EndsWith(suffix, StringComparison.Ordinal) && powerLevels.CanInvite(e.StateKey))
+            .Select(e => e.StateKey!)
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    /// <summary>The rooms whose members the join rule admits (<c>m.room_membership</c> entries of <c>allow</c>).</summary>
+    public static IEnumerable<string> AllowedRooms(Pdu joinRules)
+    {
+        ArgumentNullException.ThrowIfNull(joinRules);
+        return AllowedRoomsOf(joinRules);
+    }
+
+    private static IEnumerable<string> AllowedRoomsOf(Pdu joinRules)
     {
         if (joinRules.Content.ValueKind != JsonValueKind.Object ||
             !joinRules.Content.TryGetProperty("allow", out var allow) || allow.ValueKind != JsonValueKind.Array)
