@@ -34,6 +34,7 @@ public static class FederationApiPipeline
         app.MapServerKeys();
         app.MapFederationVersion();
         app.MapFederationQueries();
+        app.MapFederationInvites();
         return app;
     }
 }

@@ -22,6 +22,11 @@ public static class FederationRegistration
         services.AddSingleton<FederationProfileQuery>();
         services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
         services.AddSingleton<ServerAclGuard>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipHandshake>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.SendJoinAnswer>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.InviteReceiver>();
+        services.AddSingleton<Homeserver.Services.Rooms.IRemoteMembership,
+            Homeserver.Services.Federation.Membership.RemoteMembershipClient>();
         return services;
     }
 }
