@@ -1,6 +1,12 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Homeserver.Core.Auth;
+using Homeserver.Core.Crypto;
 using Homeserver.Core.Events;
+using Homeserver.Core.Identifiers;
+using Homeserver.Services.Federation.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Host.Tests.Federation;
 
@@ -118,6 +124,34 @@ public sealed class RemoteMembershipTests
             $"/_matrix/client/v3/rooms/{room}/state/m.room.member/{Uri.EscapeDataString(carol.UserId)}",
             alice.AccessToken);
         Assert.Equal(HttpStatusCode.NotFound, status);
+
+        // Dave ignores Alice: his server refuses her invite.
+        var dave = await cluster[1].RegisterAsync();
+        await cluster[1].SendAsync(HttpMethod.Put,
+            $"/_matrix/client/v3/user/{Uri.EscapeDataString(dave.UserId)}/account_data/m.ignored_user_list",
+            new JsonObject { ["ignored_users"] = new JsonObject { [alice.UserId] = new JsonObject() } },
+            dave.AccessToken);
+        (status, body) = await cluster[0].PostAsync($"/_matrix/client/v3/rooms/{room}/invite",
+            new JsonObject { ["user_id"] = dave.UserId }, alice.AccessToken);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("M_FORBIDDEN", body.GetProperty("errcode").GetString());
+
+        // The invite endpoint refuses an invite of a user of another server, and a room version it does not know.
+        var client = cluster[0].Instance.App.Services.GetRequiredService<FederationClient>();
+        var key = cluster[0].Instance.App.Services.GetRequiredService<SigningKey>();
+        Assert.True(PduBuilder.TryBuild(RoomVersions.V12, roomId, new PduTemplate(EventTypes.Member, alice.UserId,
+            "@someone:hs1.test", new JsonObject { ["membership"] = "invite" }), [], new StateMap(),
+            1_700_000_000_000, "hs1.test", key, out var notOurs, out var error), error);
+        foreach (var (version, errcode) in new[] { ("12", "M_INVALID_PARAM"), ("999", "M_INCOMPATIBLE_ROOM_VERSION") })
+        {
+            var refused = await Assert.ThrowsAsync<FederationException>(() => client.SendAsync(HttpMethod.Put,
+                ServerName.Parse("hs2.test"), $"/_matrix/federation/v2/invite/{room}/{Uri.EscapeDataString(notOurs!.EventId)}",
+                JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+                {
+                    ["event"] = notOurs.ToJsonObject(), ["room_version"] = version, ["invite_room_state"] = new JsonArray(),
+                }), CancellationToken.None));
+            Assert.Equal((400, errcode), (refused.StatusCode, refused.ErrCode));
+        }
     }
 
     private static async Task<bool> JoinedAsync(Support.LiveServer server, string accessToken, string roomId)
