@@ -37,6 +37,7 @@ public static class FederationApiPipeline
         app.MapFederationHistory();
         app.MapFederationTransactions();
         app.MapMembershipHandshakes();
+        app.MapFederationInvites();
         return app;
     }
 }

@@ -49,6 +49,11 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.Membership.SendJoinResponse>();
         services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipSends>();
         services.AddSingleton<Homeserver.Services.Federation.Membership.ThirdPartyInviteExchange>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipHandshake>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.SendJoinAnswer>();
+        services.AddSingleton<Homeserver.Services.Federation.Membership.InviteReceiver>();
+        services.AddSingleton<Homeserver.Services.Rooms.IRemoteMembership,
+            Homeserver.Services.Federation.Membership.RemoteMembershipClient>();
         return services;
     }
 

@@ -9,14 +9,24 @@ namespace Homeserver.Services.Rooms;
 /// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
 public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
     IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags, IgnoredUsers ignoredUsers,
-    InviteBlocking inviteBlocking, Configuration.HomeserverSettings settings)
+    InviteBlocking inviteBlocking, Configuration.HomeserverSettings settings, IRemoteMembership remote)
 {
     public const string GuestAccessType = "m.room.guest_access";
 
+    /// <param name="via">Servers to join through when no local user is in the room (<c>via</c>/<c>server_name</c>).</param>
     public async Task<string> JoinAsync(Requester requester, string roomId, string? reason,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<ServerName>? via = null)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        if (!requester.IsGuest && await RemoteServersAsync(roomId, requester.UserId, via, cancellationToken) is
+                { Count: > 0 } servers)
+        {
+            var remoteContent = await ProfileContentAsync(requester.UserId, Memberships.Join, reason,
+                cancellationToken);
+            await remote.JoinAsync(requester.UserId, RoomId.Parse(roomId), servers, remoteContent, cancellationToken);
+            return roomId;
+        }
+
         if (requester.IsGuest)
         {
             await RequireGuestsMayJoinAsync(roomId, cancellationToken);
@@ -32,10 +42,16 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
 
     /// <summary>POST /knock/{roomIdOrAlias}: asks to join a room whose join rule is knock (versions 7+).</summary>
     public async Task<string> KnockAsync(Requester requester, string roomId, string? reason,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<ServerName>? via = null)
     {
         ArgumentNullException.ThrowIfNull(requester);
         var content = await ProfileContentAsync(requester.UserId, Memberships.Knock, reason, cancellationToken);
+        if (await RemoteServersAsync(roomId, requester.UserId, via, cancellationToken) is { Count: > 0 } servers)
+        {
+            await remote.KnockAsync(requester.UserId, RoomId.Parse(roomId), servers, content, cancellationToken);
+            return roomId;
+        }
+
         await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value, content, cancellationToken);
         return roomId;
     }
@@ -43,8 +59,20 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
     public async Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
-            Content(Memberships.Leave, reason), cancellationToken);
+        var membership = await reader.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken);
+        if (membership?.Membership is Memberships.Invite or Memberships.Knock &&
+            await RemoteServersAsync(roomId, requester.UserId, null, cancellationToken) is { Count: > 0 } servers)
+        {
+            // Rejecting an invite (or withdrawing a knock) of a room no local user is in: through its servers.
+            await remote.LeaveAsync(requester.UserId, RoomId.Parse(roomId), servers,
+                Content(Memberships.Leave, reason), cancellationToken);
+        }
+        else
+        {
+            await ChangeAsync(roomId, requester.UserId.Value, requester.UserId.Value,
+                Content(Memberships.Leave, reason), cancellationToken);
+        }
+
         await ForgetIfForcedAsync(roomId, requester.UserId.Value, cancellationToken);
     }
 
@@ -86,6 +114,12 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         await inviteBlocking.EnsureAcceptsInvitesAsync(target, cancellationToken);
 
         var content = await ProfileContentAsync(target, Memberships.Invite, reason, cancellationToken);
+        if (target.Domain != settings.ServerName)
+        {
+            await InviteRemoteUserAsync(roomId, requester.UserId.Value, target, content, cancellationToken);
+            return;
+        }
+
         await ChangeAsync(roomId, requester.UserId.Value, target.Value, content, cancellationToken);
     }
 
@@ -160,6 +194,62 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         }
 
         return content;
+    }
+
+    /// <summary>
+    /// An invite of another server's user (server-server API, "Inviting to a room"): built on our head, sent to the
+    /// invitee's server with the room's stripped state, and input as it came back with that server's signature.
+    /// </summary>
+    private async Task InviteRemoteUserAsync(string roomId, string sender, UserId target, JsonObject content,
+        CancellationToken cancellationToken)
+    {
+        var head = await writer.GetHeadAsync(roomId, cancellationToken) ??
+                   throw new MatrixException(ErrorCode.NotFound, "Unknown room");
+        var invite = factory.Build(head, new PduTemplate(EventTypes.Member, sender, target.Value, content));
+        var signed = await remote.InviteAsync(invite, StrippedRoomState.ForInvite(head, sender), cancellationToken);
+        var result = await writer.InputAsync(new Input.InputEvent(signed, Input.InputKind.New, settings.ServerName),
+            cancellationToken);
+        if (result.Status is not (Input.InputStatus.Accepted or Input.InputStatus.AlreadyStored))
+        {
+            throw new MatrixException(ErrorCode.Forbidden, $"The invite was not accepted: {result.Reason ?? result.Status.ToString()}");
+        }
+    }
+
+    /// <summary>
+    /// The servers to go through for a membership of a room no local user is joined to (empty: the local path,
+    /// the room is here): <paramref name="via"/>, the room ID's server, and the server of whoever invited the user.
+    /// </summary>
+    private async Task<IReadOnlyList<ServerName>> RemoteServersAsync(string roomId, UserId user,
+        IReadOnlyList<ServerName>? via, CancellationToken cancellationToken)
+    {
+        if (!RoomId.TryParse(roomId, out var parsed, out _))
+        {
+            return [];
+        }
+
+        var head = await writer.GetHeadAsync(roomId, cancellationToken);
+        if (head is not null && head.State.Values.Any(e => e.Type == EventTypes.Member &&
+                e.Membership == Memberships.Join && UserId.TryParse(e.StateKey, out var member, out _) &&
+                member.Domain == settings.ServerName))
+        {
+            return [];
+        }
+
+        var servers = new List<ServerName>(via ?? []);
+        if (parsed.Domain is { } domain)
+        {
+            servers.Add(domain);
+        }
+
+        if (await reader.GetMembershipAsync(roomId, user.Value, cancellationToken) is
+                { Membership: Memberships.Invite or Memberships.Knock } own &&
+            await reader.GetEventAsync(own.EventId, cancellationToken) is { } ownEvent &&
+            UserId.TryParse(ownEvent.Pdu.Sender, out var inviter, out _))
+        {
+            servers.Add(inviter.Domain);
+        }
+
+        return servers.Where(s => s != settings.ServerName).Distinct().ToList();
     }
 
     // Guests join only rooms whose m.room.guest_access is "can_join" (client-server API, "Guest access").

@@ -18,6 +18,22 @@ public interface IRoomEventWriter
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decideRest, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores a room joined through another server (send_join): the outliers of <paramref name="join"/> not stored
+    /// yet (its auth chain and state), then, when the room has no head here (unknown, or known only out of band),
+    /// makes one under the room's lock: the join event in the timeline on the state before it, the only forward
+    /// extremity, and the state after it the current state. Null when the room had a head already (another join got
+    /// there first, or one we left): the outliers are stored, and the join event is the caller's to input on it.
+    /// </summary>
+    Task<PersistedEvent?> CreateRoomFromJoinAsync(RemoteJoinSnapshot join, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a membership event of a room this server may have no head for (an invite from another server, the
+    /// leave that rejected it, a knock): an outlier with a stream position and the user's membership row, so /sync
+    /// shows it; a room not known yet is recorded out of band. Moves no head. Null when the event was stored already.
+    /// </summary>
+    Task<PersistedEvent?> StoreOutOfBandMembershipAsync(Pdu membership, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The room's head as it is now (null: no such room), for the input path to prepare on outside the lock; an
     /// append prepared on it checks (in its decision, under the lock) that the head is still this one.
     /// </summary>

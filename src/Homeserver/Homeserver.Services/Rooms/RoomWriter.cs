@@ -93,6 +93,46 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
         }
     }
 
+    /// <summary>
+    /// Stores a room joined through another server (<see cref="IRoomEventWriter.CreateRoomFromJoinAsync"/>); when the
+    /// room already had a head here, the join is input on it with the state before it the resident gave.
+    /// </summary>
+    /// <exception cref="MatrixException">The join did not pass the checks on our head (it is stored rejected).</exception>
+    public async Task JoinFromRemoteAsync(RemoteJoinSnapshot join, ServerName resident,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        if (await store.CreateRoomFromJoinAsync(join, cancellationToken) is { } persisted)
+        {
+            Publish([persisted]);
+            return;
+        }
+
+        var result = await InputAsync(new InputEvent(join.Join, InputKind.New, resident)
+        {
+            StateBefore = join.StateBefore.Values.Select(e => EventId.Parse(e.EventId)).ToList(),
+        }, cancellationToken);
+        if (result.Status is InputStatus.Rejected or InputStatus.MissingEvents)
+        {
+            throw new MatrixException(ErrorCode.Forbidden,
+                $"The join to {join.RoomId} was not accepted here: {result.Reason ?? result.Status.ToString()}");
+        }
+    }
+
+    /// <summary>Stores an invite, knock or leave of a room hosted elsewhere out of band and tells the observers (the
+    /// user's syncs wake).</summary>
+    public async Task StoreOutOfBandMembershipAsync(Pdu membership, CancellationToken cancellationToken)
+    {
+        if (await store.StoreOutOfBandMembershipAsync(membership, cancellationToken) is { } persisted)
+        {
+            Publish([persisted]);
+        }
+    }
+
+    /// <summary>The room's head (null: unknown here, or known only out of band).</summary>
+    public Task<RoomHead?> GetHeadAsync(string roomId, CancellationToken cancellationToken) =>
+        store.GetHeadAsync(roomId, cancellationToken);
+
     public Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken) =>
         store.FindTransactionAsync(transaction, cancellationToken);
 

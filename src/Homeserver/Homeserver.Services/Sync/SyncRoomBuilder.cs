@@ -17,12 +17,6 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
 {
     private const int MaxHeroes = 5;
 
-    private static readonly HashSet<string> StrippedStateTypes = new(StringComparer.Ordinal)
-    {
-        EventTypes.Create, EventTypes.JoinRules, "m.room.name", "m.room.avatar", "m.room.canonical_alias",
-        "m.room.encryption",
-    };
-
     /// <summary>
     /// A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.
     /// <paramref name="hasEvents"/> is false when the room has no events since then (only ephemeral events and
@@ -165,19 +159,25 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         CancellationToken cancellationToken)
     {
         var state = await reader.GetStateIdsAfterAsync(membership.EventId, cancellationToken);
-        var ids = state.Where(p => p.Key.StateKey.Length == 0 && StrippedStateTypes.Contains(p.Key.Type))
+        var ids = state.Where(p => p.Key.StateKey.Length == 0 && StrippedRoomState.Types.Contains(p.Key.Type))
             .Select(p => p.Value).Append(membership.EventId).ToHashSet(StringComparer.Ordinal);
         var events = await reader.GetEventsAsync(ids, cancellationToken);
         var stripped = new JsonArray();
+        // A room hosted elsewhere (its invite or knock stored out of band): the state its server gave with it.
+        var given = state.Count == 0 && events.FirstOrDefault(e => e.Pdu.EventId == membership.EventId) is { } own
+            ? StrippedRoomState.FromUnsigned(own.Pdu, section == "invite_state" ? "invite_room_state" : "knock_room_state")
+            : null;
+        foreach (var item in given ?? [])
+        {
+            if (item is JsonObject strippedEvent)
+            {
+                stripped.Add(strippedEvent.DeepClone());
+            }
+        }
+
         foreach (var e in events)
         {
-            stripped.Add(new JsonObject
-            {
-                ["type"] = e.Pdu.Type,
-                ["state_key"] = e.Pdu.StateKey,
-                ["sender"] = e.Pdu.Sender,
-                ["content"] = JsonNode.Parse(e.Pdu.Content.GetRawText()),
-            });
+            stripped.Add(StrippedRoomState.Of(e.Pdu));
         }
 
         return new JsonObject { [section] = new JsonObject { ["events"] = stripped } };

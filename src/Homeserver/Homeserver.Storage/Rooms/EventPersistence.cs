@@ -108,7 +108,7 @@ internal static class EventPersistence
     /// <summary>Adds the stream lock, the rows of every prepared room and their new heads to <paramref name="batch"/>.</summary>
     public static void AddWrites(NpgsqlBatch batch, IReadOnlyList<Prepared> rooms)
     {
-        EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
+        AddStreamLock(batch);
         foreach (var room in rooms)
         {
             var head = room.Head;
@@ -140,6 +140,11 @@ internal static class EventPersistence
             }
         }
     }
+
+    /// <summary>The global stream lock, held from the first position assigned to commit (positions become visible in
+    /// order).</summary>
+    public static void AddStreamLock(NpgsqlBatch batch) =>
+        EventRows.Command(batch, "SELECT pg_advisory_xact_lock($1)", StreamLockKey);
 
     /// <summary>Runs a batch holding <see cref="AddWrites"/> and reads each room's persisted events from it.</summary>
     public static async Task<List<(IReadOnlyList<PersistedEvent> Events, RoomHead After)>> ReadResultsAsync(

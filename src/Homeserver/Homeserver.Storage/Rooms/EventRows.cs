@@ -107,6 +107,12 @@ internal static class EventRows
             Command(batch, RefreshDirectoryPublicRoomSql, pdu.RoomId);
         }
 
+        AddMembership(batch, pdu);
+    }
+
+    /// <summary>A member event's row in <c>room_memberships</c> (at the position of the event inserted last).</summary>
+    internal static void AddMembership(NpgsqlBatch batch, Pdu pdu)
+    {
         if (pdu.Type == EventTypes.Member && pdu.Membership is { } membership)
         {
             Command(batch, UpsertMembershipSql, pdu.RoomId, pdu.StateKey, membership, pdu.EventId);

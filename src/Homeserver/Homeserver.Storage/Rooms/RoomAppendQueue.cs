@@ -1,6 +1,7 @@
 using System.Data;
 using System.Threading.Channels;
 using Dapper;
+using Homeserver.Core.Errors;
 using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Shared;
@@ -284,7 +285,7 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
         {
             if (rows[pending.RoomId] is not { } row)
             {
-                failed.Add((pending, new InvalidOperationException($"Unknown room {pending.RoomId}")));
+                failed.Add((pending, new MatrixException(ErrorCode.NotFound, $"Unknown room {pending.RoomId}")));
                 continue;
             }
 

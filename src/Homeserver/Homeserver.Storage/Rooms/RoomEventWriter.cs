@@ -92,6 +92,60 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
         return written[0].Events;
     }
 
+    public async Task<PersistedEvent?> CreateRoomFromJoinAsync(RemoteJoinSnapshot join,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var known = await RemoteRoomWrites.LockAndReadAsync(connection, transaction, join.RoomId,
+            join.Outliers.Select(e => e.EventId).Append(join.Join.EventId), cancellationToken);
+        var makesHead = !known.HasHead && !known.Stored.ContainsKey(join.Join.EventId);
+        if (makesHead)
+        {
+            await RemoteRoomWrites.UpsertJoinedRoomAsync(connection, transaction, join, cancellationToken);
+        }
+        else if (!known.RoomExists)
+        {
+            throw new InvalidOperationException($"{join.Join.EventId} is stored but its room {join.RoomId} is not");
+        }
+
+        var empty = RemoteRoomWrites.EmptyHead(join.RoomId, join.Version);
+        var events = RemoteRoomWrites.JoinEvents(join, known, makesHead);
+        var chains = _chains.Begin();
+        var prepared = await EventPersistence.PrepareAsync(connection, transaction, chains, empty, events,
+            cancellationToken);
+        var written = await EventPersistence.WriteAsync(connection, transaction, [prepared], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        chains.Commit();
+        if (!makesHead)
+        {
+            return null;
+        }
+
+        _heads.Set(written[0].After);
+        return written[0].Events.Single();
+    }
+
+    public async Task<PersistedEvent?> StoreOutOfBandMembershipAsync(Pdu membership,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var known = await RemoteRoomWrites.LockAndReadAsync(connection, transaction, membership.RoomId,
+            [membership.EventId], cancellationToken);
+        if (known.Stored.ContainsKey(membership.EventId))
+        {
+            return null;
+        }
+
+        var position = await RemoteRoomWrites.StoreOutOfBandAsync(connection, transaction, membership,
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new PersistedEvent(membership, position);
+    }
+
     public async Task<RoomHead?> GetHeadAsync(string roomId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -119,10 +119,12 @@ internal sealed class RoomHeads(int maxStateEntries)
     {
         AddLock(batch, roomId);
         EventRows.Command(batch,
-            "SELECT room_id, room_version, last_stream, current_state_group FROM rooms WHERE room_id = $1", roomId);
+            "SELECT room_id, room_version, last_stream, current_state_group FROM rooms WHERE room_id = $1 AND NOT out_of_band",
+            roomId);
     }
 
-    /// <summary>Reads the results of <see cref="AddLockAndRead"/> for each room in order (null: no such room).</summary>
+    /// <summary>Reads the results of <see cref="AddLockAndRead"/> for each room in order (null: no such room, or one
+    /// known only out of band, without a head).</summary>
     public static async Task<List<RoomRow?>> ReadRowsAsync(NpgsqlBatch batch, int rooms,
         CancellationToken cancellationToken)
     {
@@ -141,13 +143,13 @@ internal sealed class RoomHeads(int maxStateEntries)
         return rows;
     }
 
-    /// <summary>The room's row as it is now, outside any lock (null: no such room).</summary>
+    /// <summary>The room's row as it is now, outside any lock (null: no such room, or no head: out of band).</summary>
     public static async Task<RoomRow?> ReadRowAsync(NpgsqlConnection connection, string roomId,
         CancellationToken cancellationToken) =>
         await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
             SELECT room_id AS RoomId, room_version AS Version, last_stream AS LastStream,
                    current_state_group AS "Group"
-            FROM rooms WHERE room_id = @roomId
+            FROM rooms WHERE room_id = @roomId AND NOT out_of_band
             """, new { roomId }, cancellationToken: cancellationToken));
 
     private static async Task<List<Pdu>> LoadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
+using Homeserver.Core.Identifiers;
 using Homeserver.Http;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Directory;
@@ -25,7 +26,7 @@ public static class MembershipEndpoints
         {
             // Local aliases resolve here; other servers' aliases are M_NOT_FOUND until federation exists.
             var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
-            return await JoinAsync(context, roomId, memberships, cancellationToken);
+            return await JoinThroughAsync(context, roomId, Via(context), memberships, cancellationToken);
         }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended();
 
         // POST /_matrix/client/v3/knock/{roomIdOrAlias}
@@ -34,7 +35,8 @@ public static class MembershipEndpoints
         {
             var body = await ReadOptionalBodyAsync(context, cancellationToken);
             var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken);
-            var knocked = await memberships.KnockAsync(context.Requester(), roomId, Reason(body), cancellationToken);
+            var knocked = await memberships.KnockAsync(context.Requester(), roomId, Reason(body), cancellationToken,
+                Via(context));
             return Results.Json(new JsonObject { ["room_id"] = knocked });
         }).RequireAccessToken().DeniedWhileSuspended();
 
@@ -83,13 +85,25 @@ public static class MembershipEndpoints
         }).RequireAccessToken().ExistedInR0();
     }
 
-    private static async Task<IResult> JoinAsync(HttpContext context, string roomId, MembershipService memberships,
-        CancellationToken cancellationToken)
+    private static Task<IResult> JoinAsync(HttpContext context, string roomId, MembershipService memberships,
+        CancellationToken cancellationToken) =>
+        JoinThroughAsync(context, roomId, [], memberships, cancellationToken);
+
+    private static async Task<IResult> JoinThroughAsync(HttpContext context, string roomId,
+        IReadOnlyList<ServerName> via, MembershipService memberships, CancellationToken cancellationToken)
     {
         var body = await ReadOptionalBodyAsync(context, cancellationToken);
-        var joined = await memberships.JoinAsync(context.Requester(), roomId, Reason(body), cancellationToken);
+        var joined = await memberships.JoinAsync(context.Requester(), roomId, Reason(body), cancellationToken, via);
         return Results.Json(new JsonObject { ["room_id"] = joined });
     }
+
+    /// <summary>The servers to join or knock through: <c>via</c> (v1.12) and the deprecated <c>server_name</c>;
+    /// names that are not server names are ignored.</summary>
+    private static List<ServerName> Via(HttpContext context) =>
+        context.Request.Query["via"].Concat(context.Request.Query["server_name"])
+            .Select(name => ServerName.TryParse(name, out var server, out _) ? server : (ServerName?)null)
+            .OfType<ServerName>()
+            .ToList();
 
     private delegate Task TargetedChange(MembershipService memberships, Services.Accounts.Requester requester,
         string roomId, string userId, string? reason, CancellationToken cancellationToken);

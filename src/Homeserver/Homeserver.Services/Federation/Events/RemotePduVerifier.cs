@@ -43,6 +43,24 @@ public sealed class RemotePduVerifier(IServerKeyResolver keys)
         return new VerifiedPdu(kept, null, !ReferenceEquals(kept, pdu));
     }
 
+    /// <summary>Whether <paramref name="server"/> signed the event (one of its keys valid at the event's time
+    /// verifies): a countersignature beyond the required ones, such as the invitee server's on an invite.</summary>
+    public async Task<bool> HasValidSignatureAsync(Pdu pdu, ServerName server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        long? validAt = pdu.Version.EnforcesKeyValidity ? pdu.OriginServerTs : null;
+        foreach (var keyId in JsonSigning.SigningKeyIds(pdu.Json, server.Value))
+        {
+            if (await keys.GetVerifyKeyAsync(server, keyId, validAt, cancellationToken) is { } key &&
+                EventSigning.Verify(pdu.ToJsonObject(), server.Value, keyId, key.PublicKey, pdu.Version).IsValid)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The verify keys of the key IDs each required signer used, valid at the event's time.</summary>
     private async Task<Dictionary<(string, string), VerifyKey>> FetchSignerKeysAsync(Pdu pdu,
         CancellationToken cancellationToken)
