@@ -15,7 +15,7 @@ namespace Homeserver.Storage.Tests.Rooms;
 
 /// <summary>
 /// Rooms hosted elsewhere over the real store: a room made from a send_join answer (outliers, then the head our join
-/// starts), and membership events stored out of band for rooms without a head here (migration 0032).
+/// starts), and membership events stored out of band for rooms without a head here (migration 0030).
 /// </summary>
 public sealed class RemoteJoinStoreTests : IAsyncDisposable
 {

@@ -9,7 +9,7 @@ namespace Homeserver.Storage.Rooms;
 /// <summary>
 /// The writes of rooms hosted elsewhere: a room made from a send_join answer (outliers, then the head our join event
 /// starts), and membership events stored out of band (outliers with a stream position) for rooms without a head
-/// here. <c>rooms.out_of_band</c> (migration 0032) marks a room known only that way; heads are never read for it.
+/// here. <c>rooms.out_of_band</c> (migration 0030) marks a room known only that way; heads are never read for it.
 /// </summary>
 internal static class RemoteRoomWrites
 {
