@@ -90,7 +90,10 @@ public static class AccountCommands
         await using var database = await Database.OpenAsync(settings, loggers, cancellationToken);
         await database.MigrateAsync(loggers, cancellationToken);
         using var sharedStore = new InProcessSharedStore();
+        // The CLI's own logger factory: services that log (the federation EDU routing a new device reaches) need one.
         await using var services = new ServiceCollection()
+            .AddSingleton(loggers)
+            .AddLogging()
             .AddHomeserver(settings, database.DataSource, sharedStore, null)
             .BuildServiceProvider();
         return await action(services);
