@@ -22,6 +22,7 @@ public static class FederationRegistration
         services.AddSingleton<FederationProfileQuery>();
         services.AddSingleton<Homeserver.Services.Federation.Events.RemotePduVerifier>();
         services.AddSingleton<ServerAclGuard>();
+        services.AddFederationQueries();
         return services;
     }
 }
