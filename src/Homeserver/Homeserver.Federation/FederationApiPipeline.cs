@@ -34,6 +34,10 @@ public static class FederationApiPipeline
         app.MapServerKeys();
         app.MapFederationVersion();
         app.MapFederationQueries();
+        app.MapFederationDirectory();
+        app.MapFederationUserKeys();
+        app.MapFederationOpenId();
+        app.MapFederationMedia();
         return app;
     }
 }

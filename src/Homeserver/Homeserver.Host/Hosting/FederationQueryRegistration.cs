@@ -1,4 +1,6 @@
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Configuration;
+using Homeserver.Services.Federation.Client;
 using Homeserver.Services.Federation.Queries;
 using Homeserver.Services.Keys;
 using Homeserver.Services.Media;
@@ -16,6 +18,11 @@ public static class FederationQueryRegistration
         services.AddSingleton<IRemoteRoomDirectory>(sp => sp.GetRequiredService<FederationQueryClient>());
         services.AddSingleton<IRemoteProfiles>(sp => sp.GetRequiredService<FederationQueryClient>());
         services.AddSingleton<IRemoteKeyQueries>(sp => sp.GetRequiredService<FederationQueryClient>());
+        services.AddSingleton<IRemoteMediaFetcher>(sp => new FederationMediaFetcher(
+            sp.GetRequiredService<FederationClient>(), sp.GetRequiredService<HomeserverSettings>(),
+            sp.GetRequiredKeyedService<HttpMessageInvoker>(FederationClientRegistration.HttpKey)));
+        services.AddSingleton<FederationHierarchyQuery>();
+        services.AddSingleton<FederationDeviceQuery>();
         return services;
     }
 }
