@@ -115,19 +115,19 @@ public static class MultipartMixed
             }
 
             var at = search + found;
-            if (at >= from + 2 && span[at - 2] == '\r' && span[at - 1] == '\n')
+            if (at >= from + 2 && span[at - 2] == '\r' && span[at - 1] == '\n' &&
+                EndsDelimiter(span, at + delimiter.Length))
             {
                 return (at - 2, at + delimiter.Length);
-            }
-
-            if (at == from)
-            {
-                return (at, at + delimiter.Length); // an empty part with no header line at all is malformed anyway
             }
 
             search = at + 1;
         }
     }
+
+    /// <summary>A boundary line ends with "--" (the last) or optional padding and CRLF: "--b0x" is not "--b0".</summary>
+    private static bool EndsDelimiter(ReadOnlySpan<byte> span, int position) =>
+        span[position..].StartsWith("--"u8) || SkipLineBreak(span, SkipTransportPadding(span, position)) >= 0;
 
     private static int SkipTransportPadding(ReadOnlySpan<byte> span, int position)
     {
