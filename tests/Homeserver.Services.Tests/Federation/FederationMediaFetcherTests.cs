@@ -13,9 +13,20 @@ namespace Homeserver.Services.Tests.Federation;
 public sealed class FederationMediaFetcherTests : IDisposable
 {
     private static readonly byte[] Media = Encoding.ASCII.GetBytes("\r\n--not-the-boundary\r\nmedia bytes");
-    private readonly X509Certificate2 _ca = TestCertificates.CreateCa("Media CA");
+    private readonly X509Certificate2 _ca;
+    private readonly X509Certificate2 _leaf;
 
-    public void Dispose() => _ca.Dispose();
+    public FederationMediaFetcherTests()
+    {
+        _ca = TestCertificates.CreateCa("Media CA");
+        _leaf = TestCertificates.CreateLeaf(_ca, "localhost");
+    }
+
+    public void Dispose()
+    {
+        _leaf.Dispose();
+        _ca.Dispose();
+    }
 
     private static async Task AnswerAsync(HttpContext context, int port)
     {
@@ -51,9 +62,8 @@ public sealed class FederationMediaFetcherTests : IDisposable
     private async Task<(LoopbackHttpsServer Server, ClientHarness Harness, FederationMediaFetcher Fetcher)> StartAsync(
         long maxUploadBytes = 1024)
     {
-        using var leaf = TestCertificates.CreateLeaf(_ca, "localhost");
         LoopbackHttpsServer? server = null;
-        server = await LoopbackHttpsServer.StartAsync(leaf, context => AnswerAsync(context, server!.Port));
+        server = await LoopbackHttpsServer.StartAsync(_leaf, context => AnswerAsync(context, server!.Port));
         var harness = new ClientHarness(trustedCa: _ca);
         var settings = SettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(
             [new KeyValuePair<string, string?>("Homeserver:Media:MaxUploadBytes", maxUploadBytes.ToString(
