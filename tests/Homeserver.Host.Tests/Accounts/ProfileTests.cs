@@ -117,12 +117,12 @@ public sealed class ProfileTests(LiveServerFixture fixture) : IClassFixture<Live
     }
 
     [Fact]
-    public async Task Profiles_on_a_server_that_cannot_be_reached_are_502()
+    public async Task Profiles_on_a_server_that_cannot_be_reached_are_not_found()
     {
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(ProfilePath("@alice:example.org")),
-            HttpStatusCode.BadGateway, "M_UNKNOWN");
+            HttpStatusCode.NotFound, "M_NOT_FOUND");
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(ProfilePath("@alice:example.org", "displayname")),
-            HttpStatusCode.BadGateway, "M_UNKNOWN");
+            HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 
     [Fact]

@@ -144,14 +144,13 @@ public sealed class AliasCanonicalTests(LiveServerFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("#nosuchalias:localhost", HttpStatusCode.NotFound, "M_NOT_FOUND")]
-    [InlineData("#room:elsewhere.example", HttpStatusCode.BadGateway, "M_UNKNOWN")] // its server cannot be reached
-    public async Task Joining_by_an_unknown_or_unresolvable_alias_fails(string alias, HttpStatusCode status,
-        string errcode)
+    [InlineData("#nosuchalias:localhost")]
+    [InlineData("#room:elsewhere.example")] // its server cannot be reached
+    public async Task Joining_by_an_unknown_or_unresolvable_alias_is_not_found(string alias)
     {
         var bob = await Server.RegisterAsync();
         var response = await bob.Client.PostAsJsonAsync("/_matrix/client/v3/join/" + Uri.EscapeDataString(alias),
             new JsonObject());
-        await MatrixAssert.ErrorAsync(response, status, errcode);
+        await MatrixAssert.ErrorAsync(response, HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 }

@@ -30,10 +30,10 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     }
 
     [Fact]
-    public async Task An_alias_of_a_server_that_cannot_be_reached_is_502()
+    public async Task An_alias_of_a_server_that_cannot_be_reached_is_not_found()
     {
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(AliasPath("#room:elsewhere.example")),
-            HttpStatusCode.BadGateway, "M_UNKNOWN");
+            HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
     {
         var answer = await GetObjectAsync(alias.Domain,
             "/_matrix/federation/v1/query/directory?room_alias=" + Uri.EscapeDataString(alias.Value),
-            $"Room alias {alias.Value}", cancellationToken);
+            $"Room alias {alias.Value}", unreachableIsNotFound: true, cancellationToken);
         if (!RoomId.TryParse(answer["room_id"]?.GetValueKind() == JsonValueKind.String
                 ? answer["room_id"]!.GetValue<string>()
                 : null, out var roomId, out _))
@@ -77,7 +77,7 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
         }
 
         var answer = await SendObjectAsync(HttpMethod.Post, server, "/_matrix/federation/v1/publicRooms", body,
-            $"The room directory of {server}", null, cancellationToken);
+            $"The room directory of {server}", unreachableIsNotFound: false, cancellationToken);
         if (answer["chunk"] is not JsonArray chunk)
         {
             throw BadAnswer(server, "no chunk");
@@ -108,7 +108,8 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
     {
         var uri = "/_matrix/federation/v1/query/profile?user_id=" + Uri.EscapeDataString(userId.Value) +
                   (field is null ? "" : "&field=" + Uri.EscapeDataString(field));
-        return await GetObjectAsync(userId.Domain, uri, $"The profile of {userId.Value}", cancellationToken);
+        return await GetObjectAsync(userId.Domain, uri, $"The profile of {userId.Value}", unreachableIsNotFound: true,
+            cancellationToken);
     }
 
     public Task<JsonObject> QueryAsync(ServerName server, JsonObject deviceKeys, TimeSpan timeout,
@@ -141,22 +142,22 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
         }
     }
 
-    private Task<JsonObject> GetObjectAsync(ServerName server, string uri, string what,
+    private Task<JsonObject> GetObjectAsync(ServerName server, string uri, string what, bool unreachableIsNotFound,
         CancellationToken cancellationToken) =>
-        SendObjectAsync(HttpMethod.Get, server, uri, null, what, null, cancellationToken);
+        SendObjectAsync(HttpMethod.Get, server, uri, null, what, unreachableIsNotFound, cancellationToken);
 
     private async Task<JsonObject> SendObjectAsync(HttpMethod method, ServerName server, string uri, JsonObject? body,
-        string what, TimeSpan? timeout, CancellationToken cancellationToken)
+        string what, bool unreachableIsNotFound, CancellationToken cancellationToken)
     {
         try
         {
             var response = await client.SendAsync(method, server, uri,
-                body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body), cancellationToken, timeout);
+                body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body), cancellationToken);
             return ParseObject(server, response.Body);
         }
         catch (FederationException e)
         {
-            throw ForClient(e, what);
+            throw ForClient(e, what, unreachableIsNotFound);
         }
     }
 
@@ -174,9 +175,10 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
 
     /// <summary>
     /// The client sees the other server's 404 and 403 as they were (as Synapse passes errors on), anything else as
-    /// 502: the other server, not the client, failed.
+    /// 502: the other server, not the client, failed. Where the spec's answers for the endpoint have no 5xx (profiles,
+    /// aliases), a server that gave no answer is 404 instead: nothing could be found.
     /// </summary>
-    internal static MatrixException ForClient(FederationException e, string what)
+    internal static MatrixException ForClient(FederationException e, string what, bool unreachableIsNotFound = false)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (e is { Failure: FederationFailure.ErrorResponse, StatusCode: 404 })
@@ -189,7 +191,9 @@ public sealed class FederationQueryClient(FederationClient client) : IRemoteRoom
             return new MatrixException(ErrorCode.Forbidden, $"{e.Destination} refused: {e.Error ?? "forbidden"}");
         }
 
-        return new MatrixException(ErrorCode.Unknown, $"{what} could not be fetched from {e.Destination}", 502);
+        return unreachableIsNotFound
+            ? new MatrixException(ErrorCode.NotFound, $"{what} could not be fetched from {e.Destination}")
+            : new MatrixException(ErrorCode.Unknown, $"{what} could not be fetched from {e.Destination}", 502);
     }
 
     private static MatrixException BadAnswer(ServerName server, string problem) =>
