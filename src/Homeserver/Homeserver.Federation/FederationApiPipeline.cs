@@ -38,6 +38,10 @@ public static class FederationApiPipeline
         app.MapFederationTransactions();
         app.MapMembershipHandshakes();
         app.MapFederationInvites();
+        app.MapFederationDirectory();
+        app.MapFederationUserKeys();
+        app.MapFederationOpenId();
+        app.MapFederationMedia();
         return app;
     }
 }

@@ -117,7 +117,7 @@ public sealed class ProfileTests(LiveServerFixture fixture) : IClassFixture<Live
     }
 
     [Fact]
-    public async Task Users_of_other_servers_are_not_found_while_there_is_no_federation()
+    public async Task Profiles_on_a_server_that_cannot_be_reached_are_not_found()
     {
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(ProfilePath("@alice:example.org")),
             HttpStatusCode.NotFound, "M_NOT_FOUND");

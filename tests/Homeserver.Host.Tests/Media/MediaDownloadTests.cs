@@ -34,7 +34,7 @@ public sealed class MediaDownloadTests(LiveServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Unknown_media_and_media_of_other_servers_are_404()
+    public async Task Unknown_media_is_404_and_media_of_a_server_that_cannot_be_reached_502()
     {
         var alice = await Server.RegisterAsync();
 
@@ -43,7 +43,7 @@ public sealed class MediaDownloadTests(LiveServerFixture fixture) : IClassFixtur
         var badId = await alice.Client.GetAsync("/_matrix/client/v1/media/download/localhost/bad.id");
 
         await MatrixAssert.ErrorAsync(unknown, HttpStatusCode.NotFound, "M_NOT_FOUND");
-        await MatrixAssert.ErrorAsync(remote, HttpStatusCode.NotFound, "M_NOT_FOUND");
+        await MatrixAssert.ErrorAsync(remote, HttpStatusCode.BadGateway, "M_UNKNOWN");
         await MatrixAssert.ErrorAsync(badId, HttpStatusCode.NotFound, "M_NOT_FOUND");
     }
 

@@ -30,7 +30,7 @@ public sealed class AliasTests(LiveServerFixture fixture) : IClassFixture<LiveSe
     }
 
     [Fact]
-    public async Task Another_servers_alias_is_not_found_until_federation_exists()
+    public async Task An_alias_of_a_server_that_cannot_be_reached_is_not_found()
     {
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(AliasPath("#room:elsewhere.example")),
             HttpStatusCode.NotFound, "M_NOT_FOUND");

@@ -184,10 +184,12 @@ public sealed class PublicRoomsTests(LiveServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Another_servers_directory_is_not_found_until_federation_exists()
+    public async Task The_directory_of_a_server_that_cannot_be_reached_is_502_and_a_bad_server_name_400()
     {
         await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(PublicRoomsPath + "?server=elsewhere.example"),
-            HttpStatusCode.NotFound, "M_NOT_FOUND");
+            HttpStatusCode.BadGateway, "M_UNKNOWN");
+        await MatrixAssert.ErrorAsync(await Server.Anonymous.GetAsync(PublicRoomsPath + "?server=bad%20name"),
+            HttpStatusCode.BadRequest, "M_INVALID_PARAM");
         await MatrixAssert.OkAsync(await Server.Anonymous.GetAsync(PublicRoomsPath + "?server=" + ServerName));
     }
 

@@ -78,7 +78,11 @@ public sealed class LiveServer : IAsyncDisposable
         try
         {
             var instance = await HomeserverInstance.StartAsync(SettingsReader.Read(configuration, data.Path),
-                CancellationToken.None, services);
+                CancellationToken.None, collection =>
+                {
+                    NoNetworkDiscovery.Register(collection);
+                    services?.Invoke(collection);
+                });
             return new LiveServer(instance, data, connectionString);
         }
         catch

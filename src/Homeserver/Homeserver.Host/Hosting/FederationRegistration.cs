@@ -54,6 +54,7 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.Membership.InviteReceiver>();
         services.AddSingleton<Homeserver.Services.Rooms.IRemoteMembership,
             Homeserver.Services.Federation.Membership.RemoteMembershipClient>();
+        services.AddFederationQueries();
         return services;
     }
 

@@ -161,6 +161,7 @@ public static class ServiceRegistration
         services.AddSingleton<IDeviceListStore, DeviceListStore>();
         services.AddSingleton<StoredKeys>();
         services.AddSingleton<CrossSigningKeyReader>();
+        services.AddSingleton<RemoteKeyFanOut>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<CrossSigningService>();
         services.AddSingleton<SignatureUploadService>();

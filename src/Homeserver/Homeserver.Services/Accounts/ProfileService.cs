@@ -16,7 +16,7 @@ namespace Homeserver.Services.Accounts;
 /// room); only its user may change it, within 64 KiB for the whole profile.
 /// </summary>
 public sealed partial class ProfileService(IProfileStore profiles, HomeserverSettings settings,
-    ProfileLookupRule lookupRule, IEnumerable<IProfileChangeObserver> observers)
+    ProfileLookupRule lookupRule, IEnumerable<IProfileChangeObserver> observers, IRemoteProfiles? remote = null)
 {
     private readonly IProfileChangeObserver[] _observers = observers.ToArray();
 
@@ -40,6 +40,7 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
     /// <param name="requester">Null for a request without an access token.</param>
     public async Task<JsonObject> GetProfileAsync(Requester? requester, string userId,
         CancellationToken cancellationToken) =>
+        await RemoteAsync(requester, userId, null, cancellationToken) ??
         ToJson(await LoadAsync(requester, userId, cancellationToken));
 
     /// <returns><c>{key: value}</c>.</returns>
@@ -47,7 +48,8 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
         CancellationToken cancellationToken)
     {
         CheckKey(key);
-        var profile = ToJson(await LoadAsync(requester, userId, cancellationToken));
+        var profile = await RemoteAsync(requester, userId, key, cancellationToken) ??
+                      ToJson(await LoadAsync(requester, userId, cancellationToken));
         return profile.TryGetPropertyValue(key, out var value)
             ? new JsonObject { [key] = value?.DeepClone() }
             : throw new MatrixException(ErrorCode.NotFound, $"The profile has no '{key}' field");
@@ -117,13 +119,29 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
     {
         var user = ParseUserId(userId);
         await lookupRule.CheckAsync(requester, user, cancellationToken);
-        // Federation does not exist yet: a profile on another server cannot be fetched, so it is not found.
-        if (user.Domain != settings.ServerName)
+        return await profiles.GetAsync(user, cancellationToken) ?? throw NoSuchUser();
+    }
+
+    /// <summary>The profile of a user on another server, asked of that server; null for a local user.</summary>
+    private async Task<JsonObject?> RemoteAsync(Requester? requester, string userId, string? field,
+        CancellationToken cancellationToken)
+    {
+        var user = ParseUserId(userId);
+        if (user.Domain == settings.ServerName)
+        {
+            return null;
+        }
+
+        await lookupRule.CheckAsync(requester, user, cancellationToken);
+        if (remote is null)
         {
             throw new MatrixException(ErrorCode.NotFound, "Profiles of users on other servers cannot be fetched");
         }
 
-        return await profiles.GetAsync(user, cancellationToken) ?? throw NoSuchUser();
+        var profile = await remote.GetAsync(user, field, cancellationToken);
+        return field is null || profile.ContainsKey(field)
+            ? profile
+            : throw new MatrixException(ErrorCode.NotFound, $"The profile has no '{field}' field");
     }
 
     private async Task UpdateAsync(UserId owner, Func<UserProfile, UserProfile> change,

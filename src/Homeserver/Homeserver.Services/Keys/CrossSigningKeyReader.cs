@@ -19,11 +19,19 @@ public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store, StoredKey
         CancellationToken cancellationToken) => store.GetSignaturesAsync(userIds, cancellationToken);
 
     /// <summary>Adds master_keys, self_signing_keys and user_signing_keys to a query response.</summary>
-    public async Task AddToQueryAsync(JsonObject response, Requester requester, IReadOnlyCollection<string> userIds,
+    public Task AddToQueryAsync(JsonObject response, Requester requester, IReadOnlyCollection<string> userIds,
+        IReadOnlyList<KeySignature> signatures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return AddToQueryAsync(response, requester.UserId.Value, userIds, signatures, cancellationToken);
+    }
+
+    /// <summary>Adds the keys for <paramref name="viewerUserId"/>; for another server (null), master_keys and
+    /// self_signing_keys only, with the users' own signatures.</summary>
+    public async Task AddToQueryAsync(JsonObject response, string? viewerUserId, IReadOnlyCollection<string> userIds,
         IReadOnlyList<KeySignature> signatures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        ArgumentNullException.ThrowIfNull(requester);
         var master = new JsonObject();
         var selfSigning = new JsonObject();
         var userSigning = new JsonObject();
@@ -38,13 +46,13 @@ public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store, StoredKey
             {
                 case Master:
                     MergeSignatures(json, signatures, key.UserId, StoredKeys.CrossSigningPublicKey(json)!,
-                        requester.UserId.Value);
+                        viewerUserId);
                     master[key.UserId] = json;
                     break;
                 case SelfSigning:
                     selfSigning[key.UserId] = json;
                     break;
-                case UserSigning when key.UserId == requester.UserId.Value:
+                case UserSigning when key.UserId == viewerUserId:
                     userSigning[key.UserId] = json;
                     break;
             }
@@ -52,12 +60,15 @@ public sealed class CrossSigningKeyReader(ICrossSigningKeyStore store, StoredKey
 
         response["master_keys"] = master;
         response["self_signing_keys"] = selfSigning;
-        response["user_signing_keys"] = userSigning;
+        if (viewerUserId is not null)
+        {
+            response["user_signing_keys"] = userSigning;
+        }
     }
 
     /// <summary>Adds the stored signatures over one key (a device ID or a master public key) that the viewer may see.</summary>
     public static void MergeSignatures(JsonObject json, IReadOnlyList<KeySignature> signatures, string targetUserId,
-        string targetKeyId, string viewerUserId)
+        string targetKeyId, string? viewerUserId)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(signatures);

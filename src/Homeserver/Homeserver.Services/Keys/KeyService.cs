@@ -7,11 +7,11 @@ using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Keys;
 
-/// <summary>POST /keys/upload, /keys/query and /keys/claim for local users (other servers' users are reported in
-/// <c>failures</c> until federation exists). A stored key that cannot be served is left out
-/// (<see cref="StoredKeys"/>).</summary>
+/// <summary>POST /keys/upload, /keys/query and /keys/claim (other servers' users asked of their servers through
+/// <see cref="RemoteKeyFanOut"/>), and federation's /user/keys/query and /user/keys/claim for this server's users. A
+/// stored key that cannot be served is left out (<see cref="StoredKeys"/>).</summary>
 public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader crossSigning, DeviceListService deviceLists,
-    StoredKeys storedKeys, HomeserverSettings settings)
+    StoredKeys storedKeys, HomeserverSettings settings, RemoteKeyFanOut fanOut)
 {
     /// <summary>Always counted, even at zero: clients (Element) read its absence as "no keys uploaded yet".</summary>
     public const string SignedCurve25519 = "signed_curve25519";
@@ -78,29 +78,48 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
         return json;
     }
 
+    /// <summary>POST /keys/query: local users from the stores, other servers' users asked of their servers in
+    /// parallel (<see cref="RemoteKeyFanOut"/>).</summary>
     public async Task<JsonObject> QueryAsync(Requester requester, JsonElement body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         var query = RequiredObject(body, "device_keys");
         var wanted = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var failures = new JsonObject();
-        foreach (var user in query.EnumerateObject())
+        var remote = new Dictionary<ServerName, JsonObject>();
+        foreach (var user in ReadDeviceQuery(query))
         {
-            if (user.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null) ||
-                (user.Value.ValueKind == JsonValueKind.Array &&
-                 user.Value.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.String)))
+            if (user.UserId.Domain == settings.ServerName)
             {
-                throw new MatrixException(ErrorCode.BadJson, $"'device_keys.{user.Name}' must be an array of device IDs");
+                wanted[user.UserId.Value] = user.Devices.ToHashSet(StringComparer.Ordinal);
             }
-
-            if (IsLocal(user.Name, failures))
+            else
             {
-                wanted[user.Name] = user.Value.ValueKind == JsonValueKind.Array
-                    ? user.Value.EnumerateArray().Select(d => d.GetString()!).ToHashSet(StringComparer.Ordinal)
-                    : [];
+                RemoteKeyFanOut.Add(remote, user.UserId,
+                    new JsonArray(user.Devices.Select(d => (JsonNode?)d).ToArray()));
             }
         }
 
+        var response = await QueryLocalAsync(wanted, requester.UserId.Value, cancellationToken);
+        response["failures"] = await fanOut.QueryAsync(remote, RemoteKeyFanOut.Timeout(body), response,
+            cancellationToken);
+        return response;
+    }
+
+    /// <summary>Federation's /user/keys/query: this server's users only (others are left out), as another server
+    /// sees them (their own signatures, no user-signing keys).</summary>
+    public async Task<JsonObject> QueryForServerAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var wanted = ReadDeviceQuery(RequiredObject(body, "device_keys"))
+            .Where(u => u.UserId.Domain == settings.ServerName)
+            .ToDictionary(u => u.UserId.Value, u => u.Devices.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        return await QueryLocalAsync(wanted, null, cancellationToken);
+    }
+
+    /// <summary>The keys of local users: device_keys, master_keys, self_signing_keys (and the viewer's own
+    /// user_signing_keys; none for another server, <paramref name="viewerUserId"/> null).</summary>
+    private async Task<JsonObject> QueryLocalAsync(Dictionary<string, HashSet<string>> wanted, string? viewerUserId,
+        CancellationToken cancellationToken)
+    {
         var signatures = await crossSigning.GetSignaturesAsync(wanted.Keys, cancellationToken);
         var result = new JsonObject();
         foreach (var userId in wanted.Keys)
@@ -121,23 +140,92 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
                 continue;
             }
 
-            CrossSigningKeyReader.MergeSignatures(json, signatures, device.UserId, device.DeviceId, requester.UserId.Value);
+            CrossSigningKeyReader.MergeSignatures(json, signatures, device.UserId, device.DeviceId, viewerUserId);
             json["unsigned"] = device.DisplayName is null
                 ? new JsonObject()
                 : new JsonObject { ["device_display_name"] = device.DisplayName };
             result[device.UserId]!.AsObject()[device.DeviceId] = json;
         }
 
-        var response = new JsonObject { ["device_keys"] = result, ["failures"] = failures };
-        await crossSigning.AddToQueryAsync(response, requester, wanted.Keys, signatures, cancellationToken);
+        var response = new JsonObject { ["device_keys"] = result };
+        await crossSigning.AddToQueryAsync(response, viewerUserId, wanted.Keys, signatures, cancellationToken);
         return response;
     }
 
+    /// <summary>POST /keys/claim: local users' keys claimed here, other servers' claimed from them in parallel.</summary>
     public async Task<JsonObject> ClaimAsync(JsonElement body, CancellationToken cancellationToken)
     {
-        var query = RequiredObject(body, "one_time_keys");
-        var failures = new JsonObject();
         var result = new JsonObject();
+        var remote = new Dictionary<ServerName, JsonObject>();
+        foreach (var (user, devices) in ReadClaimQuery(RequiredObject(body, "one_time_keys")))
+        {
+            if (user.Domain == settings.ServerName)
+            {
+                await ClaimLocalAsync(user.Value, devices, result, cancellationToken);
+            }
+            else
+            {
+                RemoteKeyFanOut.Add(remote, user,
+                    new JsonObject(devices.Select(d => KeyValuePair.Create(d.DeviceId, (JsonNode?)d.Algorithm))));
+            }
+        }
+
+        var failures = await fanOut.ClaimAsync(remote, RemoteKeyFanOut.Timeout(body), result, cancellationToken);
+        return new JsonObject { ["one_time_keys"] = result, ["failures"] = failures };
+    }
+
+    /// <summary>Federation's /user/keys/claim: keys of this server's users only (others are left out).</summary>
+    public async Task<JsonObject> ClaimForServerAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var result = new JsonObject();
+        foreach (var (user, devices) in ReadClaimQuery(RequiredObject(body, "one_time_keys")))
+        {
+            if (user.Domain == settings.ServerName)
+            {
+                await ClaimLocalAsync(user.Value, devices, result, cancellationToken);
+            }
+        }
+
+        return new JsonObject { ["one_time_keys"] = result };
+    }
+
+    private async Task ClaimLocalAsync(string userId, IReadOnlyList<(string DeviceId, string Algorithm)> devices,
+        JsonObject result, CancellationToken cancellationToken)
+    {
+        foreach (var (deviceId, algorithm) in devices)
+        {
+            if (await ClaimServableAsync(userId, deviceId, algorithm, cancellationToken) is { } claimed)
+            {
+                var claimedDevices = result[userId]?.AsObject() ?? (JsonObject)(result[userId] = new JsonObject());
+                claimedDevices[deviceId] = new JsonObject { [claimed.KeyId] = claimed.Key };
+            }
+        }
+    }
+
+    private static List<(UserId UserId, List<string> Devices)> ReadDeviceQuery(JsonElement query)
+    {
+        var users = new List<(UserId, List<string>)>();
+        foreach (var user in query.EnumerateObject())
+        {
+            if (user.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null) ||
+                (user.Value.ValueKind == JsonValueKind.Array &&
+                 user.Value.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.String)))
+            {
+                throw new MatrixException(ErrorCode.BadJson, $"'device_keys.{user.Name}' must be an array of device IDs");
+            }
+
+            users.Add((ParseUser(user.Name), user.Value.ValueKind == JsonValueKind.Array
+                ? user.Value.EnumerateArray().Select(d => d.GetString()!).ToList()
+                : []));
+        }
+
+        return users;
+    }
+
+    private static List<(UserId UserId, IReadOnlyList<(string DeviceId, string Algorithm)> Devices)> ReadClaimQuery(
+        JsonElement query)
+    {
+        var users = new List<(UserId, IReadOnlyList<(string, string)>)>();
         foreach (var user in query.EnumerateObject())
         {
             if (user.Value.ValueKind != JsonValueKind.Object ||
@@ -146,23 +234,11 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
                 throw new MatrixException(ErrorCode.BadJson, $"'one_time_keys.{user.Name}' must map device IDs to algorithms");
             }
 
-            if (!IsLocal(user.Name, failures))
-            {
-                continue;
-            }
-
-            foreach (var device in user.Value.EnumerateObject())
-            {
-                if (await ClaimServableAsync(user.Name, device.Name, device.Value.GetString()!, cancellationToken) is
-                    { } claimed)
-                {
-                    var devices = result[user.Name]?.AsObject() ?? (JsonObject)(result[user.Name] = new JsonObject());
-                    devices[device.Name] = new JsonObject { [claimed.KeyId] = claimed.Key };
-                }
-            }
+            users.Add((ParseUser(user.Name),
+                user.Value.EnumerateObject().Select(d => (d.Name, d.Value.GetString()!)).ToList()));
         }
 
-        return new JsonObject { ["one_time_keys"] = result, ["failures"] = failures };
+        return users;
     }
 
     /// <summary>
@@ -188,24 +264,10 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
         return null;
     }
 
-    /// <summary>True for a local user; another server's users are recorded in failures (M_INVALID_PARAM if not a
-    /// user ID at all).</summary>
-    private bool IsLocal(string user, JsonObject failures)
-    {
-        if (!UserId.TryParse(user, out var userId, out var error))
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, $"'{user}' is not a user ID: {error}");
-        }
-
-        if (userId.Domain == settings.ServerName)
-        {
-            return true;
-        }
-
-        // No federation yet: other servers are reported unreachable, as the spec's failures map is for.
-        failures[userId.Domain.Value] = new JsonObject { ["status"] = 503, ["message"] = "Federation is not available" };
-        return false;
-    }
+    private static UserId ParseUser(string user) =>
+        UserId.TryParse(user, out var userId, out var error)
+            ? userId
+            : throw new MatrixException(ErrorCode.InvalidParam, $"'{user}' is not a user ID: {error}");
 
     private static JsonElement RequiredObject(JsonElement body, string name)
     {

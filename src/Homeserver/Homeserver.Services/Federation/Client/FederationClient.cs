@@ -7,7 +7,11 @@ using Homeserver.Services.Federation.Discovery;
 namespace Homeserver.Services.Federation.Client;
 
 /// <summary>A 2xx answer of another server.</summary>
-public sealed record FederationResponse(int StatusCode, byte[] Body);
+public sealed record FederationResponse(int StatusCode, byte[] Body)
+{
+    /// <summary>The answer's <c>Content-Type</c> header, parameters included (a multipart boundary).</summary>
+    public string? ContentType { get; init; }
+}
 
 /// <summary>
 /// Outbound federation requests: the destination is resolved (<see cref="ServerNameResolver"/>), its targets tried in
@@ -176,7 +180,7 @@ public sealed class FederationClient(
         if (status is >= 200 and < 300)
         {
             backoff.RecordSuccess(destination);
-            return new FederationResponse(status, body);
+            return new FederationResponse(status, body) { ContentType = response.Content.Headers.ContentType?.ToString() };
         }
 
         // As Synapse: 5xx, 401 and 429 say the destination will not take requests for a while; other 4xx are answers.

@@ -11,9 +11,11 @@ namespace Homeserver.Services.Rooms.Directory;
 
 /// <summary>
 /// Room aliases: /directory/room/{roomAlias}, /rooms/{roomId}/aliases, resolving aliases for joins, and the
-/// validation of new aliases in m.room.canonical_alias.
+/// validation of new aliases in m.room.canonical_alias. Other servers' aliases are asked of their server
+/// (<see cref="IRemoteRoomDirectory"/>, registered by federation; not found without it).
 /// </summary>
-public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStore aliases, IRoomEventReader reader)
+public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStore aliases, IRoomEventReader reader,
+    IRemoteRoomDirectory? remote = null)
 {
     /// <summary>PUT /directory/room/{roomAlias}: members of the room (or server admins) may add aliases to it.</summary>
     public async Task CreateAsync(Requester requester, string alias, string roomId, CancellationToken cancellationToken)
@@ -37,16 +39,35 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
         }
     }
 
-    /// <summary>GET /directory/room/{roomAlias}.</summary>
+    /// <summary>GET /directory/room/{roomAlias} (and federation's /query/directory for local aliases): the room and
+    /// the servers of its joined members, this one first; another server's alias as that server answers.</summary>
     public async Task<JsonObject> GetAsync(string alias, CancellationToken cancellationToken)
     {
-        var roomId = await ResolveAsync(alias, cancellationToken);
+        var parsed = Parse(alias);
+        string roomId;
+        IReadOnlyList<ServerName> servers;
+        if (parsed.Domain == settings.ServerName)
+        {
+            roomId = await ResolveAsync(alias, cancellationToken);
+            servers = await RoomServers.JoinedAsync(reader, roomId, settings.ServerName, cancellationToken);
+        }
+        else
+        {
+            var answer = await QueryRemoteAsync(parsed, cancellationToken);
+            (roomId, servers) = (answer.RoomId.Value, answer.Servers);
+        }
+
         return new JsonObject
         {
             ["room_id"] = roomId,
-            ["servers"] = new JsonArray(settings.ServerName.Value),
+            ["servers"] = new JsonArray(servers.Select(s => (JsonNode?)s.Value).ToArray()),
         };
     }
+
+    private Task<RemoteAlias> QueryRemoteAsync(RoomAlias alias, CancellationToken cancellationToken) =>
+        remote is null
+            ? throw new MatrixException(ErrorCode.NotFound, $"Room alias {alias.Value} not found (federation is off)")
+            : remote.QueryAliasAsync(alias, cancellationToken);
 
     /// <summary>
     /// DELETE /directory/room/{roomAlias}: the alias's creator, a user with the power to send m.room.canonical_alias
@@ -99,14 +120,13 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
             : throw new MatrixException(ErrorCode.InvalidParam, "Expected a room ID (!...) or a room alias (#...)");
     }
 
-    /// <summary>The room of an alias. Aliases of other servers are not found until federation queries exist.</summary>
+    /// <summary>The room of an alias; another server's alias is asked of that server.</summary>
     public async Task<string> ResolveAsync(string alias, CancellationToken cancellationToken)
     {
         var parsed = Parse(alias);
         if (parsed.Domain != settings.ServerName)
         {
-            // Needs federation (its own issue): GET /_matrix/federation/v1/query/directory on the alias's server.
-            throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found (no federation yet)");
+            return (await QueryRemoteAsync(parsed, cancellationToken)).RoomId.Value;
         }
 
         var entry = await aliases.GetAsync(parsed.Value, cancellationToken)

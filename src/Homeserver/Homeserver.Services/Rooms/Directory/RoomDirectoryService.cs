@@ -6,8 +6,10 @@ using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Rooms.Directory;
 
-/// <summary>The published room directory: /directory/list/room/{roomId} and /publicRooms.</summary>
-public sealed class RoomDirectoryService(HomeserverSettings settings, IRoomDirectoryStore directory, IRoomEventReader reader)
+/// <summary>The published room directory: /directory/list/room/{roomId} and /publicRooms (another server's asked of
+/// it through <see cref="IRemoteRoomDirectory"/>, registered by federation).</summary>
+public sealed class RoomDirectoryService(HomeserverSettings settings, IRoomDirectoryStore directory, IRoomEventReader reader,
+    IRemoteRoomDirectory? remote = null)
 {
     public const int MaxLimit = 500;
     public const int DefaultLimit = 100;
@@ -47,14 +49,20 @@ public sealed class RoomDirectoryService(HomeserverSettings settings, IRoomDirec
         await directory.SetPublicAsync(roomId, visibility == "public", cancellationToken);
     }
 
-    /// <summary>GET and POST /publicRooms (this server's directory; other servers' need federation).</summary>
+    /// <summary>GET and POST /publicRooms: this server's directory, or the one of the server named.</summary>
     public async Task<JsonObject> ListAsync(PublicRoomsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Server is not null && !string.Equals(request.Server, settings.ServerName.Value, StringComparison.Ordinal))
         {
-            // Needs federation (its own issue): GET/POST /_matrix/federation/v1/publicRooms on that server.
-            throw new MatrixException(ErrorCode.NotFound, $"Cannot list the rooms of {request.Server}: no federation yet");
+            if (!Core.Identifiers.ServerName.TryParse(request.Server, out var server, out var error))
+            {
+                throw new MatrixException(ErrorCode.InvalidParam, $"Invalid server name: {error}");
+            }
+
+            return remote is null
+                ? throw new MatrixException(ErrorCode.NotFound, $"Cannot list the rooms of {server}: federation is off")
+                : await remote.PublicRoomsAsync(server, request, cancellationToken);
         }
 
         if (request.Limit is < 0)

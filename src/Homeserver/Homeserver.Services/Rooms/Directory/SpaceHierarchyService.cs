@@ -101,7 +101,9 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
         var summaries = await directory.GetSummariesAsync([roomId], cancellationToken);
         if (summaries.Count == 0)
         {
-            return null; // Needs federation (its own issue): ask the via servers for rooms unknown here.
+            // TODO(federation): ask the via servers (GET /_matrix/federation/v1/hierarchy, served by
+            // FederationHierarchyQuery) for rooms unknown here; this walk is not built to merge remote answers yet.
+            return null;
         }
 
         var summary = summaries[0];
@@ -112,6 +114,15 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
             return null;
         }
 
+        var (chunk, children) = Describe(summary, state, allowedRooms, suggestedOnly);
+        return new VisibleRoom(chunk, children);
+    }
+
+    /// <summary>A room's hierarchy chunk (children_state included) and its children in the spec's order; shared
+    /// with federation's /hierarchy.</summary>
+    internal static (JsonObject Chunk, IReadOnlyList<string> Children) Describe(RoomSummary summary,
+        IReadOnlyList<StoredEvent> state, IReadOnlyList<string> allowedRooms, bool suggestedOnly)
+    {
         var childEvents = summary.RoomType == DirectoryStateTypes.SpaceRoomType
             ? ChildEvents(state, suggestedOnly)
             : [];
@@ -135,7 +146,7 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
             ["sender"] = e.Sender,
             ["origin_server_ts"] = e.OriginServerTs,
         }).ToArray());
-        return new VisibleRoom(chunk, childEvents.Select(e => e.StateKey!).ToList());
+        return (chunk, childEvents.Select(e => e.StateKey!).ToList());
     }
 
     private async Task<bool> MaySeeAsync(string userId, string roomId, RoomSummary summary,
