@@ -101,8 +101,7 @@ public sealed class SpaceHierarchyService(IRoomEventReader reader, IRoomDirector
         var summaries = await directory.GetSummariesAsync([roomId], cancellationToken);
         if (summaries.Count == 0)
         {
-            // TODO(federation): ask the via servers (GET /_matrix/federation/v1/hierarchy, served by
-            // FederationHierarchyQuery) for rooms unknown here; this walk is not built to merge remote answers yet.
+            // Rooms unknown here are left out: this walk does not yet ask the via servers (federation /hierarchy).
             return null;
         }
 
