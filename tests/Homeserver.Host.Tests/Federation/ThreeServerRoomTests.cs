@@ -97,6 +97,38 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
             e.GetProperty("content").TryGetProperty("body", out var b) && b.GetString() == "from a denied server");
     }
 
+    [Fact]
+    public async Task A_user_of_a_server_joining_later_pages_back_into_history_from_before_the_join()
+    {
+        var roomId = await CreatePublicRoomAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await SendAsync(0, _alice, roomId, $"before {i}");
+        }
+
+        await JoinAsync(1, _bob, roomId, "hs1.test");
+        var bodies = new List<string>();
+        string? from = null;
+        for (var page = 0; page < 10 && !bodies.Contains("before 0"); page++)
+        {
+            var (status, messages) = await _cluster[1].GetAsync(
+                $"/_matrix/client/v3/rooms/{roomId}/messages?dir=b&limit=5" + (from is null ? "" : "&from=" + from),
+                _bob.AccessToken);
+            Assert.True(status == HttpStatusCode.OK, messages.ToString());
+            bodies.AddRange(messages.GetProperty("chunk").EnumerateArray()
+                .Where(e => e.GetProperty("type").GetString() == "m.room.message")
+                .Select(e => e.GetProperty("content").GetProperty("body").GetString()!));
+            if (!messages.TryGetProperty("end", out var end))
+            {
+                break;
+            }
+
+            from = end.GetString();
+        }
+
+        Assert.Equal(["before 2", "before 1", "before 0"], bodies);
+    }
+
     private SyncWatcher Watch(int server, TestSession session) => new(_cluster[server], session);
 
     private async Task<string> CreatePublicRoomAsync(string preset = "public_chat")

@@ -90,11 +90,12 @@ public static class AccountCommands
         await using var database = await Database.OpenAsync(settings, loggers, cancellationToken);
         await database.MigrateAsync(loggers, cancellationToken);
         using var sharedStore = new InProcessSharedStore();
-        // The CLI's own logger factory: services that log (the federation EDU routing a new device reaches) need one.
+        // The server's services as it runs them: a new device reaches the federation EDU routing, which logs and signs.
+        var (signingKey, _) = await SigningKeyFile.LoadOrCreateAsync(settings.SigningKeyPath, cancellationToken);
         await using var services = new ServiceCollection()
             .AddSingleton(loggers)
             .AddLogging()
-            .AddHomeserver(settings, database.DataSource, sharedStore, null)
+            .AddHomeserver(settings, database.DataSource, sharedStore, signingKey)
             .BuildServiceProvider();
         return await action(services);
     }

@@ -42,6 +42,7 @@ public static class FederationRegistration
         services.AddSingleton<Homeserver.Services.Federation.Transactions.EduDispatcher>();
         services.AddSingleton<Homeserver.Services.Federation.Transactions.TransactionReceiver>();
         services.AddFederationEdus();
+        services.AddSingleton<Homeserver.Services.Rooms.IRoomBackfill, Homeserver.Services.Federation.Events.RoomBackfiller>();
         services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipHandshakeChecks>();
         services.AddSingleton<Homeserver.Services.Federation.Membership.RemoteRestrictedJoin>();
         services.AddSingleton<Homeserver.Services.Federation.Membership.MembershipTemplates>();

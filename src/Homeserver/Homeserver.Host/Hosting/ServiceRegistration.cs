@@ -74,6 +74,7 @@ public static class ServiceRegistration
         services.AddSingleton<StateGroupCache>();
         services.AddSingleton<IRoomEventReader, RoomEventReader>();
         services.AddSingleton<IRoomInputStore, RoomInputStore>();
+        services.AddSingleton<IBackfillPositions, BackfillPositions>();
         services.AddSingleton<RoomWriter>();
         services.AddSingleton<RoomEventFactory>();
         services.AddSingleton<ClientEventFormatter>();

@@ -44,3 +44,10 @@ public interface IRoomMembershipFlags
     /// <summary>Marks the user's membership of the room forgotten (until their next membership change).</summary>
     Task ForgetAsync(string roomId, string userId, CancellationToken cancellationToken);
 }
+
+/// <summary>Older history of a room pulled from other servers in it (federation /backfill), for /messages.</summary>
+public interface IRoomBackfill
+{
+    /// <summary>Pulls events older than the room's earliest here; true when some were added to its timeline.</summary>
+    Task<bool> BackfillAsync(string roomId, CancellationToken cancellationToken);
+}

@@ -10,7 +10,8 @@ namespace Homeserver.Services.Rooms;
 /// history visibility. Tokens are stream positions "s{N}" meaning "just after event N": backwards from sN gives
 /// events at or before N, forwards gives events after N.
 /// </summary>
-public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access)
+public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
+    IRoomBackfill? backfill = null)
 {
     public const int MaxMessagesLimit = 1000;
     public const int MaxContextLimit = 100;
@@ -32,6 +33,14 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         var position = start ?? (forwards ? 0 : await reader.GetCurrentStreamAsync(cancellationToken));
         var page = await ScanAsync(room, position, end, forwards, Math.Clamp(limit, 1, MaxMessagesLimit), filter,
             cancellationToken);
+        // Paging back past the earliest event here: older history may be on the other servers of the room.
+        if (!forwards && !page.More && end is null && backfill is not null &&
+            await backfill.BackfillAsync(roomId, cancellationToken))
+        {
+            page = await ScanAsync(room, position, end, forwards, Math.Clamp(limit, 1, MaxMessagesLimit), filter,
+                cancellationToken);
+        }
+
         var result = new JsonObject
         {
             ["chunk"] = await access.FormatAsync(page.Events, room, requester, cancellationToken),

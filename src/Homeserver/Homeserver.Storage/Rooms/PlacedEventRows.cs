@@ -17,7 +17,7 @@ internal static class PlacedEventRows
                             json, state_group, replaces_state, relates_to, rel_type, contains_url, state_group_before,
                             outlier, rejected_reason, soft_failed)
         VALUES ($1, $2, CASE $15 WHEN 'new' THEN nextval('event_stream_seq')
-                                 WHEN 'backfill' THEN -nextval('event_backfill_seq') END,
+                                 WHEN 'backfill' THEN COALESCE($19::bigint, -nextval('event_backfill_seq')) END,
                 $3, $4, $5, $6, $7, $8, $9::bigint, $10, $11, $12, $13, $14::bigint, $16, $17, $18)
         RETURNING stream_ordering
         """;
@@ -46,7 +46,7 @@ internal static class PlacedEventRows
         EventRows.Command(batch, InsertEventSql, pdu.EventId, pdu.RoomId, pdu.Depth, pdu.Type, pdu.StateKey,
             pdu.Sender, pdu.OriginServerTs, pdu.Json.GetRawText(), groups.After, groups.Replaces, relatesTo, relType,
             EventRows.ContainsUrl(pdu), groups.Before, position, placement.Kind == InputKind.Outlier,
-            placement.RejectedReason, placement.SoftFailed);
+            placement.RejectedReason, placement.SoftFailed, placement.BackfillPosition);
         EventRows.AddGraph(batch, pdu);
         if (placement.ExtremitiesAfter is { } extremities)
         {

@@ -60,6 +60,19 @@ public sealed partial class RemoteEventFetcher(FederationClient client, RemotePd
         return await VerifyAllAsync(server, roomId, version, raw, cancellationToken);
     }
 
+    /// <summary>
+    /// Older events of the room (<c>GET /backfill/{roomId}</c>): those given in <paramref name="from"/> and their
+    /// ancestors, at most <paramref name="limit"/>, as the server ordered them.
+    /// </summary>
+    public async Task<IReadOnlyList<Pdu>> GetBackfillAsync(ServerName server, RoomId roomId, RoomVersion version,
+        IReadOnlyCollection<EventId> from, int limit, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', from.Select(id => "v=" + Escape(id.Value))) + "&limit=" + limit;
+        var answer = await GetAsync(server, $"{Prefix}/backfill/{Escape(roomId.Value)}?{query}", cancellationToken);
+        var raw = Array(server, answer, "pdus").Take(limit).ToList();
+        return await VerifyAllAsync(server, roomId, version, raw, cancellationToken);
+    }
+
     /// <summary>The IDs of the state before an event and of its auth chain (<c>GET /state_ids/{roomId}</c>).</summary>
     public async Task<RemoteStateIds> GetStateIdsAsync(ServerName server, RoomId roomId, EventId eventId,
         CancellationToken cancellationToken)

@@ -46,6 +46,30 @@ public sealed partial class RemotePduInput(RoomWriter writer, IRoomEventWriter h
         return await InputFillingAuthAsync(input with { StateBefore = stateBefore }, budget, cancellationToken);
     }
 
+    /// <summary>
+    /// Inputs an older event pulled with /backfill (already verified) before the room's timeline, at the reserved
+    /// <paramref name="position"/>: its missing auth
+    /// events fetched; when its prev events are not stored with state (the oldest of a batch), the state before it is
+    /// fetched from <paramref name="origin"/> and it is input on that.
+    /// </summary>
+    /// <exception cref="FederationException">A fetch that was needed failed.</exception>
+    /// <exception cref="FetchLimitExceededException">The event needed more fetching than allowed.</exception>
+    public async Task<InputResult> InputBackfilledAsync(ServerName origin, Pdu pdu, long position,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        var budget = new RemoteFetchBudget(Limits);
+        var input = new InputEvent(pdu, InputKind.Backfill, origin) { BackfillPosition = position };
+        var result = await InputFillingAuthAsync(input, budget, cancellationToken);
+        if (result.Status != InputStatus.MissingEvents)
+        {
+            return result;
+        }
+
+        var stateBefore = await FetchStateBeforeAsync(origin, pdu, budget, cancellationToken);
+        return await InputFillingAuthAsync(input with { StateBefore = stateBefore }, budget, cancellationToken);
+    }
+
     /// <summary>Inputs the event; when auth events (or state-before events) are missing, fetches and stores them,
     /// then inputs it again.</summary>
     private async Task<InputResult> InputFillingAuthAsync(InputEvent input, RemoteFetchBudget budget,

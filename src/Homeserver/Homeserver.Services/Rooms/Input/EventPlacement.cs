@@ -33,6 +33,9 @@ public sealed record EventPlacement(InputKind Kind)
     /// current state after it differs from it by the event's own entry at most.</summary>
     public bool FollowsHead { get; init; }
 
+    /// <summary>The reserved position of a backfilled event (<see cref="InputEvent.BackfillPosition"/>).</summary>
+    public long? BackfillPosition { get; init; }
+
     /// <summary>Whether the event gets a place in the timeline (a stream position) and is told to observers.</summary>
     public bool InTimeline => Kind != InputKind.Outlier && RejectedReason is null && !SoftFailed;
 

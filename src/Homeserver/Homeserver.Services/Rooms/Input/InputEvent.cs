@@ -30,12 +30,26 @@ public sealed record InputEvent(Pdu Pdu, InputKind Kind, ServerName Origin)
     /// </summary>
     public IReadOnlyCollection<EventId>? StateBefore { get; init; }
 
+    /// <summary>
+    /// For a backfilled event: the (negative) timeline position to give it, reserved with
+    /// <see cref="IBackfillPositions"/> so that a batch input oldest first still reads oldest first; null takes the
+    /// next one below every other.
+    /// </summary>
+    public long? BackfillPosition { get; init; }
+
     /// <summary>The client transaction this event answers (local sends).</summary>
     public ClientTransaction? Transaction { get; init; }
 
     public RoomId RoomId => RoomId.Parse(Pdu.RoomId);
 
     public EventId EventId => EventId.Parse(Pdu.EventId);
+}
+
+/// <summary>Timeline positions for backfilled events, below every position given so far.</summary>
+public interface IBackfillPositions
+{
+    /// <summary>Reserves <paramref name="count"/> positions, returned lowest (oldest) first.</summary>
+    Task<IReadOnlyList<long>> ReserveAsync(int count, CancellationToken cancellationToken);
 }
 
 /// <summary>What became of an input event.</summary>

@@ -92,7 +92,12 @@ internal sealed class RoomInputPreparer(IRoomInputStore store)
     }
 
     private static Outcome Placed(InputEvent input, EventPlacement placement) =>
-        new(new NewRoomEvent(input.Pdu, input.Transaction) { Placement = placement }, []);
+        new(new NewRoomEvent(input.Pdu, input.Transaction)
+        {
+            Placement = input.Kind == InputKind.Backfill
+                ? placement with { BackfillPosition = input.BackfillPosition }
+                : placement,
+        }, []);
 
     /// <summary>The state before a new or backfilled event that does not follow the head.</summary>
     private async Task<(ImmutableDictionary<TypeAndStateKey, Pdu> State, long? Group)> StateBeforeAsync(
