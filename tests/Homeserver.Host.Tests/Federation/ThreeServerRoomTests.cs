@@ -129,6 +129,56 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
         Assert.Equal(["before 2", "before 1", "before 0"], bodies);
     }
 
+    [Fact]
+    public async Task Receipts_presence_a_leave_and_a_ban_cross_servers()
+    {
+        var roomId = await CreatePublicRoomAsync();
+        await JoinAsync(1, _bob, roomId, "hs1.test");
+        await JoinAsync(2, _carol, roomId, "hs1.test");
+        var alice = Watch(0, _alice);
+        var bob = Watch(1, _bob);
+
+        await SendAsync(1, _bob, roomId, "read me");
+        var message = await Watch(2, _carol).MessageAsync(roomId, "read me");
+        var eventId = message.GetProperty("event_id").GetString()!;
+        await _cluster[2].PostAsync($"/_matrix/client/v3/rooms/{roomId}/receipt/m.read/{eventId}", new JsonObject(),
+            _carol.AccessToken);
+        await alice.UntilAsync(sync => SyncWatcher.Room(sync, "join", roomId) is { } room &&
+                                       room.GetProperty("ephemeral").GetProperty("events").EnumerateArray().Any(e =>
+                                           e.GetProperty("type").GetString() == "m.receipt" &&
+                                           e.GetProperty("content").TryGetProperty(eventId, out var byType) &&
+                                           byType.GetProperty("m.read").TryGetProperty(_carol.UserId, out _))
+            ? room
+            : null, "carol's read receipt");
+
+        await _cluster[0].SendAsync(HttpMethod.Put, $"/_matrix/client/v3/presence/{_alice.UserId}/status",
+            new JsonObject { ["presence"] = "online", ["status_msg"] = "on stage" }, _alice.AccessToken);
+        await bob.UntilAsync(sync => sync.TryGetProperty("presence", out var presence)
+            ? presence.GetProperty("events").EnumerateArray().Where(e =>
+                    e.GetProperty("sender").GetString() == _alice.UserId &&
+                    e.GetProperty("content").TryGetProperty("status_msg", out var status) &&
+                    status.GetString() == "on stage").Cast<System.Text.Json.JsonElement?>().FirstOrDefault()
+            : null, "alice's presence");
+
+        var (left, leftBody) = await _cluster[2].PostAsync($"/_matrix/client/v3/rooms/{roomId}/leave", new JsonObject(),
+            _carol.AccessToken);
+        Assert.True(left == HttpStatusCode.OK, leftBody.ToString());
+        await alice.TimelineEventAsync(roomId, e => IsMembership(e, _carol.UserId, "leave"), "carol's leave");
+
+        var (banned, banBody) = await _cluster[0].PostAsync($"/_matrix/client/v3/rooms/{roomId}/ban",
+            new JsonObject { ["user_id"] = _bob.UserId }, _alice.AccessToken);
+        Assert.True(banned == HttpStatusCode.OK, banBody.ToString());
+        await bob.RoomInAsync("leave", roomId);
+        var (refused, _) = await _cluster[1].SendAsync(HttpMethod.Put,
+            $"/_matrix/client/v3/rooms/{roomId}/send/m.room.message/after-ban",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = "still here?" }, _bob.AccessToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+    }
+
+    private static bool IsMembership(System.Text.Json.JsonElement e, string userId, string membership) =>
+        e.GetProperty("type").GetString() == "m.room.member" && e.GetProperty("state_key").GetString() == userId &&
+        e.GetProperty("content").GetProperty("membership").GetString() == membership;
+
     private SyncWatcher Watch(int server, TestSession session) => new(_cluster[server], session);
 
     private async Task<string> CreatePublicRoomAsync(string preset = "public_chat")
