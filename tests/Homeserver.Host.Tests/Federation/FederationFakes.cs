@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Federation;
-using Homeserver.Core.Events;
-using Homeserver.Services.Rooms;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Homeserver.Host.Tests.Federation;
 
@@ -32,16 +29,5 @@ internal static class FederationFakes
     public static Action<IServiceCollection> Register(RecordingFederationSender sender) => services =>
     {
         services.AddSingleton<IFederationSender>(sender);
-        services.TryAddSingleton<IJoinedServersReader, CurrentStateJoinedServers>();
     };
-
-    /// <summary>Joined servers from the current state, where the real reader is not registered.</summary>
-    private sealed class CurrentStateJoinedServers(IRoomEventReader rooms) : IJoinedServersReader
-    {
-        public async Task<IReadOnlyList<ServerName>> GetJoinedServersAsync(RoomId roomId,
-            CancellationToken cancellationToken) =>
-            (await rooms.GetCurrentStateAsync(roomId.Value, cancellationToken))
-            .Where(e => e.Pdu.Type == EventTypes.Member && e.Pdu.Membership == Memberships.Join)
-            .Select(e => UserId.Parse(e.Pdu.StateKey!).Domain).Distinct().ToList();
-    }
 }

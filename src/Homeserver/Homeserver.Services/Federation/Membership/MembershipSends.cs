@@ -46,7 +46,7 @@ public sealed class MembershipSends(MembershipEventReceiver receiver, SendJoinRe
         var ordered = ids.Select(id => events.FirstOrDefault(e => e.Pdu.EventId == id)).OfType<StoredEvent>();
         return new JsonObject
         {
-            ["knock_room_state"] = new JsonArray(ordered.Select(e => (JsonNode?)FederationEventJson.Of(e)).ToArray()),
+            ["knock_room_state"] = new JsonArray(ordered.Select(e => (JsonNode?)History.FederationPduJson.Of(e, visible: true)).ToArray()),
         };
     }
 }

@@ -124,5 +124,5 @@ public sealed class SendJoinResponse(IRoomEventReader reader, ISyncReader summar
     }
 
     private static JsonArray ToArray(IEnumerable<StoredEvent> events) =>
-        new(events.Select(e => (JsonNode?)FederationEventJson.Of(e)).ToArray());
+        new(events.Select(e => (JsonNode?)History.FederationPduJson.Of(e, visible: true)).ToArray());
 }
