@@ -33,6 +33,8 @@ public sealed record HomeserverSettings(
 
     public FederationAccessSettings FederationAccess { get; init; } = FederationAccessSettings.Default;
 
+    public AppServices.AppServiceSettings AppServices { get; init; } = Homeserver.Services.AppServices.AppServiceSettings.None;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

@@ -95,6 +95,7 @@ public static class SettingsReader
         "Media:UrlPreview:DeniedUrlPatterns",
         "Federation:AllowedServers",
         "Federation:DeniedServers",
+        AppServices.AppServiceSettingsReader.ConfigFilesKey,
     };
 
     public static HomeserverSettings Read(IConfiguration configuration, string workingDirectory)
@@ -190,6 +191,8 @@ public static class SettingsReader
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
         var federationAccess = FederationAccessSettingsReader.Read(reader);
+        var appServices = AppServices.AppServiceSettingsReader.Read(reader,
+            serverName.Value is null ? null : serverName, workingDirectory, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -231,6 +234,7 @@ public static class SettingsReader
             FederationClient = federationClient,
             KeyServers = keyServers,
             FederationAccess = federationAccess,
+            AppServices = appServices,
         };
         return (settings, errors);
     }
