@@ -175,6 +175,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
         services.AddFederation();
+        services.AddAppServices(settings);
 
         // Media (content repository)
         services.AddSingleton(settings.Media);
