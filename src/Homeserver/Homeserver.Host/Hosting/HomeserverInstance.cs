@@ -59,6 +59,8 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
                     bootLoggers.CreateLogger<RedisSharedStore>())
                 : new InProcessSharedStore();
             var app = Build(settings, database, sharedStore, signingKey, configureServices);
+            await app.Services.GetRequiredService<Homeserver.Services.AppServices.AppServiceSenderAccounts>()
+                .EnsureAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             var instance = new HomeserverInstance(app, database, sharedStore);
             var addresses = string.Join(", ", instance.Addresses);
