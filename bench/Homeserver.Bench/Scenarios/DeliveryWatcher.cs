@@ -54,33 +54,18 @@ public sealed class DeliveryWatcher
     {
         while (!stop.IsCancellationRequested)
         {
-            ApiResponse response;
-            try
+            if (await SyncPolling.PollAsync(_api, _session, _since, LongPollMs, _filter, _recorder, stop) is not { } polled)
             {
-                response = await _api.SyncAsync(_session, _since, LongPollMs, _filter, stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpRequestException e)
-            {
-                _recorder.Error("sync exception " + e.GetType().Name);
                 continue;
             }
 
-            var at = Stopwatch.GetTimestamp();
-            if (!response.Ok)
-            {
-                _recorder.Error("sync " + response.ErrorKey);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
+            var (response, at) = polled;
 
-            var timeline = Timeline(response.Body);
+            var timeline = SyncPolling.Timeline(response.Body, _roomId);
             var bodies = Bodies(timeline).ToList();
-            if (timeline is { } t && t.TryGetProperty("limited", out var limited) && limited.ValueKind == JsonValueKind.True &&
-                t.TryGetProperty("prev_batch", out var prev) && prev.GetString() is { } from)
+            if (timeline is { } t && t.TryGetProperty("limited", out var limited) &&
+                limited.ValueKind == JsonValueKind.True && t.TryGetProperty("prev_batch", out var prev) &&
+                prev.GetString() is { } from)
             {
                 bodies.AddRange(await GapAsync(from, stop));
             }
@@ -127,30 +112,14 @@ public sealed class DeliveryWatcher
     private TaskCompletionSource Arrival(string body) =>
         _arrivals.GetOrAdd(body, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    private JsonElement? Timeline(JsonElement sync) =>
-        sync.TryGetProperty("rooms", out var rooms) && rooms.TryGetProperty("join", out var join) &&
-        join.TryGetProperty(_roomId, out var room) && room.TryGetProperty("timeline", out var timeline)
-            ? timeline
-            : null;
-
     private static IEnumerable<string> Bodies(JsonElement? timeline) =>
         timeline is { } t && t.TryGetProperty("events", out var events) ? MessageBodies(events) : [];
 
-    private static IEnumerable<string> MessageBodies(JsonElement events)
-    {
-        if (events.ValueKind != JsonValueKind.Array)
-        {
-            yield break;
-        }
-
-        foreach (var e in events.EnumerateArray())
-        {
-            if (e.TryGetProperty("type", out var type) && type.GetString() == "m.room.message" &&
+    private static IEnumerable<string> MessageBodies(JsonElement events) =>
+        SyncPolling.Messages(events).Select(e =>
                 e.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Object &&
-                content.TryGetProperty("body", out var body) && body.GetString() is { } text)
-            {
-                yield return text;
-            }
-        }
-    }
+                content.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String
+                    ? body.GetString()
+                    : null)
+            .OfType<string>();
 }
