@@ -10,7 +10,14 @@ public sealed record BenchOptions
     /// <summary>Scenarios run only when named: they attack the server on purpose (lock an account, load the CPU).</summary>
     public static readonly IReadOnlyList<string> AttackScenarios = ["password-guess"];
 
+    /// <summary>Scenarios run only when named, against two servers that federate (<see cref="RemoteUrl"/>).</summary>
+    public static readonly IReadOnlyList<string> FederationScenarios = ["fed-latency"];
+
     public required Uri BaseUrl { get; init; }
+
+    /// <summary>A second homeserver that federates with the first (its client API), for the federation scenarios;
+    /// users are made on it the same way as on the first.</summary>
+    public Uri? RemoteUrl { get; init; }
 
     /// <summary>Scenario names to run (see <see cref="AllScenarios"/>).</summary>
     public required IReadOnlyList<string> Scenarios { get; init; }

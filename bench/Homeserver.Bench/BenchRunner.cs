@@ -14,7 +14,7 @@ public static class BenchRunner
     [
         new SendSequentialScenario(), new SendConcurrentScenario(), new SyncFanoutScenario(), new InitialSyncScenario(),
         new MessagesScenario(), new JoinStormScenario(), new IdleConnectionsScenario(), new PasswordGuessScenario(),
-        new MediaScenario(),
+        new MediaScenario(), new FederationLatencyScenario(),
     ];
 
     /// <summary>Runs <see cref="BenchOptions.Scenarios"/> in order; progress goes to <paramref name="progress"/>.</summary>
@@ -32,8 +32,12 @@ public static class BenchRunner
         var api = new MatrixApi(http);
         var server = options.ServerPid is { } pid ? new ServerProcess(pid) : null;
         await using var baselines = new BaselineSet(options.HttpBaseline, options.PostgresConnectionString, progress);
+        using var remoteHttp = options.RemoteUrl is { } remoteUrl ? new MatrixHttp(remoteUrl) : null;
         var context = new BenchContext(options, api, new Registrar(api, prefix, options.RegistrationToken,
-            options.SharedSecret), server, baselines, progress);
+            options.SharedSecret), server, baselines, progress)
+        {
+            Remote = remoteHttp is null ? null : RemoteServer.From(remoteHttp, prefix, options),
+        };
         await progress.WriteLineAsync($"homeserver-bench against {options.BaseUrl}, users named {prefix}_*, " +
                                       $"{Environment.ProcessorCount} cores");
 

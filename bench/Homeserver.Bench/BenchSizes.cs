@@ -48,23 +48,28 @@ public sealed record BenchSizes
     /// <summary>password-guess: wrong passwords in flight at once.</summary>
     public int GuessConcurrency { get; init; } = 16;
 
+    /// <summary>fed-latency: messages sent in each of its two phases (paced, burst).</summary>
+    public int FederationMessages { get; init; }
+
     public static BenchSizes Tiny { get; } = new()
     {
         Messages = 20, Clients = 3, MessagesPerClient = 5, Users = 4, FanoutMessages = 3, Rooms = 3,
         RoomMessages = 3, Repeats = 2, PaginateEvents = 30, PageSize = 10, Joiners = 4, Connections = 8, Probes = 3,
-        Guesses = 10, GuessConcurrency = 4,
+        Guesses = 10, GuessConcurrency = 4, FederationMessages = 5,
     };
 
     public static BenchSizes Small { get; } = new()
     {
         Messages = 500, Clients = 8, MessagesPerClient = 50, Users = 100, FanoutMessages = 10, Rooms = 20,
         RoomMessages = 10, Repeats = 5, PaginateEvents = 1000, Joiners = 50, Connections = 500, Probes = 20,
+        FederationMessages = 200,
     };
 
     public static BenchSizes Full { get; } = new()
     {
         Messages = 2000, Clients = 16, MessagesPerClient = 100, Users = 1000, FanoutMessages = 20, Rooms = 100,
         RoomMessages = 20, Repeats = 10, PaginateEvents = 1000, Joiners = 1000, Connections = 10000, Probes = 50,
+        FederationMessages = 1000,
     };
 
     public static BenchSizes? Named(string name) => name switch

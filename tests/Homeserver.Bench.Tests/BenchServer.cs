@@ -1,7 +1,6 @@
+using Homeserver.Bench.FederationLatency;
 using Homeserver.Host.Hosting;
-using Homeserver.Services.Configuration;
 using Homeserver.Testing;
-using Microsoft.Extensions.Configuration;
 
 namespace Homeserver.Bench.Tests;
 
@@ -23,19 +22,7 @@ public sealed class BenchServer : IAsyncLifetime
     {
         _data = new TempDirectory();
         ConnectionString = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Homeserver:DataDirectory"] = _data.Path,
-            ["Homeserver:Database:ConnectionString"] = ConnectionString,
-            ["Homeserver:Listen:Client"] = "http://127.0.0.1:0",
-            ["Homeserver:Listen:Federation"] = "",
-            ["Homeserver:Registration:Enabled"] = "true",
-            ["Homeserver:RateLimits:Enabled"] = "false",
-            ["Homeserver:Security:PasswordHashIterations"] = "1000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }).Build();
-        _instance = await HomeserverInstance.StartAsync(SettingsReader.Read(configuration, _data.Path),
-            CancellationToken.None);
+        _instance = await BenchHomeservers.StartAsync(_data.Path, ConnectionString, null, CancellationToken.None);
     }
 
     public async Task DisposeAsync()

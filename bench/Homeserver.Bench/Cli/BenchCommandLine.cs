@@ -18,18 +18,17 @@ public static class BenchCommandLine
     {
         var scenario = new Argument<string>("scenario")
         {
-            Description = "One of " + string.Join(", ", BenchOptions.AllScenarios.Concat(BenchOptions.AttackScenarios)) +
-                          ", or all (every one but " + string.Join(", ", BenchOptions.AttackScenarios) + ")",
+            Description = "One of " + string.Join(", ", NamedOnly.Prepend("all").Concat(BenchOptions.AllScenarios)) +
+                          "; all is every one but " + string.Join(", ", NamedOnly) + " (" +
+                          string.Join(", ", BenchOptions.FederationScenarios) + " need --remote-url)",
         };
         var url = new Option<string>("--url") { Description = "The homeserver's client API base URL", Required = true };
-        url.Validators.Add(result =>
+        url.Validators.Add(result => ValidateUrl(result, "--url"));
+        var remoteUrl = new Option<string?>("--remote-url")
         {
-            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var parsed) ||
-                parsed.Scheme is not ("http" or "https"))
-            {
-                result.AddError("--url must be an absolute http:// or https:// URL");
-            }
-        });
+            Description = "fed-latency: the client API base URL of a second homeserver federating with the first",
+        };
+        remoteUrl.Validators.Add(result => ValidateUrl(result, "--remote-url"));
         var registrationToken = new Option<string?>("--registration-token")
         {
             Description = "Complete the m.login.registration_token stage with this token",
@@ -56,15 +55,21 @@ public static class BenchCommandLine
 
         var root = new RootCommand("Load generator for Matrix homeserveres (Client-Server API only); `homeserver-bench fuzz --help` for the fuzzer")
         {
-            scenario, url, registrationToken, sharedSecret, pid, postgres, json, html, size, noHttpBaseline,
+            scenario, url, remoteUrl, registrationToken, sharedSecret, pid, postgres, json, html, size, noHttpBaseline,
         };
         sizes.AddTo(root);
         root.SetAction(async (result, ct) =>
         {
             var name = result.GetValue(scenario)!;
-            if (name != "all" && !BenchOptions.AllScenarios.Contains(name) && !BenchOptions.AttackScenarios.Contains(name))
+            if (name != "all" && !BenchOptions.AllScenarios.Contains(name) && !NamedOnly.Contains(name))
             {
                 await errors.WriteLineAsync($"homeserver-bench: unknown scenario '{name}'");
+                return ExitUsage;
+            }
+
+            if (BenchOptions.FederationScenarios.Contains(name) && result.GetValue(remoteUrl) is null)
+            {
+                await errors.WriteLineAsync($"homeserver-bench: {name} needs --remote-url");
                 return ExitUsage;
             }
 
@@ -72,6 +77,7 @@ public static class BenchCommandLine
             var options = new BenchOptions
             {
                 BaseUrl = new Uri(result.GetValue(url)!),
+                RemoteUrl = result.GetValue(remoteUrl) is { } remote ? new Uri(remote) : null,
                 Scenarios = name == "all" ? BenchOptions.AllScenarios : [name],
                 RegistrationToken = result.GetValue(registrationToken),
                 SharedSecret = result.GetValue(sharedSecret),
@@ -86,6 +92,18 @@ public static class BenchCommandLine
             return await RunAsync(options, output, errors, ct);
         });
         return root;
+    }
+
+    private static IEnumerable<string> NamedOnly =>
+        BenchOptions.AttackScenarios.Concat(BenchOptions.FederationScenarios);
+
+    private static void ValidateUrl(System.CommandLine.Parsing.OptionResult result, string name)
+    {
+        if (result.GetValueOrDefault<string?>() is { } value &&
+            (!Uri.TryCreate(value, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        {
+            result.AddError($"{name} must be an absolute http:// or https:// URL");
+        }
     }
 
     private static async Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter errors,

@@ -20,13 +20,14 @@ public sealed class SizeOptions
     private readonly Option<int?> _probes = Positive("--probes", "idle-conns: probes before and during; password-guess: 5x this many probes before");
     private readonly Option<int?> _guesses = Positive("--guesses", "password-guess: wrong passwords sent");
     private readonly Option<int?> _guessConcurrency = Positive("--guess-concurrency", "password-guess: wrong passwords in flight at once");
+    private readonly Option<int?> _federationMessages = Positive("--fed-messages", "fed-latency: messages per phase (paced, burst)");
 
     public void AddTo(Command command)
     {
         foreach (var option in new[]
                  {
                      _messages, _clients, _perClient, _users, _fanoutMessages, _rooms, _roomMessages, _repeats, _events,
-                     _pageSize, _joiners, _connections, _probes, _guesses, _guessConcurrency,
+                     _pageSize, _joiners, _connections, _probes, _guesses, _guessConcurrency, _federationMessages,
                  })
         {
             command.Options.Add(option);
@@ -50,6 +51,7 @@ public sealed class SizeOptions
         Probes = result.GetValue(_probes) ?? preset.Probes,
         Guesses = result.GetValue(_guesses) ?? preset.Guesses,
         GuessConcurrency = result.GetValue(_guessConcurrency) ?? preset.GuessConcurrency,
+        FederationMessages = result.GetValue(_federationMessages) ?? preset.FederationMessages,
     };
 
     private static Option<int?> Positive(string name, string description)

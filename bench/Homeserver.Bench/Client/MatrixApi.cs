@@ -55,10 +55,13 @@ public sealed class MatrixApi
             ["name"] = name,
         }, cancellationToken);
 
-    /// <summary>POST /_matrix/client/v3/join/{roomIdOrAlias}.</summary>
-    public Task<ApiResponse> JoinAsync(Session session, string roomId, CancellationToken cancellationToken) =>
-        Http.SendAsync(HttpMethod.Post, $"{V3}/join/{Escape(roomId)}", session.AccessToken, new JsonObject(),
-            cancellationToken);
+    /// <summary>POST /_matrix/client/v3/join/{roomIdOrAlias}; <paramref name="via"/> names a server in the room to
+    /// join through (<c>server_name</c> and <c>via</c>), for a room of another server.</summary>
+    public Task<ApiResponse> JoinAsync(Session session, string roomId, CancellationToken cancellationToken,
+        string? via = null) =>
+        Http.SendAsync(HttpMethod.Post,
+            $"{V3}/join/{Escape(roomId)}" + (via is null ? "" : $"?server_name={Escape(via)}&via={Escape(via)}"),
+            session.AccessToken, new JsonObject(), cancellationToken);
 
     /// <summary>GET /_matrix/client/v3/sync; <paramref name="filter"/> is inline JSON (or a filter ID), URL-escaped here.</summary>
     public Task<ApiResponse> SyncAsync(Session session, string? since, int timeoutMs, string? filter,

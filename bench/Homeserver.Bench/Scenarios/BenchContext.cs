@@ -28,6 +28,9 @@ public sealed class BenchContext
 
     public Registrar Registrar { get; }
 
+    /// <summary>The second server of the federation scenarios (<see cref="BenchOptions.RemoteUrl"/>), when given.</summary>
+    public RemoteServer? Remote { get; init; }
+
     public ServerProcess? Server { get; }
 
     public BaselineSet Baselines { get; }
@@ -43,6 +46,17 @@ public sealed class BenchContext
 
     /// <summary>A setup step announced on the progress writer.</summary>
     public void Announce(string scenario, string step) => Progress.WriteLine($"[{scenario}] setup: {step}");
+}
+
+/// <summary>A second homeserver, federating with the first: its API and its user factory.</summary>
+public sealed record RemoteServer(MatrixApi Api, Registrar Registrar)
+{
+    public static RemoteServer From(MatrixHttp http, string runPrefix, BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var api = new MatrixApi(http);
+        return new RemoteServer(api, new Registrar(api, runPrefix, options.RegistrationToken, options.SharedSecret));
+    }
 }
 
 /// <summary>One selectable scenario: sets up its users and rooms (not measured), then measures one or more phases.</summary>

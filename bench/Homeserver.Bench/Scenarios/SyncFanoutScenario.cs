@@ -89,28 +89,12 @@ public sealed class SyncFanoutScenario : IScenario
     {
         while (!stop.IsCancellationRequested)
         {
-            ApiResponse response;
-            try
+            if (await SyncPolling.PollAsync(api, receiver, since, LongPollMs, filter, recorder, stop) is not { } polled)
             {
-                response = await api.SyncAsync(receiver, since, LongPollMs, filter, stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpRequestException e)
-            {
-                recorder.Error("sync exception " + e.GetType().Name);
                 continue;
             }
 
-            var at = Stopwatch.GetTimestamp();
-            if (!response.Ok)
-            {
-                recorder.Error("sync " + response.ErrorKey);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
+            var (response, at) = polled;
 
             since = response.StringProperty("next_batch") ?? since;
             foreach (var eventId in TimelineEventIds(response.Body, room))
@@ -129,22 +113,12 @@ public sealed class SyncFanoutScenario : IScenario
     }
 
     /// <summary>The m.room.message event IDs in rooms.join[room].timeline.events of a /sync response.</summary>
-    private static IEnumerable<string> TimelineEventIds(JsonElement sync, string room)
-    {
-        if (sync.TryGetProperty("rooms", out var rooms) && rooms.TryGetProperty("join", out var join) &&
-            join.TryGetProperty(room, out var entry) && entry.TryGetProperty("timeline", out var timeline) &&
-            timeline.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var e in events.EnumerateArray())
-            {
-                if (e.TryGetProperty("type", out var type) && type.GetString() == "m.room.message" &&
-                    e.TryGetProperty("event_id", out var id) && id.GetString() is { } eventId)
-                {
-                    yield return eventId;
-                }
-            }
-        }
-    }
+    private static IEnumerable<string> TimelineEventIds(JsonElement sync, string room) =>
+        SyncPolling.Timeline(sync, room) is { } timeline && timeline.TryGetProperty("events", out var events)
+            ? SyncPolling.Messages(events)
+                .Select(e => e.TryGetProperty("event_id", out var id) ? id.GetString() : null)
+                .OfType<string>()
+            : [];
 
     private static async Task WaitForDeliveriesAsync(ConcurrentDictionary<string, int> deliveries, string eventId,
         int expected, CancellationToken cancellationToken)

@@ -36,25 +36,13 @@ public sealed class FederationCluster : IAsyncDisposable
     {
         var files = new TempDirectory();
         var ca = TestCertificates.CreateCa("Federation cluster CA");
-        var caPath = Path.Combine(files.Path, "ca.pem");
-        await File.WriteAllTextAsync(caPath, ca.ExportCertificatePem());
-        var ports = Enumerable.Range(0, count).Select(_ => FreePort.Next()).ToArray();
+        var network = new LoopbackFederation(ca, files.Path, Enumerable.Range(0, count).Select(NameOf).ToList());
         var servers = new List<LiveServer>();
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var settings = new Dictionary<string, string?>
-                {
-                    ["Listen:Federation"] = $"https://127.0.0.1:{ports[i]}",
-                    ["Federation:TrustedCaFile"] = caPath,
-                };
-                WriteLeaf(files, ca, NameOf(i), settings);
-                for (var other = 0; other < count; other++)
-                {
-                    settings[$"Federation:HostOverrides:{NameOf(other)}"] = $"127.0.0.1:{ports[other]}";
-                }
-
+                var settings = new Dictionary<string, string?>(network.SettingsOf(NameOf(i)));
                 foreach (var (key, value) in settingsFor?.Invoke(i) ?? new Dictionary<string, string?>())
                 {
                     settings[key] = value;
@@ -91,18 +79,5 @@ public sealed class FederationCluster : IAsyncDisposable
 
         _ca.Dispose();
         _files.Dispose();
-    }
-
-    private static void WriteLeaf(TempDirectory files, X509Certificate2 ca, string name,
-        Dictionary<string, string?> settings)
-    {
-        using var leaf = TestCertificates.CreateLeaf(ca, name);
-        var certificatePath = Path.Combine(files.Path, name + ".pem");
-        var keyPath = Path.Combine(files.Path, name + ".key");
-        File.WriteAllText(certificatePath, leaf.ExportCertificatePem());
-        using var key = leaf.GetECDsaPrivateKey()!;
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        settings["Tls:CertificatePath"] = certificatePath;
-        settings["Tls:KeyPath"] = keyPath;
     }
 }
