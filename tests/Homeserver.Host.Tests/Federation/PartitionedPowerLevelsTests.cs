@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Host.Tests.Support;
-using Homeserver.Services.Federation.Client;
+using Homeserver.Services.Federation.Sending;
 using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +11,7 @@ namespace Homeserver.Host.Tests.Federation;
 
 /// <summary>
 /// Two admins on two servers change the power levels concurrently while one server's transactions to the other are
-/// held back (its back-off for that destination), then the partition heals: all three servers end on the same state.
+/// held back (its queue for that destination leased elsewhere), then the partition heals: all three servers end on the same state.
 /// </summary>
 public sealed class PartitionedPowerLevelsTests
 {
@@ -39,9 +39,12 @@ public sealed class PartitionedPowerLevelsTests
         await Eventually.HoldsAsync(async () => await PowerOfAsync(cluster[1], bob, roomId, bob.UserId) == 100,
             "hs2 sees bob as an admin", Patience);
 
-        var hs1Backoff = cluster[0].Instance.App.Services.GetRequiredService<DestinationBackoff>();
+        // hs1 holds its transactions to hs2 from here: its queue to hs2 is leased to a stand-in for another process (a
+        // back-off would not hold: hs2's own transactions to hs1 show hs2 is up, which ends it).
+        var hs1Queue = cluster[0].Instance.App.Services.GetRequiredService<IFederationQueueStore>();
         var hs2 = ServerName.Parse("hs2.test");
-        hs1Backoff.RecordFailure(hs2); // hs1 holds its transactions to hs2 from here
+        await Eventually.HoldsAsync(() => hs1Queue.TryLeaseAsync(hs2, "partition", DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None), "hs1's queue to hs2 is held", Patience);
 
         var aliceChange = await SetPowerAsync(cluster[0], alice, roomId, "@x:hs1.test", 50);
         var bobChange = await SetPowerAsync(cluster[1], bob, roomId, "@y:hs2.test", 60);
@@ -51,7 +54,9 @@ public sealed class PartitionedPowerLevelsTests
             "hs1 and hs3 hold both changes", Patience);
         Assert.False(await HasEventAsync(cluster[1], bob, roomId, aliceChange)); // the partition held
 
-        hs1Backoff.RecordSuccess(hs2); // heal
+        await hs1Queue.ReleaseLeaseAsync(hs2, "partition", CancellationToken.None); // heal
+        await cluster[0].Instance.App.Services.GetRequiredService<FederationSender>()
+            .WakeAsync([hs2], CancellationToken.None);
         var sessions = new[] { alice, bob, carol };
         string?[] winners = [];
         await Eventually.HoldsAsync(async () =>

@@ -5,7 +5,9 @@ using Homeserver.Core.Auth;
 using Homeserver.Core.Crypto;
 using Homeserver.Core.Events;
 using Homeserver.Core.Federation;
+using Homeserver.Core.Identifiers;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Services.Federation.Client;
 using Homeserver.Services.Rooms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -60,6 +62,38 @@ public sealed class ReceiveTransactionTests
             $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/state/m.room.member/{Uri.EscapeDataString(Bob)}",
             alice.AccessToken);
         Assert.Equal("join", member.GetProperty("membership").GetString());
+    }
+
+    [Fact]
+    public async Task A_signed_request_from_a_server_ends_our_back_off_for_it_and_an_unsigned_one_does_not()
+    {
+        var (server, federation, transport) = await FederatedServer.StartAsync("receiver.test");
+        await using var runningServer = server;
+        await using var keys = await KeyEndpoint.StartAsync(Remote, RemoteKey);
+        transport.Map(Remote, keys.BaseAddress);
+        var backoff = server.Instance.App.Services.GetRequiredService<DestinationBackoff>();
+        var remote = ServerName.Parse(Remote);
+        backoff.RecordFailure(remote); // it was down: nothing goes to it for the next ten minutes
+        using var client = FederatedServer.Client(federation);
+        var body = new JsonObject
+        {
+            ["origin"] = Remote, ["origin_server_ts"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["pdus"] = new JsonArray(),
+        };
+
+        using (var unsigned = await client.PutAsJsonAsync("/_matrix/federation/v1/send/unsigned", body))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        }
+
+        Assert.NotNull(backoff.StateOf(remote));
+        const string uri = "/_matrix/federation/v1/send/signed";
+        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Authorization",
+            RequestSigning.Sign(RemoteKey, Remote, "receiver.test", "PUT", uri, body).ToHeaderValue());
+        await MatrixAssert.OkAsync(await client.SendAsync(request));
+
+        Assert.Null(backoff.StateOf(remote));
     }
 
     private static Pdu Build(RoomVersion version, string roomId, PduTemplate template, IReadOnlyList<Pdu> prevEvents,

@@ -21,13 +21,13 @@ public sealed class LiveServer : IAsyncDisposable
     public const string Password = "correct horse battery staple";
     private const string Prefix = "Homeserver:";
     private static int _users;
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _ownedData;
     private readonly List<HttpClient> _clients = [];
 
-    private LiveServer(HomeserverInstance instance, TempDirectory data, string connectionString)
+    private LiveServer(HomeserverInstance instance, TempDirectory? ownedData, string connectionString)
     {
         Instance = instance;
-        _data = data;
+        _ownedData = ownedData;
         ConnectionString = connectionString;
         Anonymous = NewClient(null);
     }
@@ -47,15 +47,18 @@ public sealed class LiveServer : IAsyncDisposable
     /// </param>
     /// <param name="services">Changes to the server's services, e.g. a clock the test controls.</param>
     /// <param name="serverName">The server name; the default (<c>localhost</c>) when null.</param>
+    /// <param name="dataDirectory">An existing data directory (signing key, media) the caller keeps, to start a
+    /// server again as it was; a fresh one, deleted on dispose, when null.</param>
     public static async Task<LiveServer> StartAsync(string? connectionString = null,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
-        string? serverName = null)
+        string? serverName = null, string? dataDirectory = null)
     {
-        var data = new TempDirectory();
+        var ownedData = dataDirectory is null ? new TempDirectory() : null;
+        var dataPath = dataDirectory ?? ownedData!.Path;
         connectionString ??= await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
         var values = new Dictionary<string, string?>
         {
-            ["Homeserver:DataDirectory"] = data.Path,
+            ["Homeserver:DataDirectory"] = dataPath,
             ["Homeserver:Database:ConnectionString"] = connectionString,
             ["Homeserver:Listen:Client"] = "http://127.0.0.1:0",
             ["Homeserver:Listen:Federation"] = "",
@@ -77,17 +80,17 @@ public sealed class LiveServer : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         try
         {
-            var instance = await HomeserverInstance.StartAsync(SettingsReader.Read(configuration, data.Path),
+            var instance = await HomeserverInstance.StartAsync(SettingsReader.Read(configuration, dataPath),
                 CancellationToken.None, collection =>
                 {
                     NoNetworkDiscovery.Register(collection);
                     services?.Invoke(collection);
                 });
-            return new LiveServer(instance, data, connectionString);
+            return new LiveServer(instance, ownedData, connectionString);
         }
         catch
         {
-            data.Dispose();
+            ownedData?.Dispose();
             throw;
         }
     }
@@ -218,7 +221,7 @@ public sealed class LiveServer : IAsyncDisposable
         }
 
         await Instance.DisposeAsync();
-        _data.Dispose();
+        _ownedData?.Dispose();
     }
 
     private static JsonObject With(JsonObject? extra, JsonObject body)

@@ -6,6 +6,7 @@ using Homeserver.Http;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Federation;
 using Homeserver.Services.Federation.Keys;
+using Homeserver.Services.Federation.Sending;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,10 +23,12 @@ namespace Homeserver.Federation.Http;
 /// that cannot be found or is not current, or a signature that does not verify over method, request target, origin,
 /// destination and body is 401 <c>M_UNAUTHORIZED</c>. The origin is then on the request
 /// (<see cref="FederationAuth.Origin"/>), after one request of its <see cref="OriginRateLimit"/> is taken (429 beyond).
+/// A signed request also shows the origin is up (<see cref="RemoteServerUp"/>: our queue to it is woken).
 /// <c>/_matrix/key/*</c> is never authenticated.
 /// </summary>
 public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next, HomeserverSettings settings,
-    IServerKeyResolver keys, OriginRateLimit rateLimit, TimeProvider time, ILogger<XMatrixAuthenticationMiddleware> logger)
+    IServerKeyResolver keys, OriginRateLimit rateLimit, RemoteServerUp serverUp, TimeProvider time,
+    ILogger<XMatrixAuthenticationMiddleware> logger)
 {
     private const string FederationPrefix = "/_matrix/federation/";
 
@@ -43,6 +46,7 @@ public sealed partial class XMatrixAuthenticationMiddleware(RequestDelegate next
         }
 
         var origin = await AuthenticateAsync(context);
+        await serverUp.SeenAsync(origin, context.RequestAborted);
         rateLimit.Acquire(origin);
         FederationAuth.SetOrigin(context, origin);
         await next(context);

@@ -89,6 +89,7 @@ public static class FederationRegistration
             sp.GetRequiredService<HomeserverSettings>().ServerName, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FederationSender>>()));
         services.AddSingleton<IFederationSender>(sp => sp.GetRequiredService<FederationSender>());
+        services.AddSingleton<RemoteServerUp>();
         services.AddSingleton<IEventStreamConsumer>(sp => new FederationEventConsumer(
             sp.GetRequiredService<IJoinedServersReader>(), sp.GetRequiredService<IFederationQueueStore>(),
             sp.GetRequiredService<FederationSender>(), sp.GetRequiredService<HomeserverSettings>().ServerName));

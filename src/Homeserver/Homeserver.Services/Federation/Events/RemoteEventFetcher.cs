@@ -117,8 +117,10 @@ public sealed partial class RemoteEventFetcher(FederationClient client, RemotePd
                 continue;
             }
 
-            if (pdu["room_id"] is not JsonValue roomValue || !roomValue.TryGetValue<string>(out var inRoom) ||
-                inRoom != roomId.Value)
+            // A v12 create event has no room_id (the room's ID is its own): its room is known once it is parsed.
+            if (pdu["room_id"] is { } roomNode &&
+                (roomNode is not JsonValue roomValue || !roomValue.TryGetValue<string>(out var inRoom) ||
+                 inRoom != roomId.Value))
             {
                 LogDropped(logger, server.Value, roomId.Value, "?", "not an event of the room asked about");
                 continue;
@@ -128,6 +130,13 @@ public sealed partial class RemoteEventFetcher(FederationClient client, RemotePd
             if (verified.Pdu is null)
             {
                 LogDropped(logger, server.Value, roomId.Value, "?", verified.Error ?? "invalid");
+                continue;
+            }
+
+            if (verified.Pdu.RoomId != roomId.Value)
+            {
+                LogDropped(logger, server.Value, roomId.Value, verified.Pdu.EventId,
+                    "not an event of the room asked about");
                 continue;
             }
 
