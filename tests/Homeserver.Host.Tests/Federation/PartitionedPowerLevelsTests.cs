@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Services.Federation.Sending;
@@ -11,7 +12,8 @@ namespace Homeserver.Host.Tests.Federation;
 
 /// <summary>
 /// Two admins on two servers change the power levels concurrently while one server's transactions to the other are
-/// held back (its queue for that destination leased elsewhere), then the partition heals: all three servers end on the same state.
+/// held back (its queue for that destination leased elsewhere), then the partition heals: all three servers end on
+/// the same state, the one Core's state resolution gives for the two branches.
 /// </summary>
 public sealed class PartitionedPowerLevelsTests
 {
@@ -66,6 +68,27 @@ public sealed class PartitionedPowerLevelsTests
             return winners.Distinct().Count() == 1 && await HasEventAsync(cluster[1], bob, roomId, aliceChange);
         }, "the three servers agree on the power levels", Patience);
         Assert.Contains(winners[0], new[] { aliceChange, bobChange });
+
+        // The answer Core's state resolution gives for the two branches, over the events hs1 serves hs3 for them:
+        // every server's whole state is that, so agreeing on another answer fails here.
+        var expected = await CoreResolution.ResolveAsync(cluster[2], "hs1.test", roomId, [aliceChange, bobChange]);
+        Assert.Contains(expected[new TypeAndStateKey(EventTypes.PowerLevels, "")], new[] { aliceChange, bobChange });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal),
+                (await StateMapAsync(cluster[i], sessions[i], roomId)).OrderBy(e => e.Key.ToString(),
+                    StringComparer.Ordinal));
+        }
+    }
+
+    private static async Task<Dictionary<TypeAndStateKey, string>> StateMapAsync(LiveServer server,
+        TestSession session, string roomId)
+    {
+        var (status, state) = await server.GetAsync($"/_matrix/client/v3/rooms/{roomId}/state", session.AccessToken);
+        Assert.True(status == HttpStatusCode.OK, state.ToString());
+        return state.EnumerateArray().ToDictionary(
+            e => new TypeAndStateKey(e.GetProperty("type").GetString()!, e.GetProperty("state_key").GetString()!),
+            e => e.GetProperty("event_id").GetString()!);
     }
 
     private static async Task<string> SetPowerAsync(LiveServer server, TestSession session, string roomId,

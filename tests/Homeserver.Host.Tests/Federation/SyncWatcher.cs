@@ -13,6 +13,9 @@ internal sealed class SyncWatcher(LiveServer server, TestSession session)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private string? _since;
 
+    /// <summary>Every sync response seen so far, in order (to check what never showed).</summary>
+    public List<JsonElement> Seen { get; } = [];
+
     /// <summary>Long-polls until <paramref name="found"/> picks something out of a sync response; returns it.</summary>
     public async Task<JsonElement> UntilAsync(Func<JsonElement, JsonElement?> found, string what)
     {
@@ -23,6 +26,7 @@ internal sealed class SyncWatcher(LiveServer server, TestSession session)
             var (status, body) = await server.GetAsync(path, session.AccessToken);
             Assert.True(status == HttpStatusCode.OK, $"sync failed: {status} {body}");
             _since = body.GetProperty("next_batch").GetString();
+            Seen.Add(body.Clone());
             if (found(body) is { } result)
             {
                 return result.Clone();

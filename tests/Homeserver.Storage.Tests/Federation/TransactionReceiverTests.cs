@@ -70,6 +70,26 @@ public sealed class TransactionReceiverTests
     }
 
     [Fact]
+    public async Task A_pdu_that_fails_the_auth_rules_is_stored_rejected_and_its_result_carries_the_error()
+    {
+        await using var harness = await ReceiverHarness.StartAsync();
+        var head = await harness.Room.HeadAsync();
+        var levels = JsonNode.Parse(head.State[new TypeAndStateKey(EventTypes.PowerLevels, "")].Content.GetRawText())!
+            .AsObject();
+        levels["users"]![InputRoom.Bob] = 100; // Bob is at 50; changing the power levels takes 100
+        var grab = harness.Room.Remote(InputRoom.Bob, EventTypes.PowerLevels, "", levels, head.ForwardExtremities,
+            head.State, 200_000);
+        var stateBefore = await harness.Room.CurrentStateAsync();
+
+        var answer = (await harness.SendAsync("t1", grab))["pdus"]!;
+
+        Assert.Contains("authorization rules", answer[grab.EventId]!["error"]!.GetValue<string>(),
+            StringComparison.Ordinal);
+        Assert.NotNull((await harness.Room.RowAsync(grab.EventId)).RejectedReason);
+        Assert.Equal(stateBefore, await harness.Room.CurrentStateAsync());
+    }
+
+    [Fact]
     public async Task Pdus_and_edus_of_a_room_whose_acl_denies_the_origin_are_dropped()
     {
         var typing = new RecordingEduHandler("m.typing");

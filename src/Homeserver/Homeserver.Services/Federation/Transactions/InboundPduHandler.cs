@@ -15,7 +15,8 @@ namespace Homeserver.Services.Federation.Transactions;
 /// PDU"): the room must be one we know (its version is ours to read), the room's server ACL must allow the origin,
 /// then each PDU is verified (<see cref="RemotePduVerifier"/>: dropped with an error when its format or signatures
 /// fail, kept redacted when its content hash does not match) and input (<see cref="RemotePduInput"/>, fetching what
-/// it misses). A PDU that cannot be handled gets an error; the others of the transaction go on.
+/// it misses). A PDU that cannot be handled or is rejected by the auth rules gets an error (as Dendrite answers; a
+/// soft-failed or redacted one does not, as Synapse); the others of the transaction go on.
 /// </summary>
 public sealed partial class InboundPduHandler(IRoomEventReader rooms, ServerAclGuard acl, RemotePduVerifier verifier,
     RemotePduInput input, ILogger<InboundPduHandler> logger)
@@ -71,7 +72,10 @@ public sealed partial class InboundPduHandler(IRoomEventReader rooms, ServerAclG
                              string.Join(", ", result.Missing!.Take(10).Select(id => id.Value)));
             }
 
-            return [];
+            // Rejected events are stored but never take effect; the transaction still succeeds (spec, "Rejection").
+            return result.Status == InputStatus.Rejected
+                ? Error("Rejected by the authorization rules: " + (result.Reason ?? "not allowed"))
+                : [];
         }
         catch (Exception e) when (e is FederationException or FetchLimitExceededException)
         {
