@@ -199,8 +199,9 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
     /// <summary>
     /// An invite of another server's user (server-server API, "Inviting to a room"): built on our head, sent to the
     /// invitee's server with the room's stripped state, and input as it came back with that server's signature.
+    /// Also createRoom's way for such invitees, after the room is written.
     /// </summary>
-    private async Task InviteRemoteUserAsync(string roomId, string sender, UserId target, JsonObject content,
+    internal async Task InviteRemoteUserAsync(string roomId, string sender, UserId target, JsonObject content,
         CancellationToken cancellationToken)
     {
         var head = await writer.GetHeadAsync(roomId, cancellationToken) ??

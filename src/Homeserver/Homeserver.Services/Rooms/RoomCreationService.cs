@@ -11,7 +11,8 @@ namespace Homeserver.Services.Rooms;
 
 /// <summary>
 /// POST /createRoom: the create event, the creator's join, power levels, the preset's join rules, history
-/// visibility and guest access, initial state, name, topic and invites, all in one write.
+/// visibility and guest access, initial state, name, topic and local invites, all in one write; then the invites of
+/// other servers' users, through their servers.
 /// </summary>
 public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter writer, RoomEventFactory factory,
     MembershipService memberships, RoomAliasService aliasService, IRoomAliasStore aliases, IRoomDirectoryStore directory,
@@ -80,6 +81,19 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
             await directory.SetPublicAsync(create.RoomId, true, cancellationToken);
         }
 
+        // Another server's user hears of an invite only through their server (PUT /v2/invite), which signs it: as
+        // Synapse does, it is made after the room exists, and a refusal fails the request.
+        foreach (var invitee in invites.Where(u => u.Domain != settings.ServerName))
+        {
+            var content = await memberships.ProfileContentAsync(invitee, Memberships.Invite, null, cancellationToken);
+            if (request.IsDirect)
+            {
+                content["is_direct"] = true;
+            }
+
+            await memberships.InviteRemoteUserAsync(create.RoomId, creator, invitee, content, cancellationToken);
+        }
+
         return new Created(create.RoomId, persisted);
     }
 
@@ -142,7 +156,7 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
                 });
             }
 
-            foreach (var invitee in invites)
+            foreach (var invitee in invites.Where(u => u.Domain == settings.ServerName))
             {
                 var content = new JsonObject { ["membership"] = Memberships.Invite };
                 if (request.IsDirect)

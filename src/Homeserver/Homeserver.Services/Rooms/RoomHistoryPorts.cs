@@ -30,7 +30,8 @@ public interface IRoomHistoryReader
         IReadOnlyCollection<string> eventIds, IReadOnlyCollection<TypeAndStateKey>? keys,
         CancellationToken cancellationToken);
 
-    /// <summary>The newest event of the room at or before <paramref name="stream"/>, or null.</summary>
+    /// <summary>The newest event of the room with a state (no outlier) at or before <paramref name="stream"/>, or
+    /// null.</summary>
     Task<string?> GetLastEventIdAtAsync(string roomId, long stream, CancellationToken cancellationToken);
 
     /// <summary>Events nearest to <paramref name="timestamp"/>: from it forwards (ascending) or backwards (descending).</summary>

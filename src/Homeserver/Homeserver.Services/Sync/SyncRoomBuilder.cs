@@ -212,7 +212,9 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         CancellationToken cancellationToken)
     {
         var filter = request.Filter.State;
-        var current = await StateIdsAtAsync(roomId, at, cancellationToken);
+        var current = !includeTimeline && timelineEvents.Count > 0 && at == timelineEvents[0].StreamOrdering - 1
+            ? await StateBeforeAsync(timelineEvents[0], cancellationToken)
+            : await StateIdsAtAsync(roomId, at, cancellationToken);
         var previous = known is null ? null
             : known == at ? current // lazy members only: nothing changed, the same state twice
             : await StateIdsAtAsync(roomId, known.Value, cancellationToken);
@@ -245,6 +247,34 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The state before an event: the state after it with its own entry put back to what it replaced. The state at
+    /// the start of a timeline is this, not the state after the event before it in the stream: a room joined over
+    /// federation has no event here before our join, whose state came with the join.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<TypeAndStateKey, string>> StateBeforeAsync(StoredEvent first,
+        CancellationToken cancellationToken)
+    {
+        var after = await reader.GetStateIdsAfterAsync(first.Pdu.EventId, cancellationToken);
+        if (!first.Pdu.IsState ||
+            !string.Equals(after.GetValueOrDefault(first.Pdu.StateEntryKey), first.Pdu.EventId, StringComparison.Ordinal))
+        {
+            return after;
+        }
+
+        var before = new Dictionary<TypeAndStateKey, string>(after);
+        if (first.ReplacesState is { } replaced)
+        {
+            before[first.Pdu.StateEntryKey] = replaced;
+        }
+        else
+        {
+            before.Remove(first.Pdu.StateEntryKey);
+        }
+
+        return before;
     }
 
     private async Task<IReadOnlyDictionary<TypeAndStateKey, string>> StateIdsAtAsync(string roomId, long stream,

@@ -11,6 +11,10 @@ namespace Homeserver.Storage.Rooms;
 public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGroupCache stateGroups,
     ILogger<RoomEventReader> logger) : IRoomEventReader
 {
+    // Membership events stored out of band (outliers with a position: an invite from another server, its rejection)
+    // are the timeline of a room known only that way; once the room has its head here (we joined), they are not.
+    private const string InTimeline = "(NOT e.outlier OR rm.out_of_band)";
+
     private const string EventColumns = """
         SELECT e.event_id AS EventId, e.json AS Json, e.stream_ordering AS StreamOrdering,
                e.replaces_state AS ReplacesState, rm.room_version AS RoomVersion,
@@ -100,8 +104,10 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var sql = EventColumns + (forwards
-            ? " WHERE e.room_id = @roomId AND e.stream_ordering > @fromStream ORDER BY e.stream_ordering ASC LIMIT @limit"
-            : " WHERE e.room_id = @roomId AND e.stream_ordering < @fromStream ORDER BY e.stream_ordering DESC LIMIT @limit");
+            ? " WHERE e.room_id = @roomId AND e.stream_ordering > @fromStream AND " + InTimeline +
+              " ORDER BY e.stream_ordering ASC LIMIT @limit"
+            : " WHERE e.room_id = @roomId AND e.stream_ordering < @fromStream AND " + InTimeline +
+              " ORDER BY e.stream_ordering DESC LIMIT @limit");
         return await QueryAsync(connection, sql, new { roomId, fromStream, limit }, cancellationToken);
     }
 

@@ -39,6 +39,7 @@ public sealed class RoomHistoryReader(NpgsqlDataSource dataSource, IRoomEventRea
 
     private const string LastEventAtSql = $"""
         SELECT event_id FROM events WHERE room_id = @roomId AND stream_ordering <= @stream AND {Visible}
+          AND state_group IS NOT NULL
         ORDER BY stream_ordering DESC LIMIT 1
         """;
 
