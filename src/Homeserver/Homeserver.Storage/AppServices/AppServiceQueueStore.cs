@@ -177,5 +177,16 @@ public sealed class AppServiceQueueStore(NpgsqlDataSource dataSource) : IAppServ
             new { ids = ids.Distinct(StringComparer.Ordinal).ToArray() }, transaction,
             cancellationToken: cancellationToken));
 
-    private sealed record StateRow(long? TxnId, byte[]? Body, long[]? Items, long BackoffMs, long RetryAtTs);
+    private sealed class StateRow
+    {
+        public long? TxnId { get; init; }
+
+        public byte[]? Body { get; init; }
+
+        public long[]? Items { get; init; }
+
+        public long BackoffMs { get; init; }
+
+        public long RetryAtTs { get; init; }
+    }
 }
