@@ -114,4 +114,32 @@ public sealed class AppServicePushTests
             r.Json.GetProperty("events").EnumerateArray().Any(e => e.GetProperty("event_id").GetString() == markerId));
         Assert.All(server.Fake.Transactions, t => Assert.False(t.Json.TryGetProperty("ephemeral", out _)));
     }
+
+    [Fact]
+    public async Task Msc3202_pushes_device_list_changes_and_key_counts_of_the_appservices_users()
+    {
+        await using var server = await AppServiceServer.StartAsync("org.matrix.msc3202: true");
+        var alice = await server.Server.RegisterAsync();
+        var ghost = await server.Server.RegisterAsync(LiveServer.UniqueUsername("ghost_"));
+        var room = await alice.SharedRoomAsync(ghost);
+
+        var changed = await server.Fake.NextAsync(r => r.Method == "PUT" &&
+            r.Json.GetProperty("org.matrix.msc3202.device_lists").GetProperty("changed").EnumerateArray()
+                .Any(u => u.GetString() == ghost.UserId));
+        Assert.True(changed.Json.TryGetProperty("org.matrix.msc3202.device_lists", out _));
+
+        var sent = await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/send/m.room.message/k",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = "keys" }));
+        var eventId = sent.GetProperty("event_id").GetString();
+        var transaction = await server.Fake.NextAsync(r => r.Method == "PUT" &&
+            r.Json.GetProperty("events").EnumerateArray().Any(e => e.GetProperty("event_id").GetString() == eventId));
+
+        var counts = transaction.Json.GetProperty("org.matrix.msc3202.device_one_time_keys_count");
+        Assert.Equal(0, counts.GetProperty(ghost.UserId).GetProperty(ghost.DeviceId)
+            .GetProperty("signed_curve25519").GetInt32());
+        Assert.False(counts.TryGetProperty(alice.UserId, out _)); // not the appservice's user
+        Assert.Equal(0, transaction.Json.GetProperty("org.matrix.msc3202.device_unused_fallback_key_types")
+            .GetProperty(ghost.UserId).GetProperty(ghost.DeviceId).GetArrayLength());
+    }
 }
