@@ -79,6 +79,7 @@ public static class ClientApiPipeline
         app.MapDelayedEvents();
         app.MapThreePids();
         app.MapThirdPartyLookups();
+        Endpoints.AppServices.AppServicePingEndpoint.MapAppServicePing(app);
         app.MapVoip();
         app.MapAdmin();
         app.MapLegacySync();

@@ -1,5 +1,8 @@
 using Homeserver.Services.AppServices;
+using Homeserver.Services.AppServices.Push;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Streams;
+using Homeserver.Storage.AppServices;
 
 namespace Homeserver.Host.Hosting;
 
@@ -11,6 +14,25 @@ internal static class AppServiceHosting
         services.AddSingleton(settings.AppServices);
         services.AddSingleton(settings.AppServices.Registry);
         services.AddSingleton<AppServiceSenderAccounts>();
+
+        // Pushing to appservices: the outbound client, the durable queue, the stream consumer and the sender.
+        services.AddSingleton(sp => new AppServiceClientOptions(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AppServiceClient>();
+        services.AddSingleton<IAppServiceQueueStore, AppServiceQueueStore>();
+        services.AddSingleton<IAppServiceRoomFactsReader, AppServiceRoomFactsReader>();
+        services.AddSingleton<IAppServiceDeviceKeysReader, AppServiceDeviceKeysReader>();
+        services.AddSingleton<AppServiceTransactionDelivery>();
+        services.AddSingleton<AppServiceSender>();
+        services.AddSingleton<AppServiceRoomInterest>();
+        services.AddSingleton<IEventStreamConsumer, AppServiceEventConsumer>();
+        services.AddSingleton<AppServiceEphemeralPush>();
+        services.AddSingleton<Homeserver.Services.Accounts.IDeviceListObserver>(sp =>
+            sp.GetRequiredService<AppServiceEphemeralPush>());
+
+        // Calls to appservices: queries for unknown users and aliases, third-party lookups, ping.
+        services.AddSingleton<AppServiceQueries>();
+        services.AddSingleton<ThirdPartyProtocols>();
+        services.AddSingleton<AppServicePing>();
         return services;
     }
 }

@@ -215,6 +215,7 @@ public static class ServiceRegistration
         services.AddHostedService<DelayedEventScheduler>();
         services.AddHostedService<MediaRetentionJob>();
         services.AddHostedService<FederationSenderService>();
+        services.AddHostedService<AppServiceSenderService>();
         return services;
     }
 

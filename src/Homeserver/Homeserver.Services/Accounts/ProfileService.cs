@@ -16,7 +16,8 @@ namespace Homeserver.Services.Accounts;
 /// room); only its user may change it, within 64 KiB for the whole profile.
 /// </summary>
 public sealed partial class ProfileService(IProfileStore profiles, HomeserverSettings settings,
-    ProfileLookupRule lookupRule, IEnumerable<IProfileChangeObserver> observers, IRemoteProfiles? remote = null)
+    ProfileLookupRule lookupRule, IEnumerable<IProfileChangeObserver> observers, IRemoteProfiles? remote = null,
+    AppServices.AppServiceQueries? appServiceQueries = null)
 {
     private readonly IProfileChangeObserver[] _observers = observers.ToArray();
 
@@ -119,7 +120,17 @@ public sealed partial class ProfileService(IProfileStore profiles, HomeserverSet
     {
         var user = ParseUserId(userId);
         await lookupRule.CheckAsync(requester, user, cancellationToken);
-        return await profiles.GetAsync(user, cancellationToken) ?? throw NoSuchUser();
+        if (await profiles.GetAsync(user, cancellationToken) is { } profile)
+        {
+            return profile;
+        }
+
+        // A user an appservice has not made yet: asked of the appservice, then looked for again.
+        return user.Domain == settings.ServerName && appServiceQueries is not null &&
+               await appServiceQueries.QueryUserAsync(user.Value, cancellationToken) &&
+               await profiles.GetAsync(user, cancellationToken) is { } made
+            ? made
+            : throw NoSuchUser();
     }
 
     /// <summary>The profile of a user on another server, asked of that server; null for a local user.</summary>

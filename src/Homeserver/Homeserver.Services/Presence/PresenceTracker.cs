@@ -18,7 +18,8 @@ namespace Homeserver.Services.Presence;
 /// Other servers' users (their presence arrives as EDUs, <see cref="ApplyRemoteAsync"/>) are stored and announced but
 /// never timed out here: their own server does that.
 public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms, SyncNotifier notifier,
-    ISharedStore shared, TimeProvider time, FederationEdus? federation = null)
+    ISharedStore shared, TimeProvider time, FederationEdus? federation = null,
+    AppServices.Push.AppServiceEphemeralPush? appServices = null)
 {
     public const string Channel = "presence.changed";
 
@@ -154,6 +155,18 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
         }
 
         await NotifyAsync(state.UserId, cancellationToken);
+        await PushToAppServicesAsync(state, cancellationToken);
+    }
+
+    private async Task PushToAppServicesAsync(PresenceState state, CancellationToken cancellationToken)
+    {
+        if (appServices is not null)
+        {
+            await appServices.OnPresenceAsync(state.UserId, new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "m.presence", ["sender"] = state.UserId, ["content"] = PresenceService.Content(state, Now),
+            }, cancellationToken);
+        }
     }
 
     private bool IsLocal(string userId) => federation?.IsLocal(userId) ?? true;
@@ -181,6 +194,7 @@ public sealed class PresenceTracker(IPresenceStore store, IRoomEventReader rooms
         {
             entry.Stored = entry.Current = await store.SaveAsync(next, cancellationToken);
             await NotifyAsync(next.UserId, cancellationToken);
+            await PushToAppServicesAsync(entry.Stored ?? next, cancellationToken);
             if (federation is not null && IsLocal(next.UserId))
             {
                 await federation.ToServersSharingRoomsWithAsync(next.UserId, EduTypes.Presence,

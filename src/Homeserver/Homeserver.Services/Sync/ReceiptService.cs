@@ -14,7 +14,7 @@ namespace Homeserver.Services.Sync;
 /// </summary>
 public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader reader, IAccountDataStore accountData,
     IEnumerable<IAccountDataObserver> accountDataObservers, SyncNotifier notifier, TimeProvider time,
-    FederationEdus? federation = null)
+    FederationEdus? federation = null, AppServices.Push.AppServiceEphemeralPush? appServices = null)
 {
     public const string Read = "m.read";
     public const string ReadPrivate = "m.read.private";
@@ -58,6 +58,12 @@ public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader read
             await federation.ToRoomAsync(roomId, EduTypes.Receipt,
                 FederatedReceipt(roomId, requester.UserId.Value, eventId, threadId, ts), cancellationToken);
         }
+
+        if (type == Read && appServices is not null)
+        {
+            await appServices.OnReceiptAsync(roomId, requester.UserId.Value, eventId, threadId ?? "", ts,
+                cancellationToken);
+        }
     }
 
     /// <summary>A remote user's public read receipt from an <c>m.receipt</c> EDU (already checked).</summary>
@@ -66,6 +72,11 @@ public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader read
         ArgumentNullException.ThrowIfNull(receipt);
         await receipts.PutAsync(receipt, cancellationToken);
         notifier.NotifyRoom(receipt.RoomId);
+        if (receipt.Type == Read && appServices is not null)
+        {
+            await appServices.OnReceiptAsync(receipt.RoomId, receipt.UserId, receipt.EventId, receipt.ThreadId,
+                receipt.Ts, cancellationToken);
+        }
     }
 
     /// <summary>The content of an <c>m.receipt</c> EDU for one receipt (server-server API, "Receipts").</summary>

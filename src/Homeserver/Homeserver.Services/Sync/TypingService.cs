@@ -18,7 +18,7 @@ namespace Homeserver.Services.Sync;
 /// compares sensibly on another.
 /// </summary>
 public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IRoomEventReader reader,
-    TimeProvider time, FederationEdus? federation = null)
+    TimeProvider time, FederationEdus? federation = null, AppServices.Push.AppServiceEphemeralPush? appServices = null)
 {
     public const string Channel = "typing";
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
@@ -63,7 +63,7 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         CancellationToken cancellationToken)
     {
         var expires = time.GetUtcNow() + (timeout > MaxTimeout ? MaxTimeout : timeout);
-        Apply(roomId, userId, typing, expires);
+        var changed = Apply(roomId, userId, typing, expires);
         var message = new JsonObject
         {
             ["room_id"] = roomId, ["user_id"] = userId, ["typing"] = typing, ["expires"] = expires.ToUnixTimeMilliseconds(),
@@ -71,6 +71,11 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         if (shared.IsShared)
         {
             await shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(message.ToJsonString()), cancellationToken);
+        }
+
+        if (changed && appServices is not null && TypingEventSince(roomId, null) is { } typingEvent)
+        {
+            await appServices.OnTypingAsync(roomId, typingEvent, cancellationToken);
         }
     }
 
@@ -131,7 +136,8 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         }
     }
 
-    private void Apply(string roomId, string userId, bool typing, DateTimeOffset expires)
+    /// <summary>True when what clients see changed (not a refresh of ongoing typing).</summary>
+    private bool Apply(string roomId, string userId, bool typing, DateTimeOffset expires)
     {
         var room = _rooms.GetOrAdd(roomId, _ => new RoomTyping());
         lock (room)
@@ -149,13 +155,14 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
             // Refreshing an ongoing typing notice changes nothing a client sees.
             if (wasTyping == typing && typing)
             {
-                return;
+                return false;
             }
 
             room.LastChanged = NextPosition();
         }
 
         notifier.WakeLocally([SyncNotifier.RoomKey(roomId)]);
+        return true;
     }
 
     private long NextPosition()

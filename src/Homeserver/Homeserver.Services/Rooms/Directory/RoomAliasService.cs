@@ -15,7 +15,7 @@ namespace Homeserver.Services.Rooms.Directory;
 /// (<see cref="IRemoteRoomDirectory"/>, registered by federation; not found without it).
 /// </summary>
 public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStore aliases, IRoomEventReader reader,
-    IRemoteRoomDirectory? remote = null)
+    IRemoteRoomDirectory? remote = null, AppServices.AppServiceQueries? appServiceQueries = null)
 {
     /// <summary>PUT /directory/room/{roomAlias}: members of the room (or server admins) may add aliases to it.</summary>
     public async Task CreateAsync(Requester requester, string alias, string roomId, CancellationToken cancellationToken)
@@ -129,9 +129,14 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
             return (await QueryRemoteAsync(parsed, cancellationToken)).RoomId.Value;
         }
 
-        var entry = await aliases.GetAsync(parsed.Value, cancellationToken)
-                    ?? throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found");
-        return entry.RoomId;
+        var entry = await aliases.GetAsync(parsed.Value, cancellationToken);
+        if (entry is null && appServiceQueries is not null &&
+            await appServiceQueries.QueryAliasAsync(parsed.Value, cancellationToken))
+        {
+            entry = await aliases.GetAsync(parsed.Value, cancellationToken); // the appservice made it meanwhile
+        }
+
+        return entry?.RoomId ?? throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found");
     }
 
     /// <summary>
