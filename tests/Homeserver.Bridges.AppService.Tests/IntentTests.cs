@@ -253,6 +253,21 @@ public sealed class IntentTests
     }
 
     [Fact]
+    public async Task Ping_asks_the_homeserver_to_ping_this_appservice_by_its_id()
+    {
+        await using var harness = await IntentHarness.StartAsync();
+
+        var duration = await harness.Intents.PingHomeserverAsync("start-1", CancellationToken.None);
+
+        var ping = Assert.Single(harness.Homeserver.Requests);
+        Assert.Equal("POST", ping.Method);
+        Assert.Equal("/_matrix/client/v1/appservice/test/ping", ping.Path);
+        Assert.Equal("""{"transaction_id":"start-1"}""", ping.JsonText);
+        Assert.Null(ping.UserIdParam);
+        Assert.Equal(TimeSpan.FromMilliseconds(12), duration);
+    }
+
+    [Fact]
     public async Task Intents_refuse_users_outside_the_namespace()
     {
         await using var harness = await IntentHarness.StartAsync();

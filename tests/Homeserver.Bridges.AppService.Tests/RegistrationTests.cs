@@ -67,6 +67,19 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void A_namespace_regex_without_a_server_still_claims_only_users_of_our_server()
+    {
+        var registration = RegistrationGenerator.Create("x", null, "bridgebot", "example.org", "_x_") with
+        {
+            Users = [new NamespaceEntry("@_x_.*", true)],
+        };
+        var identity = new AppServiceIdentity(registration, "example.org");
+
+        Assert.True(identity.IsOwnUser("@_x_42:example.org"));
+        Assert.False(identity.IsOwnUser("@_x_42:evil.org"));
+    }
+
+    [Fact]
     public void Reading_a_registration_names_the_missing_field()
     {
         var error = Assert.Throws<FormatException>(() => RegistrationYaml.Read("id: x\nurl: null\nas_token: a\nsender_localpart: b\n"));

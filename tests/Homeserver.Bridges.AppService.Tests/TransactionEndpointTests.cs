@@ -3,6 +3,7 @@ using System.Text.Json;
 using Homeserver.Bridges.AppService.Events;
 using Homeserver.Bridges.AppService.Tests.Support;
 using Homeserver.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Bridges.AppService.Tests;
 
@@ -148,6 +149,26 @@ public sealed class TransactionEndpointTests
         Assert.Equal(HttpStatusCode.OK, (await after.PutTransactionAsync("t1", body)).StatusCode);
 
         Assert.Equal(["$2", "$3"], after.Receiver.Received.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task Completed_transactions_are_remembered_for_the_retention_period_then_forgotten()
+    {
+        var clock = new ManualClock();
+        await using var service = await TestAppService.StartAsync(await NewDatabaseAsync(),
+            configure: s => s.AddSingleton<TimeProvider>(clock));
+        var old = TestEvents.Transaction([TestEvents.Message("$old", "x")]);
+        await service.PutTransactionAsync("old", old);
+
+        clock.Advance(TimeSpan.FromDays(6));
+        await service.PutTransactionAsync("b", TestEvents.Transaction([]));
+        await service.PutTransactionAsync("old", old);
+        Assert.Single(service.Receiver.Received);
+
+        clock.Advance(TimeSpan.FromDays(2));
+        await service.PutTransactionAsync("c", TestEvents.Transaction([]));
+        await service.PutTransactionAsync("old", old);
+        Assert.Equal(2, service.Receiver.Received.Count);
     }
 
     [Fact]

@@ -164,6 +164,12 @@ public sealed partial class RecordingHomeserver : IAsyncDisposable
             return (200, new JsonObject { ["event_id"] = $"$event{Interlocked.Increment(ref _events)}" });
         }
 
+        if (request.Method == "POST" && path.StartsWith("/_matrix/client/v1/appservice/", StringComparison.Ordinal) &&
+            path.EndsWith("/ping", StringComparison.Ordinal))
+        {
+            return (200, new JsonObject { ["duration_ms"] = 12 });
+        }
+
         if (request.Method == "POST" && path == "/_matrix/client/v3/createRoom")
         {
             return (200, new JsonObject { ["room_id"] = $"!room{Interlocked.Increment(ref _events)}:{_serverName}" });

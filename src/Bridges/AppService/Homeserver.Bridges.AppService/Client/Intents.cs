@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Homeserver.Bridges.AppService.Store;
 
 namespace Homeserver.Bridges.AppService.Client;
@@ -33,6 +35,26 @@ public sealed class Intents(
         }
 
         return new Intent(userId, this);
+    }
+
+    /// <summary>
+    /// Asks the homeserver to ping this appservice (spec: POST /_matrix/client/v1/appservice/{appserviceId}/ping), which
+    /// proves both tokens and the URL work; returns the round trip the homeserver measured. A bridge calls it at start.
+    /// </summary>
+    public async Task<TimeSpan> PingHomeserverAsync(string? transactionId, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject();
+        if (transactionId is not null)
+        {
+            body["transaction_id"] = transactionId;
+        }
+
+        var answer = await client.SendJsonAsync(HttpMethod.Post,
+            $"/_matrix/client/v1/appservice/{MatrixClient.Segment(identity.Registration.Id)}/ping", body, null, null, cancellationToken);
+        return answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("duration_ms", out var ms) &&
+               ms.ValueKind == JsonValueKind.Number && ms.TryGetInt64(out var millis)
+            ? TimeSpan.FromMilliseconds(millis)
+            : throw new MatrixApiException(200, "M_UNKNOWN", "The homeserver's ping answer has no 'duration_ms'");
     }
 
     /// <summary>The intent of the ghost <c>@localpart:server</c>.</summary>

@@ -12,15 +12,21 @@ public readonly record struct TransactionEntry(JsonElement Element, bool Ephemer
 /// Hands the entries of a transaction to the handlers, once: progress is stored after each entry, so a retry of the
 /// same transaction (the homeserver resends one whose answer it did not get, also across our restarts) skips what
 /// was handled and answers at once when all was. Transactions are handled one at a time, in arrival order.
+/// Completed transactions are forgotten after <see cref="Retention"/> (checked at most hourly): a homeserver retries a
+/// transaction whose answer it lost within minutes, not weeks.
 /// </summary>
 public sealed partial class TransactionProcessor(
     ITransactionLog log,
     IMembershipStore memberships,
     AppServiceIdentity identity,
     IEnumerable<IMatrixEventReceiver> handlers,
+    TimeProvider time,
     ILogger<TransactionProcessor> logger) : IDisposable
 {
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private readonly IReadOnlyList<IMatrixEventReceiver> _handlers = handlers.ToList();
 
     public async Task ProcessAsync(string txnId, IReadOnlyList<TransactionEntry> entries, CancellationToken cancellationToken)
@@ -52,6 +58,7 @@ public sealed partial class TransactionProcessor(
             }
 
             await log.CompleteAsync(txnId, CancellationToken.None);
+            await PruneWhenDueAsync(cancellationToken);
         }
         finally
         {
@@ -60,6 +67,18 @@ public sealed partial class TransactionProcessor(
     }
 
     public void Dispose() => _oneAtATime.Dispose();
+
+    private async Task PruneWhenDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastPrune < PruneEvery)
+        {
+            return;
+        }
+
+        _lastPrune = now;
+        await log.PruneAsync(now - Retention, cancellationToken);
+    }
 
     private async Task DispatchAsync(MatrixEvent matrixEvent, CancellationToken cancellationToken)
     {

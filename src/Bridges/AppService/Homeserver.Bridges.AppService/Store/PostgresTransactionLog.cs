@@ -19,6 +19,8 @@ public sealed class PostgresTransactionLog(NpgsqlDataSource dataSource, TimeProv
 
     private const string CompleteSql = "UPDATE appservice_transactions SET completed = true WHERE txn_id = @txnId";
 
+    private const string PruneSql = "DELETE FROM appservice_transactions WHERE completed AND received_ts < @before";
+
     public async Task<TransactionProgress> StartAsync(string txnId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -37,6 +39,13 @@ public sealed class PostgresTransactionLog(NpgsqlDataSource dataSource, TimeProv
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new { txnId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(PruneSql, new { before = before.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
     }
 
     private sealed class ProgressRow

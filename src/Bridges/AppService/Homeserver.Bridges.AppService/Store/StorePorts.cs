@@ -13,6 +13,9 @@ public interface ITransactionLog
     Task RecordProgressAsync(string txnId, int eventsHandled, CancellationToken cancellationToken);
 
     Task CompleteAsync(string txnId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets completed transactions received before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>A ghost's profile as last set by this appservice.</summary>
