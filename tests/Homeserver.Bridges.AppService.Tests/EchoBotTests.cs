@@ -73,6 +73,58 @@ public sealed class EchoBotTests
         Assert.True(registration.IsInUserNamespace("@_echo_someone:example.org"));
     }
 
+    [Fact]
+    public async Task Serve_verb_runs_from_environment_settings_sets_the_bot_name_and_joins_on_invite()
+    {
+        using var directory = new TempDirectory();
+        var registration = RegistrationGenerator.Create("echo", null, "_echo_bot", "example.org", "_echo_");
+        var registrationFile = Path.Combine(directory.Path, "echo.yaml");
+        await File.WriteAllTextAsync(registrationFile, RegistrationYaml.Write(registration));
+        await using var homeserver = await RecordingHomeserver.StartAsync(registration, "example.org");
+        var listen = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var start = new ProcessStartInfo("dotnet", [typeof(EchoBot).Assembly.Location, "serve"])
+        {
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["EchoBot__Homeserver__Url"] = homeserver.Url.ToString(),
+                ["EchoBot__Homeserver__ServerName"] = "example.org",
+                ["EchoBot__Registration"] = registrationFile,
+                ["EchoBot__Listen"] = listen.ToString(),
+                ["EchoBot__Database__ConnectionString"] = await TransactionEndpointTests.NewDatabaseAsync(),
+            },
+        };
+        using var process = Process.Start(start)!;
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = listen };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", registration.HsToken);
+            // The bot sets its display name once it serves: the stand-in seeing that is the signal it is up.
+            await Eventually.HoldsAsync(() => Task.FromResult(homeserver.RequestsTo("/profile/").Count == 1 || process.HasExited),
+                "the bot set its display name", TimeSpan.FromSeconds(60));
+            Assert.False(process.HasExited, errors.ToString());
+
+            await Put(http, "1", TestEvents.Transaction([TestEvents.Member("$inv", Bot, "invite")]));
+
+            Assert.Equal("""{"displayname":"Echo bot"}""", homeserver.RequestsTo("/profile/").Single().JsonText);
+            Assert.Equal($"/_matrix/client/v3/join/{Room}", Assert.Single(homeserver.RequestsTo("/join/")).Path);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static async Task Put(HttpClient http, string txnId, string body)
     {
         var response = await http.PutAsync($"/_matrix/app/v1/transactions/{txnId}", new StringContent(body));
