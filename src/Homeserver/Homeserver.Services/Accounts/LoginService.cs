@@ -58,10 +58,16 @@ public sealed class LoginService(
             : new Refreshed(issued.AccessToken, issued.RefreshToken!, issued.ExpiresInMs!.Value);
     }
 
-    /// <summary>Logs out the requester's device (its tokens and the device itself).</summary>
+    /// <summary>Logs out the requester's device (its tokens and the device itself); an appservice acting without a
+    /// device has nothing to log out (its as_token is in its registration).</summary>
     public async Task LogoutAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        if (requester.DeviceId is null)
+        {
+            return;
+        }
+
         await sessions.DeleteDevicesAsync(requester.UserId, [requester.DeviceId], null, cancellationToken);
         await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }

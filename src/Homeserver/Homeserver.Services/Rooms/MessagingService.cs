@@ -17,7 +17,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, txnId);
+        var transaction = new ClientTransaction(TransactionScope.Of(requester), txnId);
         ValidateType(type);
         // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is
         // answered below with the event the first one made (one round trip less for every send).
@@ -100,7 +100,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         string txnId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, "redact:" + txnId);
+        var transaction = new ClientTransaction(TransactionScope.Of(requester), "redact:" + txnId);
         if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
         {
             return existing;

@@ -67,7 +67,7 @@ public sealed class DelayedEventSender(IDelayedEventStore store, MessagingServic
     public async Task<string> SendAsync(DelayedEvent delayed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delayed);
-        var requester = new Requester(delayed.UserId, delayed.DeviceId, IsGuest: false, IsAdmin: false, AccessTokenId: 0);
+        var requester = new Requester(delayed.UserId, delayed.DeviceId, IsGuest: false, IsAdmin: false, AccessTokenId: null);
         var content = JsonNode.Parse(delayed.Content)!.AsObject();
         if (delayed.StateKey is null)
         {
