@@ -1,3 +1,4 @@
+using Homeserver.Services.AppServices;
 using Homeserver.Services.Configuration;
 
 namespace Homeserver.Host.Hosting;
@@ -9,6 +10,7 @@ internal static class AppServiceHosting
     {
         services.AddSingleton(settings.AppServices);
         services.AddSingleton(settings.AppServices.Registry);
+        services.AddSingleton<AppServiceAuthenticator>();
         return services;
     }
 }

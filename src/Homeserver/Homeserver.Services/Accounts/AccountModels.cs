@@ -22,6 +22,11 @@ public sealed record Requester(UserId UserId, string? DeviceId, bool IsGuest, bo
     /// <summary>A server admin suspended the account: it may read but not act (403 M_USER_SUSPENDED).</summary>
     public bool IsSuspended { get; init; }
 
+    /// <summary>Rate limits do not apply: an appservice acting as its sender, or as its users when its registration
+    /// says <c>rate_limited: false</c>.</summary>
+    public bool IsExemptFromRateLimits => AppService is { } appService &&
+                                          (UserId == appService.Sender || !appService.RateLimited);
+
     /// <summary>The requester's device, or 400 <c>M_UNKNOWN</c> for an appservice that named none (what Synapse
     /// answers) when <paramref name="action"/> needs one.</summary>
     public string RequireDevice(string action) => DeviceId ?? throw new MatrixException(ErrorCode.Unknown,

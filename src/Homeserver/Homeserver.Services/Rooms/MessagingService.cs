@@ -12,9 +12,11 @@ namespace Homeserver.Services.Rooms;
 public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
     RoomAliasService aliases)
 {
-    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per device and transaction ID.</summary>
+    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per transaction ID in the requester's
+    /// scope (<see cref="TransactionScope"/>).</summary>
+    /// <param name="originServerTs">An appservice's <c>?ts=</c>; null for now.</param>
     public async Task<string> SendAsync(Requester requester, string roomId, string type, JsonObject content, string txnId,
-        CancellationToken cancellationToken)
+        long? originServerTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         var transaction = new ClientTransaction(TransactionScope.Of(requester), txnId);
@@ -24,7 +26,8 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         try
         {
             return await AppendOneAsync(roomId, head => factory.Build(head,
-                new PduTemplate(type, requester.UserId.Value, null, content)), transaction, cancellationToken);
+                new PduTemplate(type, requester.UserId.Value, null, content), originServerTs), transaction,
+                cancellationToken);
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
@@ -45,8 +48,9 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     }
 
     /// <summary>PUT /rooms/{roomId}/state/{eventType}/{stateKey}.</summary>
+    /// <param name="originServerTs">An appservice's <c>?ts=</c>; null for now.</param>
     public async Task<string> SetStateAsync(Requester requester, string roomId, string type, string stateKey,
-        JsonObject content, CancellationToken cancellationToken)
+        JsonObject content, long? originServerTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         ValidateType(type);
@@ -57,7 +61,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
 
         if (type == EventTypes.Member)
         {
-            return await SetOwnJoinAsync(requester, roomId, stateKey, content, cancellationToken);
+            return await SetOwnJoinAsync(requester, roomId, stateKey, content, originServerTs, cancellationToken);
         }
 
         if (type == DirectoryStateTypes.CanonicalAlias && stateKey.Length == 0)
@@ -67,7 +71,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
 
         return await AppendOneAsync(roomId, head => factory.Build(head,
-            new PduTemplate(type, requester.UserId.Value, stateKey, content)), null, cancellationToken);
+            new PduTemplate(type, requester.UserId.Value, stateKey, content), originServerTs), null, cancellationToken);
     }
 
     /// <summary>
@@ -77,7 +81,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     /// (profile on join, ignored users on invite, restricted joins).
     /// </summary>
     private async Task<string> SetOwnJoinAsync(Requester requester, string roomId, string stateKey,
-        JsonObject content, CancellationToken cancellationToken)
+        JsonObject content, long? originServerTs, CancellationToken cancellationToken)
     {
         var user = requester.UserId.Value;
         if (stateKey != user || content["membership"]?.GetValueKind() != JsonValueKind.String ||
@@ -87,7 +91,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
 
         return await AppendOneAsync(roomId, head => head.Get(EventTypes.Member, user)?.Membership == Memberships.Join
-            ? factory.Build(head, new PduTemplate(EventTypes.Member, user, user, content))
+            ? factory.Build(head, new PduTemplate(EventTypes.Member, user, user, content), originServerTs)
             : throw MembershipChangeRefused(), null, cancellationToken);
     }
 

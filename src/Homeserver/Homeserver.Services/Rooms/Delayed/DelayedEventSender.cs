@@ -72,11 +72,11 @@ public sealed class DelayedEventSender(IDelayedEventStore store, MessagingServic
         if (delayed.StateKey is null)
         {
             return await messaging.SendAsync(requester, delayed.RoomId, delayed.EventType, content,
-                "org.matrix.msc4140:" + delayed.DelayId, cancellationToken);
+                "org.matrix.msc4140:" + delayed.DelayId, null, cancellationToken);
         }
 
         var eventId = await messaging.SetStateAsync(requester, delayed.RoomId, delayed.EventType, delayed.StateKey,
-            content, cancellationToken);
+            content, null, cancellationToken);
         await CancelOverwrittenAsync(delayed.UserId, delayed.RoomId, delayed.EventType, delayed.StateKey,
             cancellationToken);
         return eventId;
