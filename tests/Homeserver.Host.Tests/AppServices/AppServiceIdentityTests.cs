@@ -186,6 +186,38 @@ public sealed class AppServiceIdentityTests(AppServiceServers servers)
         Assert.Equal(HttpStatusCode.Unauthorized, delete.StatusCode);
     }
 
+    [Fact]
+    public async Task An_appservice_replaces_a_ghosts_cross_signing_keys_without_interactive_auth()
+    {
+        var (_, registered) = await RegisterGhostAsync(_server, BridgeToken, Unique("_ghost_"));
+        var ghost = registered.GetProperty("user_id").GetString()!;
+        var upload = $"/_matrix/client/v3/keys/device_signing/upload?user_id={ghost}";
+
+        var (first, _) = await AsAsync(_server, BridgeToken, HttpMethod.Post, upload, CrossSigningKeys(ghost));
+        var (replaced, body) = await AsAsync(_server, BridgeToken, HttpMethod.Post, upload, CrossSigningKeys(ghost));
+
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.True(replaced == HttpStatusCode.OK, body.ToString());
+    }
+
+    private static JsonObject CrossSigningKeys(string userId)
+    {
+        var (master, selfSigning, userSigning) = (new Keys.TestKey(), new Keys.TestKey(), new Keys.TestKey());
+        JsonObject Key(string usage, Keys.TestKey key) => new()
+        {
+            ["user_id"] = userId,
+            ["usage"] = new JsonArray(usage),
+            ["keys"] = new JsonObject { ["ed25519:" + key.PublicKey] = key.PublicKey },
+        };
+
+        return new JsonObject
+        {
+            ["master_key"] = Key("master", master),
+            ["self_signing_key"] = master.Sign(Key("self_signing", selfSigning), userId, master.PublicKey),
+            ["user_signing_key"] = master.Sign(Key("user_signing", userSigning), userId, master.PublicKey),
+        };
+    }
+
     private async Task<string> GhostInRoomAsync(string roomId)
     {
         var (_, registered) = await RegisterGhostAsync(_server, BridgeToken, Unique("_ghost_"));
