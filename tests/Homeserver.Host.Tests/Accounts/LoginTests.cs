@@ -18,7 +18,7 @@ public sealed class LoginTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         var types = body.GetProperty("flows").EnumerateArray().Select(f => f.GetProperty("type").GetString()).ToList();
-        Assert.Equal(["m.login.password", "m.login.token"], types);
+        Assert.Equal(["m.login.password", "m.login.token", "m.login.application_service"], types);
     }
 
     [Theory]

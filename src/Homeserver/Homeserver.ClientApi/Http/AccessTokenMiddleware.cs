@@ -1,5 +1,6 @@
 using Homeserver.Core.Errors;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.AppServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,8 @@ namespace Homeserver.ClientApi.Http;
 /// <summary>
 /// Authenticates requests to endpoints marked <see cref="ClientAuth.RequireAccessToken{TBuilder}"/>: the token
 /// from <c>Authorization: Bearer</c> or the <c>access_token</c> query parameter, 401 <c>M_MISSING_TOKEN</c> /
-/// <c>M_UNKNOWN_TOKEN</c> otherwise, and 403 <c>M_GUEST_ACCESS_FORBIDDEN</c> for guests where they may not go.
+/// <c>M_UNKNOWN_TOKEN</c> otherwise, and 403 <c>M_GUEST_ACCESS_FORBIDDEN</c> for guests where they may not go. An
+/// appservice's <c>as_token</c> is tried first (<see cref="AppServiceAuthenticator"/>).
 /// </summary>
 public sealed class AccessTokenMiddleware(RequestDelegate next)
 {
@@ -32,8 +34,9 @@ public sealed class AccessTokenMiddleware(RequestDelegate next)
             }
 
             var services = context.RequestServices;
-            var requester = await services.GetRequiredService<AccessTokenAuthenticator>()
-                .AuthenticateAsync(token, context.RequestAborted);
+            var requester = await AuthenticateAppServiceAsync(context, token)
+                            ?? await services.GetRequiredService<AccessTokenAuthenticator>()
+                                .AuthenticateAsync(token, context.RequestAborted);
             if (requester.IsGuest && !requirement.AllowGuests)
             {
                 throw new MatrixException(ErrorCode.GuestAccessForbidden, "Guest access not allowed");
@@ -46,6 +49,43 @@ public sealed class AccessTokenMiddleware(RequestDelegate next)
 
         await next(context);
     }
+
+    /// <summary>The requester of a request made with an appservice's <c>as_token</c> (identity assertion from the
+    /// query string), or null when the token is not one.</summary>
+    private static async Task<Requester?> AuthenticateAppServiceAsync(HttpContext context, string token)
+    {
+        var authenticator = context.RequestServices.GetService<AppServiceAuthenticator>();
+        if (authenticator?.Find(token) is not { } appService)
+        {
+            return null;
+        }
+
+        var query = context.Request.Query;
+        var assertion = new AppServiceAuthenticator.Assertion(First(query, "user_id"),
+            First(query, "device_id") ?? First(query, AppServiceAuthenticator.UnstableDeviceIdParameter));
+        return await authenticator.AuthenticateAsync(appService, assertion, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// For endpoints that take an appservice's <c>as_token</c> without requiring a token (register and login with
+    /// <c>m.login.application_service</c>): the appservice acting as its sender, or 401 <c>M_MISSING_TOKEN</c> /
+    /// <c>M_UNKNOWN_TOKEN</c> (also for a user's access token).
+    /// </summary>
+    public static async Task<Requester> RequireAppServiceAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var token = ClientAuth.ReadToken(context.Request)
+                    ?? throw new MatrixException(ErrorCode.MissingToken, "Missing access token");
+        var authenticator = context.RequestServices.GetRequiredService<AppServiceAuthenticator>();
+        var appService = authenticator.Find(token) ?? throw new MatrixException(ErrorCode.UnknownToken,
+            "This login method is only valid for application services",
+            extraFields: new Dictionary<string, object?> { ["soft_logout"] = false });
+        return await authenticator.AuthenticateAsync(appService, new AppServiceAuthenticator.Assertion(null, null),
+            context.RequestAborted);
+    }
+
+    private static string? First(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 }
 
 public static class ClientAuth

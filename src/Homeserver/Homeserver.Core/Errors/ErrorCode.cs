@@ -40,6 +40,8 @@ public readonly record struct ErrorCode(string Code, int HttpStatus)
     public static readonly ErrorCode InvalidParam = new("M_INVALID_PARAM", 400);
     public static readonly ErrorCode TooLarge = new("M_TOO_LARGE", 413);
     public static readonly ErrorCode Exclusive = new("M_EXCLUSIVE", 400);
+    public static readonly ErrorCode UnknownDevice = new("M_UNKNOWN_DEVICE", 400);
+    public static readonly ErrorCode AppServiceLoginUnsupported = new("M_APPSERVICE_LOGIN_UNSUPPORTED", 400);
     public static readonly ErrorCode ResourceLimitExceeded = new("M_RESOURCE_LIMIT_EXCEEDED", 403);
     public static readonly ErrorCode CannotLeaveServerNoticeRoom = new("M_CANNOT_LEAVE_SERVER_NOTICE_ROOM", 403);
     public static readonly ErrorCode WeakPassword = new("M_WEAK_PASSWORD", 400);

@@ -33,6 +33,7 @@ internal static class AppServiceHosting
         services.AddSingleton<AppServiceQueries>();
         services.AddSingleton<ThirdPartyProtocols>();
         services.AddSingleton<AppServicePing>();
+        services.AddSingleton<AppServiceAuthenticator>();
         return services;
     }
 }

@@ -49,11 +49,17 @@ public sealed class AccountManagementService(
         await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }
 
+    /// <summary>Deletes devices of the requester, after user-interactive auth unless an appservice asks (MSC4190,
+    /// spec 1.17: appservices manage their users' devices without it).</summary>
     public async Task DeleteDevicesAsync(Requester requester, IReadOnlyCollection<string> deviceIds,
         UserInteractiveAuth.Request uiaRequest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        await uia.AuthenticateAsync(PasswordFlows, uiaRequest, cancellationToken);
+        if (requester.AppService is null)
+        {
+            await uia.AuthenticateAsync(PasswordFlows, uiaRequest, cancellationToken);
+        }
+
         await sessions.DeleteDevicesAsync(requester.UserId, deviceIds, null, cancellationToken);
         await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }

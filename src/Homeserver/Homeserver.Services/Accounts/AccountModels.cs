@@ -1,16 +1,36 @@
 using System.Text.Json;
+using Homeserver.Core.AppServices;
+using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
 
 namespace Homeserver.Services.Accounts;
 
-/// <summary>Who is making an authenticated request.</summary>
-public sealed record Requester(UserId UserId, string DeviceId, bool IsGuest, bool IsAdmin, long AccessTokenId)
+/// <summary>
+/// Who is making an authenticated request: a user through one of their access tokens (always with a device), or an
+/// appservice through its <c>as_token</c>, acting as its sender or a user of its namespace, with a device only when
+/// it named one (<c>?device_id=</c>).
+/// </summary>
+/// <param name="AccessTokenId">The access token's row; null for an appservice (its token is in its registration).</param>
+public sealed record Requester(UserId UserId, string? DeviceId, bool IsGuest, bool IsAdmin, long? AccessTokenId)
 {
+    /// <summary>The appservice that made the request, when it was made with an <c>as_token</c>.</summary>
+    public AppServiceRegistration? AppService { get; init; }
+
     /// <summary>A server admin locked the account: only logout is allowed (401 M_USER_LOCKED otherwise).</summary>
     public bool IsLocked { get; init; }
 
     /// <summary>A server admin suspended the account: it may read but not act (403 M_USER_SUSPENDED).</summary>
     public bool IsSuspended { get; init; }
+
+    /// <summary>Rate limits do not apply: an appservice acting as its sender, or as its users when its registration
+    /// says <c>rate_limited: false</c>.</summary>
+    public bool IsExemptFromRateLimits => AppService is { } appService &&
+                                          (UserId == appService.Sender || !appService.RateLimited);
+
+    /// <summary>The requester's device, or 400 <c>M_UNKNOWN</c> for an appservice that named none (what Synapse
+    /// answers) when <paramref name="action"/> needs one.</summary>
+    public string RequireDevice(string action) => DeviceId ?? throw new MatrixException(ErrorCode.Unknown,
+        $"To {action}, you must pass device_id when authenticating");
 }
 
 public sealed record UserAccount(UserId UserId, string? PasswordHash, bool IsAdmin, bool IsGuest, bool Deactivated,

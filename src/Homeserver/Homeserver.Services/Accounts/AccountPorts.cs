@@ -43,6 +43,12 @@ public interface ISessionStore
 
     Task<Device?> GetDeviceAsync(UserId userId, string deviceId, CancellationToken cancellationToken);
 
+    /// <summary>Creates a device without tokens (an appservice's, MSC4190), or, when it exists, sets its display name
+    /// if one is given.</summary>
+    /// <returns>True when the device was created.</returns>
+    Task<bool> UpsertDeviceAsync(UserId userId, string deviceId, string? displayName, long nowTs,
+        CancellationToken cancellationToken);
+
     /// <returns>False when the device does not exist.</returns>
     Task<bool> SetDeviceDisplayNameAsync(UserId userId, string deviceId, string? displayName,
         CancellationToken cancellationToken);

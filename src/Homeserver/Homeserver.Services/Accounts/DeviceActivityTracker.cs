@@ -14,8 +14,13 @@ public sealed class DeviceActivityTracker(ISessionStore sessions, TimeProvider t
     public void Record(Requester requester, string? ip)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var activity = new DeviceActivity(requester.UserId, requester.DeviceId, ip, time.GetUtcNow().ToUnixTimeMilliseconds());
-        _pending[(requester.UserId, requester.DeviceId)] = activity;
+        if (requester.DeviceId is not { } deviceId)
+        {
+            return;
+        }
+
+        var activity = new DeviceActivity(requester.UserId, deviceId, ip, time.GetUtcNow().ToUnixTimeMilliseconds());
+        _pending[(requester.UserId, deviceId)] = activity;
     }
 
     /// <summary>What this process has seen of the device and not written yet, if anything.</summary>

@@ -18,6 +18,7 @@ public sealed class LoginService(
 {
     public const string PasswordType = "m.login.password";
     public const string TokenType = "m.login.token";
+    public const string AppServiceType = "m.login.application_service";
     public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromMinutes(2);
 
     public sealed record LoggedIn(UserId UserId, string AccessToken, string DeviceId, string? RefreshToken,
@@ -38,6 +39,68 @@ public sealed class LoginService(
             _ => throw new MatrixException(ErrorCode.Unknown, $"Unknown login type '{type}'"),
         };
 
+        return await StartSessionAsync(userId, body, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>m.login.application_service</c> with the appservice's <c>as_token</c> (<paramref name="appServiceRequester"/>):
+    /// a session for its sender or a registered user of its namespace (400 <c>M_EXCLUSIVE</c> for others), rate-limited
+    /// per address only when the registration says <c>rate_limited</c>. Appservices managing their devices (MSC4190)
+    /// may not log in (400 <c>M_APPSERVICE_LOGIN_UNSUPPORTED</c>).
+    /// </summary>
+    public async Task<LoggedIn> LoginAsAppServiceAsync(Requester appServiceRequester, JsonElement body,
+        string clientAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appServiceRequester);
+        var appService = appServiceRequester.AppService
+                         ?? throw new ArgumentException("Not an appservice's request", nameof(appServiceRequester));
+        if (appService.DeviceManagement)
+        {
+            throw new MatrixException(ErrorCode.AppServiceLoginUnsupported,
+                "This appservice has MSC4190 enabled, so appservice login cannot be used.");
+        }
+
+        if (appService.RateLimited)
+        {
+            rateLimiters.LoginByAddress.Acquire(clientAddress);
+        }
+
+        var userId = AppServiceLoginUser(body);
+        if (!appService.IsInterestedInUser(userId.Value))
+        {
+            throw new MatrixException(ErrorCode.Exclusive, "This user is not in the application service's namespace");
+        }
+
+        var account = await accounts.GetUserAsync(userId, cancellationToken);
+        if (account is null)
+        {
+            throw new MatrixException(ErrorCode.Forbidden, "Application service has not registered this user");
+        }
+
+        if (account.Deactivated)
+        {
+            throw new MatrixException(ErrorCode.UserDeactivated, "This account has been deactivated");
+        }
+
+        return await StartSessionAsync(userId, body, cancellationToken);
+    }
+
+    // Appservices name users as they registered them: no lower-casing, any valid user ID of this server.
+    private UserId AppServiceLoginUser(JsonElement body)
+    {
+        var user = body.TryGetProperty("identifier", out var identifier) && identifier.ValueKind == JsonValueKind.Object &&
+                   identifier.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String &&
+                   kind.GetString() == "m.id.user"
+            ? JsonFields.OptionalString(identifier, "user")
+            : JsonFields.OptionalString(body, "user");
+        var text = user is null ? null : user.StartsWith('@') ? user : $"@{user}:{settings.ServerName.Value}";
+        return UserId.TryParse(text, out var userId, out _) && userId.Domain == settings.ServerName
+            ? userId
+            : throw new MatrixException(ErrorCode.InvalidParam, "An m.id.user identifier naming a user of this server is required");
+    }
+
+    private async Task<LoggedIn> StartSessionAsync(UserId userId, JsonElement body, CancellationToken cancellationToken)
+    {
         var deviceId = JsonFields.OptionalString(body, "device_id") ?? Tokens.NewDeviceId();
         var issued = issuer.Issue(body.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.True);
         await sessions.StartSessionAsync(userId,
@@ -58,10 +121,16 @@ public sealed class LoginService(
             : new Refreshed(issued.AccessToken, issued.RefreshToken!, issued.ExpiresInMs!.Value);
     }
 
-    /// <summary>Logs out the requester's device (its tokens and the device itself).</summary>
+    /// <summary>Logs out the requester's device (its tokens and the device itself); an appservice acting without a
+    /// device has nothing to log out (its as_token is in its registration).</summary>
     public async Task LogoutAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        if (requester.DeviceId is null)
+        {
+            return;
+        }
+
         await sessions.DeleteDevicesAsync(requester.UserId, [requester.DeviceId], null, cancellationToken);
         await deviceObservers.NotifyAsync(requester.UserId, cancellationToken);
     }

@@ -1,13 +1,18 @@
 using System.Text.Json;
+using Homeserver.Core.AppServices;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
+using Homeserver.Services.AppServices;
 using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Accounts;
 
-/// <summary>Account registration: user accounts through user-interactive auth, guests without it.</summary>
+/// <summary>Account registration: user accounts through user-interactive auth, guests without it, and appservices'
+/// users with <c>m.login.application_service</c>. Nobody but its appservice registers a user of an exclusive
+/// namespace.</summary>
 public sealed class RegistrationService(
     HomeserverSettings settings,
+    AppServiceRegistry appServices,
     IAccountStore accounts,
     UserInteractiveAuth uia,
     SessionIssuer issuer,
@@ -16,6 +21,7 @@ public sealed class RegistrationService(
     IEnumerable<IDeviceListObserver> deviceObservers)
 {
     public const int MaxPasswordLength = 512;
+    public const string AppServiceType = "m.login.application_service";
 
     public sealed record RegisterRequest(string? Username, string? Password, string? DeviceId,
         string? InitialDeviceDisplayName, bool InhibitLogin, bool RefreshToken);
@@ -52,6 +58,11 @@ public sealed class RegistrationService(
 
         var session = await uia.AuthenticateAsync(Flows, uiaRequest, cancellationToken);
         var userId = wanted ?? GenerateUserId();
+        while (appServices.ExclusiveOwnerOfUser(userId.Value) is not null)
+        {
+            userId = GenerateUserId();
+        }
+
         var passwordHash = request.Password is null
             ? null
             : await passwords.HashAsync(request.Password, cancellationToken);
@@ -71,6 +82,39 @@ public sealed class RegistrationService(
         var userId = UserId.Parse($"@{number}:{settings.ServerName.Value}");
         return await CreateAsync(new NewAccount(userId, null, false, true, null),
             new RegisterRequest(null, null, null, initialDeviceDisplayName, false, refreshToken), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// POST /register with <c>type: m.login.application_service</c> and the appservice's <c>as_token</c>: no
+    /// user-interactive auth, open even when registration is closed, for users of the appservice's namespace (400
+    /// <c>M_EXCLUSIVE</c> otherwise); any localpart that makes a valid user ID (bridges name ghosts "_irc_...").
+    /// Appservices managing their devices (MSC4190) must ask for no login (400 <c>M_APPSERVICE_LOGIN_UNSUPPORTED</c>).
+    /// </summary>
+    public async Task<Registered> RegisterAppServiceUserAsync(AppServiceRegistration appService, RegisterRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appService);
+        ArgumentNullException.ThrowIfNull(request);
+        var username = request.Username
+                       ?? throw new MatrixException(ErrorCode.MissingParam, "'username' is required");
+        var localpart = username.StartsWith('@') && username.EndsWith(":" + settings.ServerName.Value, StringComparison.Ordinal)
+            ? username[1..^(settings.ServerName.Value.Length + 1)]
+            : username;
+        if (!UserId.TryParse($"@{localpart}:{settings.ServerName.Value}", out var userId, out var error) ||
+            localpart.Length == 0)
+        {
+            throw new MatrixException(ErrorCode.InvalidUsername, error.Length > 0 ? error : "User ID cannot be empty");
+        }
+
+        AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, appService);
+        if (appService.DeviceManagement && !request.InhibitLogin)
+        {
+            throw new MatrixException(ErrorCode.AppServiceLoginUnsupported,
+                "This appservice has MSC4190 enabled, so the inhibit_login parameter must be set to true.");
+        }
+
+        return await CreateAsync(new NewAccount(userId, null, false, false, userId.Localpart),
+            request.InhibitLogin ? null : request, null, cancellationToken);
     }
 
     /// <summary>An account made by an administrator (CLI, admin API): no UIA, registration may be closed.</summary>
@@ -114,6 +158,7 @@ public sealed class RegistrationService(
 
     private async Task EnsureAvailableAsync(UserId userId, CancellationToken cancellationToken)
     {
+        AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, registrant: null);
         if (await accounts.GetUserAsync(userId, cancellationToken) is not null)
         {
             throw new MatrixException(ErrorCode.UserInUse, "User ID already taken.");

@@ -13,16 +13,25 @@ public sealed class AppServiceSenderAccounts(AppServiceRegistry registry, IAccou
     {
         foreach (var registration in registry.All)
         {
-            if (await accounts.GetUserAsync(registration.Sender, cancellationToken) is not null)
-            {
-                continue;
-            }
-
-            // Another process starting at the same time may create it first (UserInUse): either way it exists.
-            await accounts.RegisterAsync(
-                new NewAccount(registration.Sender, PasswordHash: null, IsAdmin: false, IsGuest: false,
-                    DisplayName: registration.Sender.Localpart),
-                session: null, registrationToken: null, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+            await EnsureAsync(registration, cancellationToken);
         }
+    }
+
+    /// <summary>The sender's account, made now if missing.</summary>
+    public async Task<UserAccount> EnsureAsync(AppServiceRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (await accounts.GetUserAsync(registration.Sender, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        // Another process or request may create it first (UserInUse): either way it exists afterwards.
+        await accounts.RegisterAsync(
+            new NewAccount(registration.Sender, PasswordHash: null, IsAdmin: false, IsGuest: false,
+                DisplayName: registration.Sender.Localpart),
+            session: null, registrationToken: null, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return await accounts.GetUserAsync(registration.Sender, cancellationToken)
+               ?? throw new InvalidOperationException($"The account of {registration.Sender} was not made");
     }
 }

@@ -58,7 +58,8 @@ public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInterac
             return; // nothing new: a retry, allowed without auth
         }
 
-        if (rows.Any(k => k.Usage == CrossSigningKeyReader.Master))
+        // Appservices replace their users' keys without interactive auth (spec 1.17, "Cross-signing").
+        if (rows.Any(k => k.Usage == CrossSigningKeyReader.Master) && requester.AppService is null)
         {
             await uia.AuthenticateAsync(AccountManagementService.PasswordFlows, uiaRequest, cancellationToken);
         }

@@ -20,7 +20,7 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
     {
         ArgumentNullException.ThrowIfNull(requester);
         var userId = requester.UserId.Value;
-        var deviceId = requester.DeviceId;
+        var deviceId = requester.RequireDevice("upload keys");
         string? deviceKeys = null;
         if (body.TryGetProperty("device_keys", out var uploaded) && uploaded.ValueKind != JsonValueKind.Null)
         {
@@ -53,15 +53,21 @@ public sealed class KeyService(IDeviceKeyStore keys, CrossSigningKeyReader cross
     public async Task<JsonObject> CountsAsync(Requester requester, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        return CountsJson(await keys.CountOneTimeKeysAsync(requester.UserId.Value, requester.DeviceId,
-            cancellationToken));
+        return CountsJson(await keys.CountOneTimeKeysAsync(requester.UserId.Value,
+            requester.RequireDevice("count one-time keys"), cancellationToken));
     }
 
-    /// <summary>/sync's <c>device_one_time_keys_count</c> and <c>device_unused_fallback_key_types</c>, in one read.</summary>
+    /// <summary>/sync's <c>device_one_time_keys_count</c> and <c>device_unused_fallback_key_types</c>, in one read
+    /// (both empty for an appservice syncing without a device).</summary>
     public async Task<(JsonObject Counts, JsonArray UnusedFallbackTypes)> SyncFieldsAsync(Requester requester,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        if (requester.DeviceId is null)
+        {
+            return (new JsonObject(), new JsonArray());
+        }
+
         var (counts, fallback) = await keys.GetKeyInventoryAsync(requester.UserId.Value, requester.DeviceId,
             cancellationToken);
         return (CountsJson(counts), new JsonArray(fallback.Select(t => (JsonNode?)t).ToArray()));

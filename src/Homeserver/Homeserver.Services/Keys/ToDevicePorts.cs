@@ -1,3 +1,5 @@
+using Homeserver.Services.Accounts;
+
 namespace Homeserver.Services.Keys;
 
 /// <summary>One message of a send: to one device of a local user, or to all of them (<see cref="AllDevices"/>).</summary>
@@ -14,10 +16,11 @@ public interface IToDeviceStore
 {
     /// <summary>
     /// Stores one send (a message per recipient device; <see cref="ToDeviceRecipient.AllDevices"/> fans out to the
-    /// devices the user has now; unknown devices get nothing) under the sending device's transaction ID.
+    /// devices the user has now; unknown devices get nothing) under the sender's transaction ID in its scope (the
+    /// sender is the scope's user).
     /// </summary>
     /// <returns>False when the transaction ID was used before (nothing is stored again).</returns>
-    Task<bool> SendAsync(string sender, string senderDevice, string txnId, string type,
+    Task<bool> SendAsync(TransactionScope scope, string txnId, string type,
         IReadOnlyList<ToDeviceRecipient> recipients, long nowTs, CancellationToken cancellationToken);
 
     /// <summary>The newest position of the stream (every send up to it is committed).</summary>

@@ -24,7 +24,7 @@ public sealed class ToDeviceService(IToDeviceStore store, SyncNotifier notifier,
         var recipients = ParseMessages(body);
         var byServer = recipients.ToLookup(r => UserId.Parse(r.UserId).Domain);
         var local = byServer[settings.ServerName].ToList();
-        if (!await StoreAsync(requester.UserId.Value, requester.DeviceId, txnId, eventType, local, cancellationToken))
+        if (!await StoreAsync(TransactionScope.Of(requester), txnId, eventType, local, cancellationToken))
         {
             return;
         }
@@ -45,13 +45,13 @@ public sealed class ToDeviceService(IToDeviceStore store, SyncNotifier notifier,
     /// sender and <c>message_id</c>.</summary>
     public Task ReceiveRemoteAsync(string sender, string eventType, string messageId,
         IReadOnlyList<ToDeviceRecipient> recipients, CancellationToken cancellationToken) =>
-        StoreAsync(sender, "", messageId, eventType,
+        StoreAsync(TransactionScope.Remote(sender), messageId, eventType,
             recipients.Where(r => UserId.Parse(r.UserId).Domain == settings.ServerName).ToList(), cancellationToken);
 
-    private async Task<bool> StoreAsync(string sender, string senderDevice, string txnId, string eventType,
+    private async Task<bool> StoreAsync(TransactionScope scope, string txnId, string eventType,
         List<ToDeviceRecipient> local, CancellationToken cancellationToken)
     {
-        if (!await store.SendAsync(sender, senderDevice, txnId, eventType, local,
+        if (!await store.SendAsync(scope, txnId, eventType, local,
                 time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
         {
             return false;

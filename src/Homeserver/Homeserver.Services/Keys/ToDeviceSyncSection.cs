@@ -27,7 +27,14 @@ public sealed class ToDeviceSyncSection(IToDeviceStore store, StoredJson stored)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        var device = (request.Requester.UserId.Value, request.Requester.DeviceId);
+        if (request.Requester.DeviceId is not { } deviceId)
+        {
+            // An appservice syncing without a device has no inbox.
+            context.Response["to_device"] = new JsonObject { ["events"] = new JsonArray() };
+            return false;
+        }
+
+        var device = (request.Requester.UserId.Value, deviceId);
         if (request.Since is { } since && since.ToDevice == request.Now.ToDevice &&
             _acknowledged.TryGetValue(device, out var acknowledged) && acknowledged == since.ToDevice)
         {
@@ -35,7 +42,7 @@ public sealed class ToDeviceSyncSection(IToDeviceStore store, StoredJson stored)
             return false;
         }
 
-        var messages = await store.AcknowledgeAndReadAsync(request.Requester.UserId.Value, request.Requester.DeviceId,
+        var messages = await store.AcknowledgeAndReadAsync(request.Requester.UserId.Value, deviceId,
             request.Since?.ToDevice ?? 0, request.Now.ToDevice, Limit + 1, cancellationToken);
         var delivered = messages.Take(Limit).ToList();
         if (_acknowledged.Count >= MaxRemembered)

@@ -23,7 +23,10 @@ public sealed class MediaUploadLimits(HomeserverSettings settings, IMediaStore s
     public void AcquireNewMedia(Requester requester)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        _newMedia.Acquire(requester.UserId.Value);
+        if (!requester.IsExemptFromRateLimits)
+        {
+            _newMedia.Acquire(requester.UserId.Value);
+        }
     }
 
     public async Task RefuseOverQuotaAsync(Requester requester, long? declaredLength,

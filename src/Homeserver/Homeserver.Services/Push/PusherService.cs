@@ -47,7 +47,8 @@ public sealed class PusherService(IPusherStore store, TimeProvider time)
             return;
         }
 
-        var settings = PusherSettingsReader.ReadHttp(request, requester.UserId.Value, requester.DeviceId,
+        var settings = PusherSettingsReader.ReadHttp(request, requester.UserId.Value,
+            requester.RequireDevice("set a pusher"),
             time.GetUtcNow().ToUnixTimeMilliseconds());
         await store.SetAsync(settings, request.Append, cancellationToken);
     }

@@ -7,7 +7,7 @@ namespace Homeserver.Services.Rooms;
 /// <summary>
 /// Stored events in the client-server API's "ClientEvent" format: redacted per the room version's
 /// algorithm when a redaction applies (with <c>unsigned.redacted_because</c>), <c>transaction_id</c> only
-/// for the device that sent it, <c>age</c> from the clock, <c>prev_content</c> for replaced state.
+/// in the scope that sent it (the device, or the appservice acting as the sender), <c>age</c> from the clock, <c>prev_content</c> for replaced state.
 /// </summary>
 public sealed class ClientEventFormatter(TimeProvider time)
 {
@@ -36,8 +36,7 @@ public sealed class ClientEventFormatter(TimeProvider time)
         }
 
         var unsigned = new JsonObject { ["age"] = Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - pdu.OriginServerTs) };
-        if (stored.Transaction is { } txn && requester is not null &&
-            txn.UserId == requester.UserId.Value && txn.DeviceId == requester.DeviceId)
+        if (stored.Transaction is { } txn && requester is not null && txn.Scope == TransactionScope.Of(requester))
         {
             unsigned["transaction_id"] = txn.TxnId;
         }

@@ -12,19 +12,22 @@ namespace Homeserver.Services.Rooms;
 public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
     RoomAliasService aliases)
 {
-    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per device and transaction ID.</summary>
+    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per transaction ID in the requester's
+    /// scope (<see cref="TransactionScope"/>).</summary>
+    /// <param name="originServerTs">An appservice's <c>?ts=</c>; null for now.</param>
     public async Task<string> SendAsync(Requester requester, string roomId, string type, JsonObject content, string txnId,
-        CancellationToken cancellationToken)
+        long? originServerTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, txnId);
+        var transaction = new ClientTransaction(TransactionScope.Of(requester), txnId);
         ValidateType(type);
         // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is
         // answered below with the event the first one made (one round trip less for every send).
         try
         {
             return await AppendOneAsync(roomId, head => factory.Build(head,
-                new PduTemplate(type, requester.UserId.Value, null, content)), transaction, cancellationToken);
+                new PduTemplate(type, requester.UserId.Value, null, content), originServerTs), transaction,
+                cancellationToken);
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
@@ -45,8 +48,9 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     }
 
     /// <summary>PUT /rooms/{roomId}/state/{eventType}/{stateKey}.</summary>
+    /// <param name="originServerTs">An appservice's <c>?ts=</c>; null for now.</param>
     public async Task<string> SetStateAsync(Requester requester, string roomId, string type, string stateKey,
-        JsonObject content, CancellationToken cancellationToken)
+        JsonObject content, long? originServerTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         ValidateType(type);
@@ -57,7 +61,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
 
         if (type == EventTypes.Member)
         {
-            return await SetOwnJoinAsync(requester, roomId, stateKey, content, cancellationToken);
+            return await SetOwnJoinAsync(requester, roomId, stateKey, content, originServerTs, cancellationToken);
         }
 
         if (type == DirectoryStateTypes.CanonicalAlias && stateKey.Length == 0)
@@ -67,7 +71,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
 
         return await AppendOneAsync(roomId, head => factory.Build(head,
-            new PduTemplate(type, requester.UserId.Value, stateKey, content)), null, cancellationToken);
+            new PduTemplate(type, requester.UserId.Value, stateKey, content), originServerTs), null, cancellationToken);
     }
 
     /// <summary>
@@ -77,7 +81,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
     /// (profile on join, ignored users on invite, restricted joins).
     /// </summary>
     private async Task<string> SetOwnJoinAsync(Requester requester, string roomId, string stateKey,
-        JsonObject content, CancellationToken cancellationToken)
+        JsonObject content, long? originServerTs, CancellationToken cancellationToken)
     {
         var user = requester.UserId.Value;
         if (stateKey != user || content["membership"]?.GetValueKind() != JsonValueKind.String ||
@@ -87,7 +91,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
 
         return await AppendOneAsync(roomId, head => head.Get(EventTypes.Member, user)?.Membership == Memberships.Join
-            ? factory.Build(head, new PduTemplate(EventTypes.Member, user, user, content))
+            ? factory.Build(head, new PduTemplate(EventTypes.Member, user, user, content), originServerTs)
             : throw MembershipChangeRefused(), null, cancellationToken);
     }
 
@@ -100,7 +104,7 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         string txnId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var transaction = new ClientTransaction(requester.UserId.Value, requester.DeviceId, "redact:" + txnId);
+        var transaction = new ClientTransaction(TransactionScope.Of(requester), "redact:" + txnId);
         if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
         {
             return existing;

@@ -57,6 +57,11 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
         var create = factory.BuildCreate(version, new PduTemplate(EventTypes.Create, creator, "", createContent));
         var joinContent = await memberships.ProfileContentAsync(requester.UserId, Memberships.Join, null, cancellationToken);
 
+        if (alias is { } wanted)
+        {
+            aliasService.CheckNamespace(requester, wanted);
+        }
+
         // The alias is reserved before the room's first write: a taken alias creates nothing.
         if (alias is { } reserved &&
             !await aliases.TryCreateAsync(reserved.Value, create.RoomId, creator, cancellationToken))

@@ -15,12 +15,13 @@ public sealed class RoomEventFactory(HomeserverSettings settings, SigningKey sig
 {
     private long _lastCreateTs;
 
-    public Pdu Build(RoomHead head, PduTemplate template)
+    /// <param name="originServerTs">The event's timestamp; now when null (an appservice's <c>?ts=</c> sets it).</param>
+    public Pdu Build(RoomHead head, PduTemplate template, long? originServerTs = null)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(template);
         var pdu = BuildUnchecked(head.Version, head.RoomId, template, head.ForwardExtremities, head.RoomState,
-            time.GetUtcNow().ToUnixTimeMilliseconds());
+            originServerTs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
         var result = EventAuthorizer.Authorize(pdu, head.RoomState);
         return result.IsAllowed ? pdu : throw new MatrixException(ErrorCode.Forbidden, result.Reason);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Homeserver.Core.Auth;
 using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
 
 namespace Homeserver.Services.Rooms;
 
@@ -89,7 +90,8 @@ public sealed record NewRoomEvent(Pdu Pdu, ClientTransaction? Transaction = null
     public Input.EventPlacement? Placement { get; init; }
 }
 
-public sealed record ClientTransaction(string UserId, string DeviceId, string TxnId);
+/// <summary>A client's transaction ID and the scope it is unique in.</summary>
+public sealed record ClientTransaction(TransactionScope Scope, string TxnId);
 
 /// <summary>An event as persisted: its place in the global stream.</summary>
 public sealed record PersistedEvent(Pdu Pdu, long StreamOrdering);

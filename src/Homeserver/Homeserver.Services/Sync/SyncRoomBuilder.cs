@@ -48,9 +48,9 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         var recent = await timeline.GetRecentAsync(room, request.Now.Events, newlyJoined ? null : since,
             request.Filter.TimelineLimit, request.Filter.Timeline, cancellationToken, request.PositionsReadAt);
         var start = recent.Events.Count > 0 ? recent.Events[0].StreamOrdering!.Value - 1 : request.Now.Events;
-        if (fresh)
+        if (fresh && request.Requester.DeviceId is { } deviceId)
         {
-            lazyMembers.Reset(request.Requester.UserId.Value, request.Requester.DeviceId, room.RoomId);
+            lazyMembers.Reset(request.Requester.UserId.Value, deviceId, room.RoomId);
         }
 
         var state = await RoomStateAsync(request, room.RoomId, fresh, start, request.Now.Events, recent,
@@ -221,7 +221,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         var (self, device) = (request.Requester.UserId.Value, request.Requester.DeviceId);
         var senders = timelineEvents.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal);
         var inTimeline = timelineEvents.Select(e => e.Pdu.EventId).ToHashSet(StringComparer.Ordinal);
-        var skipRedundant = filter.LazyLoadMembers && !filter.IncludeRedundantMembers;
+        // What was sent is remembered per device: an appservice syncing without one is always sent the members.
+        var skipRedundant = filter.LazyLoadMembers && !filter.IncludeRedundantMembers && device is not null;
         var ids = new List<string>();
         foreach (var (key, eventId) in current)
         {
@@ -231,7 +232,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
                 ? (includeTimeline || !inTimeline.Contains(eventId)) &&
                   ((key.StateKey == self && changed) ||
                    (senders.Contains(key.StateKey) && (changed || !skipRedundant ||
-                                                       !lazyMembers.WasSent(self, device, roomId, eventId))))
+                                                       !lazyMembers.WasSent(self, device!, roomId, eventId))))
                 : changed;
             if (wanted)
             {
@@ -242,7 +243,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         var events = (await reader.GetEventsAsync(ids, cancellationToken)).Where(e => filter.Matches(e.Pdu)).ToList();
         if (skipRedundant)
         {
-            lazyMembers.MarkSent(self, device, roomId, events.Where(e => e.Pdu.Type == EventTypes.Member)
+            lazyMembers.MarkSent(self, device!, roomId, events.Where(e => e.Pdu.Type == EventTypes.Member)
                 .Concat(timelineEvents.Where(e => e.Pdu.Type == EventTypes.Member)).Select(e => e.Pdu.EventId));
         }
 

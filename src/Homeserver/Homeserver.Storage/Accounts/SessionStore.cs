@@ -143,6 +143,19 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
             cancellationToken: cancellationToken));
     }
 
+    public async Task<bool> UpsertDeviceAsync(UserId userId, string deviceId, string? displayName, long nowTs,
+        CancellationToken cancellationToken)
+    {
+        // xmax is 0 on a row this statement inserted, and set on one it updated.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            INSERT INTO devices (user_id, device_id, display_name, created_ts)
+            VALUES (@userId, @deviceId, @displayName, @nowTs)
+            ON CONFLICT (user_id, device_id) DO UPDATE SET display_name = COALESCE(EXCLUDED.display_name, devices.display_name)
+            RETURNING xmax = 0
+            """, new { userId = userId.Value, deviceId, displayName, nowTs }, cancellationToken: cancellationToken));
+    }
+
     public async Task<bool> SetDeviceDisplayNameAsync(UserId userId, string deviceId, string? displayName,
         CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Dapper;
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Keys;
 using Npgsql;
 
@@ -8,7 +9,8 @@ namespace Homeserver.Storage.Keys;
 public sealed class ToDeviceStore(NpgsqlDataSource dataSource) : IToDeviceStore
 {
     private const string ClaimTxnSql = """
-        INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts) VALUES (@sender, @senderDevice, @txnId, @nowTs)
+        INSERT INTO to_device_txns (user_id, device_id, appservice_id, txn_id, created_ts)
+        VALUES (@UserId, @DeviceId, @AppServiceId, @txnId, @nowTs)
         ON CONFLICT DO NOTHING
         """;
 
@@ -40,13 +42,14 @@ public sealed class ToDeviceStore(NpgsqlDataSource dataSource) : IToDeviceStore
         AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.user_id = i.user_id AND d.device_id = i.device_id)
         """;
 
-    public async Task<bool> SendAsync(string sender, string senderDevice, string txnId, string type,
+    public async Task<bool> SendAsync(TransactionScope scope, string txnId, string type,
         IReadOnlyList<ToDeviceRecipient> recipients, long nowTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await connection.ExecuteAsync(new CommandDefinition(ClaimTxnSql, new { sender, senderDevice, txnId, nowTs },
+        if (await connection.ExecuteAsync(new CommandDefinition(ClaimTxnSql,
+                new { scope.UserId, scope.DeviceId, scope.AppServiceId, txnId, nowTs },
                 transaction, cancellationToken: cancellationToken)) == 0)
         {
             return false;
@@ -59,7 +62,7 @@ public sealed class ToDeviceStore(NpgsqlDataSource dataSource) : IToDeviceStore
             await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
             {
                 position,
-                sender,
+                sender = scope.UserId,
                 type,
                 users = recipients.Select(r => r.UserId).ToArray(),
                 devices = recipients.Select(r => r.DeviceId).ToArray(),

@@ -60,7 +60,8 @@ internal static class EventRows
         """;
 
     private const string InsertTransactionSql = """
-        INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO event_txn_ids (user_id, device_id, appservice_id, txn_id, event_id, created_ts)
+        VALUES ($1, $2, $3, $4, $5, $6)
         """;
 
     private const string ApplyRedactionSql = """
@@ -131,7 +132,8 @@ internal static class EventRows
 
         if (item.Transaction is { } txn)
         {
-            Command(batch, InsertTransactionSql, txn.UserId, txn.DeviceId, txn.TxnId, pdu.EventId,
+            Command(batch, InsertTransactionSql, txn.Scope.UserId, txn.Scope.DeviceId, txn.Scope.AppServiceId, txn.TxnId,
+                pdu.EventId,
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
     }

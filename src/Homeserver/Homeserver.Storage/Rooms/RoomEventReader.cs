@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Rooms;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,7 +20,8 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
         SELECT e.event_id AS EventId, e.json AS Json, e.stream_ordering AS StreamOrdering,
                e.replaces_state AS ReplacesState, rm.room_version AS RoomVersion,
                r.event_id AS RedactionId, r.json AS RedactionJson,
-               t.user_id AS TxnUserId, t.device_id AS TxnDeviceId, t.txn_id AS TxnId
+               t.user_id AS TxnUserId, t.device_id AS TxnDeviceId,
+               t.appservice_id AS TxnAppServiceId, t.txn_id AS TxnId
         FROM events e
         JOIN rooms rm ON rm.room_id = e.room_id
         LEFT JOIN events r ON r.event_id = e.redacted_by
@@ -150,6 +152,8 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
 
         public string? TxnDeviceId { get; set; }
 
+        public string? TxnAppServiceId { get; set; }
+
         public string? TxnId { get; set; }
 
         public StoredEvent ToStoredEvent(ILogger logger)
@@ -157,7 +161,8 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
             var version = RoomVersions.TryGet(RoomVersion, out var v) ? v
                 : throw new InvalidOperationException($"unknown room version {RoomVersion}");
             var redaction = RedactionId is null ? null : Pdu.FromTrusted(RedactionJson!, version, RedactionId);
-            var transaction = TxnId is null ? null : new ClientTransaction(TxnUserId!, TxnDeviceId!, TxnId);
+            var transaction = TxnId is null ? null : new ClientTransaction(
+                new TransactionScope(TxnUserId!, TxnDeviceId!, TxnAppServiceId!), TxnId);
             var json = ServableEventJson.Of(Json, version, out var pruned);
             if (pruned)
             {

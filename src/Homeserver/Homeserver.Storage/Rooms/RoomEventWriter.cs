@@ -159,7 +159,9 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(transaction);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
-            SELECT event_id FROM event_txn_ids WHERE user_id = @UserId AND device_id = @DeviceId AND txn_id = @TxnId
-            """, transaction, cancellationToken: cancellationToken));
+            SELECT event_id FROM event_txn_ids
+            WHERE user_id = @UserId AND device_id = @DeviceId AND appservice_id = @AppServiceId AND txn_id = @TxnId
+            """, new { transaction.Scope.UserId, transaction.Scope.DeviceId, transaction.Scope.AppServiceId, transaction.TxnId },
+            cancellationToken: cancellationToken));
     }
 }

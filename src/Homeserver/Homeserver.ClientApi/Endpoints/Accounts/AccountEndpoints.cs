@@ -18,12 +18,13 @@ public static class AccountEndpoints
         app.MapGet("/_matrix/client/v3/account/whoami", (HttpContext context) =>
         {
             var requester = context.Requester();
-            return Results.Json(new JsonObject
+            var response = new JsonObject { ["user_id"] = requester.UserId.Value, ["is_guest"] = requester.IsGuest };
+            if (requester.DeviceId is not null)
             {
-                ["user_id"] = requester.UserId.Value,
-                ["device_id"] = requester.DeviceId,
-                ["is_guest"] = requester.IsGuest,
-            });
+                response["device_id"] = requester.DeviceId;
+            }
+
+            return Results.Json(response);
         }).RequireAccessToken(allowGuests: true).ExistedInR0();
 
         // POST /_matrix/client/v3/account/password

@@ -43,9 +43,9 @@ public static class DeviceEndpoints
                 throw new MatrixException(ErrorCode.BadJson, "'display_name' must be a string");
             }
 
-            await devices.UpdateAsync(context.Requester(), deviceId, setName, setName ? name.GetString() : null,
-                cancellationToken);
-            return Results.Json(new JsonObject());
+            var created = await devices.UpdateAsync(context.Requester(), deviceId, setName,
+                setName ? name.GetString() : null, cancellationToken);
+            return Results.Json(new JsonObject(), statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         }).RequireAccessToken(allowGuests: true).ExistedInR0();
 
         // DELETE /_matrix/client/v3/devices/{deviceId}

@@ -20,7 +20,8 @@ public static class LoginEndpoints
         {
             ["flows"] = new JsonArray(
                 new JsonObject { ["type"] = LoginService.PasswordType },
-                new JsonObject { ["type"] = LoginService.TokenType, ["get_login_token"] = true }),
+                new JsonObject { ["type"] = LoginService.TokenType, ["get_login_token"] = true },
+                new JsonObject { ["type"] = LoginService.AppServiceType }),
         })).ExistedInR0();
 
         // POST /_matrix/client/v3/login
@@ -28,7 +29,11 @@ public static class LoginEndpoints
             HomeserverSettings settings, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            var result = await logins.LoginAsync(body, context.ClientAddress(), cancellationToken);
+            var result = body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String &&
+                         type.GetString() == LoginService.AppServiceType
+                ? await logins.LoginAsAppServiceAsync(await AccessTokenMiddleware.RequireAppServiceAsync(context), body,
+                    context.ClientAddress(), cancellationToken)
+                : await logins.LoginAsync(body, context.ClientAddress(), cancellationToken);
             var response = new JsonObject
             {
                 ["user_id"] = result.UserId.Value,

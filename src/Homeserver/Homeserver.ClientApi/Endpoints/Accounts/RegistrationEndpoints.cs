@@ -19,18 +19,26 @@ public static class RegistrationEndpoints
         app.MapPost("/_matrix/client/v3/register", async (HttpContext context, RegistrationService registration,
             RateLimiterSet limits, HomeserverSettings settings, CancellationToken cancellationToken) =>
         {
-            limits.RegistrationByAddress.Acquire(context.ClientAddress());
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             var kind = context.Request.Query["kind"].ToString();
             RegistrationService.Registered result;
-            if (kind == "guest")
+            if (kind is "" or "user" && IsAppServiceRegistration(body))
             {
+                // Not rate-limited: a bridge registers its ghosts as fast as their users appear.
+                var appService = await AccessTokenMiddleware.RequireAppServiceAsync(context);
+                result = await registration.RegisterAppServiceUserAsync(appService.AppService!,
+                    RegistrationService.ParseRequest(body), cancellationToken);
+            }
+            else if (kind == "guest")
+            {
+                limits.RegistrationByAddress.Acquire(context.ClientAddress());
                 var request = RegistrationService.ParseRequest(body);
                 result = await registration.RegisterGuestAsync(request.InitialDeviceDisplayName, request.RefreshToken,
                     cancellationToken);
             }
             else if (kind is "" or "user")
             {
+                limits.RegistrationByAddress.Acquire(context.ClientAddress());
                 result = await registration.RegisterUserAsync(RegistrationService.ParseRequest(body),
                     context.ForUia(body, null), cancellationToken);
             }
@@ -96,4 +104,8 @@ public static class RegistrationEndpoints
     }
 
     internal static JsonElement EmptyObject { get; } = JsonDocument.Parse("{}").RootElement;
+
+    private static bool IsAppServiceRegistration(JsonElement body) =>
+        body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String &&
+        type.GetString() == RegistrationService.AppServiceType;
 }

@@ -39,7 +39,7 @@ public static class RoomEventEndpoints
             }
 
             var eventId = await messaging.SendAsync(context.Requester(), roomId, eventType, Content(body), txnId,
-                cancellationToken);
+                AppServiceTimestamp.Read(context), cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
         }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
 
@@ -60,7 +60,7 @@ public static class RoomEventEndpoints
             }
 
             var eventId = await messaging.SetStateAsync(requester, roomId, eventType, stateKey ?? "", Content(body),
-                cancellationToken);
+                AppServiceTimestamp.Read(context), cancellationToken);
             await delayed.OnStateSetAsync(requester, roomId, eventType, stateKey ?? "", cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
         }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();

@@ -67,16 +67,16 @@ public sealed class DelayedEventSender(IDelayedEventStore store, MessagingServic
     public async Task<string> SendAsync(DelayedEvent delayed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delayed);
-        var requester = new Requester(delayed.UserId, delayed.DeviceId, IsGuest: false, IsAdmin: false, AccessTokenId: 0);
+        var requester = new Requester(delayed.UserId, delayed.DeviceId, IsGuest: false, IsAdmin: false, AccessTokenId: null);
         var content = JsonNode.Parse(delayed.Content)!.AsObject();
         if (delayed.StateKey is null)
         {
             return await messaging.SendAsync(requester, delayed.RoomId, delayed.EventType, content,
-                "org.matrix.msc4140:" + delayed.DelayId, cancellationToken);
+                "org.matrix.msc4140:" + delayed.DelayId, null, cancellationToken);
         }
 
         var eventId = await messaging.SetStateAsync(requester, delayed.RoomId, delayed.EventType, delayed.StateKey,
-            content, cancellationToken);
+            content, null, cancellationToken);
         await CancelOverwrittenAsync(delayed.UserId, delayed.RoomId, delayed.EventType, delayed.StateKey,
             cancellationToken);
         return eventId;

@@ -47,7 +47,7 @@ public sealed class DelayedEventService(IDelayedEventStore store, DelayedEventSe
         await sender.ValidateAsync(roomId, eventType, stateKey, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delayId = NewDelayId();
-        var delayed = new DelayedEvent(delayId, requester.UserId, requester.DeviceId, roomId, eventType, stateKey,
+        var delayed = new DelayedEvent(delayId, requester.UserId, requester.RequireDevice("schedule delayed events"), roomId, eventType, stateKey,
             content.ToJsonString(), delayMs, now, now + delayMs, null, null, null, null, null);
         var stored = await store.ScheduleAsync(delayed, txnId ?? "state:" + delayId, cancellationToken);
         sender.Wake();

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Homeserver.Core.AppServices;
 using Homeserver.Core.Auth;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.AppServices;
 using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Rooms.Directory;
@@ -15,9 +17,11 @@ namespace Homeserver.Services.Rooms.Directory;
 /// (<see cref="IRemoteRoomDirectory"/>, registered by federation; not found without it).
 /// </summary>
 public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStore aliases, IRoomEventReader reader,
-    IRemoteRoomDirectory? remote = null, AppServices.AppServiceQueries? appServiceQueries = null)
+    AppServiceRegistry appServices, IRemoteRoomDirectory? remote = null,
+    AppServices.AppServiceQueries? appServiceQueries = null)
 {
-    /// <summary>PUT /directory/room/{roomAlias}: members of the room (or server admins) may add aliases to it.</summary>
+    /// <summary>PUT /directory/room/{roomAlias}: members of the room (or server admins) may add aliases to it, and
+    /// appservices (members or not) aliases of their namespaces; an exclusive namespace is its appservice's alone.</summary>
     public async Task CreateAsync(Requester requester, string alias, string roomId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
@@ -27,7 +31,8 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
             throw new MatrixException(ErrorCode.NotFound, "Unknown room");
         }
 
-        if (!requester.IsAdmin &&
+        CheckNamespace(requester, parsed);
+        if (!requester.IsAdmin && requester.AppService is null &&
             (await reader.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken))?.Membership != Memberships.Join)
         {
             throw new MatrixException(ErrorCode.Forbidden, "You must be in the room to give it an alias");
@@ -79,6 +84,11 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
         var parsed = ParseLocal(alias);
         var entry = await aliases.GetAsync(parsed.Value, cancellationToken)
                     ?? throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found");
+        if (requester.AppService is null)
+        {
+            CheckNamespace(requester, parsed);
+        }
+
         var user = requester.UserId.Value;
         if (entry.Creator != user && !requester.IsAdmin &&
             !await CanChangeCanonicalAliasAsync(entry.RoomId, user, cancellationToken))
@@ -92,6 +102,10 @@ public sealed class RoomAliasService(HomeserverSettings settings, IRoomAliasStor
             throw new MatrixException(ErrorCode.NotFound, $"Room alias {parsed.Value} not found");
         }
     }
+
+    /// <summary>400 M_EXCLUSIVE when appservice namespaces keep <paramref name="requester"/> from this alias.</summary>
+    public void CheckNamespace(Requester requester, RoomAlias alias) =>
+        AppServiceNamespaceRules.CheckAlias(appServices, requester, alias.Value);
 
     /// <summary>GET /rooms/{roomId}/aliases: for members, anyone when the room is world-readable, and server admins.</summary>
     public async Task<IReadOnlyList<string>> GetRoomAliasesAsync(Requester requester, string roomId,
