@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Testing;
 
 namespace Homeserver.Host.Tests.Federation;
 
@@ -32,6 +33,7 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
         var roomId = await CreatePublicRoomAsync();
         await JoinAsync(1, _bob, roomId, "hs1.test");
         await JoinAsync(2, _carol, roomId, "hs2.test"); // through a resident that is not the room's creator
+        await EveryServerSeesEveryoneJoinedAsync(roomId);
 
         var watchers = new[] { Watch(0, _alice), Watch(1, _bob), Watch(2, _carol) };
         var senders = new[] { (0, _alice), (1, _bob), (2, _carol) };
@@ -79,6 +81,7 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
         var roomId = await CreatePublicRoomAsync();
         await JoinAsync(1, _bob, roomId, "hs1.test");
         await JoinAsync(2, _carol, roomId, "hs1.test");
+        await EveryServerSeesEveryoneJoinedAsync(roomId);
 
         var (kicked, kickBody) = await _cluster[0].PostAsync($"/_matrix/client/v3/rooms/{roomId}/kick",
             new JsonObject { ["user_id"] = _carol.UserId, ["reason"] = "test" }, _alice.AccessToken);
@@ -135,6 +138,7 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
         var roomId = await CreatePublicRoomAsync();
         await JoinAsync(1, _bob, roomId, "hs1.test");
         await JoinAsync(2, _carol, roomId, "hs1.test");
+        await EveryServerSeesEveryoneJoinedAsync(roomId);
         var alice = Watch(0, _alice);
         var bob = Watch(1, _bob);
 
@@ -187,6 +191,24 @@ public sealed class ThreeServerRoomTests : IAsyncLifetime
             new JsonObject { ["preset"] = preset }, _alice.AccessToken);
         Assert.True(status == HttpStatusCode.OK, created.ToString());
         return created.GetProperty("room_id").GetString()!;
+    }
+
+    /// <summary>Waits until each server has every user's join: a server sends an event only to the servers it knows
+    /// are in the room, so one that has not yet heard of carol's join (made through hs1) would not send to hs3.</summary>
+    private async Task EveryServerSeesEveryoneJoinedAsync(string roomId)
+    {
+        var sessions = new[] { _alice, _bob, _carol };
+        for (var server = 0; server < sessions.Length; server++)
+        {
+            var (index, session) = (server, sessions[server]);
+            await Eventually.HoldsAsync(async () =>
+            {
+                var (status, body) = await _cluster[index].GetAsync(
+                    $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/joined_members", session.AccessToken);
+                return status == HttpStatusCode.OK &&
+                       sessions.All(s => body.GetProperty("joined").TryGetProperty(s.UserId, out _));
+            }, $"{FederationCluster.NameOf(index)} sees all three joined", TimeSpan.FromSeconds(90));
+        }
     }
 
     private async Task JoinAsync(int server, TestSession session, string roomId, string? via)
