@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Homeserver.ClientApi.Http;
-using Homeserver.Core.AppServices;
 using Homeserver.Core.Errors;
 using Homeserver.Http;
 using Homeserver.Services.AppServices;
@@ -14,14 +13,11 @@ public static class AppServicePingEndpoint
 {
     public static void MapAppServicePing(this IEndpointRouteBuilder app)
     {
-        // POST /_matrix/client/v1/appservice/{appserviceId}/ping
-        // Authenticated here by the appservice's own as_token (no user access token applies).
+        // POST /_matrix/client/v1/appservice/{appserviceId}/ping: only with that appservice's own as_token.
         app.MapPost("/_matrix/client/v1/appservice/{appserviceId}/ping", async (HttpContext context,
-            string appserviceId, AppServiceRegistry registry, AppServicePing ping, CancellationToken cancellationToken) =>
+            string appserviceId, AppServicePing ping, CancellationToken cancellationToken) =>
         {
-            var token = ClientAuth.ReadToken(context.Request)
-                        ?? throw new MatrixException(ErrorCode.MissingToken, "Missing access token");
-            var appService = registry.FindByAsToken(token);
+            var appService = context.Requester().AppService;
             if (appService is null || appService.Id != appserviceId)
             {
                 throw new MatrixException(ErrorCode.Forbidden, "Provided access token is not the appservice's as_token");
@@ -37,6 +33,6 @@ public static class AppServicePingEndpoint
 
             var duration = await ping.PingAsync(appService, transactionId, cancellationToken);
             return Results.Json(new Dictionary<string, long> { ["duration_ms"] = duration });
-        });
+        }).RequireAccessToken();
     }
 }
