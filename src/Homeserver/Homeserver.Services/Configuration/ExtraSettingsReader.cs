@@ -30,6 +30,21 @@ internal static class ExtraSettingsReader
         return matrixId is null && email is null && page is null ? null : new SupportSettings(matrixId, email, page);
     }
 
+    public static LiveSettings ReadLive(SettingsReader.ValueReader reader, string workingDirectory)
+    {
+        var defaultRoom = reader.Parse("Live:DefaultRoom", text =>
+            text.Length == 0 ? (null, null)
+            : (text[0] == '#' && AliasOk(text)) || (text[0] == '!' && RoomId.TryParse(text, out _, out _)) ? (text, null)
+            : ((string?)null, $"'{text}' is neither a room alias (#name:server) nor a room ID (!id:server)"));
+        var directory = reader.Parse("Live:ClientDirectory", text =>
+            (text.Length == 0 ? "" : Path.GetFullPath(text, workingDirectory), (string?)null));
+        var rate = reader.Parse("Live:WebhookPostsPerSecond", text => SettingsReader.ParseInteger(text, 1, 1000));
+        var burst = reader.Parse("Live:WebhookPostBurst", text => SettingsReader.ParseInteger(text, 1, 10_000));
+        return new LiveSettings(defaultRoom, directory, new RateLimit(rate, burst));
+    }
+
+    private static bool AliasOk(string text) => RoomAlias.TryParse(text, out _, out _);
+
     private static (string?, string?) Optional(string text) => (text.Length == 0 ? null : text, null);
 
     private static (IReadOnlyList<string>, string?) ParseTurnUris(string text)

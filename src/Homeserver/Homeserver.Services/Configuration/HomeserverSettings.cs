@@ -35,8 +35,20 @@ public sealed record HomeserverSettings(
 
     public AppServices.AppServiceSettings AppServices { get; init; } = Homeserver.Services.AppServices.AppServiceSettings.None;
 
+    public LiveSettings Live { get; init; } = LiveSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}
+
+/// <summary>
+/// The live-event features (<c>Live:*</c>, docs/LIVE.md): the room or space the web client at <c>/live/</c> opens when
+/// its URL names none, the directory of the built client (empty: <c>src/LiveChat/dist</c> found from the working
+/// directory), and the rate at which one incoming webhook may post.
+/// </summary>
+public sealed record LiveSettings(string? DefaultRoom, string ClientDirectory, RateLimit WebhookPosts)
+{
+    public static readonly LiveSettings Default = new(null, "", new RateLimit(1, 10));
 }
 
 /// <param name="Enabled">False: presence is neither tracked nor sent in /sync (Synapse's <c>use_presence: false</c>).</param>

@@ -75,6 +75,10 @@ public static class SettingsReader
             ["WellKnown:SupportPage"] = "",
             ["Rooms:ForgetRoomsOnLeave"] = "false",
             ["DelayedEvents:MaxDelaySeconds"] = "86400",
+            ["Live:DefaultRoom"] = "",
+            ["Live:ClientDirectory"] = "",
+            ["Live:WebhookPostsPerSecond"] = "1",
+            ["Live:WebhookPostBurst"] = "10",
             ["Federation:VerifyCertificates"] = "true",
             ["Federation:TrustedCaFile"] = "",
             ["Federation:ConnectTimeoutSeconds"] = "10",
@@ -188,6 +192,7 @@ public static class SettingsReader
         var support = ExtraSettingsReader.ReadSupport(reader);
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
+        var live = ExtraSettingsReader.ReadLive(reader, workingDirectory);
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
         var federationAccess = FederationAccessSettingsReader.Read(reader);
@@ -235,6 +240,7 @@ public static class SettingsReader
             KeyServers = keyServers,
             FederationAccess = federationAccess,
             AppServices = appServices,
+            Live = live,
         };
         return (settings, errors);
     }
