@@ -83,6 +83,7 @@ public static class ClientApiPipeline
         app.MapVoip();
         app.MapAdmin();
         app.MapLegacySync();
+        Endpoints.Live.GalleryEndpoints.MapLiveGallery(app);
         return app;
     }
 }
