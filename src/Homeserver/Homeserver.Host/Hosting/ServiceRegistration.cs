@@ -177,6 +177,7 @@ public static class ServiceRegistration
         services.AddFederation();
         services.AddAppServices(settings);
         services.AddLiveGallery();
+        services.AddLiveAccess();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

@@ -28,6 +28,12 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
             return [];
         }
 
+        // A server admin reading a public or world_readable room sees its history as if it were world_readable.
+        if (room.Kind == RoomReadKind.Admin)
+        {
+            return candidates;
+        }
+
         // Joined since before all of them: a member sees every event while joined, whatever the history visibility.
         if (room is { MembershipCoversReads: true, Membership: { Membership: Memberships.Join } joined } &&
             candidates.TrueForAll(e => e.StreamOrdering > joined.StreamOrdering))

@@ -9,7 +9,8 @@ namespace Homeserver.Services.Rooms;
 /// <summary>Joining, leaving, inviting, kicking, banning and unbanning: m.room.member events built for a requester.</summary>
 public sealed class MembershipService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
     IProfileStore profiles, IRoomHistoryReader history, IRoomMembershipFlags flags, IgnoredUsers ignoredUsers,
-    InviteBlocking inviteBlocking, Configuration.HomeserverSettings settings, IRemoteMembership remote)
+    InviteBlocking inviteBlocking, Configuration.HomeserverSettings settings, IRemoteMembership remote,
+    Live.Access.ArtistInviteBlocking artistInvites)
 {
     public const string GuestAccessType = "m.room.guest_access";
 
@@ -112,6 +113,7 @@ public sealed class MembershipService(RoomWriter writer, RoomEventFactory factor
         }
 
         await inviteBlocking.EnsureAcceptsInvitesAsync(target, cancellationToken);
+        await artistInvites.EnsureMayInviteAsync(target, requester.UserId.Value, requester.IsAdmin, cancellationToken);
 
         var content = await ProfileContentAsync(target, Memberships.Invite, reason, cancellationToken);
         if (target.Domain != settings.ServerName)

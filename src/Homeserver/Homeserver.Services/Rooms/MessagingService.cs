@@ -21,13 +21,24 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         ArgumentNullException.ThrowIfNull(requester);
         var transaction = new ClientTransaction(TransactionScope.Of(requester), txnId);
         ValidateType(type);
+        if (requester.IsGuest)
+        {
+            Live.Access.GuestPosting.EnsureTypeAllowed(type);
+        }
+
         // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is
         // answered below with the event the first one made (one round trip less for every send).
         try
         {
-            return await AppendOneAsync(roomId, head => factory.Build(head,
-                new PduTemplate(type, requester.UserId.Value, null, content), originServerTs), transaction,
-                cancellationToken);
+            return await AppendOneAsync(roomId, head =>
+            {
+                if (requester.IsGuest)
+                {
+                    Live.Access.GuestPosting.EnsureRoomAllowsGuests(head);
+                }
+
+                return factory.Build(head, new PduTemplate(type, requester.UserId.Value, null, content), originServerTs);
+            }, transaction, cancellationToken);
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {

@@ -16,6 +16,11 @@ public enum RoomReadKind
 
     /// <summary>Not a member of a world_readable room: current state, world_readable history.</summary>
     Peeking,
+
+    /// <summary>A server admin without a membership, in a public or world_readable room (docs/LIVE.md, "Hidden admin
+    /// presence"): current state and the whole history, as if it had always been world_readable. Nothing is
+    /// written: members never see them.</summary>
+    Admin,
 }
 
 /// <summary>The requester's access to a room: its kind and, for a departed user, their leave event.</summary>
@@ -36,8 +41,8 @@ public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind,
 public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader history, ClientEventFormatter formatter,
     BundledAggregations bundles, HistoryVisibilityFilter visibility)
 {
-    /// <summary>Whether the requester may read the room at all: joined, departed and not forgotten, or peeking into
-    /// a world_readable room. Throws M_FORBIDDEN otherwise (also for rooms this server does not know).</summary>
+    /// <summary>Whether the requester may read the room at all: joined, a server admin in a public or world_readable
+    /// room, departed and not forgotten, or peeking into a world_readable room. Throws M_FORBIDDEN otherwise (also for rooms this server does not know).</summary>
     public async Task<RoomReader> RequireReaderAsync(Requester requester, string roomId,
         CancellationToken cancellationToken)
     {
@@ -47,6 +52,11 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
         if (membership?.Membership == Memberships.Join)
         {
             return new RoomReader(roomId, userId, RoomReadKind.Joined, membership);
+        }
+
+        if (requester.IsAdmin && await IsOpenToAdminsAsync(roomId, cancellationToken))
+        {
+            return new RoomReader(roomId, userId, RoomReadKind.Admin, membership);
         }
 
         if (membership is { Membership: Memberships.Leave, Forgotten: false })
@@ -84,6 +94,14 @@ public sealed class RoomAccess(IRoomEventReader reader, IRoomHistoryReader histo
         {
             throw new MatrixException(code, message);
         }
+    }
+
+    // Hidden admin presence: public (join_rules public) and world_readable rooms, never invite-only private ones.
+    private async Task<bool> IsOpenToAdminsAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var joinRules = await history.GetCurrentStateEventAsync(roomId, EventTypes.JoinRules, "", cancellationToken);
+        return joinRules?.Pdu.ContentString("join_rule") == "public" ||
+               await CurrentVisibilityAsync(roomId, cancellationToken) == HistoryVisibility.WorldReadable;
     }
 
     /// <summary>The room's current history visibility ("shared" when unset).</summary>

@@ -16,7 +16,7 @@ namespace Homeserver.Services.Rooms;
 /// </summary>
 public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter writer, RoomEventFactory factory,
     MembershipService memberships, RoomAliasService aliasService, IRoomAliasStore aliases, IRoomDirectoryStore directory,
-    InviteBlocking inviteBlocking)
+    InviteBlocking inviteBlocking, Live.Access.ArtistInviteBlocking artistInvites)
 {
     public sealed record Created(string RoomId, IReadOnlyList<PersistedEvent> Events);
 
@@ -36,6 +36,7 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
         foreach (var invitee in invites)
         {
             await inviteBlocking.EnsureAcceptsInvitesAsync(invitee, cancellationToken);
+            await artistInvites.EnsureMayInviteAsync(invitee, creator, requester.IsAdmin, cancellationToken);
         }
 
         var preset = request.Preset ?? (request.Visibility == "public" ? "public_chat" : "private_chat");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.ClientApi.Http;
+using Homeserver.Core.Errors;
 using Homeserver.Http;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Delayed;
@@ -31,6 +32,11 @@ public static class RoomEventEndpoints
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
             if (Delay(context, delayed) is { } delay)
             {
+                if (context.Requester().IsGuest)
+                {
+                    throw new MatrixException(ErrorCode.GuestAccessForbidden, "Guests may not schedule delayed events");
+                }
+
                 return Results.Json(new JsonObject
                 {
                     ["delay_id"] = await delayed.ScheduleAsync(context.Requester(), roomId, eventType, null,
@@ -41,7 +47,7 @@ public static class RoomEventEndpoints
             var eventId = await messaging.SendAsync(context.Requester(), roomId, eventType, Content(body), txnId,
                 AppServiceTimestamp.Read(context), cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
-        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended(); // guests: m.room.message only
 
         // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey} (with ?org.matrix.msc4140.delay: MSC4140)
         app.MapPut("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,

@@ -13,12 +13,14 @@ namespace Homeserver.Services.Federation.Membership;
 /// <summary>
 /// An invite of one of our users from another server (server-server API, "Inviting to a room", PUT /v2/invite and the
 /// deprecated v1): the invitee is ours, the sender is of the origin (which the room's ACL allows, when we know the
-/// room), the room version is supported, the event verifies; the invitee's invite blocking and ignored users apply.
+/// room), the room version is supported, the event verifies; the invitee's invite blocking, live-artist blocking
+/// (docs/LIVE.md) and ignored users apply.
 /// We add our signature and store it (out of band, with the stripped room state in <c>unsigned.invite_room_state</c>
 /// for /sync, unless we are in the room and can place it there) and answer the signed event.
 /// </summary>
 public sealed class InviteReceiver(RemotePduVerifier verifier, ServerAclGuard acl, RoomWriter writer,
-    InviteBlocking inviteBlocking, IgnoredUsers ignoredUsers, HomeserverSettings settings, SigningKey key)
+    InviteBlocking inviteBlocking, IgnoredUsers ignoredUsers, HomeserverSettings settings, SigningKey key,
+    Live.Access.ArtistInviteBlocking artistInvites)
 {
     public async Task<JsonObject> ReceiveAsync(ServerName origin, string roomIdText, string eventIdText,
         string? roomVersion, JsonObject raw, JsonArray? inviteRoomState, CancellationToken cancellationToken)
@@ -70,6 +72,7 @@ public sealed class InviteReceiver(RemotePduVerifier verifier, ServerAclGuard ac
         }
 
         await inviteBlocking.EnsureAcceptsInvitesAsync(invitee, cancellationToken);
+        await artistInvites.EnsureMayInviteAsync(invitee, sender.Value, inviterIsAdmin: false, cancellationToken);
 
         // The content hash verified, so hashing again writes the same one; only our signature is new.
         var signedJson = EventSigning.HashAndSign(invite.ToJsonObject(), settings.ServerName.Value, key, version);
