@@ -83,6 +83,7 @@ public static class ClientApiPipeline
         app.MapVoip();
         app.MapAdmin();
         app.MapLegacySync();
+        Endpoints.Live.WebhookEndpoints.MapLiveWebhooks(app, settings);
         return app;
     }
 }
