@@ -35,8 +35,8 @@ public sealed class WebhookPoster(ILiveWebhookStore store, MessagingService mess
             throw new MatrixException(ErrorCode.NotFound, "Unknown webhook or wrong token");
         }
 
-        _posts.Acquire(webhook.WebhookId);
         var content = WebhookMessage.ToContent(post);
+        _posts.Acquire(webhook.WebhookId);
         var txnId = "hook." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         return await messaging.SendAsync(WebhookService.BotRequester(webhook.BotUserId), webhook.RoomId,
             "m.room.message", content, txnId, originServerTs: null, cancellationToken);
