@@ -84,6 +84,7 @@ public static class ClientApiPipeline
         app.MapAdmin();
         app.MapLegacySync();
         Endpoints.Live.GalleryEndpoints.MapLiveGallery(app);
+        Endpoints.Live.WebhookEndpoints.MapLiveWebhooks(app, settings);
         return app;
     }
 }

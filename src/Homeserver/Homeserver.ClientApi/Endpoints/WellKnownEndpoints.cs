@@ -84,7 +84,7 @@ public static class WellKnownEndpoints
     /// The client listener's URL with the port the server really bound when it was configured with port 0 (the
     /// system picks one), so clients are never sent to port 0. Read on first use, after the server started.
     /// </summary>
-    private static Uri BoundUrl(IEndpointRouteBuilder app, Uri configured)
+    internal static Uri BoundUrl(IEndpointRouteBuilder app, Uri configured)
     {
         if (configured.Port != 0)
         {

@@ -178,6 +178,7 @@ public static class ServiceRegistration
         services.AddAppServices(settings);
         services.AddLiveGallery();
         services.AddLiveAccess();
+        services.AddLiveWebhooks();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

@@ -106,6 +106,7 @@ public sealed class RegistrationService(
             throw new MatrixException(ErrorCode.InvalidUsername, error.Length > 0 ? error : "User ID cannot be empty");
         }
 
+        RefuseWebhookBotNamespace(userId);
         AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, appService);
         if (appService.DeviceManagement && !request.InhibitLogin)
         {
@@ -158,10 +159,21 @@ public sealed class RegistrationService(
 
     private async Task EnsureAvailableAsync(UserId userId, CancellationToken cancellationToken)
     {
+        RefuseWebhookBotNamespace(userId);
         AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, registrant: null);
         if (await accounts.GetUserAsync(userId, cancellationToken) is not null)
         {
             throw new MatrixException(ErrorCode.UserInUse, "User ID already taken.");
+        }
+    }
+
+    /// <summary>The live webhooks' bots (<c>@_live_webhook_*</c>) are made by the server alone: an exclusive namespace
+    /// of the server's, refused to users and appservices alike (400 <c>M_EXCLUSIVE</c>).</summary>
+    private static void RefuseWebhookBotNamespace(UserId userId)
+    {
+        if (Live.LiveNames.IsWebhookBot(userId.Value))
+        {
+            throw new MatrixException(ErrorCode.Exclusive, "This user ID is reserved for the server's webhook bots.");
         }
     }
 
