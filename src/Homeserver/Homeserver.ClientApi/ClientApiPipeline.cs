@@ -83,6 +83,7 @@ public static class ClientApiPipeline
         app.MapVoip();
         app.MapAdmin();
         app.MapLegacySync();
+        Endpoints.Live.JoinLinkEndpoints.MapLiveJoinLinks(app);
         return app;
     }
 }
