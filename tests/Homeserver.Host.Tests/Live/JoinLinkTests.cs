@@ -62,11 +62,29 @@ public sealed class JoinLinkTests(LiveServerFixture fixture) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task A_password_stops_working_when_the_state_says_disabled()
+    {
+        var owner = await Server.RegisterAsync();
+        var roomId = await PrivateRoomAsync(owner);
+        await SetPasswordAsync(owner, roomId, RoomPassword);
+
+        await owner.SetStateAsync(roomId, "org.homeserver.live.join_password", "",
+            new JsonObject { ["enabled"] = false });
+
+        await MatrixAssert.ErrorAsync(await AnonymousJoinAsync(Server, roomId, password: RoomPassword),
+            HttpStatusCode.Forbidden, "M_FORBIDDEN");
+    }
+
+    [Fact]
     public async Task A_member_who_is_not_a_moderator_cannot_set_a_password()
     {
         var owner = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var roomId = await owner.SharedRoomAsync(bob);
+        // The room lets anyone send the state event itself: only the moderator rule keeps bob out.
+        var levels = await PowerLevelsWithAsync(owner, roomId);
+        (levels["events"] ??= new JsonObject()).AsObject()["org.homeserver.live.join_password"] = 0;
+        await owner.SetStateAsync(roomId, "m.room.power_levels", "", levels);
 
         await MatrixAssert.ErrorAsync(await Send(bob, HttpMethod.Put, $"/rooms/{Esc(roomId)}/join_password",
             new JsonObject { ["password"] = RoomPassword }), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -160,6 +178,21 @@ public sealed class JoinLinkTests(LiveServerFixture fixture) : IClassFixture<Liv
         var invite = await InviteEventOfAsync(owner, roomId, first.GetProperty("user_id").GetString()!);
         Assert.Equal(owner.UserId, invite.GetProperty("sender").GetString());
         Assert.Equal(1, (await ListLinksAsync(owner, roomId)).Single().GetProperty("uses").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_link_stops_working_when_its_creator_can_no_longer_invite()
+    {
+        var owner = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var roomId = await owner.SharedRoomAsync(bob);
+        var token = Token(await CreateLinkAsync(bob, roomId)); // public_chat: invite power is 0
+        var levels = await PowerLevelsWithAsync(owner, roomId);
+        levels["invite"] = 50;
+        await owner.SetStateAsync(roomId, "m.room.power_levels", "", levels);
+
+        await MatrixAssert.ErrorAsync(await AnonymousJoinAsync(Server, roomId, token: token),
+            HttpStatusCode.Forbidden, "M_FORBIDDEN");
     }
 
     [Fact]
