@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Homeserver.Host.Tests.Live;
 
@@ -198,17 +200,41 @@ public sealed class JoinLinkTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task Joins_racing_for_the_last_use_of_a_link_let_exactly_one_in()
     {
+        const int racers = 8;
         var owner = await Server.RegisterAsync();
         var roomId = await PrivateRoomAsync(owner);
         var token = Token(await CreateLinkAsync(owner, roomId, new JsonObject { ["max_uses"] = 1 }));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AnonymousJoinAsync(Server, roomId,
-            token: token)));
+        // The link's row is held locked until every join waits to count its use: all of them have seen the link
+        // unused, and only the count itself can keep all but one out.
+        await using var holder = new NpgsqlConnection(Server.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("SELECT 1 FROM live_invite_links WHERE room_id = @roomId FOR UPDATE",
+            new { roomId }, hold);
+        var joins = Enumerable.Range(0, racers).Select(_ => AnonymousJoinAsync(Server, roomId, token: token)).ToList();
+        await WaitForLockWaitersAsync(Server.ConnectionString, racers);
+        await hold.CommitAsync();
+        var responses = await Task.WhenAll(joins);
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
+        Assert.Equal(racers - 1, responses.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
         var members = await MatrixAssert.OkAsync(await owner.GetRoomAsync(roomId, "joined_members"));
         Assert.Equal(2, members.GetProperty("joined").EnumerateObject().Count());
+    }
+
+    /// <summary>Until <paramref name="count"/> statements on invite links wait for a row lock in the database.</summary>
+    private static async Task WaitForLockWaitersAsync(string connectionString, int count)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await connection.ExecuteScalarAsync<int>("""
+                   SELECT count(*)::int FROM pg_stat_activity
+                   WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE live_invite_links%'
+                   """) < count)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     [Fact]
