@@ -85,6 +85,7 @@ public static class ClientApiPipeline
         app.MapLegacySync();
         Endpoints.Live.GalleryEndpoints.MapLiveGallery(app);
         Endpoints.Live.WebhookEndpoints.MapLiveWebhooks(app, settings);
+        Endpoints.Live.JoinLinkEndpoints.MapLiveJoinLinks(app);
         return app;
     }
 }

@@ -179,6 +179,7 @@ public static class ServiceRegistration
         services.AddLiveGallery();
         services.AddLiveAccess();
         services.AddLiveWebhooks();
+        services.AddLiveJoinLinks();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

@@ -84,6 +84,21 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
         throw MatrixException.LimitExceeded(wait);
     }
 
+    /// <summary>Gives back one token taken for <paramref name="key"/> (an attempt that turned out not to count).</summary>
+    public void Release(string key)
+    {
+        if (!enabled || !_buckets.TryGetValue(key, out var bucket))
+        {
+            return;
+        }
+
+        lock (bucket)
+        {
+            Refill(bucket, NowSeconds());
+            bucket.Tokens = Math.Min(limit.Burst, bucket.Tokens + 1);
+        }
+    }
+
     /// <summary>Forgets <paramref name="key"/>: its bucket is full again.</summary>
     public void Reset(string key) => _buckets.TryRemove(key, out _);
 

@@ -78,6 +78,14 @@ public sealed class RegistrationService(
             throw new MatrixException(ErrorCode.Forbidden, "Guest access is disabled");
         }
 
+        return await CreateGuestAsync(initialDeviceDisplayName, refreshToken, cancellationToken);
+    }
+
+    /// <summary>A guest account, whatever <c>Registration:AllowGuests</c> says: for someone a room lets in with its
+    /// join password or an invite link (docs/LIVE.md, "Access"), where knowing the secret is the permission.</summary>
+    public async Task<Registered> CreateGuestAsync(string? initialDeviceDisplayName, bool refreshToken,
+        CancellationToken cancellationToken)
+    {
         var number = await accounts.NextGuestNumberAsync(cancellationToken);
         var userId = UserId.Parse($"@{number}:{settings.ServerName.Value}");
         return await CreateAsync(new NewAccount(userId, null, false, true, null),
