@@ -109,34 +109,45 @@ public sealed class LiveGuestsScenario : IScenario
         return [await deliveries.CompleteAsync(extra), sendResult];
     }
 
-    /// <summary>Registers the guests as a guest client does and takes each one's first sync, a few at a time.</summary>
+    /// <summary>
+    /// Registers the guests as a guest client does, a few at a time, then takes each one's first sync once all have
+    /// joined (so their long-polls wait for the posts, not for each other's joins).
+    /// </summary>
     private async Task<IReadOnlyList<LiveGuestReader>> GuestsAsync(BenchContext context, string room,
         LiveMessages messages, CancellationToken cancellationToken)
     {
         var count = context.Sizes.Guests;
+        var joined = new (Session Guest, string FilterId)[count];
         var guests = new LiveGuestReader[count];
         var done = 0;
         var filter = GuestApi.GuestSyncFilter(TimelineLimit);
-        await Parallel.ForEachAsync(Enumerable.Range(0, count),
-            new ParallelOptions { MaxDegreeOfParallelism = GuestSetupParallelism, CancellationToken = cancellationToken },
-            async (i, ct) =>
+        var parallelism = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = GuestSetupParallelism, CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallelism, async (i, ct) =>
+        {
+            var registered = await Setup.CallAsync(c => context.Api.RegisterGuestAsync(c), "register a guest", ct);
+            var guest = new Session(registered.StringProperty("user_id")!, registered.StringProperty("access_token")
+                ?? throw new BenchSetupException($"guest registration gave no access_token: {registered}"));
+            var name = string.Create(CultureInfo.InvariantCulture, $"Guest {i}");
+            await Setup.CallAsync(c => context.Api.SetDisplayNameAsync(guest, name, c), "guest display name", ct);
+            await Setup.CallAsync(c => context.Api.JoinRoomIdAsync(guest, room, c), $"guest join {room}", ct);
+            var uploaded = await Setup.CallAsync(
+                c => context.Api.UploadFilterAsync(guest, filter.DeepClone().AsObject(), c), "guest filter", ct);
+            joined[i] = (guest, uploaded.StringProperty("filter_id")
+                                ?? throw new BenchSetupException($"filter upload: {uploaded}"));
+            if (Interlocked.Increment(ref done) % 250 == 0)
             {
-                var registered = await Setup.CallAsync(c => context.Api.RegisterGuestAsync(c), "register a guest", ct);
-                var guest = new Session(registered.StringProperty("user_id")!, registered.StringProperty("access_token")
-                    ?? throw new BenchSetupException($"guest registration gave no access_token: {registered}"));
-                var name = string.Create(CultureInfo.InvariantCulture, $"Guest {i}");
-                await Setup.CallAsync(c => context.Api.SetDisplayNameAsync(guest, name, c), "guest display name", ct);
-                await Setup.CallAsync(c => context.Api.JoinRoomIdAsync(guest, room, c), $"guest join {room}", ct);
-                var uploaded = await Setup.CallAsync(c => context.Api.UploadFilterAsync(guest, filter.DeepClone().AsObject(), c),
-                    "guest filter", ct);
-                var filterId = uploaded.StringProperty("filter_id") ?? throw new BenchSetupException($"filter: {uploaded}");
-                var since = await Setup.SinceAsync(context.Api, guest, filterId, ct);
-                guests[i] = new LiveGuestReader(context.Api, guest, room, filterId, since, messages);
-                if (Interlocked.Increment(ref done) % 250 == 0)
-                {
-                    context.Announce(Name, $"{done}/{count} guests ready");
-                }
-            });
+                context.Announce(Name, $"{done}/{count} guests joined");
+            }
+        });
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallelism, async (i, ct) =>
+        {
+            var (guest, filterId) = joined[i];
+            var since = await Setup.SinceAsync(context.Api, guest, filterId, ct);
+            guests[i] = new LiveGuestReader(context.Api, guest, room, filterId, since, messages);
+        });
         return guests;
     }
 
