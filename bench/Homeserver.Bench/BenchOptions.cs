@@ -15,6 +15,9 @@ public sealed record BenchOptions
 
     public required Uri BaseUrl { get; init; }
 
+    /// <summary>Scenarios run only when named, against a server that lets guests register (<c>kind=guest</c>).</summary>
+    public static readonly IReadOnlyList<string> GuestScenarios = ["live-guests"];
+
     /// <summary>A second homeserver that federates with the first (its client API), for the federation scenarios;
     /// users are made on it the same way as on the first.</summary>
     public Uri? RemoteUrl { get; init; }

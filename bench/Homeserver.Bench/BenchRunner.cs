@@ -14,7 +14,7 @@ public static class BenchRunner
     [
         new SendSequentialScenario(), new SendConcurrentScenario(), new SyncFanoutScenario(), new InitialSyncScenario(),
         new MessagesScenario(), new JoinStormScenario(), new IdleConnectionsScenario(), new PasswordGuessScenario(),
-        new MediaScenario(), new FederationLatencyScenario(),
+        new MediaScenario(), new FederationLatencyScenario(), new LiveGuestsScenario(),
     ];
 
     /// <summary>Runs <see cref="BenchOptions.Scenarios"/> in order; progress goes to <paramref name="progress"/>.</summary>

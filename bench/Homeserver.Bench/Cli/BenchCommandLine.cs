@@ -95,7 +95,7 @@ public static class BenchCommandLine
     }
 
     private static IEnumerable<string> NamedOnly =>
-        BenchOptions.AttackScenarios.Concat(BenchOptions.FederationScenarios);
+        BenchOptions.AttackScenarios.Concat(BenchOptions.FederationScenarios).Concat(BenchOptions.GuestScenarios);
 
     private static void ValidateUrl(System.CommandLine.Parsing.OptionResult result, string name)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Homeserver.Bench.Cli;
 
@@ -21,6 +22,10 @@ public sealed class SizeOptions
     private readonly Option<int?> _guesses = Positive("--guesses", "password-guess: wrong passwords sent");
     private readonly Option<int?> _guessConcurrency = Positive("--guess-concurrency", "password-guess: wrong passwords in flight at once");
     private readonly Option<int?> _federationMessages = Positive("--fed-messages", "fed-latency: messages per phase (paced, burst)");
+    private readonly Option<int?> _guests = Positive("--guests", "live-guests: guests long-polling the event channel");
+    private readonly Option<int?> _posters = Positive("--posters", "live-guests: users posting");
+    private readonly Option<double?> _rate = PositiveRate("--rate", "live-guests: messages per second, all posters together (default 5)");
+    private readonly Option<TimeSpan?> _duration = Duration("--duration", "live-guests: how long the posters post (60s, 2m, 500ms)");
 
     public void AddTo(Command command)
     {
@@ -28,10 +33,14 @@ public sealed class SizeOptions
                  {
                      _messages, _clients, _perClient, _users, _fanoutMessages, _rooms, _roomMessages, _repeats, _events,
                      _pageSize, _joiners, _connections, _probes, _guesses, _guessConcurrency, _federationMessages,
+                     _guests, _posters,
                  })
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(_rate);
+        command.Options.Add(_duration);
     }
 
     public BenchSizes Apply(ParseResult result, BenchSizes preset) => preset with
@@ -52,6 +61,53 @@ public sealed class SizeOptions
         Guesses = result.GetValue(_guesses) ?? preset.Guesses,
         GuessConcurrency = result.GetValue(_guessConcurrency) ?? preset.GuessConcurrency,
         FederationMessages = result.GetValue(_federationMessages) ?? preset.FederationMessages,
+        Guests = result.GetValue(_guests) ?? preset.Guests,
+        Posters = result.GetValue(_posters) ?? preset.Posters,
+        PostRate = result.GetValue(_rate) ?? preset.PostRate,
+        LiveDuration = result.GetValue(_duration) ?? preset.LiveDuration,
+    };
+
+    /// <summary>A duration such as <c>60s</c>, <c>2m</c>, <c>500ms</c> or plain seconds (<c>60</c>).</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : (text, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 &&
+               value * unit < TimeSpan.FromDays(1).TotalSeconds
+            ? TimeSpan.FromSeconds(value * unit)
+            : null;
+    }
+
+    private static Option<double?> PositiveRate(string name, string description)
+    {
+        var option = new Option<double?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } value && (value <= 0 || double.IsNaN(value) || value > 100_000))
+            {
+                result.AddError($"{name} must be above 0 and at most 100000");
+            }
+        });
+        return option;
+    }
+
+    private static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (ParseDuration(text) is { } duration)
+            {
+                return duration;
+            }
+
+            result.AddError($"{name} must be a positive duration such as 60s, 2m or 500ms");
+            return null;
+        },
     };
 
     private static Option<int?> Positive(string name, string description)

@@ -12,28 +12,10 @@ public sealed class ServerProcess
     public ServerProcess(int pid) => _pid = pid;
 
     /// <summary>VmRSS in bytes, or null when the process is gone or /proc is not there.</summary>
-    public long? RssBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{_pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    var kb = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+    public long? RssBytes() => StatusKilobytes("VmRSS:") * 1024;
 
-        return null;
-    }
+    /// <summary>VmHWM in bytes: the highest RSS of the process's life so far, or null.</summary>
+    public long? PeakRssBytes() => StatusKilobytes("VmHWM:") * 1024;
 
     /// <summary>Open file descriptors (sockets included), or null: shows whether held connections reached the server.</summary>
     public int? OpenFileDescriptors()
@@ -72,5 +54,28 @@ public sealed class ServerProcess
         {
             return null;
         }
+    }
+
+    private long? StatusKilobytes(string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_pid}/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    var kb = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
     }
 }

@@ -124,6 +124,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton(SyncPassGate.ForPool(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize));
         services.AddSingleton<LegacySyncService>();
         services.AddSingleton<StoredJson>();
         services.AddSingleton<SyncPositions>();

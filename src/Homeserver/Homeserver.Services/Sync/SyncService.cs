@@ -37,7 +37,8 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 /// </summary>
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
     SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
-    IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking, IPushActionStore pushActions)
+    IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking, IPushActionStore pushActions,
+    SyncPassGate gate)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -61,36 +62,52 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         var blocksInvites = false;
         while (true)
         {
-            known ??= await store.GetMembershipsAsync(userId, cancellationToken);
-            using var listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
-                .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
-            var read = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
-            var now = read.Now;
-            if (from is { } previous)
+            SyncResponsePass pass;
+            SyncNotifier.Listener listener;
+            using (await gate.EnterAsync(cancellationToken))
             {
-                now = now.Max(previous);
+                known ??= await store.GetMembershipsAsync(userId, cancellationToken);
+                listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
+                    .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));
+                try
+                {
+                    var read = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
+                    var now = read.Now;
+                    if (from is { } previous)
+                    {
+                        now = now.Max(previous);
+                    }
+
+                    if (ignoring?.AccountDataAt != now.AccountData)
+                    {
+                        // Read after the positions; while the account data stream stays put, the list cannot have changed.
+                        ignoring = (await ignoredUsers.GetAsync(requester.UserId, cancellationToken), now.AccountData);
+                        blocksInvites = await inviteBlocking.BlocksAllAsync(requester.UserId, cancellationToken);
+                    }
+
+                    var request = new SyncRequest(requester, from, now, syncFilter, parameters.FullState,
+                        parameters.UseStateAfter)
+                    {
+                        Ignoring = ignoring.Value.Users,
+                        BlocksInvites = blocksInvites,
+                        MembershipsChangedAt = read.MembershipsChangedAt,
+                        PositionsReadAt = read.ReadAt,
+                    };
+                    pass = await BuildAsync(request, cancellationToken);
+                }
+                catch
+                {
+                    listener.Dispose();
+                    throw;
+                }
             }
 
-            if (ignoring?.AccountDataAt != now.AccountData)
-            {
-                // Read after the positions; while the account data stream stays put, the list cannot have changed.
-                ignoring = (await ignoredUsers.GetAsync(requester.UserId, cancellationToken), now.AccountData);
-                blocksInvites = await inviteBlocking.BlocksAllAsync(requester.UserId, cancellationToken);
-            }
-
-            var request = new SyncRequest(requester, from, now, syncFilter, parameters.FullState,
-                parameters.UseStateAfter)
-            {
-                Ignoring = ignoring.Value.Users,
-                BlocksInvites = blocksInvites,
-                MembershipsChangedAt = read.MembershipsChangedAt,
-                PositionsReadAt = read.ReadAt,
-            };
-            var (response, empty, context) = await BuildAsync(request, cancellationToken);
+            using var waiting = listener;
+            var (response, empty, context) = pass;
             known = context.Memberships;
             var remaining = deadline - DateTimeOffset.UtcNow;
             if (from is null || parameters.FullState || !empty || remaining <= TimeSpan.Zero ||
-                !await listener.WaitAsync(remaining, cancellationToken))
+                !await waiting.WaitAsync(remaining, cancellationToken))
             {
                 foreach (var section in _streams)
                 {
@@ -102,7 +119,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         }
     }
 
-    private async Task<(JsonObject Response, bool Empty, SyncSectionContext Context)> BuildAsync(
+    private async Task<SyncResponsePass> BuildAsync(
         SyncRequest request, CancellationToken cancellationToken)
     {
         var userId = request.Requester.UserId.Value;
@@ -203,7 +220,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             empty &= !await stream.AddToResponseAsync(context, cancellationToken);
         }
 
-        return (response, empty, context);
+        return new SyncResponsePass(response, empty, context);
     }
 
     /// <summary>The user's entry for one room and the section it goes in (none when nothing is to be sent).</summary>
@@ -266,3 +283,6 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         return SyncRoomBuilder.Events(list);
     }
 }
+
+/// <summary>One pass's response, whether it holds nothing new, and what its sections need to complete it.</summary>
+internal readonly record struct SyncResponsePass(JsonObject Response, bool Empty, SyncSectionContext Context);

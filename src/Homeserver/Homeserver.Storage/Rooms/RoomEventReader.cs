@@ -58,6 +58,12 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
     public async Task<IReadOnlyList<StoredEvent>> GetEventsAsync(IReadOnlyCollection<string> eventIds,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        if (eventIds.Count == 0)
+        {
+            return [];
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await QueryAsync(connection, EventColumns + " WHERE e.event_id = ANY(@ids)",
             new { ids = eventIds.ToArray() }, cancellationToken);
