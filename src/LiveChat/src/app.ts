@@ -78,6 +78,8 @@ export class LiveApp {
   }
 
   private async open(channel: Channel): Promise<void> {
+    // data-room-id says which room is open and ready (tests and styles wait for it).
+    delete this.layout.roomArea.dataset.roomId;
     this.layout.showChannels(this.channels, channel.roomId);
     this.layout.showRoom(channel.name, channel.topic);
     this.toggleGallery(false);
@@ -90,6 +92,7 @@ export class LiveApp {
     this.room = this.client.getRoom(channel.roomId) ?? (await this.waitForRoom(channel.roomId));
     this.lastReadMarker = "";
     this.render();
+    this.layout.roomArea.dataset.roomId = channel.roomId;
     this.maybeShowRules();
   }
 

@@ -40,8 +40,14 @@ function toChannel(room: HierarchyRoom): Channel {
   };
 }
 
-/** The channels of a room or space, the event channel first; null when the hierarchy cannot be read. */
-export async function loadChannels(client: MatrixClient, roomId: string): Promise<Channel[] | null> {
+/**
+ * The channels of a room or space, the event channel first, and the event's title (the space's or the room's name);
+ * null when the hierarchy cannot be read.
+ */
+export async function loadChannels(
+  client: MatrixClient,
+  roomId: string,
+): Promise<{ title: string; channels: Channel[] } | null> {
   let rooms: HierarchyRoom[];
   try {
     rooms = (await client.getRoomHierarchy(roomId, 100, 1)).rooms as unknown as HierarchyRoom[];
@@ -51,7 +57,8 @@ export async function loadChannels(client: MatrixClient, roomId: string): Promis
   const top = rooms.find((room) => room.room_id === roomId);
   if (!top) return null;
   if (top.room_type !== "m.space") {
-    return [toChannel(top), ...rooms.filter((room) => room.room_id !== roomId).map(toChannel)];
+    const channels = [toChannel(top), ...rooms.filter((room) => room.room_id !== roomId).map(toChannel)];
+    return { title: channels[0].name, channels };
   }
   const order = new Map<string, string>();
   const suggested = new Set<string>();
@@ -67,7 +74,7 @@ export async function loadChannels(client: MatrixClient, roomId: string): Promis
     const orderB = order.get(b.room_id) ?? "\uffff";
     return orderA < orderB ? -1 : orderA > orderB ? 1 : a.room_id < b.room_id ? -1 : 1;
   });
-  return children.map(toChannel);
+  return { title: toChannel(top).name, channels: children.map(toChannel) };
 }
 
 /** Joins the room (guests only where guest_access is can_join); false when only peeking is possible. */

@@ -19,7 +19,8 @@ export const LIVE = {
 const MAX_TIMEOUT_MS = 60 * 60 * 1000;
 
 export interface Rules {
-  version: string;
+  /** As the state has it: a string or a number (the server compares them as JSON, so 1 is not "1"). */
+  version: unknown;
   text: string;
   requireAcceptance: boolean;
 }
@@ -42,7 +43,21 @@ function number(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
 
+/** Room versions whose creators have unlimited power and are not listed in m.room.power_levels (MSC4289). */
+const CREATORS_PRIVILEGED = new Set(["12", "org.matrix.hydra.11"]);
+
+function isPrivilegedCreator(room: Room, userId: string): boolean {
+  const create = room.currentState.getStateEvents("m.room.create", "");
+  if (!create) return false;
+  const content = create.getContent();
+  const version = typeof content.room_version === "string" ? content.room_version : "1";
+  if (!CREATORS_PRIVILEGED.has(version)) return false;
+  const additional = Array.isArray(content.additional_creators) ? content.additional_creators : [];
+  return create.getSender() === userId || additional.includes(userId);
+}
+
 export function userPower(room: Room, userId: string): number {
+  if (isPrivilegedCreator(room, userId)) return Number.POSITIVE_INFINITY;
   const levels = powerLevels(room);
   const users = (levels.users ?? {}) as Record<string, unknown>;
   if (userId in users) return number(users[userId], 0);
@@ -71,15 +86,16 @@ export function rulesOf(room: Room): Rules | null {
   const content = stateContent(room, LIVE.rules);
   if (!content || typeof content.text !== "string") return null;
   return {
-    version: String(content.version ?? ""),
+    version: content.version,
     text: content.text,
-    requireAcceptance: content.require_acceptance !== false,
+    requireAcceptance: content.require_acceptance === true && content.version !== undefined,
   };
 }
 
+/** The accepted rules version as JSON text (compared with JSON.stringify of the current one), or null. */
 export function acceptedRulesVersion(room: Room): string | null {
   const content = room.getAccountData(LIVE.rulesAccepted)?.getContent();
-  return content && content.version !== undefined ? String(content.version) : null;
+  return content && content.version !== undefined ? JSON.stringify(content.version) : null;
 }
 
 /** The viewer's active timeout, if any (expired ones end by themselves). */
@@ -93,7 +109,8 @@ export function activeTimeout(room: Room, userId: string, now: number): Timeout 
 }
 
 export function slowModeSeconds(room: Room): number {
-  return Math.max(0, number(stateContent(room, LIVE.slowMode)?.seconds, 0));
+  const seconds = number(stateContent(room, LIVE.slowMode)?.seconds, 0);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
 }
 
 export function pinnedEventIds(room: Room): string[] {

@@ -52,12 +52,14 @@ async function session(): Promise<Session | null> {
 
 async function channelsFor(client: MatrixClient, target: string): Promise<{ channels: Channel[]; title: string }> {
   const roomId = await resolveRoomId(client, target);
-  const channels = await loadChannels(client, roomId);
+  const loaded = await loadChannels(client, roomId);
   const fallback: Channel = {
-    roomId, name: target, topic: null, guestCanJoin: false, worldReadable: false, isSpace: false,
+    roomId, name: loaded?.title ?? target, topic: null, guestCanJoin: false, worldReadable: false, isSpace: false,
   };
-  const spaceName = client.getRoom(roomId)?.name;
-  return { channels: channels && channels.length > 0 ? channels : [fallback], title: spaceName ?? target };
+  return {
+    channels: loaded && loaded.channels.length > 0 ? loaded.channels : [fallback],
+    title: loaded?.title ?? target,
+  };
 }
 
 async function start(): Promise<void> {

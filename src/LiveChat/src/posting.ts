@@ -59,7 +59,7 @@ export class Posting {
     if (!rules || !rules.requireAcceptance) return false;
     if (isModerator(room, this.client.getUserId() ?? "")) return false;
     const accepted = this.accepted.get(room.roomId) ?? acceptedRulesVersion(room);
-    return accepted !== rules.version;
+    return accepted !== JSON.stringify(rules.version);
   }
 
   /** POST .../rules/accept {version}. */
@@ -67,7 +67,7 @@ export class Posting {
     const rules = rulesOf(room);
     if (!rules) return;
     await this.api.request("POST", livePath(room.roomId, "/rules/accept"), { version: rules.version });
-    this.accepted.set(room.roomId, rules.version);
+    this.accepted.set(room.roomId, JSON.stringify(rules.version));
     if (this.serverLock?.roomId === room.roomId) this.serverLock = null;
   }
 

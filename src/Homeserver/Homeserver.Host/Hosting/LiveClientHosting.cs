@@ -29,13 +29,6 @@ public static class LiveClientHosting
         var files = new LiveClientFiles(settings.Live.ClientDirectory);
         var config = new JsonObject { ["default_room"] = settings.Live.DefaultRoom }.ToJsonString();
 
-        // GET /live: the client's base is /live/ (its assets are relative to it).
-        app.MapGet("/live", (HttpContext context) =>
-        {
-            AddSecurityHeaders(context.Response);
-            return Results.Redirect("/live/" + context.Request.QueryString.Value);
-        });
-
         // GET /live/config.json
         app.MapGet("/live/config.json", (HttpContext context) =>
         {
@@ -44,10 +37,16 @@ public static class LiveClientHosting
             return Results.Text(config, "application/json");
         });
 
-        // GET /live/{path}: the built client's files; the directory itself is index.html.
+        // GET /live/{path}: the built client's files; the directory itself is index.html. Routing matches /live and
+        // /live/ alike: /live redirects, since the client's assets are relative to /live/.
         app.MapGet("/live/{**path}", (HttpContext context, string? path) =>
         {
             AddSecurityHeaders(context.Response);
+            if (context.Request.Path.Value is "/live")
+            {
+                return Results.Redirect("/live/" + context.Request.QueryString.Value).ExecuteAsync(context);
+            }
+
             var provider = files.Provider();
             if (provider is null)
             {

@@ -36,7 +36,7 @@ export class Composer {
 
   constructor(private readonly callbacks: ComposerCallbacks) {
     this.sendButton = button("Send", "composer-send", () => void this.submit(), "primary");
-    this.attachButton = button("📎", "composer-attach", () => this.fileInput.click(), "attach");
+    this.attachButton = button("+", "composer-attach", () => this.fileInput.click(), "attach");
     this.attachButton.setAttribute("aria-label", "Attach a file");
     this.fileInput.addEventListener("change", () => {
       const file = this.fileInput.files?.[0];
@@ -167,7 +167,7 @@ export class Composer {
     this.preview.replaceChildren(
       objectUrl
         ? el("img", { src: objectUrl, alt: file.name, class: "upload-thumb", "data-testid": "upload-preview-image" })
-        : el("span", { class: "upload-name" }, `📄 ${file.name}`),
+        : el("span", { class: "upload-name" }, `File: ${file.name}`),
       el("span", { class: "upload-size" }, ` ${Math.ceil(file.size / 1024)} KiB `),
       send,
       button("Cancel", "upload-cancel", close, "link"),

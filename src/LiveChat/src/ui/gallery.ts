@@ -91,7 +91,7 @@ export class GalleryView {
       mediaBlobUrl(this.api, item.url, true).then((url) => (image.src = url), () => image.remove());
       entry.append(image);
     } else {
-      entry.append(el("span", { "data-testid": "gallery-file" }, `📄 ${item.body ?? item.url}`));
+      entry.append(el("span", { "data-testid": "gallery-file" }, `File: ${item.body ?? item.url}`));
     }
     entry.append(caption);
     return entry;

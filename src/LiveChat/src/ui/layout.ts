@@ -28,7 +28,7 @@ export class Layout {
   constructor(private readonly callbacks: LayoutCallbacks, title: string) {
     const toggle = button("☰", "channels-toggle", () => this.nav.classList.toggle("open"), "menu-toggle");
     toggle.setAttribute("aria-label", "Channels");
-    const bell = button("🔔", "notifications-enable", () => callbacks.enableNotifications(), "icon");
+    const bell = button("Alerts", "notifications-enable", () => callbacks.enableNotifications(), "icon");
     bell.setAttribute("aria-label", "Enable notifications for mentions");
     const gallery = button("Gallery", "gallery-open", () => callbacks.openGallery(), "tool");
     this.nav.append(el("h2", { class: "event-title", "data-testid": "event-title" }, title), this.channelList);

@@ -63,7 +63,7 @@ function attachment(api: Api, content: Record<string, unknown>): HTMLElement | n
     );
     return image;
   }
-  const link = el("a", { class: "attachment-file", href: "#", "data-testid": "message-file" }, `⬇ ${name}`);
+  const link = el("a", { class: "attachment-file", href: "#", "data-testid": "message-file" }, `Download ${name}`);
   link.addEventListener("click", async (clickEvent) => {
     clickEvent.preventDefault();
     const blobUrl = await mediaBlobUrl(api, url, false);
@@ -77,6 +77,8 @@ export function renderMessage(
   api: Api,
   model: MessageViewModel,
   onAction: (action: MessageAction, event: MatrixEvent) => void,
+  toolsOpen = false,
+  onToolsToggled: (open: boolean) => void = () => undefined,
 ): HTMLLIElement {
   const { event, content } = model;
   const classes = ["message"];
@@ -98,7 +100,7 @@ export function renderMessage(
     " ",
     el("time", { "data-testid": "message-time", datetime: new Date(event.getTs()).toISOString() }, formatTime(event.getTs())),
     model.edited ? el("span", { class: "edited", "data-testid": "message-edited" }, " (edited)") : null,
-    model.pinned ? el("span", { class: "pin-mark", "data-testid": "message-pinned", title: "Pinned" }, " 📌") : null,
+    model.pinned ? el("span", { class: "pin-mark", "data-testid": "message-pinned", title: "Pinned" },  " (pinned)") : null,
   );
   item.append(meta);
   const text = el("div", { class: "body", "data-testid": "message-body" });
@@ -111,17 +113,23 @@ export function renderMessage(
     text.append(linkifiedText(body));
   }
   item.append(text);
-  if (model.actions.length > 0) item.append(toolsFor(model, onAction));
+  if (model.actions.length > 0) item.append(toolsFor(model, onAction, toolsOpen, onToolsToggled));
   return item;
 }
 
-function toolsFor(model: MessageViewModel, onAction: (action: MessageAction, event: MatrixEvent) => void): HTMLElement {
-  const tools = el("div", { class: "tools", "data-testid": "message-tools", hidden: "" });
+function toolsFor(
+  model: MessageViewModel,
+  onAction: (action: MessageAction, event: MatrixEvent) => void,
+  open: boolean,
+  onToggled: (open: boolean) => void,
+): HTMLElement {
+  const tools = el("div", { class: "tools", "data-testid": "message-tools", hidden: open ? undefined : "" });
   for (const action of model.actions) {
     tools.append(button(ACTION_LABELS[action], `action-${action}`, () => onAction(action, model.event), "tool"));
   }
   const toggle = button("⋯", "message-tools-toggle", () => {
     tools.hidden = !tools.hidden;
+    onToggled(!tools.hidden);
   }, "tools-toggle");
   toggle.setAttribute("aria-label", "Message tools");
   return el("div", { class: "tools-wrap" }, toggle, tools);

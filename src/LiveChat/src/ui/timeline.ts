@@ -36,15 +36,30 @@ export function replacements(events: MatrixEvent[]): Map<string, Record<string, 
   return latest;
 }
 
+/**
+ * IDs of the events redacted in this timeline. Room versions 11+ carry `redacts` in the content only, and the SDK
+ * applies redactions from the top-level field alone, so both are read here.
+ */
+function redactedIds(events: MatrixEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.getType() !== "m.room.redaction") continue;
+    const target = event.event.redacts ?? event.getWireContent().redacts;
+    if (typeof target === "string") ids.add(target);
+  }
+  return ids;
+}
+
 export function visibleMessages(client: MatrixClient, room: Room): MatrixEvent[] {
   const ignored = new Set(client.getIgnoredUsers());
-  return room
-    .getLiveTimeline()
-    .getEvents()
+  const events = room.getLiveTimeline().getEvents();
+  const redacted = redactedIds(events);
+  return events
     .filter(
       (event) =>
         event.getType() === "m.room.message" &&
         !event.isRedacted() &&
+        !redacted.has(event.getId() ?? "") &&
         !isReplacement(event) &&
         !ignored.has(event.getSender() ?? ""),
     );
@@ -53,6 +68,8 @@ export function visibleMessages(client: MatrixClient, room: Room): MatrixEvent[]
 export class TimelineView {
   readonly element = el("ol", { class: "timeline", "data-testid": "timeline", "aria-live": "polite" });
   private stickToBottom = true;
+  /** The message whose tools are open, kept open across re-renders. */
+  private openTools: string | null = null;
 
   constructor(
     private readonly client: MatrixClient,
@@ -93,7 +110,9 @@ export class TimelineView {
         pinned: pinned.has(id),
         actions: this.actionsFor(mine, moderator, pinner, guest, pinned.has(id), options.canPost, event),
       };
-      this.element.append(renderMessage(this.api, model, this.onAction));
+      this.element.append(renderMessage(this.api, model, this.onAction, id === this.openTools, (open) => {
+        this.openTools = open ? id : null;
+      }));
     }
     if (this.stickToBottom) this.element.scrollTop = this.element.scrollHeight;
   }

@@ -64,9 +64,13 @@ public sealed class LiveBrowserFixture : IAsyncLifetime
         page.SetDefaultTimeout(20_000);
         var livePage = new LivePage(page);
         await page.GotoAsync("/live/?room=" + Uri.EscapeDataString(room));
-        await page.GetByTestId("timeline").WaitForAsync();
+        await WaitUntilReadyAsync(page);
         return livePage;
     }
+
+    /// <summary>Waits until the client has opened its room (the room area names it).</summary>
+    public static async Task WaitUntilReadyAsync(IPage page) =>
+        await page.Locator("[data-testid=room][data-room-id]").WaitForAsync();
 
     /// <summary>A public room anyone (guests too) can join and read, with an alias; returns (room ID, alias).</summary>
     public static async Task<(string RoomId, string Alias)> EventRoomAsync(TestSession owner, string name,
@@ -158,7 +162,7 @@ public sealed class LivePage(IPage page)
         await Page.GetByTestId("login-submit").ClickAsync();
         await Page.GetByTestId("whoami").Filter(new LocatorFilterOptions { HasText = user.UserId })
             .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
-        await Page.GetByTestId("timeline").WaitForAsync();
+        await LiveBrowserFixture.WaitUntilReadyAsync(Page);
     }
 
     public async Task PostAsync(string text)
