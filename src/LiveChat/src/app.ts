@@ -174,11 +174,14 @@ export class LiveApp {
     this.layout.showViewer(`Guest (${name})`, true);
     this.refreshComposer();
     this.composer.focus();
+    this.maybeShowRules();
   }
 
   private maybeShowRules(force = false): void {
     const room = this.room;
     if (!room || !this.joined || !this.posting.rulesPending(room)) return;
+    // A guest reads first: the rules come when they pick a name to post.
+    if (this.session.isGuest && !this.guestNamed()) return;
     if (!force && this.rulesShown.has(room.roomId)) return;
     this.rulesShown.add(room.roomId);
     this.showRules();
