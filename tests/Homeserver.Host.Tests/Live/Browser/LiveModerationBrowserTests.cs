@@ -94,6 +94,7 @@ public sealed class LiveModerationBrowserTests(LiveBrowserFixture fixture) : ICl
         var (roomId, alias) = await LiveBrowserFixture.EventRoomAsync(owner, "Gallery");
         await ProbeAsync(HttpMethod.Get, $"{Live}/rooms/{Uri.EscapeDataString(roomId)}/gallery", null, owner.AccessToken);
         await owner.SendTextAsync(roomId, "Tickets: https://example.org/tickets");
+        await WaitForGalleryItemAsync(roomId, owner.AccessToken, "https://example.org/tickets");
         var guest = await fixture.OpenAsync(alias);
         await guest.WaitForMessageAsync("Tickets");
 
@@ -103,6 +104,23 @@ public sealed class LiveModerationBrowserTests(LiveBrowserFixture fixture) : ICl
         await link.WaitForAsync();
         Assert.Equal("https://example.org/tickets", await link.GetAttributeAsync("href"));
         await guest.ScreenshotAsync("gallery");
+    }
+
+    /// <summary>The gallery is filled by a stream consumer after the send: wait until the server lists the item.</summary>
+    private async Task WaitForGalleryItemAsync(string roomId, string accessToken, string url)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var (_, body) = await Server.GetAsync($"{Live}/rooms/{Uri.EscapeDataString(roomId)}/gallery", accessToken);
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("chunk", out var chunk) &&
+                chunk.EnumerateArray().Any(item => item.GetProperty("url").GetString() == url))
+            {
+                return;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
     }
 
     [SkippableFact]
