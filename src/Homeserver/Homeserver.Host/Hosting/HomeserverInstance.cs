@@ -115,6 +115,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         app.MapWhen(FederationListener.Accepted, federation => federation.UseFederationApi(settings));
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
+        app.MapLiveClient(settings);
         return app;
     }
 
