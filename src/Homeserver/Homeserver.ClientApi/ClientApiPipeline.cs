@@ -4,6 +4,7 @@ using Homeserver.ClientApi.Endpoints.Admin;
 using Homeserver.ClientApi.Endpoints.ThirdParty;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
+using Homeserver.ClientApi.Endpoints.Live;
 using Homeserver.ClientApi.Endpoints.Media;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Social;
@@ -83,6 +84,7 @@ public static class ClientApiPipeline
         app.MapVoip();
         app.MapAdmin();
         app.MapLegacySync();
+        app.MapLivePosting();
         return app;
     }
 }

@@ -176,6 +176,7 @@ public static class ServiceRegistration
         services.AddSocial();
         services.AddFederation();
         services.AddAppServices(settings);
+        services.AddLivePosting();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);
