@@ -54,12 +54,12 @@ public static class LivePostingSteps
         session.TrySendAsync(roomId, "m.room.message", new JsonObject { ["msgtype"] = "m.text", ["body"] = body },
             txnId);
 
-    /// <summary>A public room of <paramref name="owner"/> (power 100) that the members joined (power 0), with
-    /// <paramref name="moderators"/> at 50.</summary>
+    /// <summary>A public room of <paramref name="owner"/> (its creator: above every power level) that the members
+    /// joined (power 0), with <paramref name="moderators"/> at 50.</summary>
     public static async Task<string> LiveRoomAsync(this TestSession owner, TestSession[] members,
         params TestSession[] moderators)
     {
-        var users = new JsonObject { [owner.UserId] = 100 };
+        var users = new JsonObject();
         foreach (var moderator in moderators)
         {
             users[moderator.UserId] = 50;

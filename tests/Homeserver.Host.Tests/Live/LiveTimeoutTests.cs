@@ -42,7 +42,7 @@ public sealed class LiveTimeoutTests(LiveClockServerFixture fixture) : IClassFix
         var refused = await MatrixAssert.ErrorAsync(await bob.TrySendTextAsync(roomId), HttpStatusCode.Forbidden,
             "ORG.HOMESERVER.LIVE.TIMED_OUT");
         Assert.Equal(expiresAt, refused.GetProperty("expires_at").GetInt64());
-        var state = await owner.GetStateAsync(roomId, LiveNames.Timeout, bob.UserId);
+        var state = await owner.GetStateAsync(roomId, LiveNames.Timeout, bob.UserId[1..]);
         Assert.Equal(expiresAt, state.GetProperty("expires_at").GetInt64());
         Assert.Equal(owner.UserId, state.GetProperty("by").GetString());
         Assert.Equal("spam", state.GetProperty("reason").GetString());
@@ -61,7 +61,7 @@ public sealed class LiveTimeoutTests(LiveClockServerFixture fixture) : IClassFix
         var (owner, bob) = (await Server.RegisterAsync(), await Server.RegisterAsync());
         var roomId = await owner.LiveRoomAsync([bob]);
         var written = Clock.NowMs();
-        await owner.SetStateAsync(roomId, LiveNames.Timeout, bob.UserId, new JsonObject
+        await owner.SetStateAsync(roomId, LiveNames.Timeout, bob.UserId[1..], new JsonObject
         {
             ["expires_at"] = written + (long)TimeSpan.FromDays(1).TotalMilliseconds, ["by"] = owner.UserId,
         });
@@ -114,7 +114,7 @@ public sealed class LiveTimeoutTests(LiveClockServerFixture fixture) : IClassFix
         var lifted = await MatrixAssert.OkAsync(await owner.TryLiftAsync(roomId, bob.UserId));
 
         Assert.StartsWith("$", lifted.GetProperty("event_id").GetString());
-        Assert.Empty((await owner.GetStateAsync(roomId, LiveNames.Timeout, bob.UserId)).EnumerateObject());
+        Assert.Empty((await owner.GetStateAsync(roomId, LiveNames.Timeout, bob.UserId[1..])).EnumerateObject());
         await MatrixAssert.OkAsync(await bob.TrySendTextAsync(roomId));
         Assert.Empty(await owner.ListTimedOutAsync(roomId));
         // Nothing left to lift: nothing is written.
@@ -147,7 +147,7 @@ public sealed class LiveTimeoutTests(LiveClockServerFixture fixture) : IClassFix
 
         await MatrixAssert.ErrorAsync(await owner.TryTimeOutAsync(roomId, new JsonObject { ["user_id"] = mod.UserId }),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
-        await owner.SetStateAsync(roomId, LiveNames.Timeout, mod.UserId,
+        await owner.SetStateAsync(roomId, LiveNames.Timeout, mod.UserId[1..],
             new JsonObject { ["expires_at"] = Clock.NowMs() + 600_000, ["by"] = owner.UserId });
 
         await MatrixAssert.OkAsync(await mod.TrySendTextAsync(roomId));

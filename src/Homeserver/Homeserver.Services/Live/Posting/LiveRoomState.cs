@@ -27,12 +27,23 @@ public static class LiveRoomState
 
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(MaxTimeoutMinutes);
 
+    /// <summary>
+    /// The state key of a user's <see cref="LiveNames.Timeout"/>: their user ID without its leading <c>@</c>. The auth
+    /// rules of every room version reject a state key starting with <c>@</c> unless it is the sender's own, and a
+    /// moderator writes the timeout of someone else.
+    /// </summary>
+    public static string TimeoutStateKey(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return userId.StartsWith('@') ? userId[1..] : userId;
+    }
+
     /// <summary>Whether the head holds no live posting rule at all: the common room, decided on four lookups.</summary>
     public static bool HasNoPostingRules(RoomHead head, string userId)
     {
         ArgumentNullException.ThrowIfNull(head);
-        return head.Get(LiveNames.Schedule, "") is null && head.Get(LiveNames.Timeout, userId) is null &&
-               head.Get(LiveNames.Rules, "") is null && head.Get(LiveNames.SlowMode, "") is null;
+        return head.Get(LiveNames.Schedule, "") is null && head.Get(LiveNames.Rules, "") is null &&
+               head.Get(LiveNames.Timeout, TimeoutStateKey(userId)) is null && head.Get(LiveNames.SlowMode, "") is null;
     }
 
     public static LiveSchedule? Schedule(RoomHead head)
@@ -56,7 +67,7 @@ public static class LiveRoomState
     public static LiveTimeout? ActiveTimeout(RoomHead head, string userId, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(head);
-        return head.Get(LiveNames.Timeout, userId) is { } pdu && Timeout(pdu) is { } timeout &&
+        return head.Get(LiveNames.Timeout, TimeoutStateKey(userId)) is { } pdu && Timeout(pdu) is { } timeout &&
                timeout.ExpiresAt > nowMs
             ? timeout
             : null;
@@ -118,10 +129,12 @@ public static class LiveRoomState
 
     private static LiveTimeout? Timeout(Pdu pdu)
     {
-        if (pdu.StateKey is not { } userId || Long(pdu.Content, "expires_at") is not { } expiresAt)
+        if (pdu.StateKey is not { } stateKey || Long(pdu.Content, "expires_at") is not { } expiresAt)
         {
             return null; // {} : lifted
         }
+
+        var userId = "@" + stateKey;
 
         var capped = Math.Min(expiresAt, pdu.OriginServerTs + (long)MaxTimeout.TotalMilliseconds);
         return new LiveTimeout(userId, capped, pdu.ContentString("reason"), pdu.ContentString("by"));

@@ -12,7 +12,8 @@ namespace Homeserver.Services.Live.Posting;
 public sealed record LiveTimeoutWritten(string EventId, long ExpiresAt);
 
 /// <summary>
-/// Timeouts (docs/LIVE.md): <see cref="LiveNames.Timeout"/> state keyed by the user, written through the room writer
+/// Timeouts (docs/LIVE.md): <see cref="LiveNames.Timeout"/> state keyed by the user
+/// (<see cref="LiveRoomState.TimeoutStateKey"/>), written through the room writer
 /// like any state event (so it federates and every client sees it in /sync). Nothing ends a timeout but the clock:
 /// <see cref="LivePostingPolicy"/> and the listing compare its end with now.
 /// </summary>
@@ -42,13 +43,13 @@ public sealed class LiveTimeoutService(RoomWriter writer, RoomEventFactory facto
 
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             expiresAt = now + (durationMinutes * 60_000L);
-            var content = new JsonObject { ["expires_at"] = expiresAt, ["by"] = moderator };
+            var content = new JsonObject { ["user_id"] = userId, ["expires_at"] = expiresAt, ["by"] = moderator };
             if (reason is not null)
             {
                 content["reason"] = reason;
             }
 
-            return [new NewRoomEvent(factory.Build(head, new PduTemplate(LiveNames.Timeout, moderator, userId, content),
+            return [new NewRoomEvent(factory.Build(head, new PduTemplate(LiveNames.Timeout, moderator, LiveRoomState.TimeoutStateKey(userId), content),
                 now))];
         }, cancellationToken);
         return new LiveTimeoutWritten(persisted[0].Pdu.EventId, expiresAt);
@@ -69,7 +70,7 @@ public sealed class LiveTimeoutService(RoomWriter writer, RoomEventFactory facto
             return LiveRoomState.ActiveTimeout(head, userId, now) is null
                 ? []
                 : [new NewRoomEvent(factory.Build(head,
-                    new PduTemplate(LiveNames.Timeout, moderator, userId, new JsonObject()), now))];
+                    new PduTemplate(LiveNames.Timeout, moderator, LiveRoomState.TimeoutStateKey(userId), new JsonObject()), now))];
         }, cancellationToken);
         return persisted.Count > 0 ? persisted[0].Pdu.EventId : null;
     }
