@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Homeserver.Core.Identifiers;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Live;
 using Homeserver.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static Homeserver.Host.Tests.Support.RoomSteps;
 
 namespace Homeserver.Host.Tests.Live;
@@ -156,7 +159,7 @@ public sealed class LivePostingTests(LiveClockServerFixture fixture) : IClassFix
     public async Task Webhook_bots_skip_the_rules_gate_and_slow_mode_but_not_timeouts_or_the_schedule()
     {
         var owner = await Server.RegisterAsync();
-        var bot = await Server.RegisterAsync(LiveServer.UniqueUsername(LiveNames.WebhookBotPrefix));
+        var bot = await WebhookBotAsync();
         Assert.True(LiveNames.IsWebhookBot(bot.UserId));
         var roomId = await owner.LiveRoomAsync([bot]);
         await SetRulesAsync(owner, roomId, 1);
@@ -191,6 +194,17 @@ public sealed class LivePostingTests(LiveClockServerFixture fixture) : IClassFix
 
         await MatrixAssert.OkAsync(await mod.TrySendTextAsync(roomId));
         await MatrixAssert.OkAsync(await mod.TrySendTextAsync(roomId));
+    }
+
+    /// <summary>A webhook's bot account (its reserved localpart cannot be registered), logged in.</summary>
+    private async Task<TestSession> WebhookBotAsync()
+    {
+        var services = Server.Instance.App.Services;
+        var userId = UserId.Parse($"@{LiveServer.UniqueUsername(LiveNames.WebhookBotPrefix)}:localhost");
+        await services.GetRequiredService<IAccountStore>().RegisterAsync(
+            new NewAccount(userId, services.GetRequiredService<PasswordHasher>().Hash(LiveServer.Password), false,
+                false, "Webhook"), null, null, Clock.NowMs(), CancellationToken.None);
+        return await Server.LoginAsync(userId.Value);
     }
 
     private static Task<string> SetRulesAsync(TestSession owner, string roomId, JsonNode version,
