@@ -5,10 +5,17 @@ using Homeserver.Core.Bench;
 // "quick-state-resolution" times 20 resolutions with a stopwatch, for fast feedback while optimising;
 // "quick-push" prints push rule evaluation time for one message in a 10,000-member room;
 // "quick-room-head" prints what one state event costs a big room's head (bytes and time, before/after);
+// "quick-live-posting" prints what the live posting rules add to one send (no live state; an open schedule);
 // anything else goes to BenchmarkDotNet (for example: --filter '*').
 if (args is ["quick-room-head"])
 {
     await RoomHeadBenchmarks.PrintQuickAsync(Console.Out);
+    return;
+}
+
+if (args is ["quick-live-posting"])
+{
+    await LivePostingBenchmarks.PrintQuickAsync(Console.Out);
     return;
 }
 

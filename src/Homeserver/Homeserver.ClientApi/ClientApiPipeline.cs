@@ -4,6 +4,7 @@ using Homeserver.ClientApi.Endpoints.Admin;
 using Homeserver.ClientApi.Endpoints.ThirdParty;
 using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
+using Homeserver.ClientApi.Endpoints.Live;
 using Homeserver.ClientApi.Endpoints.Media;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Social;
@@ -86,6 +87,7 @@ public static class ClientApiPipeline
         Endpoints.Live.GalleryEndpoints.MapLiveGallery(app);
         Endpoints.Live.WebhookEndpoints.MapLiveWebhooks(app, settings);
         Endpoints.Live.JoinLinkEndpoints.MapLiveJoinLinks(app);
+        app.MapLivePosting();
         return app;
     }
 }

@@ -181,6 +181,7 @@ public static class ServiceRegistration
         services.AddLiveAccess();
         services.AddLiveWebhooks();
         services.AddLiveJoinLinks();
+        services.AddLivePosting();
 
         // Media (content repository)
         services.AddSingleton(settings.Media);

@@ -13,7 +13,7 @@ public static class LiveNames
     /// <summary>Path prefix of the live endpoints under the client API.</summary>
     public const string ApiPrefix = "/_matrix/client/unstable/" + Namespace;
 
-    /// <summary>State, key = the timed-out user: <c>{expires_at, reason?, by}</c>; <c>{}</c> when lifted.</summary>
+    /// <summary>State, key = the timed-out user without the leading @: <c>{user_id, expires_at, reason?, by}</c>; <c>{}</c> when lifted.</summary>
     public const string Timeout = Namespace + ".timeout";
 
     /// <summary>State, key "": <c>{seconds}</c> between one user's messages; 0 or absent = off.</summary>

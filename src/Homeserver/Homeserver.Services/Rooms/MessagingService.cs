@@ -4,16 +4,20 @@ using Homeserver.Core.Auth;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Live.Posting;
 using Homeserver.Services.Rooms.Directory;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>Sending message events, state events and redactions into rooms.</summary>
 public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
-    RoomAliasService aliases)
+    RoomAliasService aliases, LivePostingPolicy posting)
 {
+    // A first attempt on this process's cached head, a second on the real one, a third if the rules changed between.
+    private const int MaxClearanceAttempts = 3;
+
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: idempotent per transaction ID in the requester's
-    /// scope (<see cref="TransactionScope"/>).</summary>
+    /// scope (<see cref="TransactionScope"/>). The live posting rules apply (<see cref="LivePostingPolicy"/>).</summary>
     /// <param name="originServerTs">An appservice's <c>?ts=</c>; null for now.</param>
     public async Task<string> SendAsync(Requester requester, string roomId, string type, JsonObject content, string txnId,
         long? originServerTs, CancellationToken cancellationToken)
@@ -26,6 +30,8 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
             Live.Access.GuestPosting.EnsureTypeAllowed(type);
         }
 
+        LivePostingClearance? clearance = null;
+        var sent = false;
         // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is
         // answered below with the event the first one made (one round trip less for every send).
         try
@@ -39,6 +45,31 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
 
                 return factory.Build(head, new PduTemplate(type, requester.UserId.Value, null, content), originServerTs);
             }, transaction, cancellationToken);
+            clearance = await posting.ClearAsync(requester.UserId, roomId, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var eventId = await AppendOneAsync(roomId, head =>
+                    {
+                        posting.Check(head, requester.UserId, clearance);
+                        return factory.Build(head, new PduTemplate(type, requester.UserId.Value, null, content),
+                            originServerTs);
+                    }, transaction, cancellationToken);
+                    sent = true;
+                    return eventId;
+                }
+                catch (LivePostingClearanceNeededException needed) when (attempt < MaxClearanceAttempts)
+                {
+                    // This process's cached head was stale (or missing): clear on the head the decision saw.
+                    clearance = await posting.ClearOnAsync(requester.UserId, needed.Head, clearance, cancellationToken);
+                }
+                catch (LivePostingClearanceNeededException)
+                {
+                    throw new MatrixException(ErrorCode.Unknown,
+                        "The room's posting rules changed while sending; try again", 503);
+                }
+            }
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
@@ -48,13 +79,21 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         }
         catch (MatrixException)
         {
-            // A retry the room would now refuse (the sender left, say) still gets the event the first send made.
+            // A retry the room would now refuse (the sender left, say, or slow mode) still gets the event the first
+            // send made.
             if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
             {
                 return existing;
             }
 
             throw;
+        }
+        finally
+        {
+            if (!sent)
+            {
+                await posting.ReleaseAsync(clearance);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ namespace Homeserver.Storage.Rooms;
 /// cached (<see cref="RoomHeads"/>, bounded by <see cref="RoomSettings.HeadCacheStateEntries"/>). Disposing it
 /// finishes the appends already queued and refuses new ones: dispose it before the data source.
 /// </summary>
-public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
+public sealed class RoomEventWriter : IRoomEventWriter, IRoomHeadCache, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly RoomHeads _heads;
@@ -153,6 +153,8 @@ public sealed class RoomEventWriter : IRoomEventWriter, IAsyncDisposable
             ? await _heads.GetAsync(connection, null, row, cancellationToken, remember: false)
             : null;
     }
+
+    public RoomHead? Peek(string roomId) => _heads.TryGet(roomId, out var head) ? head : null;
 
     public async Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)
     {

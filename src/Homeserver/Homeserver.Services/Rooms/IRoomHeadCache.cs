@@ -1,0 +1,12 @@
+namespace Homeserver.Services.Rooms;
+
+/// <summary>
+/// The room heads this process's writer keeps in memory, read without the database: what a caller may decide in
+/// advance on (a hint), to be checked again on the real head under the room's lock, since another process may have
+/// written since.
+/// </summary>
+public interface IRoomHeadCache
+{
+    /// <summary>The cached head of the room, possibly stale; null when this process holds none.</summary>
+    RoomHead? Peek(string roomId);
+}
