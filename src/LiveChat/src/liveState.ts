@@ -100,7 +100,8 @@ export function acceptedRulesVersion(room: Room): string | null {
 
 /** The viewer's active timeout, if any (expired ones end by themselves). */
 export function activeTimeout(room: Room, userId: string, now: number): Timeout | null {
-  const event = room.currentState.getStateEvents(LIVE.timeout, userId);
+  // The state key is the user ID without its "@": the auth rules refuse "@" keys from anyone but that user.
+  const event = room.currentState.getStateEvents(LIVE.timeout, userId.replace(/^@/, ""));
   if (!event) return null;
   const content = event.getContent();
   if (typeof content.expires_at !== "number") return null;

@@ -4,22 +4,8 @@ using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Services.Live;
 using Homeserver.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Host.Tests.Live;
-
-/// <summary>A server on a clock the tests move (forward only: each test starts from wherever the last one left it).</summary>
-public sealed class LiveClockServerFixture : IAsyncLifetime
-{
-    public ManualClock Clock { get; } = new();
-
-    public LiveServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        Server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(Clock));
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
 
 /// <summary>
 /// Invite/DM blocking for artists while live (docs/LIVE.md, "Access"): inside a room's schedule naming them, or before

@@ -3,22 +3,8 @@ using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Services.Live;
 using Homeserver.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Host.Tests.Live;
-
-/// <summary>One server on a clock the tests move (only forwards; each test uses its own room and users).</summary>
-public sealed class LiveClockServerFixture : IAsyncLifetime
-{
-    public ManualClock Clock { get; } = new();
-
-    public LiveServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        Server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(Clock));
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
 
 /// <summary>Timeouts (docs/LIVE.md "Posting rules"): refused until they end by the server's clock alone, capped at 60
 /// minutes, listed while they run, liftable, for moderators only.</summary>

@@ -36,15 +36,6 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         // answered below with the event the first one made (one round trip less for every send).
         try
         {
-            return await AppendOneAsync(roomId, head =>
-            {
-                if (requester.IsGuest)
-                {
-                    Live.Access.GuestPosting.EnsureRoomAllowsGuests(head);
-                }
-
-                return factory.Build(head, new PduTemplate(type, requester.UserId.Value, null, content), originServerTs);
-            }, transaction, cancellationToken);
             clearance = await posting.ClearAsync(requester.UserId, roomId, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
@@ -52,6 +43,11 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
                 {
                     var eventId = await AppendOneAsync(roomId, head =>
                     {
+                        if (requester.IsGuest)
+                        {
+                            Live.Access.GuestPosting.EnsureRoomAllowsGuests(head);
+                        }
+
                         posting.Check(head, requester.UserId, clearance);
                         return factory.Build(head, new PduTemplate(type, requester.UserId.Value, null, content),
                             originServerTs);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Live;
 
 /// <summary>
-/// The <c>live_invite_links</c> table (migration 0037): token_hash bytea PRIMARY KEY (SHA-256 of the token), link_id
+/// The <c>live_invite_links</c> table (migration 0036): token_hash bytea PRIMARY KEY (SHA-256 of the token), link_id
 /// text UNIQUE, room_id text, created_by text, created_at bigint, expires_at bigint NULL, max_uses integer NULL,
 /// uses integer. A use is counted by one conditional UPDATE: Postgres re-checks the condition of a row another
 /// transaction changed meanwhile, so two uses racing for the last one cannot both count.

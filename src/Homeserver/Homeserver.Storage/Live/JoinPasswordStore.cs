@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Live;
 
 /// <summary>
-/// The <c>live_join_passwords</c> table (migration 0037):
+/// The <c>live_join_passwords</c> table (migration 0036):
 /// room_id text PRIMARY KEY, password_hash text, set_by text, set_at bigint.
 /// </summary>
 public sealed class JoinPasswordStore(NpgsqlDataSource dataSource) : IJoinPasswordStore
