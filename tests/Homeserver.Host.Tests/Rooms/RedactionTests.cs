@@ -81,6 +81,23 @@ public sealed class RedactionTests(LiveServerFixture fixture) : IClassFixture<Li
         Assert.Equal("from alice", (await alice.GetEventAsync(roomId, alicesMessage)).GetProperty("content").GetProperty("body").GetString());
     }
 
+    [Theory]
+    [InlineData("10")]
+    [InlineData("11")]
+    [InlineData("12")]
+    public async Task A_redaction_carries_redacts_at_the_top_level_for_clients_in_every_room_version(string version)
+    {
+        // Version 11 moved "redacts" into the content; clients written before it (matrix-js-sdk among them) read
+        // the top-level field, so it is copied there as Synapse does.
+        var alice = await Server.RegisterAsync();
+        var roomId = await alice.CreateRoomAsync(new JsonObject { ["room_version"] = version });
+        var eventId = await alice.SendTextAsync(roomId, "x");
+
+        var redaction = await alice.GetEventAsync(roomId, await alice.RedactAsync(roomId, eventId));
+
+        Assert.Equal(eventId, redaction.GetProperty("redacts").GetString());
+    }
+
     [Fact]
     public async Task Redacting_an_unknown_event_is_404_and_redaction_is_idempotent_per_txn()
     {

@@ -30,7 +30,9 @@ public sealed class ClientEventFormatter(TimeProvider time)
             result["state_key"] = pdu.StateKey;
         }
 
-        if (pdu.Redacts is not null && pdu.Version.RedactsInContent is false)
+        // From version 11 on, "redacts" is in the content; it stays at the top level too for the clients that read
+        // it there (matrix-js-sdk, Element), as Synapse keeps it.
+        if (pdu.Redacts is not null)
         {
             result["redacts"] = pdu.Redacts;
         }
