@@ -10,15 +10,18 @@ namespace Homeserver.Storage.Rooms;
 /// Resolved state groups, which never change once written: kept in memory (up to <see cref="MaxEntries"/> state
 /// entries in all, oldest groups dropped first) and, when processes share Redis, there too, so one process's
 /// resolution serves the others. A miss resolves from Postgres (<see cref="StateGroups"/>). Redis being away only
-/// means more misses.
+/// means more misses. Single keys of groups not read whole (history visibility's questions) are kept in memory too,
+/// up to <see cref="MaxKeyedEntries"/> of them.
 /// </summary>
 public sealed class StateGroupCache(ISharedStore shared)
 {
     private const int MaxEntries = 500_000;
+    private const int MaxKeyedEntries = 200_000;
     private static readonly TimeSpan SharedExpiry = TimeSpan.FromDays(1);
 
     private readonly ConcurrentDictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>> _groups = new();
     private readonly ConcurrentQueue<long> _order = new();
+    private readonly ConcurrentDictionary<(long Group, TypeAndStateKey Key), string?> _keyed = new();
     private long _entries;
 
     /// <summary>The whole state of <paramref name="group"/>.</summary>
@@ -47,21 +50,56 @@ public sealed class StateGroupCache(ISharedStore shared)
         return state;
     }
 
-    /// <summary>The entries of <paramref name="group"/> for <paramref name="keys"/> only; from memory when the whole
-    /// group is there, otherwise read for those keys alone (and not cached).</summary>
+    /// <summary>The entries of <paramref name="group"/> for <paramref name="keys"/> only: from memory when the whole
+    /// group or those keys of it were read before, otherwise read for the missing keys alone and remembered per key
+    /// (history visibility asks every group a timeline shows for the same two keys per reader).</summary>
     public async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveKeysAsync(NpgsqlConnection connection,
         long group, IReadOnlyCollection<TypeAndStateKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (!_groups.TryGetValue(group, out var cached))
+        var result = new Dictionary<TypeAndStateKey, string>();
+        if (_groups.TryGetValue(group, out var cached))
         {
-            return await StateGroups.ResolveKeysAsync(connection, group, keys, cancellationToken);
+            foreach (var key in keys)
+            {
+                if (cached.TryGetValue(key, out var eventId))
+                {
+                    result[key] = eventId;
+                }
+            }
+
+            return result;
         }
 
-        var result = new Dictionary<TypeAndStateKey, string>();
+        var missing = new List<TypeAndStateKey>();
         foreach (var key in keys)
         {
-            if (cached.TryGetValue(key, out var eventId))
+            if (!_keyed.TryGetValue((group, key), out var eventId))
+            {
+                missing.Add(key);
+            }
+            else if (eventId is not null)
+            {
+                result[key] = eventId;
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return result;
+        }
+
+        var read = await StateGroups.ResolveKeysAsync(connection, group, missing, cancellationToken);
+        if (_keyed.Count + missing.Count > MaxKeyedEntries)
+        {
+            _keyed.Clear();
+        }
+
+        foreach (var key in missing)
+        {
+            var eventId = read.GetValueOrDefault(key);
+            _keyed[(group, key)] = eventId;
+            if (eventId is not null)
             {
                 result[key] = eventId;
             }

@@ -15,7 +15,9 @@ internal static class StateGroups
     // The group and its entries in one statement.
     private const string InsertGroupSql = """
         WITH g AS (
-            INSERT INTO state_groups (room_id, parent_id, chain_length) VALUES (@roomId, @parentId, @chainLength)
+            INSERT INTO state_groups (room_id, parent_id, chain_length, ancestors)
+            SELECT @roomId, @parentId, @chainLength, CASE WHEN @parentId::bigint IS NULL THEN '{}'::bigint[]
+                ELSE array_prepend(@parentId::bigint, (SELECT ancestors FROM state_groups WHERE id = @parentId)) END
             RETURNING id
         ), entries AS (
             INSERT INTO state_group_entries (state_group, type, state_key, event_id)
@@ -26,28 +28,26 @@ internal static class StateGroups
 
     private const string ChainLengthSql = "SELECT chain_length FROM state_groups WHERE id = @id";
 
-    // Walks from the group to the root of its chain; the nearest group's entry for a key wins. The ANY(ARRAY(...))
-    // makes Postgres read the entries of the chain's groups by index: the recursive CTE's row estimate otherwise
+    // The group and its ancestors (migration 0037), nearest first; the nearest group's entry for a key wins. The
+    // ANY(ARRAY(...)) makes Postgres read the entries of the chain's groups by index: a join on the chain alone
     // leads it to scan the whole entries table, which grows with every state event of every room.
-    private const string ResolveSql = """
-        WITH RECURSIVE chain(id, parent_id, distance) AS (
-            SELECT id, parent_id, 0 FROM state_groups WHERE id = @group
-            UNION ALL
-            SELECT g.id, g.parent_id, c.distance + 1 FROM state_groups g JOIN chain c ON g.id = c.parent_id
+    private const string ChainSql = """
+        WITH chain AS (
+            SELECT c.id, c.distance FROM state_groups g,
+                unnest(array_prepend(g.id, g.ancestors)) WITH ORDINALITY AS c(id, distance)
+            WHERE g.id = @group
         )
+        """;
+
+    private const string ResolveSql = ChainSql + """
         SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
         FROM state_group_entries e JOIN chain c ON e.state_group = c.id
         WHERE e.state_group = ANY(ARRAY(SELECT id FROM chain))
         ORDER BY e.type, e.state_key, c.distance
         """;
 
-    // ResolveSql restricted to some (type, state_key) pairs.
-    private const string ResolveKeysSql = """
-        WITH RECURSIVE chain(id, parent_id, distance) AS (
-            SELECT id, parent_id, 0 FROM state_groups WHERE id = @group
-            UNION ALL
-            SELECT g.id, g.parent_id, c.distance + 1 FROM state_groups g JOIN chain c ON g.id = c.parent_id
-        )
+    // ResolveSql restricted to some (type, state_key) pairs: an index probe per group and key.
+    private const string ResolveKeysSql = ChainSql + """
         SELECT DISTINCT ON (e.type, e.state_key) e.type AS Type, e.state_key AS StateKey, e.event_id AS EventId
         FROM state_group_entries e JOIN chain c ON e.state_group = c.id
         WHERE e.state_group = ANY(ARRAY(SELECT id FROM chain)) AND (e.type, e.state_key) IN (SELECT * FROM unnest(@types, @keys))
