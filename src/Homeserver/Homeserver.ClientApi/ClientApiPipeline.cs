@@ -83,6 +83,7 @@ public static class ClientApiPipeline
         Endpoints.AppServices.AppServicePingEndpoint.MapAppServicePing(app);
         app.MapVoip();
         app.MapAdmin();
+        app.MapSynapseAdmin();
         app.MapLegacySync();
         Endpoints.Live.GalleryEndpoints.MapLiveGallery(app);
         Endpoints.Live.WebhookEndpoints.MapLiveWebhooks(app, settings);

@@ -175,6 +175,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
+        services.AddSynapseAdmin();
         services.AddFederation();
         services.AddAppServices(settings);
         services.AddLiveGallery();

@@ -1,0 +1,16 @@
+using Homeserver.Services.Admin;
+using Homeserver.Storage.Admin;
+
+namespace Homeserver.Host.Hosting;
+
+/// <summary>The services behind Synapse's admin API (<c>/_synapse/admin</c>): the audit log, users, registration by
+/// shared secret.</summary>
+public static class SynapseAdminRegistration
+{
+    public static IServiceCollection AddSynapseAdmin(this IServiceCollection services)
+    {
+        services.AddSingleton<IAdminAuditStore, AdminAuditStore>();
+        services.AddSingleton<AdminAuditLog>();
+        return services;
+    }
+}
