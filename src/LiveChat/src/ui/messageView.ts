@@ -110,9 +110,9 @@ export function renderMessage(
   const text = el("div", { class: "body", "data-testid": "message-body" });
   if (isEmote) text.append(`* ${model.senderName} `);
   if (encryption === "pending") {
-    text.append(el("span", { class: "muted", "data-testid": "message-encrypted" }, "🔒 Encrypted message (not decrypted)"));
+    text.append(el("span", { class: "muted", "data-testid": "message-encrypted" }, "Encrypted message (not decrypted)"));
   } else if (encryption === "undecryptable") {
-    text.append(el("span", { class: "muted", "data-testid": "message-undecryptable" }, "🔒 This message could not be decrypted"));
+    text.append(el("span", { class: "muted", "data-testid": "message-undecryptable" }, "This message could not be decrypted"));
   } else if (content.msgtype === "m.image" || content.msgtype === "m.file" || content.msgtype === "m.video" || content.msgtype === "m.audio") {
     const media = attachment(api, content);
     if (media) text.append(media);

@@ -27,13 +27,14 @@ export class PrivateRoomsPanel {
 
   show(rooms: PrivateRoom[], currentRoomId: string | null): void {
     this.list.replaceChildren(...rooms.map((room) => {
-      const label = `${room.encrypted ? "🔒 " : ""}${room.name}${room.invited ? " (invited)" : ""}`;
+      const label = `${room.name}${room.invited ? " (invited)" : ""}`;
       const entry = button(label, "private-room", () => this.callbacks.open(room),
         room.roomId === currentRoomId ? "channel current" : "channel");
       entry.dataset.roomId = room.roomId;
       entry.dataset.invited = String(room.invited);
       entry.dataset.encrypted = String(room.encrypted);
       if (room.roomId === currentRoomId) entry.setAttribute("aria-current", "true");
+      if (room.encrypted) entry.title = "End-to-end encrypted";
       return el("li", {}, entry);
     }));
   }
@@ -88,7 +89,7 @@ export class EncryptionBar {
         class: "encrypted-badge",
         "data-testid": "room-encrypted",
         title: cryptoAvailable ? "Messages here are end-to-end encrypted" : "Log in to read this room's encrypted messages",
-      }, "🔒 End-to-end encrypted"));
+      }, "End-to-end encrypted"));
     } else if (state === "can-turn-on") {
       this.element.replaceChildren(button("Turn on encryption", "encryption-enable", () => this.confirm(), "tool"));
     } else {
