@@ -77,7 +77,10 @@ export class LiveApp {
     this.layout.roomTools.append(this.encryptionBar.element);
     if (!session.isGuest) {
       this.privatePanel = new PrivateRoomsPanel({
-        open: (room) => void this.open(privateChannel(room.roomId, room.name)),
+        open: (room) => {
+          this.layout.closeChannels();
+          void this.open(privateChannel(room.roomId, room.name));
+        },
         create: async (request) => {
           const roomId = await createPrivateRoom(client, request);
           void this.open(privateChannel(roomId, request.name.trim() || request.invitee.trim()));

@@ -78,6 +78,11 @@ export class Layout {
     });
   }
 
+  /** Closes the channels' drawer of a phone-sized screen. */
+  closeChannels(): void {
+    this.nav.classList.remove("open");
+  }
+
   showRoom(name: string, topic: string | null): void {
     this.roomName.textContent = name;
     this.topic.textContent = topic ?? "";
