@@ -2,20 +2,23 @@
 // read markers in step with /sync.
 
 import {
-  ClientEvent, RoomEvent, RoomMemberEvent, RoomStateEvent, type MatrixClient, type MatrixEvent, type Room,
+  ClientEvent, MatrixEventEvent, RoomEvent, RoomMemberEvent, RoomStateEvent, type MatrixClient, type MatrixEvent, type Room,
 } from "matrix-js-sdk";
 import { Api, roomPath } from "./api";
 import { enterRoom, type Channel } from "./channels";
+import { hasCrypto, isEncryptedRoom, turnOnEncryption } from "./crypto";
 import { el } from "./dom";
 import { displayName, rulesOf } from "./liveState";
 import { upload } from "./media";
 import { runModeration } from "./moderation";
 import { askNotificationPermission, mentionsUser, notifyMention } from "./notify";
 import { Posting } from "./posting";
+import { canTurnOnEncryption, createPrivateRoom, privateRooms } from "./privateRooms";
 import { Composer } from "./ui/composer";
 import { guestNameForm, showLoginDialog, showRulesDialog } from "./ui/dialogs";
 import { GalleryView } from "./ui/gallery";
 import { Layout } from "./ui/layout";
+import { EncryptionBar, PrivateRoomsPanel } from "./ui/privateRooms";
 import type { MessageAction } from "./ui/messageView";
 import { TimelineView, visibleMessages, replacements } from "./ui/timeline";
 import type { Session } from "./session";
@@ -33,6 +36,8 @@ export class LiveApp {
   private readonly composer: Composer;
   private readonly gallery: GalleryView;
   private readonly posting: Posting;
+  private readonly encryptionBar: EncryptionBar;
+  private readonly privatePanel: PrivateRoomsPanel | null = null;
   private channels: Channel[] = [];
   private room: Room | null = null;
   private joined = false;
@@ -58,12 +63,31 @@ export class LiveApp {
     this.timeline = new TimelineView(client, api, (action, event) => void this.onMessageAction(action, event));
     this.composer = new Composer({
       send: (text, replacing) => this.withRoom((room) => this.posting.sendText(room, text, replacing)),
-      sendFile: (file) => this.withRoom(async (room) => this.posting.send(room, { ...(await upload(client, file)) })),
+      sendFile: (file) => this.withRoom(async (room) => {
+        // Uploads are not encrypted here (no encrypted attachments yet): refused rather than leaked to the server.
+        if (isEncryptedRoom(room)) throw new Error("Files cannot be sent in end-to-end encrypted rooms here.");
+        await this.posting.send(room, { ...(await upload(client, file)) });
+      }),
       lastOwnMessage: () => this.lastOwnMessage(),
       lockEnded: () => this.refreshComposer(),
     });
     this.gallery = new GalleryView(api, (userId) => displayName(client, this.room, userId), () => this.toggleGallery(false));
     this.layout.mount(this.timeline.element, this.gallery.element);
+    this.encryptionBar = new EncryptionBar(() => this.withRoom((room) => turnOnEncryption(client, room.roomId)));
+    this.layout.roomTools.append(this.encryptionBar.element);
+    if (!session.isGuest) {
+      this.privatePanel = new PrivateRoomsPanel({
+        open: (room) => {
+          this.layout.closeChannels();
+          void this.open(privateChannel(room.roomId, room.name));
+        },
+        create: async (request) => {
+          const roomId = await createPrivateRoom(client, request);
+          void this.open(privateChannel(roomId, request.name.trim() || request.invitee.trim()));
+        },
+      });
+      this.layout.navExtra.append(this.privatePanel.element);
+    }
     this.layout.showViewer(session.isGuest ? `Guest (${client.getUser(session.userId)?.displayName ?? "no name yet"})` : session.userId, session.isGuest);
     this.listen();
   }
@@ -113,6 +137,10 @@ export class LiveApp {
       this.queueRender();
       if (!toStartOfTimeline && event.getType() === "m.room.message") this.maybeNotify(event, room!);
     });
+    this.client.on(MatrixEventEvent.Decrypted, (event) => event.getRoomId() === this.room?.roomId && this.queueRender());
+    this.client.on(ClientEvent.Room, () => this.queueRender());
+    this.client.on(RoomEvent.MyMembership, () => this.queueRender());
+    this.client.on(RoomEvent.Name, () => this.queueRender());
     this.client.on(RoomEvent.Redaction, (_event, room) => room.roomId === this.room?.roomId && this.queueRender());
     this.client.on(RoomStateEvent.Events, (event) => {
       if (event.getRoomId() !== this.room?.roomId) return;
@@ -143,11 +171,22 @@ export class LiveApp {
   }
 
   private render(): void {
+    this.refreshPrivateRooms();
     const room = this.room;
     if (!room) return;
     this.timeline.render(room, { canPost: this.joined });
     this.refreshComposer();
     this.markRead();
+  }
+
+  /** The private rooms' list and the open room's encryption badge or opt-in (never for the event's channels). */
+  private refreshPrivateRooms(): void {
+    const room = this.room;
+    const channelIds = new Set(this.channels.map((channel) => channel.roomId));
+    this.privatePanel?.show(privateRooms(this.client, channelIds), room?.roomId ?? null);
+    if (!room) return;
+    const optIn = !this.session.isGuest && !channelIds.has(room.roomId) && canTurnOnEncryption(room, this.session.userId);
+    this.encryptionBar.show(isEncryptedRoom(room) ? "encrypted" : optIn ? "can-turn-on" : "none", hasCrypto(this.client));
   }
 
   private refreshComposer(): void {
@@ -266,4 +305,8 @@ export class LiveApp {
       .request("POST", roomPath(room.roomId, "/read_markers"), { "m.fully_read": newest, "m.read": newest })
       .catch(() => (this.lastReadMarker = ""));
   }
+}
+
+function privateChannel(roomId: string, name: string): Channel {
+  return { roomId, name, topic: null, guestCanJoin: false, worldReadable: false, isSpace: false };
 }

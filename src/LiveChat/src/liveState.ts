@@ -79,7 +79,11 @@ export function isModerator(room: Room, userId: string): boolean {
 }
 
 export function canPin(room: Room, userId: string): boolean {
-  return userPower(room, userId) >= powerToSendState(room, "m.room.pinned_events");
+  return canSendState(room, userId, "m.room.pinned_events");
+}
+
+export function canSendState(room: Room, userId: string, type: string): boolean {
+  return userPower(room, userId) >= powerToSendState(room, type);
 }
 
 export function rulesOf(room: Room): Rules | null {

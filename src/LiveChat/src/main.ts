@@ -7,6 +7,7 @@ import { Api } from "./api";
 import { LiveApp } from "./app";
 import { loadChannels, resolveRoomId, type Channel } from "./channels";
 import { loadConfig, roomFromUrl } from "./config";
+import { clearCrypto, startCrypto } from "./crypto";
 import { el } from "./dom";
 import { forgetSession, loadSession, logIn, registerGuest, saveSession, type Session } from "./session";
 import { showLoginDialog } from "./ui/dialogs";
@@ -85,6 +86,7 @@ async function start(): Promise<void> {
     timelineSupport: true,
   });
   client.setGuest(current.isGuest);
+  await startCrypto(client, current);
   const firstSync = waitForFirstSync(client);
   await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: false });
   try {
@@ -106,6 +108,7 @@ async function start(): Promise<void> {
     logOut: async () => {
       client.stopClient();
       if (!current.isGuest) await client.logout(true).catch(() => undefined);
+      await clearCrypto(client, current);
       forgetSession();
       window.location.reload();
     },

@@ -4,6 +4,7 @@
 
 import type { MatrixClient, Room } from "matrix-js-sdk";
 import { Api, ApiError, livePath, newTransactionId, roomPath } from "./api";
+import { hasCrypto, isEncryptedRoom, sendEncrypted } from "./crypto";
 import { activeTimeout, acceptedRulesVersion, isModerator, LIVE, rulesOf, slowModeSeconds } from "./liveState";
 import { mentionedUserIds } from "./notify";
 import { formatCountdown } from "./dom";
@@ -30,6 +31,9 @@ export class Posting {
     const now = Date.now();
     if (!joined) {
       return { reason: this.client.isGuest() ? "Read only: log in to chat here." : "Read only: you are not in this room." };
+    }
+    if (isEncryptedRoom(room) && !hasCrypto(this.client)) {
+      return { reason: "This room is end-to-end encrypted: encryption is not available in this session." };
     }
     if (isModerator(room, me)) return null;
     const timeout = activeTimeout(room, me, now);
@@ -88,7 +92,8 @@ export class Posting {
 
   async send(room: Room, content: Record<string, unknown>): Promise<void> {
     try {
-      await this.api.request("PUT", roomPath(room.roomId, `/send/m.room.message/${newTransactionId()}`), content);
+      if (isEncryptedRoom(room)) await sendEncrypted(this.client, room, content);
+      else await this.api.request("PUT", roomPath(room.roomId, `/send/m.room.message/${newTransactionId()}`), content);
       this.lastSent.set(room.roomId, Date.now());
       if (this.serverLock?.roomId === room.roomId) this.serverLock = null;
     } catch (error) {

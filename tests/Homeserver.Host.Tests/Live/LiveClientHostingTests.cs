@@ -29,7 +29,7 @@ public sealed class LiveClientHostingTests
         Assert.Equal(LiveClientHosting.ContentSecurityPolicy, csp);
         foreach (var directive in new[]
                  {
-                     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' blob: data:",
+                     "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' blob: data:",
                      "media-src 'self' blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
                      "frame-ancestors 'none'", "form-action 'self'",
                  })
@@ -38,6 +38,7 @@ public sealed class LiveClientHostingTests
         }
 
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-eval'", csp, StringComparison.Ordinal);
         Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", string.Join(",", response.Headers.GetValues("Referrer-Policy")));
     }

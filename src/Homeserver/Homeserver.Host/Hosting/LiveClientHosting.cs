@@ -15,9 +15,13 @@ namespace Homeserver.Host.Hosting;
 /// </summary>
 public static class LiveClientHosting
 {
-    /// <summary>Everything from this origin only, nothing inline, no eval, no plugins, no framing.</summary>
+    /// <summary>
+    /// Everything from this origin only, nothing inline, no eval, no plugins, no framing. 'wasm-unsafe-eval' lets the
+    /// page compile WebAssembly (the Rust crypto of encrypted rooms, a file of this origin too); JavaScript eval stays
+    /// refused.
+    /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; " +
         "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
         "form-action 'self'";
 

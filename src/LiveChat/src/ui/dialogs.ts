@@ -3,7 +3,7 @@
 import { el, button } from "../dom";
 import type { Rules } from "../liveState";
 
-function overlay(testId: string, title: string, ...content: HTMLElement[]): { root: HTMLElement; close: () => void } {
+export function overlay(testId: string, title: string, ...content: HTMLElement[]): { root: HTMLElement; close: () => void } {
   const root = el(
     "div",
     { class: "overlay", "data-testid": testId },

@@ -19,6 +19,10 @@ export class Layout {
   readonly notice = el("div", { class: "notice", "data-testid": "notice", role: "status", hidden: "" });
   readonly roomArea = el("main", { class: "room", "data-testid": "room" });
   readonly composerSlot = el("div", { class: "composer-slot" });
+  /** Below the channel list: the logged-in user's private rooms. */
+  readonly navExtra = el("div", { class: "nav-extra" });
+  /** In the room header: the open room's encryption badge or opt-in. */
+  readonly roomTools = el("div", { class: "room-tools" });
   private readonly channelList = el("ul", { class: "channel-list", "data-testid": "channel-list" });
   private readonly nav = el("nav", { class: "channels", "data-testid": "channels", "aria-label": "Channels" });
   private readonly who = el("span", { class: "whoami", "data-testid": "whoami" });
@@ -31,9 +35,9 @@ export class Layout {
     const bell = button("Alerts", "notifications-enable", () => callbacks.enableNotifications(), "icon");
     bell.setAttribute("aria-label", "Enable notifications for mentions");
     const gallery = button("Gallery", "gallery-open", () => callbacks.openGallery(), "tool");
-    this.nav.append(el("h2", { class: "event-title", "data-testid": "event-title" }, title), this.channelList);
+    this.nav.append(el("h2", { class: "event-title", "data-testid": "event-title" }, title), this.channelList, this.navExtra);
     this.roomArea.append(
-      el("div", { class: "room-header" }, this.roomName, this.topic),
+      el("div", { class: "room-header" }, this.roomName, this.topic, this.roomTools),
       this.notice,
       this.composerSlot,
     );
@@ -72,6 +76,11 @@ export class Layout {
       if (channel.roomId === currentRoomId) entry.setAttribute("aria-current", "true");
       this.channelList.append(el("li", {}, index === 1 ? el("span", { class: "section" }, "Artists") : null, entry));
     });
+  }
+
+  /** Closes the channels' drawer of a phone-sized screen. */
+  closeChannels(): void {
+    this.nav.classList.remove("open");
   }
 
   showRoom(name: string, topic: string | null): void {

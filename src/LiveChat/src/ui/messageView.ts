@@ -4,6 +4,7 @@
 import type { MatrixEvent } from "matrix-js-sdk";
 import type { Api } from "../api";
 import { el, formatTime, safeHttpUrl, button } from "../dom";
+import { encryptionStateOf } from "../crypto";
 import { mediaBlobUrl } from "../media";
 
 export type MessageAction =
@@ -87,11 +88,14 @@ export function renderMessage(
   if (model.pinned) classes.push("pinned");
   const body = typeof content.body === "string" ? content.body : "";
   const isEmote = content.msgtype === "m.emote";
+  const encryption = encryptionStateOf(event);
+  if (encryption === "pending" || encryption === "undecryptable") classes.push("unreadable");
   const item = el("li", {
     class: classes.join(" "),
     "data-testid": "message",
     "data-event-id": event.getId() ?? "",
     "data-sender": event.getSender() ?? "",
+    "data-encryption": encryption,
   });
   const meta = el(
     "div",
@@ -105,7 +109,11 @@ export function renderMessage(
   item.append(meta);
   const text = el("div", { class: "body", "data-testid": "message-body" });
   if (isEmote) text.append(`* ${model.senderName} `);
-  if (content.msgtype === "m.image" || content.msgtype === "m.file" || content.msgtype === "m.video" || content.msgtype === "m.audio") {
+  if (encryption === "pending") {
+    text.append(el("span", { class: "muted", "data-testid": "message-encrypted" }, "Encrypted message (not decrypted)"));
+  } else if (encryption === "undecryptable") {
+    text.append(el("span", { class: "muted", "data-testid": "message-undecryptable" }, "This message could not be decrypted"));
+  } else if (content.msgtype === "m.image" || content.msgtype === "m.file" || content.msgtype === "m.video" || content.msgtype === "m.audio") {
     const media = attachment(api, content);
     if (media) text.append(media);
     else text.append(body);

@@ -1,5 +1,5 @@
-// The room's timeline: messages in order with edits applied (m.replace from the same sender), redacted messages and
-// ignored users left out, scrolled to the newest unless the reader scrolled up.
+// The room's timeline: messages in order with edits applied (m.replace from the same sender), encrypted ones as
+// decrypted (or marked as not readable), redacted messages and ignored users left out, scrolled to the newest unless the reader scrolled up.
 
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import type { Api } from "../api";
@@ -30,7 +30,8 @@ export function replacements(events: MatrixEvent[]): Map<string, Record<string, 
     const relatesTo = relation(event);
     if (relatesTo?.rel_type !== "m.replace" || !relatesTo.event_id || event.isRedacted()) continue;
     if (senders.get(relatesTo.event_id) !== event.getSender()) continue;
-    const newContent = event.getWireContent()["m.new_content"];
+    // Read from the decrypted content: in an encrypted room only m.relates_to stays outside the ciphertext.
+    const newContent = event.getContent()["m.new_content"];
     if (newContent && typeof newContent === "object") latest.set(relatesTo.event_id, newContent as Record<string, unknown>);
   }
   return latest;
@@ -57,7 +58,8 @@ export function visibleMessages(client: MatrixClient, room: Room): MatrixEvent[]
   return events
     .filter(
       (event) =>
-        event.getType() === "m.room.message" &&
+        // m.room.encrypted: not decrypted (yet); decryption failures come as m.room.message (m.bad.encrypted).
+        (event.getType() === "m.room.message" || event.getType() === "m.room.encrypted") &&
         !event.isRedacted() &&
         !redacted.has(event.getId() ?? "") &&
         !isReplacement(event) &&
