@@ -64,14 +64,16 @@ public static class GuestApi
         }, cancellationToken);
     }
 
-    /// <summary>What a guest client asks /sync for: members lazy-loaded, a short timeline.</summary>
+    /// <summary>What the live web client (src/LiveChat/src/syncFilter.ts) asks /sync for: members lazy-loaded, a
+    /// short timeline with unread counts per thread, no presence.</summary>
     public static JsonObject GuestSyncFilter(int timelineLimit) => new()
     {
         ["room"] = new JsonObject
         {
-            ["timeline"] = new JsonObject { ["limit"] = timelineLimit },
+            ["timeline"] = new JsonObject { ["limit"] = timelineLimit, ["unread_thread_notifications"] = true },
             ["state"] = new JsonObject { ["lazy_load_members"] = true },
         },
+        ["presence"] = new JsonObject { ["not_types"] = new JsonArray("*") },
     };
 
     private static JsonObject StateEvent(string type, JsonObject content) =>

@@ -10,6 +10,7 @@ import { loadConfig, roomFromUrl } from "./config";
 import { clearCrypto, startCrypto } from "./crypto";
 import { el } from "./dom";
 import { forgetSession, loadSession, logIn, registerGuest, saveSession, type Session } from "./session";
+import { liveSyncFilter, TIMELINE_LIMIT } from "./syncFilter";
 import { showLoginDialog } from "./ui/dialogs";
 
 const baseUrl = window.location.origin;
@@ -88,7 +89,7 @@ async function start(): Promise<void> {
   client.setGuest(current.isGuest);
   await startCrypto(client, current);
   const firstSync = waitForFirstSync(client);
-  await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: false });
+  await client.startClient({ initialSyncLimit: TIMELINE_LIMIT, filter: liveSyncFilter(current.userId) });
   try {
     await firstSync;
   } catch {

@@ -161,15 +161,19 @@ public sealed class TransactionDeliveryTests
         await Eventually.HoldsAsync(() => Task.FromResult(harness.Client.Backoff.StateOf(harness.Destination) is not null),
             "the first attempt failed");
 
-        // Nothing but time passing (no new work, no wake-up) brings the retry. Time stops once the retry has reached
-        // the destination: moving it on while the retry is in flight would time that request out (the client's
-        // timeout runs on this clock), and a slow machine would then back off until the destination is caught up
-        // with a new transaction.
+        // Nothing but time passing (no new work, no wake-up) brings the retry. The clock goes to the end of the back-off
+        // and then at most a little further (the sender waits at least a second before a retry): never far enough to
+        // time out the retry while it is in flight (the client's timeout runs on this clock), which would back off
+        // again until the destination is caught up with a new transaction.
+        var retryAt = harness.Client.Backoff.StateOf(harness.Destination)!.RetryAt;
+        var limit = retryAt + TimeSpan.FromSeconds(2);
         await Eventually.HoldsAsync(async () =>
         {
-            if (harness.Seen.Count < 2)
+            var now = harness.Clock.GetUtcNow();
+            if (harness.Seen.Count < 2 && now < limit)
             {
-                harness.Clock.Advance(harness.Client.Settings.BackoffMin);
+                var step = now < retryAt ? retryAt - now : TimeSpan.FromSeconds(1);
+                harness.Clock.Advance(step < limit - now ? step : limit - now);
             }
 
             return (await harness.Queue.GetDestinationsWithWorkAsync(CancellationToken.None)).Count == 0;
