@@ -6,10 +6,17 @@ using Homeserver.Core.Bench;
 // "quick-push" prints push rule evaluation time for one message in a 10,000-member room;
 // "quick-room-head" prints what one state event costs a big room's head (bytes and time, before/after);
 // "quick-live-posting" prints what the live posting rules add to one send (no live state; an open schedule);
+// "quick-signing" prints Ed25519 sign and verify of a 5 KB event (median of batches);
 // anything else goes to BenchmarkDotNet (for example: --filter '*').
 if (args is ["quick-room-head"])
 {
     await RoomHeadBenchmarks.PrintQuickAsync(Console.Out);
+    return;
+}
+
+if (args is ["quick-signing"])
+{
+    await JsonAndSigningBenchmarks.PrintQuickSigningAsync(Console.Out);
     return;
 }
 

@@ -83,6 +83,16 @@ public sealed class JsonSigningTests
     }
 
     [Fact]
+    public void A_short_signature_or_public_key_is_a_bad_signature_not_an_exception()
+    {
+        var key = SpecKey.KeyPair.PublicKey;
+        var signed = JsonSigning.Sign(new JsonObject { ["one"] = 1 }, "domain", SpecKey);
+        Assert.Equal(SignatureFailure.BadSignature, JsonSigning.Verify(signed, "domain", "ed25519:1", key.AsSpan(0, 31)).Failure);
+        signed["signatures"]!["domain"]!["ed25519:1"] = "AAAA";
+        Assert.Equal(SignatureFailure.BadSignature, JsonSigning.Verify(signed, "domain", "ed25519:1", key).Failure);
+    }
+
+    [Fact]
     public void A_different_public_key_does_not_verify()
     {
         var other = SigningKey.FromSeed("2", new byte[32]);

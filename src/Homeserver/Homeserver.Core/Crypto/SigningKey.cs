@@ -25,7 +25,7 @@ public sealed record SigningKey(string Version, Ed25519KeyPair KeyPair)
         return new SigningKey(version, Ed25519.KeyPairFromSeed(seed));
     }
 
-    public string ToFileLine() => $"{Algorithm} {Version} {UnpaddedBase64.Encode(KeyPair.Seed)}";
+    public string ToFileLine() => $"{Algorithm} {Version} {UnpaddedBase64.Encode(KeyPair.ExportSeed())}";
 
     public static bool TryParseFileLine(string line, out SigningKey? key, out string error)
     {
