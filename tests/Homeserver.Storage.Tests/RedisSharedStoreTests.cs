@@ -3,6 +3,7 @@ using System.Text;
 using Homeserver.Storage.Redis;
 using Homeserver.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Homeserver.Storage.Tests;
 
@@ -151,5 +152,62 @@ public sealed class RedisSharedStoreTests
         await Task.Delay(300);
 
         Assert.Equal(before + 1, Volatile.Read(ref count));
+    }
+
+    [Fact]
+    public async Task A_store_started_while_redis_is_down_connects_once_it_comes_up()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        await redis.StopAsync();
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        Assert.False(store.IsAvailable);
+        var received = new ConcurrentQueue<string>();
+        await using var subscription = await store.SubscribeAsync("wake", m => received.Enqueue(Encoding.UTF8.GetString(m.Span)), None);
+
+        await redis.StartAgainAsync();
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            await store.SetAsync("k", "v"u8.ToArray(), null, None);
+            return (await store.GetAsync("k", None))?.SequenceEqual("v"u8.ToArray()) == true;
+        }, "the cache works once Redis is up", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () =>
+        {
+            await store.PublishAsync("wake", "up"u8.ToArray(), None);
+            await Task.Delay(100);
+            return received.Contains("up");
+        }, "the subscription made before Redis came up receives", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Channel_names_are_literal_so_a_star_in_one_matches_no_other_channel()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        var received = new ConcurrentQueue<string>();
+        await using var subscription = await store.SubscribeAsync("media*", m => received.Enqueue(Encoding.UTF8.GetString(m.Span)), None);
+
+        await store.PublishAsync("media1", "other channel"u8.ToArray(), None);
+        await store.PublishAsync("media*", "this channel"u8.ToArray(), None);
+
+        // Both go over one connection in order: once the second is in, the first would have been too.
+        await Eventually.HoldsAsync(() => Task.FromResult(received.Contains("this channel")), "the message arrives");
+        Assert.Equal(["this channel"], received);
+    }
+
+    [Fact]
+    public async Task An_expiry_is_set_on_the_key_and_a_write_without_one_removes_it()
+    {
+        await using var redis = await TestRedis.StartAsync();
+        using var store = await RedisSharedStore.ConnectAsync(redis.Configuration, NullLogger.Instance);
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+
+        await store.SetAsync("k", "v"u8.ToArray(), TimeSpan.FromHours(1), None);
+        var ttl = await direct.GetDatabase().KeyTimeToLiveAsync("hs:k");
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+
+        await store.SetAsync("k", "w"u8.ToArray(), null, None);
+        Assert.Null(await direct.GetDatabase().KeyTimeToLiveAsync("hs:k"));
+        Assert.Equal("w"u8.ToArray(), await store.GetAsync("k", None));
     }
 }

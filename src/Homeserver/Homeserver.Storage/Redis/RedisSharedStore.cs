@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace Homeserver.Storage.Redis;
 
 /// <summary>
-/// <see cref="ISharedStore"/> on Redis (StackExchange.Redis 1.2.6; this is the only file that knows it).
+/// <see cref="ISharedStore"/> on Redis (StackExchange.Redis 3.x; this is the only file that knows it).
 /// While Redis is unreachable every call returns at once: reads miss, writes and publishes are dropped.
 /// A dropped write or delete may leave another process reading a stale entry once Redis is back, so on
 /// reconnecting after one, this process clears every key of ours before trusting the cache again.
@@ -19,6 +19,8 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
     private const int RecoveryAttempts = 20;
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ReconnectBackOff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ReconnectBackOffLimit = TimeSpan.FromSeconds(5);
 
     private readonly ConnectionMultiplexer _redis;
     private readonly ILogger _logger;
@@ -54,8 +56,14 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = (int)OperationTimeout.TotalMilliseconds;
         options.SyncTimeout = (int)OperationTimeout.TotalMilliseconds;
+        options.AsyncTimeout = (int)OperationTimeout.TotalMilliseconds;
         options.ConnectRetry = 1;
         options.KeepAlive = 5;
+        options.ReconnectRetryPolicy = new ExponentialRetry(
+            (int)ReconnectBackOff.TotalMilliseconds, (int)ReconnectBackOffLimit.TotalMilliseconds);
+        // The client's default queues commands while disconnected and sends them once back: a write that we counted as
+        // dropped (and answered by clearing our keys) could then land after the clear and be served stale.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var store = new RedisSharedStore(redis, logger);
         if (!redis.IsConnected)
@@ -87,7 +95,8 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 
     public ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry,
         CancellationToken cancellationToken) =>
-        WriteAsync(db => db.StringSetAsync(KeyPrefix + key, value.ToArray(), expiry), cancellationToken);
+        WriteAsync(db => db.StringSetAsync(KeyPrefix + key, value.ToArray(),
+            expiry is { } ttl ? new Expiration(ttl) : Expiration.Default), cancellationToken);
 
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken) =>
         WriteAsync(db => db.KeyDeleteAsync(KeyPrefix + key), cancellationToken);
@@ -102,7 +111,7 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 
         try
         {
-            await _redis.GetSubscriber().PublishAsync(ChannelPrefix + channel, message.ToArray())
+            await _redis.GetSubscriber().PublishAsync(ChannelFor(channel), message.ToArray())
                 .WaitAsync(OperationTimeout, cancellationToken);
         }
         catch (Exception e) when (IsOutage(e))
@@ -155,7 +164,7 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 
         try
         {
-            await _redis.GetSubscriber().SubscribeAsync(ChannelPrefix + channel, handlers.Dispatch)
+            await _redis.GetSubscriber().SubscribeAsync(ChannelFor(channel), handlers.Dispatch)
                 .WaitAsync(OperationTimeout);
         }
         catch (Exception e) when (IsOutage(e))
@@ -169,8 +178,8 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
     private async Task ResubscribeAsync(string channel, ChannelHandlers handlers)
     {
         var subscriber = _redis.GetSubscriber();
-        await subscriber.UnsubscribeAsync(ChannelPrefix + channel, handlers.Dispatch).WaitAsync(OperationTimeout);
-        await subscriber.SubscribeAsync(ChannelPrefix + channel, handlers.Dispatch).WaitAsync(OperationTimeout);
+        await subscriber.UnsubscribeAsync(ChannelFor(channel), handlers.Dispatch).WaitAsync(OperationTimeout);
+        await subscriber.SubscribeAsync(ChannelFor(channel), handlers.Dispatch).WaitAsync(OperationTimeout);
         handlers.MarkSubscribed();
     }
 
@@ -246,7 +255,7 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
         foreach (var endpoint in _redis.GetEndPoints())
         {
             var server = _redis.GetServer(endpoint);
-            if (server.IsSlave)
+            if (server.IsReplica)
             {
                 continue;
             }
@@ -258,7 +267,7 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
             }
 
             var batch = new List<RedisKey>(512);
-            foreach (var key in server.Keys(pattern: KeyPrefix + "*", pageSize: 512))
+            await foreach (var key in server.KeysAsync(pattern: KeyPrefix + "*", pageSize: 512))
             {
                 batch.Add(key);
                 if (batch.Count == 512)
@@ -276,6 +285,9 @@ public sealed partial class RedisSharedStore : ISharedStore, IDisposable
 
         return (removed, complete);
     }
+
+    // Our channel names are literal: a '*' or '?' in one must never turn the subscription into a pattern.
+    private static RedisChannel ChannelFor(string channel) => RedisChannel.Literal(ChannelPrefix + channel);
 
     private static bool IsOutage(Exception e) =>
         e is RedisConnectionException or RedisTimeoutException or TimeoutException or RedisServerException
