@@ -17,6 +17,7 @@ public static class SynapseAdminRegistration
         services.AddSingleton<IAdminUserStore, AdminUserStore>();
         services.AddSingleton<AdminAccountActions>();
         services.AddSingleton<AdminUserService>();
+        services.AddSingleton<AdminDeviceService>();
         return services;
     }
 }

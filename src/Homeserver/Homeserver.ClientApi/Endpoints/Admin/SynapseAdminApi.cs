@@ -23,6 +23,7 @@ public static class SynapseAdminApi
         AdminWhoisEndpoint.Map(admin);
         SharedSecretRegistrationEndpoint.Map(open);
         AdminUserEndpoints.Map(admin);
+        AdminDeviceEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
