@@ -10,9 +10,3 @@ ALTER TABLE users
     ADD COLUMN user_type      text,                          -- NULL: a normal user; 'bot', 'support'
     ADD COLUMN shadow_banned  boolean NOT NULL DEFAULT false; -- sends appear to succeed but go nowhere
 
--- Per-user rate limit overrides (Synapse's ratelimit_override): 0/0 means not limited at all.
-CREATE TABLE ratelimit_override (
-    user_id              text PRIMARY KEY REFERENCES users (user_id),
-    messages_per_second  integer NOT NULL,
-    burst_count          integer NOT NULL
-);
