@@ -11,6 +11,13 @@ public static class SynapseAdminRegistration
     {
         services.AddSingleton<IAdminAuditStore, AdminAuditStore>();
         services.AddSingleton<AdminAuditLog>();
+        services.AddSingleton<AdminTargets>();
+        services.AddSingleton<IRegistrationNonceStore, RegistrationNonceStore>();
+        services.AddSingleton<SharedSecretRegistration>();
+        services.AddSingleton<IAdminUserStore, AdminUserStore>();
+        services.AddSingleton<AdminAccountActions>();
+        services.AddSingleton<AdminUserService>();
+        services.AddSingleton<AdminDeviceService>();
         return services;
     }
 }

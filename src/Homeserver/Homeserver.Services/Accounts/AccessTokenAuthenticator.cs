@@ -31,7 +31,7 @@ public sealed class AccessTokenAuthenticator(ISessionStore sessions, AccessToken
 
         return new Requester(record.UserId, record.DeviceId, record.IsGuest, record.IsAdmin, record.Id)
         {
-            IsLocked = record.Locked, IsSuspended = record.Suspended,
+            IsLocked = record.Locked, IsSuspended = record.Suspended, IsShadowBanned = record.ShadowBanned,
         };
     }
 

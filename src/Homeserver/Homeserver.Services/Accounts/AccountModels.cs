@@ -22,6 +22,9 @@ public sealed record Requester(UserId UserId, string? DeviceId, bool IsGuest, bo
     /// <summary>A server admin suspended the account: it may read but not act (403 M_USER_SUSPENDED).</summary>
     public bool IsSuspended { get; init; }
 
+    /// <summary>A server admin shadow-banned the account: its messages seem sent but reach nobody.</summary>
+    public bool IsShadowBanned { get; init; }
+
     /// <summary>Rate limits do not apply: an appservice acting as its sender, or as its users when its registration
     /// says <c>rate_limited: false</c>.</summary>
     public bool IsExemptFromRateLimits => AppService is { } appService &&
@@ -60,6 +63,8 @@ public sealed record AccessTokenRecord(long Id, UserId UserId, string DeviceId, 
     public bool Locked { get; init; }
 
     public bool Suspended { get; init; }
+
+    public bool ShadowBanned { get; init; }
 }
 
 public sealed record RegistrationToken(string Token, int? UsesAllowed, int Completed, long? ExpiryTs)

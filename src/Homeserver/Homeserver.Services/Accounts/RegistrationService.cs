@@ -136,6 +136,20 @@ public sealed class RegistrationService(
         return result.UserId;
     }
 
+    /// <summary>
+    /// An account made through Synapse's admin API (shared-secret registration, <c>PUT /v2/users</c>): no UIA,
+    /// registration may be closed, a password hash already made (or none), the display name given (else the localpart),
+    /// and a first session when <paramref name="login"/> is given.
+    /// </summary>
+    public async Task<Registered> CreateByAdministratorAsync(string username, string? passwordHash, bool admin,
+        string? displayName, RegisterRequest? login, CancellationToken cancellationToken)
+    {
+        var userId = ValidateUsername(username);
+        await EnsureAvailableAsync(userId, cancellationToken);
+        return await CreateAsync(new NewAccount(userId, passwordHash, admin, false, displayName ?? userId.Localpart),
+            login, null, cancellationToken);
+    }
+
     /// <summary>400 M_INVALID_USERNAME or M_USER_IN_USE when <paramref name="username"/> cannot be registered.</summary>
     public async Task CheckAvailableAsync(string username, CancellationToken cancellationToken) =>
         await EnsureAvailableAsync(ValidateUsername(username), cancellationToken);

@@ -157,7 +157,12 @@ public sealed record ListenSettings(Uri Client, Uri? Federation);
 /// <param name="CertificatePath">PEM certificate for HTTPS listeners; null means a self-signed one in the data directory.</param>
 public sealed record TlsSettings(string? CertificatePath, string? KeyPath, string GeneratedCertificatePath);
 
-public sealed record RegistrationSettings(bool Enabled, bool RequireToken, bool AllowGuests);
+public sealed record RegistrationSettings(bool Enabled, bool RequireToken, bool AllowGuests)
+{
+    /// <summary>Synapse's <c>registration_shared_secret</c>: keys the HMAC of <c>/_synapse/admin/v1/register</c>;
+    /// null (the default) turns that registration off.</summary>
+    public string? SharedSecret { get; init; }
+}
 
 /// <param name="AccessTokenLifetime">How long access tokens of clients that support refresh tokens live.</param>
 public sealed record SecuritySettings(int PasswordHashIterations, TimeSpan AccessTokenLifetime);

@@ -27,6 +27,7 @@ public static class SettingsReader
             ["Registration:Enabled"] = "false",
             ["Registration:RequireToken"] = "false",
             ["Registration:AllowGuests"] = "false",
+            ["Registration:SharedSecret"] = "",
             ["Security:PasswordHashIterations"] = "210000",
             ["Tokens:AccessTokenLifetimeSeconds"] = "300",
             ["RateLimits:Enabled"] = "true",
@@ -144,6 +145,7 @@ public static class SettingsReader
         var registrationEnabled = reader.Parse("Registration:Enabled", ParseBool);
         var requireToken = reader.Parse("Registration:RequireToken", ParseBool);
         var allowGuests = reader.Parse("Registration:AllowGuests", ParseBool);
+        var sharedSecret = reader.Parse("Registration:SharedSecret", text => (text.Length == 0 ? null : text, (string?)null));
         var iterations = reader.Parse("Security:PasswordHashIterations", text => ParseInteger(text, 1_000, 10_000_000));
         var tokenLifetime = reader.Parse("Tokens:AccessTokenLifetimeSeconds", text => ParseInteger(text, 10, 31_536_000));
         var rateLimited = reader.Parse("RateLimits:Enabled", ParseBool);
@@ -210,7 +212,7 @@ public static class SettingsReader
             new RedisSettings(redis),
             new ListenSettings(clientUrl!, federationUrl),
             new TlsSettings(certificate, key, Path.Combine(dataDirectory, "tls", "federation.pfx")),
-            new RegistrationSettings(registrationEnabled, requireToken, allowGuests),
+            new RegistrationSettings(registrationEnabled, requireToken, allowGuests) { SharedSecret = sharedSecret },
             new SecuritySettings(iterations, TimeSpan.FromSeconds(tokenLifetime)),
             new RateLimitSettings(rateLimited, new RateLimit(loginRate, loginBurst),
                 new RateLimit(registrationRate, registrationBurst))

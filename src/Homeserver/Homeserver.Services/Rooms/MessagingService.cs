@@ -30,6 +30,11 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
             Live.Access.GuestPosting.EnsureTypeAllowed(type);
         }
 
+        if (requester.IsShadowBanned)
+        {
+            return Admin.ShadowBan.FakeEventId(transaction);
+        }
+
         LivePostingClearance? clearance = null;
         var sent = false;
         // No lookup first: a repeated transaction fails on the unique key of event_txn_ids when written, and is

@@ -11,7 +11,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
     private const string FindAccessTokenSql = """
         SELECT a.id AS Id, a.user_id AS UserIdText, a.device_id AS DeviceId, u.is_guest AS IsGuest,
                u.is_admin AS IsAdmin, a.expires_ts AS ExpiresTs, a.used AS Used, a.refresh_token_id AS RefreshTokenId,
-               u.locked AS Locked, u.suspended AS Suspended
+               u.locked AS Locked, u.suspended AS Suspended, u.shadow_banned AS ShadowBanned
         FROM access_tokens a JOIN users u ON u.user_id = a.user_id
         WHERE a.token_hash = @hash
         """;
@@ -68,7 +68,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
         return row is null
             ? null
             : new AccessTokenRecord(row.Id, UserId.Parse(row.UserIdText), row.DeviceId, row.IsGuest, row.IsAdmin,
-                row.ExpiresTs, row.Used, row.RefreshTokenId) { Locked = row.Locked, Suspended = row.Suspended };
+                row.ExpiresTs, row.Used, row.RefreshTokenId) { Locked = row.Locked, Suspended = row.Suspended, ShadowBanned = row.ShadowBanned };
     }
 
     public async Task MarkAccessTokenUsedAsync(AccessTokenRecord token, CancellationToken cancellationToken)
@@ -202,7 +202,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, AccessTokenCache c
     }
 
     private sealed record TokenRow(long Id, string UserIdText, string DeviceId, bool IsGuest, bool IsAdmin,
-        long? ExpiresTs, bool Used, long? RefreshTokenId, bool Locked, bool Suspended);
+        long? ExpiresTs, bool Used, long? RefreshTokenId, bool Locked, bool Suspended, bool ShadowBanned);
 
     private sealed record RefreshRow(long Id, string UserIdText, string DeviceId, long? NextId);
 }

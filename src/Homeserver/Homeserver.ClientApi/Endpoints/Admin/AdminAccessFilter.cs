@@ -49,11 +49,12 @@ public sealed class AdminAccessFilter : IEndpointFilter
 
     /// <summary>Writes the audit entry of a call of an admin endpoint. Not cancelled with the request: a mutation
     /// that went through is recorded even if the client hung up meanwhile.</summary>
-    public static Task RecordAsync(HttpContext http, string actor, int status, string? errorCode)
+    /// <param name="target">The object of the call; the path's first value when null.</param>
+    public static Task RecordAsync(HttpContext http, string actor, int status, string? errorCode, string? target = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
-        var target = http.Request.RouteValues.Values.OfType<string>().FirstOrDefault();
+        target ??= http.Request.RouteValues.Values.OfType<string>().FirstOrDefault();
         return http.RequestServices.GetRequiredService<AdminAuditLog>().RecordAsync(actor, http.Request.Method,
             endpoint, target, status, errorCode, http.ClientAddress(), CancellationToken.None);
     }
