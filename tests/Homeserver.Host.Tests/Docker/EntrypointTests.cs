@@ -58,7 +58,8 @@ public sealed class EntrypointTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.False(run.ServerStarted);
-        Assert.Contains("POSTGRES_HOST", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("set POSTGRES_HOST", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("Homeserver__Database__ConnectionString", run.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
