@@ -107,6 +107,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         builder.Services.AddHomeserverBackgroundServices();
         builder.Services.AddSingleton(database.OutageClassifier);
         builder.Services.AddSingleton<ILivenessCheck>(database);
+        builder.Services.AddHomeserverOpenApi();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -116,6 +117,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
         app.MapLiveClient(settings);
+        app.MapHomeserverOpenApi();
         return app;
     }
 
