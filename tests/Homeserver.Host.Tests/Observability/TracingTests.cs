@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,24 +27,41 @@ public sealed class TracingTests
         });
         var alice = await server.RegisterAsync();
         var roomId = await alice.CreateRoomAsync();
-        await alice.SendTextAsync(roomId, "traced");
-        await MatrixAssert.OkAsync(await alice.Client.GetAsync("/_matrix/client/v3/sync"));
+        // Each traced request names its trace (W3C traceparent), so spans of other servers in this process, which the
+        // process-wide listener also sees, are told apart.
+        var sendTrace = ActivityTraceId.CreateRandom().ToHexString();
+        using (var send = new HttpRequestMessage(HttpMethod.Put,
+                   $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/send/m.room.message/t1")
+               {
+                   Content = JsonContent.Create(new JsonObject { ["msgtype"] = "m.text", ["body"] = "traced" }),
+               })
+        {
+            send.Headers.Add("traceparent", $"00-{sendTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            await MatrixAssert.OkAsync(await alice.Client.SendAsync(send));
+        }
+
+        var syncTrace = ActivityTraceId.CreateRandom().ToHexString();
+        using (var sync = new HttpRequestMessage(HttpMethod.Get, "/_matrix/client/v3/sync"))
+        {
+            sync.Headers.Add("traceparent", $"00-{syncTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            await MatrixAssert.OkAsync(await alice.Client.SendAsync(sync));
+        }
 
         Assert.True(server.Instance.App.Services.GetRequiredService<TracerProvider>().ForceFlush(30_000));
 
         Assert.Contains("/v1/traces", collector.Paths);
-        var spans = collector.Spans;
-        var send = Assert.Single(spans, s => s.Scope == "Microsoft.AspNetCore" && s.Name == "PUT " + SendRoute);
-        var trace = spans.Where(s => s.TraceId == send.TraceId).ToList();
+        var trace = collector.Spans.Where(s => s.TraceId == sendTrace).ToList();
+        var request = Assert.Single(trace, s => s.Scope == "Microsoft.AspNetCore");
+        Assert.Equal("PUT " + SendRoute, request.Name);
         var persist = Assert.Single(trace, s => s.Scope == "Homeserver" && s.Name == "room.persist");
         Assert.Contains(trace, s => s.Scope == "Npgsql");
         // The persistence span sits under the request's span (possibly through others of the same trace).
-        Assert.True(IsUnder(persist, send, trace), "room.persist is not under the request's span");
+        Assert.True(IsUnder(persist, request, trace), "room.persist is not under the request's span");
 
-        var sync = Assert.Single(spans, s => s.Scope == "Microsoft.AspNetCore" &&
-                                             s.Name == "GET /_matrix/client/v3/sync");
-        Assert.Contains(spans, s => s.TraceId == sync.TraceId && s.Name == "sync.pass" && s.Scope == "Homeserver");
-        Assert.Contains(spans, s => s.TraceId == sync.TraceId && s.Scope == "Npgsql");
+        var syncSpans = collector.Spans.Where(s => s.TraceId == syncTrace).ToList();
+        Assert.Contains(syncSpans, s => s.Scope == "Microsoft.AspNetCore" && s.Name == "GET /_matrix/client/v3/sync");
+        Assert.Contains(syncSpans, s => s.Scope == "Homeserver" && s.Name == "sync.pass");
+        Assert.Contains(syncSpans, s => s.Scope == "Npgsql");
     }
 
     private static bool IsUnder(ReceivedSpan span, ReceivedSpan ancestor, List<ReceivedSpan> trace)

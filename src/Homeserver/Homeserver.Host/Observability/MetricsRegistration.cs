@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Homeserver.Http;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Shared;
@@ -37,10 +38,26 @@ public static class MetricsRegistration
             .WithMetrics(metrics => metrics
                 .AddMeter(ServerTelemetry.Name, FederationQueueGauges.MeterName)
                 .AddMeter(BuiltInMeters)
+                .ThisHostOnly()
                 // Scrapes read fresh values: the queue gauges are refreshed just before each one.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
+
+    /// <summary>
+    /// Meters made by a host's <see cref="IMeterFactory"/> (ASP.NET Core's, ours) are kept to this host's: the SDK listens
+    /// process-wide, and another host in the process (tests run several) would otherwise share, and on its disposal
+    /// end, the same streams. Static meters (the runtime's, Npgsql's, <see cref="ServerTelemetry"/>) are the process's.
+    /// </summary>
+    private static MeterProviderBuilder ThisHostOnly(this MeterProviderBuilder metrics) =>
+        ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
+        {
+            var factory = provider.GetRequiredService<IMeterFactory>();
+            builder.AddView(instrument =>
+                instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, factory)
+                    ? null
+                    : MetricStreamConfiguration.Drop);
+        });
 
     /// <summary>
     /// The metrics listener's pipeline: <c>GET /metrics</c>, and 404 <c>M_UNRECOGNIZED</c> for anything else. Requests
