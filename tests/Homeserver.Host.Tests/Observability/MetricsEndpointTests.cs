@@ -62,6 +62,27 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Request_metrics_are_this_servers_alone_and_outlive_another_server_of_the_process()
+    {
+        var port = FreePort.Next();
+        await using var server = await LiveServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Listen:Metrics"] = $"http://127.0.0.1:{port}",
+        });
+        using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using (var other = await LiveServer.StartAsync())
+        {
+            await MatrixAssert.OkAsync(await other.Anonymous.GetAsync("/_matrix/client/versions"));
+            await MatrixAssert.OkAsync(await other.Anonymous.GetAsync("/_matrix/client/versions"));
+        }
+
+        await MatrixAssert.OkAsync(await server.Anonymous.GetAsync("/_matrix/client/versions"));
+        var scrape = await ScrapeAsync(scraper);
+
+        Assert.Equal(1, scrape.Sum(RequestDuration + "_count", ("http_route", "/_matrix/client/versions")));
+    }
+
+    [Fact]
     public async Task Sync_connections_count_a_long_poll_while_it_waits()
     {
         var port = FreePort.Next();
