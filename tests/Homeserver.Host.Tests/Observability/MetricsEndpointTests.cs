@@ -30,6 +30,7 @@ public sealed class MetricsEndpointTests
         var roomId = await alice.CreateRoomAsync();
         await alice.SendTextAsync(roomId, "hello metrics");
         await alice.SendTextAsync(roomId, "and again");
+        await MatrixAssert.OkAsync(await alice.Client.GetAsync("/_matrix/client/v3/sync"));
         var after = await ScrapeAsync(scraper);
 
         Assert.Equal("counter", after.Types["homeserver_events_persisted_total"]);
