@@ -87,6 +87,8 @@ public sealed class Database : ILivenessCheck, IAsyncDisposable
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseLoggerFactory(loggerFactory);
+        // The pool's name labels Npgsql's metrics and spans (instead of the connection string).
+        builder.Name = "homeserver";
         // The hot statements (event writes, sync reads) repeat constantly: prepared once per connection, Postgres
         // skips parsing and planning them. A connection string's own setting wins.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)

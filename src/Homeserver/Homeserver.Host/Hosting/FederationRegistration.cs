@@ -78,6 +78,7 @@ public static class FederationRegistration
     {
         services.AddSingleton<IJoinedServersReader, JoinedServersReader>();
         services.AddSingleton<IFederationQueueStore, FederationQueueStore>();
+        services.AddSingleton<IFederationQueueDepthReader, FederationQueueDepthReader>();
         services.AddSingleton(FederationSenderOptions.Default);
         services.AddSingleton(sp => new TransactionDelivery(sp.GetRequiredService<IFederationQueueStore>(),
             sp.GetRequiredService<FederationClient>(), sp.GetRequiredService<FederationSenderOptions>(),

@@ -2,6 +2,7 @@ using System.Net;
 using Homeserver.ClientApi;
 using Homeserver.Federation;
 using Homeserver.Federation.Http;
+using Homeserver.Host.Observability;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
@@ -9,6 +10,7 @@ using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Redis;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -108,11 +110,14 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         builder.Services.AddSingleton(database.OutageClassifier);
         builder.Services.AddSingleton<ILivenessCheck>(database);
         builder.Services.AddHomeserverOpenApi();
+        builder.Services.AddHomeserverMetrics(settings.Telemetry);
+        builder.Services.AddHomeserverTracing(settings.Telemetry);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         database.StartSupervision(app.Services.GetRequiredService<ILoggerFactory>(), TimeProvider.System);
-        // The federation listener has its own pipeline and routes; everything else is the client listener's.
+        // The metrics and federation listeners have their own pipelines; everything else is the client listener's.
+        app.UseMetricsListener(settings.Telemetry);
         app.MapWhen(FederationListener.Accepted, federation => federation.UseFederationApi(settings));
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
@@ -128,21 +133,27 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         var needsTls = settings.Listen.Client.Scheme == Uri.UriSchemeHttps ||
                        settings.Listen.Federation?.Scheme == Uri.UriSchemeHttps;
         var certificate = needsTls ? TlsCertificate.LoadOrCreate(settings.Tls, settings) : null;
-        Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client", federation: false);
+        Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client", mark: null);
         if (settings.Listen.Federation is { } federation)
         {
-            Listen(kestrel, federation, certificate, "Listen:Federation", federation: true);
+            Listen(kestrel, federation, certificate, "Listen:Federation", FederationListener.MarkConnections);
+        }
+
+        if (settings.Telemetry.MetricsListen is { } metrics)
+        {
+            Listen(kestrel, metrics, null, "Listen:Metrics", MetricsListener.MarkConnections);
         }
     }
 
     private static void Listen(KestrelServerOptions kestrel, Uri url,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key, bool federation)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key,
+        Func<ConnectionDelegate, ConnectionDelegate>? mark)
     {
         void Configure(ListenOptions listen)
         {
-            if (federation)
+            if (mark is not null)
             {
-                listen.Use(FederationListener.MarkConnections);
+                listen.Use(mark);
             }
 
             if (url.Scheme == Uri.UriSchemeHttps)

@@ -22,6 +22,9 @@ public static class SettingsReader
             ["Redis:Configuration"] = "",
             ["Listen:Client"] = "http://127.0.0.1:8008",
             ["Listen:Federation"] = "https://127.0.0.1:8448",
+            ["Listen:Metrics"] = "",
+            ["Telemetry:OtlpEndpoint"] = "",
+            ["Telemetry:OtlpProtocol"] = "grpc",
             ["Tls:CertificatePath"] = "",
             ["Tls:KeyPath"] = "",
             ["Registration:Enabled"] = "false",
@@ -134,6 +137,7 @@ public static class SettingsReader
         var redis = reader.Parse("Redis:Configuration", ParseRedisConfiguration);
         var clientUrl = reader.Parse("Listen:Client", text => ParseListenUrl(text, allowEmpty: false));
         var federationUrl = reader.Parse("Listen:Federation", text => ParseListenUrl(text, allowEmpty: true));
+        var telemetry = TelemetrySettingsReader.Read(reader, clientUrl, federationUrl);
         var certificate = reader.Parse("Tls:CertificatePath", text => ParseOptionalFile(text, workingDirectory));
         var key = reader.Parse("Tls:KeyPath", text => ParseOptionalFile(text, workingDirectory));
         if ((certificate is null) != (key is null))
@@ -243,6 +247,7 @@ public static class SettingsReader
             FederationAccess = federationAccess,
             AppServices = appServices,
             Live = live,
+            Telemetry = telemetry,
         };
         return (settings, errors);
     }
@@ -302,7 +307,7 @@ public static class SettingsReader
             : (text.Trim(), null);
     }
 
-    private static (Uri?, string?) ParseListenUrl(string text, bool allowEmpty)
+    internal static (Uri?, string?) ParseListenUrl(string text, bool allowEmpty)
     {
         if (text.Length == 0)
         {

@@ -23,7 +23,13 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
     public async Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)
     {
-        var persisted = await store.AppendAsync(roomId, decide, cancellationToken);
+        IReadOnlyList<PersistedEvent> persisted;
+        using (var span = PersistTelemetry.Start(roomId, PersistTelemetry.Local))
+        {
+            persisted = await store.AppendAsync(roomId, decide, cancellationToken);
+            PersistTelemetry.Count(span, persisted.Count, PersistTelemetry.Local);
+        }
+
         Publish(persisted);
         return persisted;
     }
@@ -31,7 +37,14 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
     public async Task<IReadOnlyList<PersistedEvent>> CreateRoomAsync(Pdu createEvent,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decideRest, CancellationToken cancellationToken)
     {
-        var persisted = await store.CreateRoomAsync(createEvent, decideRest, cancellationToken);
+        ArgumentNullException.ThrowIfNull(createEvent);
+        IReadOnlyList<PersistedEvent> persisted;
+        using (var span = PersistTelemetry.Start(createEvent.RoomId, PersistTelemetry.Local))
+        {
+            persisted = await store.CreateRoomAsync(createEvent, decideRest, cancellationToken);
+            PersistTelemetry.Count(span, persisted.Count, PersistTelemetry.Local);
+        }
+
         Publish(persisted);
         return persisted;
     }
@@ -69,11 +82,14 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
             }
 
             IReadOnlyList<PersistedEvent> persisted;
+            var kind = PersistTelemetry.KindOf(input.Kind);
+            using var span = PersistTelemetry.Start(roomId, kind);
             try
             {
                 persisted = await store.AppendAsync(roomId, current => current.LastStream == head.LastStream
                     ? [placed]
                     : throw new RoomHeadMovedException(roomId), cancellationToken);
+                PersistTelemetry.Count(span, persisted.Count, kind);
             }
             catch (RoomHeadMovedException) when (attempt < MaxInputAttempts)
             {
@@ -102,7 +118,14 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(join);
-        if (await store.CreateRoomFromJoinAsync(join, cancellationToken) is { } persisted)
+        PersistedEvent? persisted;
+        using (var span = PersistTelemetry.Start(join.RoomId, PersistTelemetry.Join))
+        {
+            persisted = await store.CreateRoomFromJoinAsync(join, cancellationToken);
+            PersistTelemetry.Count(span, persisted is null ? 0 : 1, PersistTelemetry.Join);
+        }
+
+        if (persisted is not null)
         {
             Publish([persisted]);
             return;
@@ -123,7 +146,15 @@ public sealed class RoomWriter(IRoomEventWriter store, IRoomInputStore inputs,
     /// user's syncs wake).</summary>
     public async Task StoreOutOfBandMembershipAsync(Pdu membership, CancellationToken cancellationToken)
     {
-        if (await store.StoreOutOfBandMembershipAsync(membership, cancellationToken) is { } persisted)
+        ArgumentNullException.ThrowIfNull(membership);
+        PersistedEvent? persisted;
+        using (var span = PersistTelemetry.Start(membership.RoomId, PersistTelemetry.OutOfBand))
+        {
+            persisted = await store.StoreOutOfBandMembershipAsync(membership, cancellationToken);
+            PersistTelemetry.Count(span, persisted is null ? 0 : 1, PersistTelemetry.OutOfBand);
+        }
+
+        if (persisted is not null)
         {
             Publish([persisted]);
         }

@@ -46,11 +46,29 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
 
     private const int RoomParallelism = 4;
 
+    /// <summary>The span of one pass (positions read, response built), inside the pass gate.</summary>
+    public const string PassSpanName = "sync.pass";
+
     public async Task<JsonObject> SyncAsync(Requester requester, SyncParameters parameters,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
         ArgumentNullException.ThrowIfNull(parameters);
+        ServerTelemetry.SyncConnections.Add(1);
+        try
+        {
+            return await PassesAsync(requester, parameters, cancellationToken);
+        }
+        finally
+        {
+            ServerTelemetry.SyncConnections.Add(-1);
+        }
+    }
+
+    /// <summary>Passes until one has something to send, the timeout ends or a wake-up finds nothing either.</summary>
+    private async Task<JsonObject> PassesAsync(Requester requester, SyncParameters parameters,
+        CancellationToken cancellationToken)
+    {
         var from = parameters.Since is null ? (SyncToken?)null : SyncToken.Parse(parameters.Since);
         var syncFilter = await filters.ResolveAsync(requester, parameters.Filter, cancellationToken);
         var userId = requester.UserId.Value;
@@ -65,7 +83,9 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             SyncResponsePass pass;
             SyncNotifier.Listener listener;
             using (await gate.EnterAsync(cancellationToken))
+            using (var span = ServerTelemetry.Source.StartActivity(PassSpanName))
             {
+                span?.SetTag("homeserver.sync.since", from?.ToString());
                 known ??= await store.GetMembershipsAsync(userId, cancellationToken);
                 listener = notifier.Listen(known.Where(m => m.Membership == Memberships.Join)
                     .Select(m => SyncNotifier.RoomKey(m.RoomId)).Append(SyncNotifier.UserKey(userId)));

@@ -24,6 +24,8 @@ public sealed class SessionConnections : IAsyncDisposable
 
         builder.ConnectionStringBuilder.Pooling = false;
         builder.ConnectionStringBuilder.ApplicationName ??= ApplicationName;
+        // Names the pool in Npgsql's metrics and spans (instead of the connection string).
+        builder.Name = ApplicationName;
         DataSource = builder.Build();
     }
 

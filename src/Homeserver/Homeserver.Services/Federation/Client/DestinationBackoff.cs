@@ -29,6 +29,18 @@ public sealed class DestinationBackoff(TimeSpan minInterval, TimeSpan maxInterva
         }
     }
 
+    /// <summary>Destinations failing now (backing off, or past their retry time with no success since).</summary>
+    public int FailingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _states.Count;
+            }
+        }
+    }
+
     /// <summary>True when requests to the destination must not be sent now.</summary>
     public bool IsBackingOff(ServerName destination, out DateTimeOffset retryAt)
     {
