@@ -11,6 +11,12 @@ public static class SynapseAdminRegistration
     {
         services.AddSingleton<IAdminAuditStore, AdminAuditStore>();
         services.AddSingleton<AdminAuditLog>();
+        services.AddSingleton<IRegistrationTokenAdminStore, Homeserver.Storage.Accounts.RegistrationTokenStore>();
+        services.AddSingleton<RegistrationTokenAdmin>();
+        services.AddSingleton<IEventReportAdminStore, Homeserver.Storage.Rooms.ReportStore>();
+        services.AddSingleton<EventReportAdmin>();
+        services.AddSingleton<IServerNoticeRooms, ServerNoticeRoomReader>();
+        services.AddSingleton<ServerNoticeService>();
         return services;
     }
 }

@@ -37,6 +37,8 @@ public sealed record HomeserverSettings(
 
     public LiveSettings Live { get; init; } = LiveSettings.Default;
 
+    public ServerNoticesSettings ServerNotices { get; init; } = ServerNoticesSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

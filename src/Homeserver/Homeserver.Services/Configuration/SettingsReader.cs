@@ -79,6 +79,9 @@ public static class SettingsReader
             ["Live:ClientDirectory"] = "",
             ["Live:WebhookPostsPerSecond"] = "1",
             ["Live:WebhookPostBurst"] = "10",
+            ["ServerNotices:SystemMxidLocalpart"] = "notices",
+            ["ServerNotices:SystemMxidDisplayName"] = "",
+            ["ServerNotices:RoomName"] = "Server Notices",
             ["Federation:VerifyCertificates"] = "true",
             ["Federation:TrustedCaFile"] = "",
             ["Federation:ConnectTimeoutSeconds"] = "10",
@@ -193,6 +196,7 @@ public static class SettingsReader
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         var live = ExtraSettingsReader.ReadLive(reader, workingDirectory);
+        var serverNotices = ServerNoticesSettings.Read(reader);
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
         var federationAccess = FederationAccessSettingsReader.Read(reader);
@@ -241,6 +245,7 @@ public static class SettingsReader
             FederationAccess = federationAccess,
             AppServices = appServices,
             Live = live,
+            ServerNotices = serverNotices,
         };
         return (settings, errors);
     }

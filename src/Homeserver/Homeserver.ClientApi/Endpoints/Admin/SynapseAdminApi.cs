@@ -21,6 +21,9 @@ public static class SynapseAdminApi
         var admin = AdminOnly(app);
         ServerVersionEndpoint.Map(open);
         AdminWhoisEndpoint.Map(admin);
+        AdminRegistrationTokenEndpoints.Map(admin);
+        AdminEventReportEndpoints.Map(admin);
+        AdminServerNoticeEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
