@@ -116,6 +116,19 @@ public sealed class AdminServerNoticeTests(LiveServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_notices_users_id_is_reserved_to_the_server()
+    {
+        var (status, body) = await Server.PostAsync("/_matrix/client/v3/register", new JsonObject
+        {
+            ["username"] = "notices", ["password"] = "secret-enough",
+            ["auth"] = new JsonObject { ["type"] = "m.login.dummy" },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("M_EXCLUSIVE", body.GetProperty("errcode").GetString());
+    }
+
+    [Fact]
     public async Task Without_a_notices_user_configured_notices_are_not_enabled()
     {
         await using var server = await LiveServer.StartAsync(settings: new Dictionary<string, string?>

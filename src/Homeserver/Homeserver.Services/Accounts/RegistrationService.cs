@@ -115,6 +115,12 @@ public sealed class RegistrationService(
         }
 
         RefuseWebhookBotNamespace(userId);
+        if (settings.ServerNotices.SystemMxidLocalpart == userId.Localpart)
+        {
+            // As Synapse: whoever held the notices user's ID would send (and own the rooms of) every server notice.
+            throw new MatrixException(ErrorCode.Exclusive, "This user ID is reserved.");
+        }
+
         AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, appService);
         if (appService.DeviceManagement && !request.InhibitLogin)
         {
