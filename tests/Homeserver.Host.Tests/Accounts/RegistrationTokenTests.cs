@@ -72,6 +72,24 @@ public sealed class RegistrationTokenTests
     }
 
     [Fact]
+    public async Task A_token_whose_last_use_is_pending_in_another_registration_is_not_accepted()
+    {
+        await using var server = await StartAsync();
+        await CreateTokenAsync(server, "last", 1);
+        // Another registration passed the token stage with it and has not finished (Synapse's "pending").
+        await Admin.AdminAuditTrail.ExecuteAsync(server, """
+            INSERT INTO uia_sessions (session_id, method, path, completed, registration_token, created_ts)
+            VALUES ('other', 'POST', '/_matrix/client/v3/register', '{m.login.registration_token}', 'last', $1)
+            """, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        var validity = await server.GetAsync("/_matrix/client/v1/register/m.login.registration_token/validity?token=last");
+        var attempt = await RegisterWithTokenAsync(server, "second", "last");
+
+        Assert.False(validity.Body.GetProperty("valid").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, attempt.Status);
+    }
+
+    [Fact]
     public async Task An_expired_token_is_invalid()
     {
         await using var server = await StartAsync();

@@ -18,6 +18,12 @@ public static class SynapseAdminRegistration
         services.AddSingleton<AdminAccountActions>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<AdminDeviceService>();
+        services.AddSingleton<IRegistrationTokenAdminStore, Homeserver.Storage.Accounts.RegistrationTokenStore>();
+        services.AddSingleton<RegistrationTokenAdmin>();
+        services.AddSingleton<IEventReportAdminStore, Homeserver.Storage.Rooms.ReportStore>();
+        services.AddSingleton<EventReportAdmin>();
+        services.AddSingleton<IServerNoticeRooms, ServerNoticeRoomReader>();
+        services.AddSingleton<ServerNoticeService>();
         return services;
     }
 }

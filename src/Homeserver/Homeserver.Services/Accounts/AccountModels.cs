@@ -69,8 +69,12 @@ public sealed record AccessTokenRecord(long Id, UserId UserId, string DeviceId, 
 
 public sealed record RegistrationToken(string Token, int? UsesAllowed, int Completed, long? ExpiryTs)
 {
+    /// <summary>Registrations under way that passed the token stage and have not finished (Synapse's
+    /// <c>pending</c>): they hold a use, so a token with one use left is not offered to a second session.</summary>
+    public int Pending { get; init; }
+
     public bool IsValidAt(long nowTs) =>
-        (ExpiryTs is null || ExpiryTs > nowTs) && (UsesAllowed is null || Completed < UsesAllowed);
+        (ExpiryTs is null || ExpiryTs > nowTs) && (UsesAllowed is null || Completed + Pending < UsesAllowed);
 }
 
 public sealed record UiaSession(string SessionId, string Method, string Path, UserId? UserId,

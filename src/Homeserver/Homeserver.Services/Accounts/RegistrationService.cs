@@ -182,6 +182,12 @@ public sealed class RegistrationService(
     private async Task EnsureAvailableAsync(UserId userId, CancellationToken cancellationToken)
     {
         RefuseWebhookBotNamespace(userId);
+        if (settings.ServerNotices.SystemMxidLocalpart == userId.Localpart)
+        {
+            // As Synapse: whoever held the notices user's ID would send (and own the rooms of) every server notice.
+            throw new MatrixException(ErrorCode.Exclusive, "This user ID is reserved.");
+        }
+
         AppServiceNamespaceRules.CheckUserRegistration(appServices, userId.Value, registrant: null);
         if (await accounts.GetUserAsync(userId, cancellationToken) is not null)
         {

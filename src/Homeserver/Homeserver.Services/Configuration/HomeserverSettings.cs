@@ -38,6 +38,7 @@ public sealed record HomeserverSettings(
     public LiveSettings Live { get; init; } = LiveSettings.Default;
 
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
+    public ServerNoticesSettings ServerNotices { get; init; } = ServerNoticesSettings.Default;
 
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;

@@ -83,6 +83,9 @@ public static class SettingsReader
             ["Live:ClientDirectory"] = "",
             ["Live:WebhookPostsPerSecond"] = "1",
             ["Live:WebhookPostBurst"] = "10",
+            ["ServerNotices:SystemMxidLocalpart"] = "notices",
+            ["ServerNotices:SystemMxidDisplayName"] = "",
+            ["ServerNotices:RoomName"] = "Server Notices",
             ["Federation:VerifyCertificates"] = "true",
             ["Federation:TrustedCaFile"] = "",
             ["Federation:ConnectTimeoutSeconds"] = "10",
@@ -199,6 +202,7 @@ public static class SettingsReader
         var forgetOnLeave = reader.Parse("Rooms:ForgetRoomsOnLeave", ParseBool);
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         var live = ExtraSettingsReader.ReadLive(reader, workingDirectory);
+        var serverNotices = ServerNoticesSettings.Read(reader);
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
         var federationAccess = FederationAccessSettingsReader.Read(reader);
@@ -248,6 +252,7 @@ public static class SettingsReader
             AppServices = appServices,
             Live = live,
             Telemetry = telemetry,
+            ServerNotices = serverNotices,
         };
         return (settings, errors);
     }

@@ -24,6 +24,9 @@ public static class SynapseAdminApi
         SharedSecretRegistrationEndpoint.Map(open);
         AdminUserEndpoints.Map(admin);
         AdminDeviceEndpoints.Map(admin);
+        AdminRegistrationTokenEndpoints.Map(admin);
+        AdminEventReportEndpoints.Map(admin);
+        AdminServerNoticeEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
