@@ -21,6 +21,8 @@ public static class SynapseAdminApi
         var admin = AdminOnly(app);
         ServerVersionEndpoint.Map(open);
         AdminWhoisEndpoint.Map(admin);
+        AdminRoomEndpoints.Map(admin);
+        AdminRoomJobEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
