@@ -153,13 +153,23 @@ public sealed class RoomDeletionService(AdminRoomJobs jobs, IAdminRoomJobStore j
         }
     }
 
-    private static Requester Act(string userId) => new(UserId.Parse(userId), null, false, false, null);
+    // The admin API acts for users without a device of theirs: its own name scopes the notice's transaction ID.
+    private static Requester Act(string userId) => new(UserId.Parse(userId), "synapse-admin-api", false, false, null);
 
-    private static JsonObject ToJson(AdminRoomJob job) => new()
+    private static JsonObject ToJson(AdminRoomJob job)
     {
-        ["delete_id"] = job.JobId,
-        ["room_id"] = job.RoomId,
-        ["status"] = job.Status,
-        ["shutdown_room"] = job.Result is null ? null : JsonNode.Parse(job.Result),
-    };
+        var status = new JsonObject
+        {
+            ["delete_id"] = job.JobId,
+            ["room_id"] = job.RoomId,
+            ["status"] = job.Status,
+            ["shutdown_room"] = job.Result is null ? null : JsonNode.Parse(job.Result),
+        };
+        if (job.Error is not null)
+        {
+            status["error"] = job.Error;
+        }
+
+        return status;
+    }
 }
