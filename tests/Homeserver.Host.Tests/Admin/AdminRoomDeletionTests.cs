@@ -80,7 +80,7 @@ public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFi
         Assert.Equal([alias], shutdown.GetProperty("local_aliases").EnumerateArray().Select(a => a.GetString()!));
         var newRoom = shutdown.GetProperty("new_room_id").GetString()!;
         Assert.Contains(newRoom, (await member.GetJsonAsync("/_matrix/client/v3/joined_rooms"))
-            .GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
+            .GetProperty("joined_rooms").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(newRoom, (await member.GetJsonAsync($"/_matrix/client/v3/directory/room/{RoomSteps.Escape(alias)}"))
             .GetProperty("room_id").GetString());
         Assert.Equal(0, await RowsAsync("SELECT count(*) FROM events WHERE room_id = $1", roomId));
