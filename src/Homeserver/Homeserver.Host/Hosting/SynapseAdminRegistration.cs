@@ -1,5 +1,7 @@
 using Homeserver.Services.Admin;
+using Homeserver.Services.Admin.Rooms;
 using Homeserver.Storage.Admin;
+using Homeserver.Storage.Admin.Rooms;
 
 namespace Homeserver.Host.Hosting;
 
@@ -24,6 +26,14 @@ public static class SynapseAdminRegistration
         services.AddSingleton<EventReportAdmin>();
         services.AddSingleton<IServerNoticeRooms, ServerNoticeRoomReader>();
         services.AddSingleton<ServerNoticeService>();
+        services.AddSingleton<IAdminRoomStore, AdminRoomStore>();
+        services.AddSingleton<IRoomBlocklist, RoomBlocklistStore>();
+        services.AddSingleton<IRoomPurgeStore, RoomPurgeStore>();
+        services.AddSingleton<IAdminRoomJobStore, AdminRoomJobStore>();
+        services.AddSingleton<AdminRoomJobs>();
+        services.AddSingleton<AdminRoomService>();
+        services.AddSingleton<RoomDeletionService>();
+        services.AddSingleton<HistoryPurgeService>();
         return services;
     }
 }

@@ -9,4 +9,10 @@ public interface IRoomHeadCache
 {
     /// <summary>The cached head of the room, possibly stale; null when this process holds none.</summary>
     RoomHead? Peek(string roomId);
+
+    /// <summary>Drops this process's head of the room: its rows changed outside an append (an admin purged the room
+    /// or cleared its forward extremities). A cache that keeps nothing has nothing to drop.</summary>
+    void Evict(string roomId)
+    {
+    }
 }

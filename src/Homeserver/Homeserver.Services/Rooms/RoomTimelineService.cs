@@ -23,13 +23,18 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         _sharedRoomReads = new();
 
     /// <summary>GET /rooms/{roomId}/messages.</summary>
+    /// <param name="asServerAdmin">Synapse's admin API (/_synapse/admin/v1/rooms/{roomId}/messages): no membership
+    /// needed, the whole history shown.</param>
     public async Task<JsonObject> GetMessagesAsync(Requester requester, string roomId, string? from, string? to,
-        bool forwards, int limit, string? filterJson, CancellationToken cancellationToken)
+        bool forwards, int limit, string? filterJson, CancellationToken cancellationToken, bool asServerAdmin = false)
     {
+        ArgumentNullException.ThrowIfNull(requester);
         var start = from is null ? null : (long?)StreamToken.Parse(from);
         long? end = to is null ? null : StreamToken.Parse(to);
         var filter = RoomEventFilter.Parse(filterJson);
-        var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
+        var room = asServerAdmin
+            ? new RoomReader(roomId, requester.UserId.Value, RoomReadKind.Admin, null)
+            : await access.RequireReaderAsync(requester, roomId, cancellationToken);
         var position = start ?? (forwards ? 0 : await reader.GetCurrentStreamAsync(cancellationToken));
         var page = await ScanAsync(room, position, end, forwards, Math.Clamp(limit, 1, MaxMessagesLimit), filter,
             cancellationToken);

@@ -156,6 +156,8 @@ public sealed class RoomEventWriter : IRoomEventWriter, IRoomHeadCache, IAsyncDi
 
     public RoomHead? Peek(string roomId) => _heads.TryGet(roomId, out var head) ? head : null;
 
+    public void Evict(string roomId) => _heads.Remove(roomId);
+
     public async Task<string?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);

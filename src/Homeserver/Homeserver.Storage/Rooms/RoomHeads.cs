@@ -61,6 +61,18 @@ internal sealed class RoomHeads(int maxStateEntries)
         }
     }
 
+    public void Remove(string roomId)
+    {
+        lock (_lock)
+        {
+            if (_byRoom.Remove(roomId, out var node))
+            {
+                _recency.Remove(node);
+                _stateEntries -= node.Value.State.Count;
+            }
+        }
+    }
+
     /// <summary>The cached head of the room, if any (it may be stale if another process wrote since).</summary>
     public bool TryGet(string roomId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomHead? head)
     {

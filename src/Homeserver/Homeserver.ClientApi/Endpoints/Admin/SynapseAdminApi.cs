@@ -27,6 +27,8 @@ public static class SynapseAdminApi
         AdminRegistrationTokenEndpoints.Map(admin);
         AdminEventReportEndpoints.Map(admin);
         AdminServerNoticeEndpoints.Map(admin);
+        AdminRoomEndpoints.Map(admin);
+        AdminRoomJobEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
