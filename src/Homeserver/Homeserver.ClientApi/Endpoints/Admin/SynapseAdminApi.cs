@@ -21,6 +21,7 @@ public static class SynapseAdminApi
         var admin = AdminOnly(app);
         ServerVersionEndpoint.Map(open);
         AdminWhoisEndpoint.Map(admin);
+        AdminMediaEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
