@@ -22,6 +22,7 @@ public static class SynapseAdminApi
         ServerVersionEndpoint.Map(open);
         AdminWhoisEndpoint.Map(admin);
         AdminMediaEndpoints.Map(admin);
+        AdminDestinationEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
