@@ -23,6 +23,7 @@ public static class SynapseAdminApi
         AdminWhoisEndpoint.Map(admin);
         AdminMediaEndpoints.Map(admin);
         AdminDestinationEndpoints.Map(admin);
+        AdminBackgroundJobEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
