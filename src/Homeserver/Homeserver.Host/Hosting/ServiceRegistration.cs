@@ -200,6 +200,12 @@ public static class ServiceRegistration
         services.AddSingleton<RemoteMediaCache>();
         services.AddSingleton<IMediaRetentionStore, MediaRetentionStore>();
         services.AddSingleton<MediaRetention>();
+        services.AddSingleton<Homeserver.Services.Admin.IAdminMediaStore, Homeserver.Storage.Admin.AdminMediaStore>();
+        services.AddSingleton<Homeserver.Services.Admin.AdminMediaService>();
+        services.AddSingleton<Homeserver.Services.Admin.IAdminDestinationStore, Homeserver.Storage.Admin.AdminDestinationStore>();
+        services.AddSingleton<Homeserver.Services.Admin.AdminDestinationService>();
+        services.AddSingleton<Homeserver.Services.Admin.IStreamConsumerStatusStore, Homeserver.Storage.Admin.StreamConsumerStatusStore>();
+        services.AddSingleton<Homeserver.Services.Admin.AdminBackgroundJobs>();
         services.AddSingleton<Homeserver.Services.Media.UrlPreview.IUrlPreviewCache, UrlPreviewCacheStore>();
         services.AddSingleton<Homeserver.Services.Media.UrlPreview.IHostAddressResolver,
             Homeserver.Services.Media.UrlPreview.SystemHostAddressResolver>();

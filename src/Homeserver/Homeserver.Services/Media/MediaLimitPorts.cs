@@ -68,7 +68,7 @@ public interface IRemoteMediaCacheStore
     Task<bool> InsertThumbnailAsync(string serverName, MediaThumbnail thumbnail, CancellationToken cancellationToken);
 }
 
-/// <summary>One row of <c>remote_media_cache</c>.</summary>
+/// <summary>One row of <c>remote_media_cache</c>; <see cref="QuarantinedBy"/> set: served to nobody.</summary>
 public sealed record CachedRemoteMedia(
     string ServerName,
     string MediaId,
@@ -77,4 +77,5 @@ public sealed record CachedRemoteMedia(
     long SizeBytes,
     string Sha256,
     long CreatedTs,
-    long LastAccessTs);
+    long LastAccessTs,
+    string? QuarantinedBy = null);

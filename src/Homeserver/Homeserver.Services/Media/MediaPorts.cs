@@ -77,7 +77,8 @@ public interface IMediaThumbnailStore
     Task InsertThumbnailAsync(MediaThumbnail thumbnail, CancellationToken cancellationToken);
 }
 
-/// <summary>One row of <c>local_media</c>; <see cref="Sha256"/> is null while an async upload is pending.</summary>
+/// <summary>One row of <c>local_media</c>; <see cref="Sha256"/> is null while an async upload is pending, and a
+/// media an admin quarantined (<see cref="QuarantinedBy"/>) is served to nobody.</summary>
 public sealed record LocalMedia(
     string MediaId,
     string Uploader,
@@ -88,7 +89,8 @@ public sealed record LocalMedia(
     long? SizeBytes,
     string? Sha256,
     long LastAccessTs,
-    bool Authenticated)
+    bool Authenticated,
+    string? QuarantinedBy = null)
 {
     public bool IsUploaded => Sha256 is not null;
 }

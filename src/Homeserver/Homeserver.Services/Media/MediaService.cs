@@ -199,7 +199,7 @@ public sealed class MediaService(HomeserverSettings settings, IMediaStore store,
         CancellationToken cancellationToken)
     {
         var media = await store.GetAsync(mediaId, cancellationToken);
-        if (media is null || (unauthenticated && media.Authenticated) ||
+        if (media is null || (unauthenticated && media.Authenticated) || media.QuarantinedBy is not null ||
             (!media.IsUploaded && IsExpired(media, Now)))
         {
             throw NotFound();

@@ -9,7 +9,7 @@ namespace Homeserver.Services.Media;
 /// the content store with a <c>remote_media_cache</c> row, and served from here afterwards. Without a fetcher every
 /// remote media is 404. Failures follow the spec's download answers: the client's <c>timeout_ms</c> passing before the
 /// other server answered is 504 M_NOT_YET_UPLOADED, content over <c>Media:MaxUploadBytes</c> is 502 M_TOO_LARGE, any
-/// other failure 502 M_UNKNOWN (as Synapse), and the other server having no such media 404.
+/// other failure 502 M_UNKNOWN (as Synapse), and the other server having no such media 404. Media an admin quarantined is 404 too.
 /// </summary>
 public sealed partial class RemoteMediaCache(HomeserverSettings settings, IRemoteMediaCacheStore store,
     IMediaContentStore content, MediaContentWriter writer, TimeProvider time, ILogger<RemoteMediaCache> logger,
@@ -37,6 +37,11 @@ public sealed partial class RemoteMediaCache(HomeserverSettings settings, IRemot
             return allowFetch
                 ? await FetchAsync(fetcher, serverName, mediaId, timeout, cancellationToken)
                 : throw NotFound();
+        }
+
+        if (cached.QuarantinedBy is not null)
+        {
+            throw NotFound();
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

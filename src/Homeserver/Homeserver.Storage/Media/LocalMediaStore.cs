@@ -7,14 +7,14 @@ namespace Homeserver.Storage.Media;
 /// <summary>
 /// The <c>local_media</c> table (migration 0022): media_id text PRIMARY KEY, uploader, created_ts, unused_expires_at,
 /// content_type, upload_name, size_bytes, sha256 (null while an async upload is pending), uploaded_ts, last_access_ts,
-/// authenticated.
+/// authenticated, quarantined_by and safe_from_quarantine (migration 0041).
 /// </summary>
 public sealed class LocalMediaStore(NpgsqlDataSource dataSource) : IMediaStore
 {
     private const string Columns = """
         media_id AS MediaId, uploader AS Uploader, created_ts AS CreatedTs, unused_expires_at AS UnusedExpiresAt,
         content_type AS ContentType, upload_name AS UploadName, size_bytes AS SizeBytes, sha256 AS Sha256,
-        last_access_ts AS LastAccessTs, authenticated AS Authenticated
+        last_access_ts AS LastAccessTs, authenticated AS Authenticated, quarantined_by AS QuarantinedBy
         """;
 
     private const string InsertUploadedSql = """
@@ -117,7 +117,7 @@ public sealed class LocalMediaStore(NpgsqlDataSource dataSource) : IMediaStore
         return row is null
             ? null
             : new LocalMedia(row.MediaId, row.Uploader, row.CreatedTs, row.UnusedExpiresAt, row.ContentType,
-                row.UploadName, row.SizeBytes, row.Sha256, row.LastAccessTs, row.Authenticated);
+                row.UploadName, row.SizeBytes, row.Sha256, row.LastAccessTs, row.Authenticated, row.QuarantinedBy);
     }
 
     public async Task TouchAsync(string mediaId, long now, CancellationToken cancellationToken)
@@ -207,5 +207,7 @@ public sealed class LocalMediaStore(NpgsqlDataSource dataSource) : IMediaStore
         public long LastAccessTs { get; set; }
 
         public bool Authenticated { get; set; }
+
+        public string? QuarantinedBy { get; set; }
     }
 }

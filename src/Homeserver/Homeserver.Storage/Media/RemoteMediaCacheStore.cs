@@ -13,7 +13,8 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
 {
     private const string SelectSql = """
         SELECT server_name AS ServerName, media_id AS MediaId, content_type AS ContentType, upload_name AS UploadName,
-               size_bytes AS SizeBytes, sha256 AS Sha256, created_ts AS CreatedTs, last_access_ts AS LastAccessTs
+               size_bytes AS SizeBytes, sha256 AS Sha256, created_ts AS CreatedTs, last_access_ts AS LastAccessTs,
+               quarantined_by AS QuarantinedBy
         FROM remote_media_cache WHERE server_name = @serverName AND media_id = @mediaId
         """;
 
@@ -50,7 +51,7 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
         return row is null
             ? null
             : new CachedRemoteMedia(row.ServerName, row.MediaId, row.ContentType, row.UploadName, row.SizeBytes,
-                row.Sha256, row.CreatedTs, row.LastAccessTs);
+                row.Sha256, row.CreatedTs, row.LastAccessTs, row.QuarantinedBy);
     }
 
     public async Task<bool> InsertAsync(CachedRemoteMedia media, CancellationToken cancellationToken)
@@ -102,6 +103,8 @@ public sealed class RemoteMediaCacheStore(NpgsqlDataSource dataSource) : IRemote
         public long CreatedTs { get; set; }
 
         public long LastAccessTs { get; set; }
+
+        public string? QuarantinedBy { get; set; }
     }
 
 }

@@ -29,6 +29,9 @@ public static class SynapseAdminApi
         AdminServerNoticeEndpoints.Map(admin);
         AdminRoomEndpoints.Map(admin);
         AdminRoomJobEndpoints.Map(admin);
+        AdminMediaEndpoints.Map(admin);
+        AdminDestinationEndpoints.Map(admin);
+        AdminBackgroundJobEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
