@@ -13,6 +13,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Hosting;
 using Homeserver.Services.Configuration;
+using Homeserver.Services.Push;
 using Homeserver.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +91,34 @@ try
     var txn = 0;
     await RunAsync("warm-up", 3);
     await RunAsync("measured", messages);
+    await TimeUnreadCountsAsync();
+
+    // The /sync unread count query of one member, who has every message unread, a few hundred times.
+    async Task TimeUnreadCountsAsync()
+    {
+        var store = server.App.Services.GetRequiredService<IPushActionStore>();
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString("homeserver"));
+        await connection.OpenAsync(CancellationToken.None);
+        await using var member = new NpgsqlCommand(
+            "SELECT user_id FROM room_memberships WHERE room_id = $1 AND user_id LIKE '@_%' ORDER BY user_id LIMIT 1",
+            connection);
+        member.Parameters.Add(new NpgsqlParameter { Value = roomId });
+        var userId = (string)(await member.ExecuteScalarAsync(CancellationToken.None))!;
+        var timings = new List<double>();
+        long notifications = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var counts = await store.GetUnreadCountsAsync(userId, [roomId], CancellationToken.None);
+            timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            notifications = counts.Sum(c => c.Notifications);
+        }
+
+        timings.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"unread counts of {userId} ({notifications} notifications): p50 {Percentile(timings, 0.5):F2} ms, " +
+            $"p99 {Percentile(timings, 0.99):F2} ms over {timings.Count} queries"));
+    }
 
     async Task RunAsync(string label, int perSender)
     {
@@ -115,21 +144,29 @@ try
         })));
         var seconds = elapsed.Elapsed.TotalSeconds;
         await stop.CancelAsync();
-        var (held, samples) = await sampler;
+        var (held, samples, maxPending) = await sampler;
         latencies.Sort();
         var sends = latencies.Count;
+        var pendingNote = maxPending is { } pending ? $"; at most {pending} events' push actions pending" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}: {sends} sends by {senders} senders in {seconds:F1} s = {sends / seconds:F1} sends/s; " +
             $"latency p50 {Percentile(latencies, 0.50):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, " +
             $"max {latencies[^1]:F0} ms; stream lock held {100.0 * held / Math.Max(1, samples):F0}% of " +
-            $"{samples} samples = {seconds * 1000 * held / Math.Max(1, samples) / sends:F1} ms per send"));
+            $"{samples} samples = {seconds * 1000 * held / Math.Max(1, samples) / sends:F1} ms per send{pendingNote}"));
     }
 
-    // Polls pg_locks on a connection of its own: the share of samples in which the stream lock was held.
-    async Task<(int Held, int Samples)> SampleLockAsync(CancellationToken cancellationToken)
+    // Polls pg_locks on a connection of its own: the share of samples in which the stream lock was held (and, where
+    // push actions are moved after the commit, how many events' actions wait to be moved).
+    async Task<(int Held, int Samples, long? MaxPending)> SampleLockAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString("homeserver"));
         await connection.OpenAsync(CancellationToken.None);
+        await using var hasPending = new NpgsqlCommand(
+            "SELECT to_regclass('event_push_actions_pending') IS NOT NULL", connection);
+        await using var pendingCount = new NpgsqlCommand(
+            (bool)(await hasPending.ExecuteScalarAsync(CancellationToken.None))!
+                ? "SELECT count(*) FROM event_push_actions_pending" : "SELECT NULL::bigint", connection);
+        long? maxPending = null;
         await using var command = new NpgsqlCommand("""
             SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
               AND classid = $1 AND objid = $2 AND objsubid = 1
@@ -140,7 +177,11 @@ try
         while (!cancellationToken.IsCancellationRequested)
         {
             held += (long)(await command.ExecuteScalarAsync(CancellationToken.None))! > 0 ? 1 : 0;
-            samples++;
+            if (samples++ % 10 == 0 && await pendingCount.ExecuteScalarAsync(CancellationToken.None) is long pending)
+            {
+                maxPending = Math.Max(maxPending ?? 0, pending);
+            }
+
             try
             {
                 await Task.Delay(2, cancellationToken);
@@ -151,7 +192,7 @@ try
             }
         }
 
-        return (held, samples);
+        return (held, samples, maxPending);
     }
 
     async Task<string> RegisterAsync(string name)
