@@ -6,18 +6,18 @@ using NpgsqlTypes;
 namespace Homeserver.Storage.Push;
 
 /// <summary>
-/// Writes an event's push actions into <c>event_push_actions</c> (migration 0015) in the batch that inserts the
-/// event, right after its insert: <c>currval('event_stream_seq')</c> is then the event's stream position. One
-/// statement per event however many members it notifies (arrays unnested server-side).
+/// Writes an event's push actions in the batch that inserts the event, right after its insert
+/// (<c>currval('event_stream_seq')</c> is then the event's stream position): one row of
+/// <c>event_push_actions_pending</c> (migration 0044) however many members it notifies, so the transaction holding the
+/// stream lock does not index a row per member. <see cref="PushActionMover"/> expands it into
+/// <c>event_push_actions</c> after the commit.
 /// </summary>
 internal static class PushActionRows
 {
     private const string InsertSql = """
-        INSERT INTO event_push_actions (user_id, room_id, event_id, stream_ordering, thread_id, notif, highlight,
-                                        actions, ts)
-        SELECT a.user_id, $1, $2, currval('event_stream_seq'), a.thread_id, a.notif, a.highlight, a.actions::jsonb, $3
-        FROM unnest($4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::text[])
-             AS a(user_id, thread_id, notif, highlight, actions)
+        INSERT INTO event_push_actions_pending (stream_ordering, room_id, event_id, ts, user_ids, thread_ids, notifs,
+                                                highlights, actions)
+        VALUES (currval('event_stream_seq'), $1, $2, $3, $4, $5, $6, $7, $8)
         """;
 
     public static void Add(NpgsqlBatch batch, Pdu pdu, IReadOnlyList<PushAction> actions)

@@ -8,7 +8,8 @@ namespace Homeserver.Storage.Push;
 /// <summary>
 /// The <c>pushers</c> table (migration 0021): id, user_id, device_id (device deletion cascades), kind, app_id, pushkey,
 /// display names, profile_tag, lang, data, pushkey_ts, last_stream_ordering, failing_since, retry_at, backoff_ms;
-/// unique (user_id, app_id, pushkey). Reads the <c>event_push_actions</c> rows (migration 0015) a pusher delivers.
+/// unique (user_id, app_id, pushkey). Reads the <c>event_push_actions</c> rows (migration 0015) a pusher delivers, and
+/// those still pending (migration 0044).
 /// </summary>
 public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPusherDeliveryStore
 {
@@ -48,18 +49,32 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
         WHERE p.kind = 'http'
           AND (p.retry_at IS NULL OR p.retry_at <= @nowMs)
           AND (@all OR p.user_id = ANY(@userIds) OR p.retry_at IS NOT NULL)
-          AND EXISTS (SELECT 1 FROM event_push_actions a
-                      WHERE a.user_id = p.user_id AND a.stream_ordering > p.last_stream_ordering AND a.notif)
+          AND (EXISTS (SELECT 1 FROM event_push_actions a
+                       WHERE a.user_id = p.user_id AND a.stream_ordering > p.last_stream_ordering AND a.notif)
+               OR EXISTS (SELECT 1 FROM event_push_actions_pending q
+                          WHERE q.stream_ordering > p.last_stream_ordering
+                            AND q.notifs[array_position(q.user_ids, p.user_id)]))
         ORDER BY p.id
         """;
 
     private const string NextRetrySql = "SELECT min(retry_at) FROM pushers WHERE kind = 'http' AND retry_at > @nowMs";
 
+    // Actions still pending (migration 0044) are delivered too: they are moved with their positions unchanged, and a
+    // pusher that passed one in event_push_actions must not find an earlier one appear later.
     private const string PendingSql = """
         SELECT user_id AS UserId, room_id AS RoomId, event_id AS EventId, stream_ordering AS StreamOrdering,
-               thread_id AS ThreadId, notif AS Notify, highlight AS Highlight, actions::text AS ActionsJson, ts AS Timestamp
-        FROM event_push_actions
-        WHERE user_id = @userId AND stream_ordering > @afterStream AND notif
+               thread_id AS ThreadId, notif AS Notify, highlight AS Highlight, actions AS ActionsJson, ts AS Timestamp
+        FROM (
+            SELECT user_id, room_id, event_id, stream_ordering, thread_id, notif, highlight, actions::text AS actions, ts
+            FROM event_push_actions
+            WHERE user_id = @userId AND stream_ordering > @afterStream AND notif
+            UNION ALL
+            SELECT @userId, p.room_id, p.event_id, p.stream_ordering, p.thread_ids[u.i], p.notifs[u.i],
+                   p.highlights[u.i], p.actions[u.i], p.ts
+            FROM event_push_actions_pending p
+            CROSS JOIN LATERAL (SELECT array_position(p.user_ids, @userId) AS i) u
+            WHERE u.i IS NOT NULL AND p.stream_ordering > @afterStream AND p.notifs[u.i]
+        ) mine
         ORDER BY stream_ordering
         LIMIT @limit
         """;

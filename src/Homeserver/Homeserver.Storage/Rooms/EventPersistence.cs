@@ -35,6 +35,9 @@ internal static class EventPersistence
             ? room
             : room with { PushActions = await evaluator.EvaluateAsync(room.Head, room.Events, cancellationToken) };
 
+    /// <summary>Whether the room's events leave pending push actions (<see cref="PushActionRows"/>).</summary>
+    public static bool WritesPushActions(Prepared room) => room.PushActions?.Any(actions => actions.Count > 0) == true;
+
     /// <summary>Creates the state groups of the state events among <paramref name="events"/>; their chain lengths
     /// go to <paramref name="chains"/>, to be remembered if the transaction commits.</summary>
     public static async Task<Prepared> PrepareAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -30,16 +30,19 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
     private readonly StateGroupChains _chains;
     private readonly Func<Task>? _afterCommit;
     private readonly IPushActionEvaluator? _pushActions;
+    private readonly Action? _pushActionsWritten;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     /// <param name="afterCommit">Tests only: runs after each successful COMMIT, to fail as a broken connection would.</param>
+    /// <param name="pushActionsWritten">Called after a commit that wrote pending push actions (to move them).</param>
     public RoomAppendQueue(NpgsqlDataSource dataSource, RoomHeads heads, StateGroupChains chains,
-        Func<Task>? afterCommit = null, IPushActionEvaluator? pushActions = null)
+        Func<Task>? afterCommit = null, IPushActionEvaluator? pushActions = null, Action? pushActionsWritten = null)
     {
         _dataSource = dataSource;
         _pushActions = pushActions;
+        _pushActionsWritten = pushActionsWritten;
         _heads = heads;
         _chains = chains;
         _afterCommit = afterCommit;
@@ -241,7 +244,7 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
             }
         }
 
-        await AfterCommitAsync();
+        await AfterCommitAsync(prepared);
         for (var i = 0; i < ordered.Count; i++)
         {
             _heads.Set(written[i].After);
@@ -324,7 +327,7 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
                 cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         chains.Commit();
-        await AfterCommitAsync();
+        await AfterCommitAsync(prepared.Select(p => p.Room));
         for (var i = 0; i < prepared.Count; i++)
         {
             _heads.Set(written[i].After);
@@ -342,7 +345,15 @@ internal sealed class RoomAppendQueue : IAsyncDisposable
         }
     }
 
-    private Task AfterCommitAsync() => _afterCommit?.Invoke() ?? Task.CompletedTask;
+    private Task AfterCommitAsync(IEnumerable<EventPersistence.Prepared> written)
+    {
+        if (written.Any(EventPersistence.WritesPushActions))
+        {
+            _pushActionsWritten?.Invoke();
+        }
+
+        return _afterCommit?.Invoke() ?? Task.CompletedTask;
+    }
 
     private sealed class Pending(string roomId, Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide)
     {

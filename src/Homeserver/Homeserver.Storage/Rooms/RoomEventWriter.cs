@@ -4,6 +4,8 @@ using Homeserver.Core.Events;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
+using Homeserver.Storage.Push;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Homeserver.Storage.Rooms;
@@ -23,6 +25,7 @@ public sealed class RoomEventWriter : IRoomEventWriter, IRoomHeadCache, IAsyncDi
     private readonly StateGroupChains _chains = new();
     private readonly RoomAppendQueue _appends;
     private readonly IPushActionEvaluator? _pushActions;
+    private readonly PushActionMover? _pushActionMover;
 
     public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings)
         : this(dataSource, (settings ?? throw new ArgumentNullException(nameof(settings))).Rooms.HeadCacheStateEntries)
@@ -30,27 +33,43 @@ public sealed class RoomEventWriter : IRoomEventWriter, IRoomHeadCache, IAsyncDi
     }
 
     /// <param name="pushActions">Evaluates each event's push rules, so its push actions commit with it.</param>
-    public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings, IPushActionEvaluator pushActions)
+    /// <param name="logger">Where a failed move of pending push actions is told.</param>
+    public RoomEventWriter(NpgsqlDataSource dataSource, HomeserverSettings settings, IPushActionEvaluator pushActions,
+        ILogger<RoomEventWriter> logger)
         : this(dataSource, (settings ?? throw new ArgumentNullException(nameof(settings))).Rooms.HeadCacheStateEntries,
-            pushActions: pushActions)
+            pushActions: pushActions, logger: logger)
     {
     }
 
     /// <param name="afterCommit">Tests only: runs after each successful COMMIT of an append group.</param>
+    /// <param name="movePushActions">Tests only: false leaves push actions pending, as a crash right after the
+    /// commit would.</param>
     internal RoomEventWriter(NpgsqlDataSource dataSource, int headCacheStateEntries, Func<Task>? afterCommit = null,
-        IPushActionEvaluator? pushActions = null)
+        IPushActionEvaluator? pushActions = null, ILogger? logger = null, bool movePushActions = true)
     {
         _dataSource = dataSource;
         _pushActions = pushActions;
         _heads = new RoomHeads(headCacheStateEntries);
-        _appends = new RoomAppendQueue(dataSource, _heads, _chains, afterCommit, pushActions);
+        _pushActionMover = movePushActions ? new PushActionMover(dataSource, logger) : null;
+        _appends = new RoomAppendQueue(dataSource, _heads, _chains, afterCommit, pushActions,
+            _pushActionMover is { } mover ? mover.Request : null);
     }
 
     internal RoomHeads Heads => _heads;
 
     internal StateGroupChains Chains => _chains;
 
-    public ValueTask DisposeAsync() => _appends.DisposeAsync();
+    /// <summary>Tests only: the mover of pending push actions (null when it was left out).</summary>
+    internal PushActionMover? PushActionMover => _pushActionMover;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _appends.DisposeAsync();
+        if (_pushActionMover is not null)
+        {
+            await _pushActionMover.DisposeAsync();
+        }
+    }
 
     public Task<IReadOnlyList<PersistedEvent>> AppendAsync(string roomId,
         Func<RoomHead, IReadOnlyList<NewRoomEvent>> decide, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public sealed class RoomPurgeStore(NpgsqlDataSource dataSource) : IRoomPurgeStor
         DELETE FROM event_auth WHERE event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM event_txn_ids WHERE event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM event_push_actions WHERE room_id = @roomId;
+        DELETE FROM event_push_actions_pending WHERE room_id = @roomId;
         DELETE FROM receipts WHERE room_id = @roomId;
         DELETE FROM forward_extremities WHERE room_id = @roomId;
         DELETE FROM current_state WHERE room_id = @roomId;
@@ -49,6 +50,8 @@ public sealed class RoomPurgeStore(NpgsqlDataSource dataSource) : IRoomPurgeStor
         DELETE FROM event_auth WHERE event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM event_txn_ids WHERE event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM event_push_actions WHERE room_id = @roomId AND event_id IN (SELECT event_id FROM purged_events);
+        DELETE FROM event_push_actions_pending
+        WHERE room_id = @roomId AND event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM events WHERE event_id IN (SELECT event_id FROM purged_events);
         """;
 
