@@ -59,11 +59,11 @@ public sealed class AdminBrowserPage
         await ByTestId("sign-in-submit").ClickAsync();
     }
 
-    /// <summary>Signs in and waits for the user list, the first view.</summary>
+    /// <summary>Signs in and waits for the admin views (the navigation appears once the admin API accepted us).</summary>
     public async Task SignInAsAdminAsync(TestSession admin)
     {
         await SignInAsync(admin);
-        await ByTestId("user-total").WaitForAsync();
+        await ByTestId("nav-users").WaitForAsync();
     }
 
     /// <summary>Confirms the open confirmation dialog, ticking the named checkboxes first.</summary>

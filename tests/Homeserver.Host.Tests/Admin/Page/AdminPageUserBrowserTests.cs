@@ -25,6 +25,7 @@ public sealed class AdminPageUserBrowserTests(AdminPageBrowserFixture fixture)
         await Server.RegisterAsync(LiveServer.UniqueUsername("bystander"));
         var page = await fixture.OpenAsync();
         await page.SignInAsAdminAsync(admin);
+        await page.ByTestId("user-total").WaitForAsync();
         Assert.Equal(admin.UserId, await page.ByTestId("whoami").TextContentAsync());
 
         await page.ByTestId("user-search-name").FillAsync(localpart);
