@@ -57,6 +57,9 @@ export async function showUser(view, userId) {
 /** The action buttons for what the account is now; each re-renders the page with a notice when done. */
 function userActions(userId, user) {
   const output = el("div", { testid: "user-action-output" });
+  if (user.deactivated) {
+    return [el("p", { className: "muted" }, "Deactivated accounts have no actions here."), output];
+  }
   const path = `/users/${segment(userId)}`;
   const done = (notice) => go(path, notice);
   const button = (label, testid, action, className) => {
@@ -74,27 +77,25 @@ function userActions(userId, user) {
     });
 
   const buttons = [];
-  if (!user.deactivated) {
-    buttons.push(button("Deactivate…", "user-deactivate", async () => {
-      const choice = await confirmDialog("Deactivate this account?", userId, {
-        confirmLabel: "Deactivate",
-        checkboxes: [{ name: "erase", label: "Also erase: hide their messages from new members, forget their profile" }],
-      });
-      if (choice) {
-        await admin("POST", `/v1/deactivate/${segment(userId)}`, { body: { erase: choice.erase } });
-        done(choice.erase ? "Deactivated and erased." : "Deactivated.");
-      }
-    }, "danger"));
-    buttons.push(toggle(user.admin, ["Make admin", "Remove admin"], "user-toggle-admin",
-      (admin_) => admin("PUT", `/v2/users/${segment(userId)}`, { body: { admin: admin_ } })));
-    buttons.push(toggle(user.shadow_banned, ["Shadow-ban", "Lift shadow-ban"], "user-toggle-shadow-ban",
-      (ban) => admin(ban ? "POST" : "DELETE", `/v1/users/${segment(userId)}/shadow_ban`)));
-    buttons.push(toggle(user.suspended, ["Suspend", "Unsuspend"], "user-toggle-suspend",
-      (suspend) => admin("PUT", `/v1/suspend/${segment(userId)}`, { body: { suspend } })));
-    buttons.push(toggle(user.locked, ["Lock", "Unlock"], "user-toggle-lock",
-      (locked) => admin("PUT", `/v2/users/${segment(userId)}`, { body: { locked } })));
-  }
-  return [el("div", { className: "actions" }, buttons), user.deactivated ? null : passwordForm(userId, output), output];
+  buttons.push(button("Deactivate…", "user-deactivate", async () => {
+    const choice = await confirmDialog("Deactivate this account?", userId, {
+      confirmLabel: "Deactivate",
+      checkboxes: [{ name: "erase", label: "Also erase: hide their messages from new members, forget their profile" }],
+    });
+    if (choice) {
+      await admin("POST", `/v1/deactivate/${segment(userId)}`, { body: { erase: choice.erase } });
+      done(choice.erase ? "Deactivated and erased." : "Deactivated.");
+    }
+  }, "danger"));
+  buttons.push(toggle(user.admin, ["Make admin", "Remove admin"], "user-toggle-admin",
+    (admin_) => admin("PUT", `/v2/users/${segment(userId)}`, { body: { admin: admin_ } })));
+  buttons.push(toggle(user.shadow_banned, ["Shadow-ban", "Lift shadow-ban"], "user-toggle-shadow-ban",
+    (ban) => admin(ban ? "POST" : "DELETE", `/v1/users/${segment(userId)}/shadow_ban`)));
+  buttons.push(toggle(user.suspended, ["Suspend", "Unsuspend"], "user-toggle-suspend",
+    (suspend) => admin("PUT", `/v1/suspend/${segment(userId)}`, { body: { suspend } })));
+  buttons.push(toggle(user.locked, ["Lock", "Unlock"], "user-toggle-lock",
+    (locked) => admin("PUT", `/v2/users/${segment(userId)}`, { body: { locked } })));
+  return [el("div", { className: "actions" }, buttons), passwordForm(userId, output), output];
 }
 
 function passwordForm(userId, output) {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Homeserver.Host.Tests.Support;
 using Microsoft.Playwright;
@@ -44,6 +45,7 @@ public sealed class AdminPageUserBrowserTests(AdminPageBrowserFixture fixture)
             $"/_synapse/admin/v2/users/{Uri.EscapeDataString(victim.UserId)}"));
         Assert.True(user.GetProperty("deactivated").GetBoolean());
         Assert.True(user.GetProperty("erased").GetBoolean());
+        Assert.DoesNotContain("null", await page.ByTestId("view").TextContentAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync("user-deactivated");
         await page.AssertNoProblemsAsync();
     }
@@ -85,6 +87,34 @@ public sealed class AdminPageUserBrowserTests(AdminPageBrowserFixture fixture)
         Assert.True(body.GetProperty("admin").GetBoolean());
         await page.AssertNoProblemsAsync();
     }
+
+    [Fact]
+    public async Task Admin_resets_a_users_password_and_the_new_one_signs_in()
+    {
+        var admin = await Server.RegisterAdminAsync();
+        var user = await Server.RegisterAsync();
+        const string newPassword = "a new password for the test";
+        var page = await fixture.OpenAsync("#/users/" + Uri.EscapeDataString(user.UserId));
+        await page.SignInAsAdminAsync(admin);
+        var form = page.ByTestId("user-reset-password");
+
+        await form.Locator("input[name=password]").FillAsync(newPassword);
+        await form.GetByRole(AriaRole.Button).ClickAsync();
+
+        await page.ByTestId("user-password-reset").WaitForAsync();
+        var (oldStatus, _) = await Server.PostAsync("/_matrix/client/v3/login", Login(user.UserId, LiveServer.Password));
+        var (newStatus, _) = await Server.PostAsync("/_matrix/client/v3/login", Login(user.UserId, newPassword));
+        Assert.Equal(HttpStatusCode.Forbidden, oldStatus);
+        Assert.Equal(HttpStatusCode.OK, newStatus);
+        await page.AssertNoProblemsAsync();
+    }
+
+    private static JsonObject Login(string userId, string password) => new()
+    {
+        ["type"] = "m.login.password",
+        ["identifier"] = new JsonObject { ["type"] = "m.id.user", ["user"] = userId },
+        ["password"] = password,
+    };
 
     [Fact]
     public async Task Non_admin_sees_that_they_are_not_a_server_admin()
