@@ -122,6 +122,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
         app.MapLiveClient(settings);
+        app.MapAdminPage();
         app.MapHomeserverOpenApi();
         return app;
     }
