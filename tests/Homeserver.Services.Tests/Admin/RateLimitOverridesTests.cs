@@ -1,4 +1,5 @@
 using Homeserver.Core.Identifiers;
+using Homeserver.Services.Tests.Accounts;
 using Homeserver.Services.Admin;
 using Homeserver.Services.Tests.Rooms;
 

@@ -4,6 +4,7 @@ using Homeserver.Services.Accounts;
 using Homeserver.Services.Admin;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Rooms;
+using Homeserver.Services.Tests.Accounts;
 using Homeserver.Services.Tests.AppServices;
 
 namespace Homeserver.Services.Tests.Rooms;
