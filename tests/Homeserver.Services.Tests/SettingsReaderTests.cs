@@ -110,6 +110,17 @@ public sealed class SettingsReaderTests
     }
 
     [Fact]
+    public void The_message_limit_defaults_to_synapses_rc_message_and_can_be_set()
+    {
+        var set = Read(("Homeserver:RateLimits:Message:PerSecond", "2"), ("Homeserver:RateLimits:Message:Burst", "30"));
+
+        Assert.Equal(new RateLimit(0.2, 10), Read().RateLimits.Message);
+        Assert.Equal(new RateLimit(2, 30), set.RateLimits.Message);
+        Assert.Contains(Errors(("Homeserver:RateLimits:Message:Burst", "0")),
+            e => e.StartsWith("Homeserver:RateLimits:Message:Burst", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var errors = Errors(("Homeserver:ServerName", "bad name!"), ("Homeserver:Registration:Enabled", "maybe"),

@@ -79,6 +79,7 @@ public static class ServiceRegistration
         services.AddSingleton<RoomEventFactory>();
         services.AddSingleton<ClientEventFormatter>();
         services.AddSingleton<MessagingService>();
+        services.AddSingleton<MessageRateLimits>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoomCreationService>();
         services.AddSingleton<RoomReadService>();

@@ -20,6 +20,9 @@ public static class SynapseAdminRegistration
         services.AddSingleton<AdminAccountActions>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<AdminDeviceService>();
+        services.AddSingleton<IRateLimitOverrideStore, RateLimitOverrideStore>();
+        services.AddSingleton<RateLimitOverrides>();
+        services.AddSingleton<AdminRateLimitService>();
         services.AddSingleton<IRegistrationTokenAdminStore, Homeserver.Storage.Accounts.RegistrationTokenStore>();
         services.AddSingleton<RegistrationTokenAdmin>();
         services.AddSingleton<IEventReportAdminStore, Homeserver.Storage.Rooms.ReportStore>();

@@ -28,8 +28,16 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
     }
 
     /// <summary>Takes one token for <paramref name="key"/>; false (and the wait for the next one) when none is left.</summary>
-    public bool TryAcquire(string key, out TimeSpan retryAfter)
+    public bool TryAcquire(string key, out TimeSpan retryAfter) => TryAcquire(key, limit, out retryAfter);
+
+    /// <summary>
+    /// Takes one token for <paramref name="key"/> from a bucket of <paramref name="keyLimit"/> instead of the
+    /// limiter's (a limit of the key's own, such as an admin's override). When the key's limit changes, its bucket
+    /// keeps the tokens it had, up to the new burst.
+    /// </summary>
+    public bool TryAcquire(string key, RateLimit keyLimit, out TimeSpan retryAfter)
     {
+        ArgumentNullException.ThrowIfNull(keyLimit);
         retryAfter = TimeSpan.Zero;
         if (!enabled)
         {
@@ -44,12 +52,18 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
                 Sweep(now);
             }
 
-            bucket = _buckets.GetOrAdd(key, _ => new Bucket(limit.Burst, now));
+            bucket = _buckets.GetOrAdd(key, _ => new Bucket(keyLimit, now));
         }
 
         lock (bucket)
         {
             Refill(bucket, now);
+            if (bucket.Limit != keyLimit)
+            {
+                bucket.Limit = keyLimit;
+                bucket.Tokens = Math.Min(bucket.Tokens, keyLimit.Burst);
+            }
+
             if (bucket.Tokens >= 1)
             {
                 bucket.Tokens -= 1;
@@ -95,7 +109,7 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
         lock (bucket)
         {
             Refill(bucket, NowSeconds());
-            bucket.Tokens = Math.Min(limit.Burst, bucket.Tokens + 1);
+            bucket.Tokens = Math.Min(bucket.Limit.Burst, bucket.Tokens + 1);
         }
     }
 
@@ -104,16 +118,16 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
 
     private double NowSeconds() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
-    private void Refill(Bucket bucket, double now)
+    private static void Refill(Bucket bucket, double now)
     {
         // A clock stepped backwards adds nothing rather than taking tokens away.
         var elapsed = Math.Max(0, now - bucket.Updated);
-        bucket.Tokens = Math.Min(limit.Burst, bucket.Tokens + (elapsed * limit.PerSecond));
+        bucket.Tokens = Math.Min(bucket.Limit.Burst, bucket.Tokens + (elapsed * bucket.Limit.PerSecond));
         bucket.Updated = Math.Max(bucket.Updated, now);
     }
 
-    private TimeSpan WaitForOneToken(Bucket bucket) =>
-        TimeSpan.FromSeconds(Math.Max(0.001, (1 - bucket.Tokens) / limit.PerSecond));
+    private static TimeSpan WaitForOneToken(Bucket bucket) =>
+        TimeSpan.FromSeconds(Math.Max(0.001, (1 - bucket.Tokens) / bucket.Limit.PerSecond));
 
     private void Sweep(double now)
     {
@@ -128,13 +142,15 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
             foreach (var (key, bucket) in _buckets)
             {
                 double tokens;
+                bool full;
                 lock (bucket)
                 {
                     Refill(bucket, now);
                     tokens = bucket.Tokens;
+                    full = tokens >= bucket.Limit.Burst;
                 }
 
-                if (tokens >= limit.Burst)
+                if (full)
                 {
                     _buckets.TryRemove(key, out _);
                 }
@@ -153,9 +169,11 @@ public sealed class RateLimiter(RateLimit limit, bool enabled, TimeProvider time
         }
     }
 
-    private sealed class Bucket(double tokens, double updated)
+    private sealed class Bucket(RateLimit limit, double updated)
     {
-        public double Tokens { get; set; } = tokens;
+        public RateLimit Limit { get; set; } = limit;
+
+        public double Tokens { get; set; } = limit.Burst;
 
         public double Updated { get; set; } = updated;
     }

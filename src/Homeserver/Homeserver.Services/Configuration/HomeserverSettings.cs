@@ -183,6 +183,10 @@ public sealed record RateLimitSettings(bool Enabled, RateLimit Login, RateLimit 
     /// </summary>
     public RateLimit FailedPassword { get; init; } = new(0.17, 3);
 
+    /// <summary>Events a local user sends (messages, state, redactions), per user (Synapse's <c>rc_message</c>); an
+    /// admin's override for the user (<c>override_ratelimit</c>) replaces it.</summary>
+    public RateLimit Message { get; init; } = new(0.2, 10);
+
     public PasswordHashingSettings PasswordHashing { get; init; } = PasswordHashingSettings.Default;
 }
 

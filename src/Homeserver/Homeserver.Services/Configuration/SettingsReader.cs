@@ -42,6 +42,8 @@ public static class SettingsReader
             ["RateLimits:LoginAccount:Burst"] = "5",
             ["RateLimits:FailedPassword:PerSecond"] = "0.17",
             ["RateLimits:FailedPassword:Burst"] = "3",
+            ["RateLimits:Message:PerSecond"] = "0.2",
+            ["RateLimits:Message:Burst"] = "10",
             ["RateLimits:PasswordHashing:Concurrency"] = "0",
             ["RateLimits:PasswordHashing:MaxQueued"] = "32",
             ["Limits:MaxRequestBodyBytes"] = "4194304",
@@ -164,6 +166,8 @@ public static class SettingsReader
         var loginAccountBurst = reader.Parse("RateLimits:LoginAccount:Burst", text => ParseInteger(text, 1, 1_000_000));
         var failedPassword = reader.Parse("RateLimits:FailedPassword:PerSecond", ParseRate);
         var failedPasswordBurst = reader.Parse("RateLimits:FailedPassword:Burst", text => ParseInteger(text, 1, 1_000_000));
+        var messageRate = reader.Parse("RateLimits:Message:PerSecond", ParseRate);
+        var messageBurst = reader.Parse("RateLimits:Message:Burst", text => ParseInteger(text, 1, 1_000_000));
         var hashThreads = reader.Parse("RateLimits:PasswordHashing:Concurrency", text => ParseInteger(text, 0, 1024));
         var hashQueue = reader.Parse("RateLimits:PasswordHashing:MaxQueued", text => ParseInteger(text, 0, 1_000_000));
         var maxBody = reader.Parse("Limits:MaxRequestBodyBytes", text =>
@@ -227,6 +231,7 @@ public static class SettingsReader
             {
                 LoginAccount = new RateLimit(loginAccount, loginAccountBurst),
                 FailedPassword = new RateLimit(failedPassword, failedPasswordBurst),
+                Message = new RateLimit(messageRate, messageBurst),
                 PasswordHashing = new PasswordHashingSettings(
                     hashThreads == 0 ? PasswordHashingSettings.HalfTheCores : hashThreads, hashQueue),
             },

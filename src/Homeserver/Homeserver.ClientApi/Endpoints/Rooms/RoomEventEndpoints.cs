@@ -47,7 +47,8 @@ public static class RoomEventEndpoints
             var eventId = await messaging.SendAsync(context.Requester(), roomId, eventType, Content(body), txnId,
                 AppServiceTimestamp.Read(context), cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
-        }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended(); // guests: m.room.message only
+        }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended() // guests: m.room.message only
+            .LimitedAsMessages();
 
         // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey} (with ?org.matrix.msc4140.delay: MSC4140)
         app.MapPut("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
@@ -69,7 +70,7 @@ public static class RoomEventEndpoints
                 AppServiceTimestamp.Read(context), cancellationToken);
             await delayed.OnStateSetAsync(requester, roomId, eventType, stateKey ?? "", cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
-        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
+        }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended().LimitedAsMessages();
 
         // GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
         app.MapGet("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
@@ -98,7 +99,7 @@ public static class RoomEventEndpoints
             var redactionId = await messaging.RedactAsync(context.Requester(), roomId, eventId, reason, txnId,
                 cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = redactionId });
-        }).RequireAccessToken().ExistedInR0();
+        }).RequireAccessToken().ExistedInR0().LimitedAsMessages();
     }
 
     private static long? Delay(HttpContext context, DelayedEventService delayed) =>
