@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using FluentValidation;
 using Homeserver.ClientApi.Http;
 using Homeserver.Http;
 using Homeserver.Services.Push;
+using Homeserver.Services.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,10 +23,11 @@ public static class PusherEndpoints
 
         // POST /_matrix/client/v3/pushers/set
         app.MapPost("/_matrix/client/v3/pushers/set", async (HttpContext context, PusherService pushers,
-            CancellationToken cancellationToken) =>
+            IValidator<PusherSetRequest> validator, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            await pushers.SetAsync(context.Requester(), body, cancellationToken);
+            var request = validator.ValidateOrThrow(PusherSettingsReader.Read(body));
+            await pushers.SetAsync(context.Requester(), request, cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken().ExistedInR0();
     }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Configuration;
@@ -82,6 +83,9 @@ public static class ServiceRegistration
         services.AddSingleton<MessageRateLimits>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoomCreationService>();
+        // Request body validators (Services/Validation): stateless, so one instance of each serves every request.
+        services.AddValidatorsFromAssemblyContaining<Homeserver.Services.Validation.CreateRoomRequestValidator>(
+            ServiceLifetime.Singleton);
         services.AddSingleton<RoomReadService>();
         services.AddSingleton<IRoomAliasStore, RoomAliasStore>();
         services.AddSingleton<IRoomDirectoryStore, RoomDirectoryStore>();

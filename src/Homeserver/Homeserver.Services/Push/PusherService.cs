@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Services.Accounts;
 
@@ -37,17 +36,18 @@ public sealed class PusherService(IPusherStore store, TimeProvider time)
         return new JsonObject { ["pushers"] = pushers };
     }
 
-    public async Task SetAsync(Requester requester, JsonElement body, CancellationToken cancellationToken)
+    /// <param name="request">A body checked by <see cref="Validation.PusherSetRequestValidator"/>.</param>
+    public async Task SetAsync(Requester requester, PusherSetRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var request = PusherSettingsReader.Read(body);
+        ArgumentNullException.ThrowIfNull(request);
         if (request.Kind is null)
         {
-            await store.DeleteAsync(requester.UserId.Value, request.AppId, request.PushKey, cancellationToken);
+            await store.DeleteAsync(requester.UserId.Value, request.AppId!, request.PushKey!, cancellationToken);
             return;
         }
 
-        var settings = PusherSettingsReader.ReadHttp(request, requester.UserId.Value,
+        var settings = PusherSettingsReader.ToHttpSettings(request, requester.UserId.Value,
             requester.RequireDevice("set a pusher"),
             time.GetUtcNow().ToUnixTimeMilliseconds());
         await store.SetAsync(settings, request.Append, cancellationToken);

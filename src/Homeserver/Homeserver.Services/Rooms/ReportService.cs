@@ -6,15 +6,13 @@ using Homeserver.Services.Configuration;
 
 namespace Homeserver.Services.Rooms;
 
-/// <summary>POST /rooms/{roomId}/report/{eventId} and /rooms/{roomId}/report: reports kept for administrators.</summary>
+/// <summary>
+/// POST /rooms/{roomId}/report/{eventId}, /rooms/{roomId}/report and /users/{userId}/report: reports kept for
+/// administrators. Their bodies were checked by the validators in Services/Validation.
+/// </summary>
 public sealed class ReportService(IReportStore reports, IRoomEventReader reader, IRoomHistoryReader history,
     RoomAccess access, IAccountStore accounts, HomeserverSettings settings, TimeProvider time)
 {
-    public const int MaxUserReportReasonLength = 1000;
-
-    public const int MinScore = -100;
-    public const int MaxScore = 0;
-
     /// <summary>
     /// The reporter must be joined to the room and able to see the event (history visibility; an event of a user they
     /// ignore may still be reported). Unknown events, events of other rooms, redacted events, events the reporter
@@ -24,11 +22,6 @@ public sealed class ReportService(IReportStore reports, IRoomEventReader reader,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        if (score is < MinScore or > MaxScore)
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, $"score must be between {MinScore} and {MaxScore}");
-        }
-
         var membership = await history.GetMembershipAsync(roomId, requester.UserId.Value, cancellationToken);
         if (membership?.Membership != Memberships.Join ||
             await reader.GetEventAsync(eventId, cancellationToken) is not { } reported ||
@@ -66,11 +59,6 @@ public sealed class ReportService(IReportStore reports, IRoomEventReader reader,
     {
         ArgumentNullException.ThrowIfNull(requester);
         ArgumentNullException.ThrowIfNull(reason);
-        if (reason.Length > MaxUserReportReasonLength)
-        {
-            throw new MatrixException(ErrorCode.BadJson, $"reason must be at most {MaxUserReportReasonLength} characters");
-        }
-
         if (!UserId.TryParse(userId, out var reported, out var error))
         {
             throw new MatrixException(ErrorCode.InvalidParam, $"Invalid user ID: {error}");

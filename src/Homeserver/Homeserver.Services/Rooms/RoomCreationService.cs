@@ -32,7 +32,7 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
         }
 
         var creator = requester.UserId.Value;
-        var invites = request.Invite.Select(ParseUser).ToList();
+        var invites = request.Invite.Select(UserId.Parse).ToList();
         foreach (var invitee in invites)
         {
             await inviteBlocking.EnsureAcceptsInvitesAsync(invitee, cancellationToken);
@@ -103,17 +103,9 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
         return new Created(create.RoomId, persisted);
     }
 
-    private RoomAlias LocalAlias(string localpart)
-    {
-        if (localpart.Length == 0 || localpart.Contains(':', StringComparison.Ordinal) ||
-            localpart.Any(c => char.IsWhiteSpace(c) || c == '\0'))
-        {
-            throw new MatrixException(ErrorCode.InvalidParam,
-                "'room_alias_name' must be an alias localpart (no ':' or whitespace)");
-        }
-
-        return aliasService.ParseLocal("#" + localpart + ":" + settings.ServerName.Value);
-    }
+    // The localpart was checked with the body (CreateRoomRequestValidator); the whole alias is checked here.
+    private RoomAlias LocalAlias(string localpart) =>
+        aliasService.ParseLocal("#" + localpart + ":" + settings.ServerName.Value);
 
     private async Task<IReadOnlyList<PersistedEvent>> WriteAsync(CreateRoomRequest request, RoomVersion version,
         string creator, List<UserId> invites, string preset, Pdu create, JsonObject joinContent, RoomAlias? alias,
@@ -220,16 +212,14 @@ public sealed class RoomCreationService(HomeserverSettings settings, RoomWriter 
 
         return content;
     }
-
-    private static UserId ParseUser(string userId) =>
-        UserId.TryParse(userId, out var parsed, out var error)
-            ? parsed
-            : throw new MatrixException(ErrorCode.InvalidParam, $"Invalid user ID in invite: {error}");
 }
 
 public sealed record InitialStateEvent(string Type, string StateKey, JsonObject Content);
 
-/// <summary>The createRoom request body as the spec defines it.</summary>
+/// <summary>
+/// The createRoom request body as the spec defines it. <see cref="Parse"/> checks its JSON types; its values are
+/// checked by <see cref="Validation.CreateRoomRequestValidator"/>.
+/// </summary>
 public sealed record CreateRoomRequest(
     string? Visibility,
     string? RoomAliasName,
@@ -248,18 +238,6 @@ public sealed record CreateRoomRequest(
         static string? Text(JsonElement body, string name) => JsonFields.OptionalString(body, name);
 
         static JsonObject? Object(JsonElement body, string name) => JsonFields.OptionalObject(body, name);
-
-        var visibility = Text(body, "visibility");
-        if (visibility is not null and not ("public" or "private"))
-        {
-            throw new MatrixException(ErrorCode.BadJson, "'visibility' must be public or private");
-        }
-
-        var preset = Text(body, "preset");
-        if (preset is not null and not ("private_chat" or "public_chat" or "trusted_private_chat"))
-        {
-            throw new MatrixException(ErrorCode.BadJson, $"Unknown preset '{preset}'");
-        }
 
         var invites = new List<string>();
         if (body.TryGetProperty("invite", out var invite) && invite.ValueKind != JsonValueKind.Null)
@@ -293,8 +271,8 @@ public sealed record CreateRoomRequest(
         }
 
         var isDirect = body.TryGetProperty("is_direct", out var direct) && direct.ValueKind == JsonValueKind.True;
-        return new CreateRoomRequest(visibility, Text(body, "room_alias_name"), Text(body, "name"), Text(body, "topic"),
-            invites, Text(body, "room_version"), Object(body, "creation_content"), initialState, preset, isDirect,
+        return new CreateRoomRequest(Text(body, "visibility"), Text(body, "room_alias_name"), Text(body, "name"), Text(body, "topic"),
+            invites, Text(body, "room_version"), Object(body, "creation_content"), initialState, Text(body, "preset"), isDirect,
             Object(body, "power_level_content_override"));
     }
 }

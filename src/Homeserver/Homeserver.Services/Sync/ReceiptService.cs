@@ -23,25 +23,11 @@ public sealed class ReceiptService(IReceiptStore receipts, IRoomEventReader read
 
     private readonly IAccountDataObserver[] _observers = accountDataObservers.ToArray();
 
+    /// <summary>A receipt whose type and thread were checked by <see cref="Validation.ReceiptRequestValidator"/>.</summary>
     public async Task SetReceiptAsync(Requester requester, string roomId, string type, string eventId, string? threadId,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        if (type is not (Read or ReadPrivate or FullyRead))
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, $"Unknown receipt type '{type}'");
-        }
-
-        if (type == FullyRead && threadId is not null)
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, "m.fully_read cannot be threaded");
-        }
-
-        if (threadId is not null && threadId != MainThread && !threadId.StartsWith('$'))
-        {
-            throw new MatrixException(ErrorCode.InvalidParam, "thread_id must be 'main' or an event ID");
-        }
-
         await RequireEventInJoinedRoomAsync(requester, roomId, eventId, cancellationToken);
         if (type == FullyRead)
         {

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluentValidation;
 using Homeserver.ClientApi.Http;
 using Homeserver.Core.Errors;
 using Homeserver.Http;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Delayed;
+using Homeserver.Services.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,10 +19,11 @@ public static class RoomEventEndpoints
     {
         // POST /_matrix/client/v3/createRoom
         app.MapPost("/_matrix/client/v3/createRoom", async (HttpContext context, RoomCreationService rooms,
-            CancellationToken cancellationToken) =>
+            IValidator<CreateRoomRequest> validator, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            var created = await rooms.CreateAsync(context.Requester(), CreateRoomRequest.Parse(body), cancellationToken);
+            var request = validator.ValidateOrThrow(CreateRoomRequest.Parse(body));
+            var created = await rooms.CreateAsync(context.Requester(), request, cancellationToken);
             return Results.Json(new JsonObject { ["room_id"] = created.RoomId });
         }).RequireAccessToken().ExistedInR0().DeniedWhileSuspended();
 

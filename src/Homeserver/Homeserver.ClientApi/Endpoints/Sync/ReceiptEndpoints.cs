@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using FluentValidation;
 using Homeserver.ClientApi.Http;
 using Homeserver.Http;
 using Homeserver.Services;
 using Homeserver.Services.Sync;
+using Homeserver.Services.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,11 +18,13 @@ public static class ReceiptEndpoints
         // POST /_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}
         app.MapPost("/_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}", async (HttpContext context,
             string roomId, string receiptType, string eventId, ReceiptService receipts,
-            CancellationToken cancellationToken) =>
+            IValidator<ReceiptRequest> validator, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
-            await receipts.SetReceiptAsync(context.Requester(), roomId, receiptType, eventId,
-                JsonFields.OptionalString(body, "thread_id"), cancellationToken);
+            var request = validator.ValidateOrThrow(
+                new ReceiptRequest(receiptType, JsonFields.OptionalString(body, "thread_id")));
+            await receipts.SetReceiptAsync(context.Requester(), roomId, request.ReceiptType, eventId, request.ThreadId,
+                cancellationToken);
             return Results.Json(new JsonObject());
         }).RequireAccessToken().ExistedInR0();
 
