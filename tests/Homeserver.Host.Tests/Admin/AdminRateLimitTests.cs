@@ -113,6 +113,30 @@ public sealed class AdminRateLimitTests(MessageRateLimitServer fixture) : IClass
     }
 
     [Fact]
+    public async Task A_retried_transaction_gets_its_event_even_when_the_limit_is_used_up()
+    {
+        var user = await Server.RegisterAsync();
+        var room = await user.CreateRoomAsync();
+        var first = await user.SendTextAsync(room, "first", txnId: "retry-me");
+        var target = await user.SendTextAsync(room, "to redact");
+        var redaction = await MatrixAssert.OkAsync(await user.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(room)}/redact/{Uri.EscapeDataString(target)}/redact-me",
+            new JsonObject()));
+        for (var i = 0; i < 7; i++)
+        {
+            await user.SendTextAsync(room, $"message {i}");
+        }
+
+        await MatrixAssert.ErrorAsync(await Text(user, room), HttpStatusCode.TooManyRequests, "M_LIMIT_EXCEEDED");
+        Assert.Equal(first, await user.SendTextAsync(room, "first", txnId: "retry-me"));
+        var again = await MatrixAssert.OkAsync(await user.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(room)}/redact/{Uri.EscapeDataString(target)}/redact-me",
+            new JsonObject()));
+        Assert.Equal(redaction.GetProperty("event_id").GetString(), again.GetProperty("event_id").GetString());
+        await MatrixAssert.ErrorAsync(await Text(user, room), HttpStatusCode.TooManyRequests, "M_LIMIT_EXCEEDED");
+    }
+
+    [Fact]
     public async Task Appservice_users_are_exempt_only_when_the_registration_is_not_rate_limited()
     {
         var owner = await Server.RegisterAsync();

@@ -13,6 +13,9 @@ namespace Homeserver.Services.Rooms;
 public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory, IRoomEventReader reader,
     RoomAliasService aliases, LivePostingPolicy posting)
 {
+    /// <summary>What a redaction's txnId is prefixed with in the requester's transactions (sends use it bare).</summary>
+    public const string RedactionTransactionPrefix = "redact:";
+
     // A first attempt on this process's cached head, a second on the real one, a third if the rules changed between.
     private const int MaxClearanceAttempts = 3;
 
@@ -150,12 +153,21 @@ public sealed class MessagingService(RoomWriter writer, RoomEventFactory factory
         "Use the membership endpoints (join, invite, leave, kick, ban) to change m.room.member; this endpoint only " +
         "changes your own member event while you are joined (membership 'join')");
 
+    /// <summary>The event a transaction of the requester already made (<paramref name="transactionKey"/>: the
+    /// txnId of a send, "redact:" + txnId of a redaction), or null.</summary>
+    public Task<string?> FindSentAsync(Requester requester, string transactionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return writer.FindTransactionAsync(new ClientTransaction(TransactionScope.Of(requester), transactionKey),
+            cancellationToken);
+    }
+
     /// <summary>PUT /rooms/{roomId}/redact/{eventId}/{txnId}.</summary>
     public async Task<string> RedactAsync(Requester requester, string roomId, string eventId, string? reason,
         string txnId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requester);
-        var transaction = new ClientTransaction(TransactionScope.Of(requester), "redact:" + txnId);
+        var transaction = new ClientTransaction(TransactionScope.Of(requester), RedactionTransactionPrefix + txnId);
         if (await writer.FindTransactionAsync(transaction, cancellationToken) is { } existing)
         {
             return existing;

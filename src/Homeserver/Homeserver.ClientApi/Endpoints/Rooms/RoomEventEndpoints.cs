@@ -51,7 +51,7 @@ public static class RoomEventEndpoints
                 AppServiceTimestamp.Read(context), cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = eventId });
         }).RequireAccessToken(allowGuests: true).ExistedInR0().DeniedWhileSuspended() // guests: m.room.message only
-            .LimitedAsMessages();
+            .LimitedAsMessages(transactionPrefix: "");
 
         // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey} (with ?org.matrix.msc4140.delay: MSC4140)
         app.MapPut("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{**stateKey}", async (HttpContext context,
@@ -102,7 +102,8 @@ public static class RoomEventEndpoints
             var redactionId = await messaging.RedactAsync(context.Requester(), roomId, eventId, reason, txnId,
                 cancellationToken);
             return Results.Json(new JsonObject { ["event_id"] = redactionId });
-        }).RequireAccessToken().ExistedInR0().LimitedAsMessages();
+        }).RequireAccessToken().ExistedInR0()
+            .LimitedAsMessages(transactionPrefix: MessagingService.RedactionTransactionPrefix);
     }
 
     private static long? Delay(HttpContext context, DelayedEventService delayed) =>
