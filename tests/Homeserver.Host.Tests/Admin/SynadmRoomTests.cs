@@ -6,13 +6,11 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>synadm (Debian's package), a real client of Synapse's admin API, lists rooms and members here.</summary>
-public sealed class SynadmRoomTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>, IDisposable
+public sealed class SynadmRoomTests(LiveServerFixture fixture) : AdminApiTests(fixture), IDisposable
 {
     private const string Synadm = "/usr/bin/synadm";
 
     private readonly string _home = Directory.CreateTempSubdirectory("synadm-rooms-").FullName;
-
-    private LiveServer Server => fixture.Server;
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
@@ -20,8 +18,7 @@ public sealed class SynadmRoomTests(LiveServerFixture fixture) : IClassFixture<L
     public async Task Synadm_lists_rooms_and_a_room_s_members_as_json()
     {
         Assert.True(File.Exists(Synadm), "synadm is not installed (apt package synadm; scripts/test installs it)");
-        var admin = await Server.RegisterAdminAsync();
-        var member = await Server.RegisterAsync();
+        var (admin, member) = await AdminAndUserAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var roomId = await admin.CreateRoomAsync(new JsonObject { ["name"] = $"synadm {tag}", ["preset"] = "public_chat" });
         await member.JoinAsync(roomId);

@@ -7,11 +7,9 @@ namespace Homeserver.Host.Tests.Admin;
 /// synadm (Debian's package), the admin CLI written for Synapse, pointed at our server over loopback with an admin's
 /// token: it must list, create and deactivate users exactly as it does against Synapse.
 /// </summary>
-public sealed class SynadmTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>, IDisposable
+public sealed class SynadmTests(LiveServerFixture fixture) : AdminApiTests(fixture), IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("synadm").FullName;
-
-    private LiveServer Server => fixture.Server;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
