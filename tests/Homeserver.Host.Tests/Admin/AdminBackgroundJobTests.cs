@@ -5,11 +5,9 @@ using Npgsql;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>Synapse's background updates status, answered with our stream consumers and how far behind they are.</summary>
-public sealed class AdminBackgroundJobTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminBackgroundJobTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
     private const string Status = "/_synapse/admin/v1/background_updates/status";
-
-    private LiveServer Server => fixture.Server;
 
     [Fact]
     public async Task Status_lists_every_stream_consumer_with_its_position_and_lag_behind_the_stream_head()

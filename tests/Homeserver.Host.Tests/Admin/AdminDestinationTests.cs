@@ -46,7 +46,7 @@ public sealed class AdminDestinationTests : IAsyncLifetime
         Assert.Equal([roomId], rooms.GetProperty("rooms").EnumerateArray()
             .Select(r => r.GetProperty("room_id").GetString()));
         Assert.True(rooms.GetProperty("rooms")[0].GetProperty("stream_ordering").GetInt64() > 0);
-        await MatrixAssert.ErrorAsync(await PostAsync(admin, $"{Base}/{Hs2}/reset_connection"),
+        await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync($"{Base}/{Hs2}/reset_connection"),
             HttpStatusCode.BadRequest, "M_UNKNOWN");
 
         var backoff = _cluster[0].Instance.App.Services.GetRequiredService<DestinationBackoff>();
@@ -56,7 +56,7 @@ public sealed class AdminDestinationTests : IAsyncLifetime
         Assert.True(failing.GetProperty("failure_ts").GetInt64() > 0);
         Assert.Equal(failing.GetProperty("failure_ts").GetInt64(), failing.GetProperty("retry_last_ts").GetInt64());
 
-        await MatrixAssert.OkAsync(await PostAsync(admin, $"{Base}/{Hs2}/reset_connection"));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync($"{Base}/{Hs2}/reset_connection"));
 
         Assert.Null(backoff.StateOf(ServerName.Parse(Hs2)));
         await AdminAudit.AssertLastAsync(_cluster[0], Hs2, admin.UserId, "POST",
@@ -73,7 +73,7 @@ public sealed class AdminDestinationTests : IAsyncLifetime
             HttpStatusCode.NotFound, "M_NOT_FOUND");
         await MatrixAssert.ErrorAsync(await admin.Client.GetAsync($"{Base}/nowhere.test/rooms"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
-        await MatrixAssert.ErrorAsync(await PostAsync(admin, $"{Base}/nowhere.test/reset_connection"),
+        await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync($"{Base}/nowhere.test/reset_connection"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
         await MatrixAssert.ErrorAsync(await admin.Client.GetAsync($"{Base}?order_by=name"),
             HttpStatusCode.BadRequest, "M_INVALID_PARAM");
@@ -84,9 +84,6 @@ public sealed class AdminDestinationTests : IAsyncLifetime
         await AdminAudit.AssertLastAsync(_cluster[0], Hs2, alice.UserId, "GET",
             "/_synapse/admin/v1/federation/destinations/{destination}", 403, "M_FORBIDDEN");
     }
-
-    private static Task<HttpResponseMessage> PostAsync(TestSession session, string path) =>
-        session.Client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
     private async Task<string> SharedRoomAsync(TestSession alice, TestSession bob)
     {

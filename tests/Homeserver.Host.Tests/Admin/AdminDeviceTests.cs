@@ -6,17 +6,14 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>A user's devices through Synapse's admin API.</summary>
-public sealed class AdminDeviceTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminDeviceTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string Devices(string userId) => $"/_synapse/admin/v2/users/{RoomSteps.Escape(userId)}/devices";
 
     [Fact]
     public async Task An_admin_lists_renames_and_deletes_a_users_devices_and_a_non_admin_may_not()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
         var second = await Server.LoginAsync(user.UserId);
         var third = await Server.LoginAsync(user.UserId);
 

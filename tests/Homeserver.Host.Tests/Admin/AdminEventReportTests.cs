@@ -8,11 +8,9 @@ namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>/_synapse/admin/v1/event_reports: the reports users made of events, as Synapse lists, shows and (by
 /// deleting) resolves them.</summary>
-public sealed class AdminEventReportTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminEventReportTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
     private const string Reports = "/_synapse/admin/v1/event_reports";
-
-    private LiveServer Server => fixture.Server;
 
     private sealed record Scene(TestSession Owner, TestSession Reporter, string RoomId, string EventId);
 

@@ -15,9 +15,6 @@ public sealed class AdminMediaDeletionTests
 {
     private static byte[] Unique(int length = 256) => RandomNumberGenerator.GetBytes(length);
 
-    private static Task<HttpResponseMessage> PostAsync(TestSession session, string path) =>
-        session.Client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
-
     private static string Delete(MediaSteps.Mxc mxc) => $"/_synapse/admin/v1/media/{mxc.ServerName}/{mxc.MediaId}";
 
     private static long Ms(ManualClock clock) => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -106,8 +103,8 @@ public sealed class AdminMediaDeletionTests
         var isProtected = await alice.UploadAsync(Unique(2048), "application/octet-stream");
         var quarantined = await alice.UploadAsync(Unique(2048), "application/octet-stream");
         var avatar = await alice.UploadAsync(Unique(2048), "image/png");
-        await MatrixAssert.OkAsync(await PostAsync(admin, $"/_synapse/admin/v1/media/protect/{isProtected.MediaId}"));
-        await MatrixAssert.OkAsync(await PostAsync(admin,
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync($"/_synapse/admin/v1/media/protect/{isProtected.MediaId}"));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/media/quarantine/{quarantined.ServerName}/{quarantined.MediaId}"));
         await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
             $"/_matrix/client/v3/profile/{RoomSteps.Escape(alice.UserId)}/avatar_url",
@@ -117,10 +114,10 @@ public sealed class AdminMediaDeletionTests
         clock.Advance(TimeSpan.FromDays(1));
         var recent = await alice.UploadAsync(Unique(2048), "application/octet-stream");
 
-        var deleted = await MatrixAssert.OkAsync(await PostAsync(admin,
+        var deleted = await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/media/delete?before_ts={cutoff}&size_gt=1000"));
 
-        var withProfiles = await MatrixAssert.OkAsync(await PostAsync(admin,
+        var withProfiles = await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/media/delete?before_ts={cutoff}&size_gt=1000&keep_profiles=false"));
 
         Assert.Equal([old.MediaId], deleted.GetProperty("deleted_media").EnumerateArray().Select(m => m.GetString()));
@@ -140,13 +137,13 @@ public sealed class AdminMediaDeletionTests
         await using var server = await LiveServer.StartAsync();
         var admin = await server.RegisterAdminAsync();
 
-        var missing = await MatrixAssert.ErrorAsync(await PostAsync(admin, "/_synapse/admin/v1/media/delete"),
+        var missing = await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync("/_synapse/admin/v1/media/delete"),
             HttpStatusCode.BadRequest, "M_MISSING_PARAM");
-        var seconds = await MatrixAssert.ErrorAsync(await PostAsync(admin,
+        var seconds = await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync(
             "/_synapse/admin/v1/purge_media_cache?before_ts=1700000000"), HttpStatusCode.BadRequest, "M_INVALID_PARAM");
-        await MatrixAssert.ErrorAsync(await PostAsync(admin, "/_synapse/admin/v1/media/delete?before_ts=soon"),
+        await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync("/_synapse/admin/v1/media/delete?before_ts=soon"),
             HttpStatusCode.BadRequest, "M_INVALID_PARAM");
-        await MatrixAssert.ErrorAsync(await PostAsync(admin,
+        await MatrixAssert.ErrorAsync(await admin.PostEmptyAsync(
             "/_synapse/admin/v1/media/delete?before_ts=1700000000000&size_gt=-1"), HttpStatusCode.BadRequest,
             "M_INVALID_PARAM");
 
@@ -168,13 +165,13 @@ public sealed class AdminMediaDeletionTests
         await CacheRemoteAsync(server, "remote.test", "Stale", onlyCached, Ms(clock));
         await CacheRemoteAsync(server, "remote.test", "SharedWithLocal", shared, Ms(clock));
         await CacheRemoteAsync(server, "remote.test", "Quarantined", Unique(), Ms(clock));
-        await MatrixAssert.OkAsync(await PostAsync(admin,
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             "/_synapse/admin/v1/media/quarantine/remote.test/Quarantined"));
         clock.Advance(TimeSpan.FromDays(1));
         var cutoff = Ms(clock);
         await CacheRemoteAsync(server, "remote.test", "Fresh", Unique(), Ms(clock));
 
-        var purged = await MatrixAssert.OkAsync(await PostAsync(admin,
+        var purged = await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/purge_media_cache?before_ts={cutoff}"));
 
         Assert.Equal(2, purged.GetProperty("deleted").GetInt32());

@@ -7,10 +7,8 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>Synapse's admin media API: a user's media, quarantine and protection, the media of a room.</summary>
-public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminMediaTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string UserMedia(string userId) => $"/_synapse/admin/v1/users/{RoomSteps.Escape(userId)}/media";
 
     private static string Quarantine(MediaSteps.Mxc mxc) =>
@@ -21,14 +19,10 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
 
     private static byte[] Unique() => RandomNumberGenerator.GetBytes(256);
 
-    private static Task<HttpResponseMessage> PostAsync(TestSession session, string path) =>
-        session.Client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
-
     [Fact]
     public async Task A_users_media_is_listed_newest_first_with_Synapse_fields_and_a_numeric_next_token()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var alice = await Server.RegisterAsync();
+        var (admin, alice) = await AdminAndUserAsync();
         var first = await alice.UploadAsync(Unique(), "application/octet-stream", "first.bin");
         var second = await alice.UploadAsync(Unique(), "text/plain", "second.txt");
         var third = await alice.UploadAsync(Unique(), "image/png", "third.png");
@@ -67,7 +61,7 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
 
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(UserMedia(alice.UserId)), HttpStatusCode.Forbidden,
             "M_FORBIDDEN");
-        await MatrixAssert.ErrorAsync(await PostAsync(alice, $"/_synapse/admin/v1/media/protect/{mxc.MediaId}"),
+        await MatrixAssert.ErrorAsync(await alice.PostEmptyAsync($"/_synapse/admin/v1/media/protect/{mxc.MediaId}"),
             HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await MatrixAssert.ErrorAsync(await alice.Client.DeleteAsync(
                 $"/_synapse/admin/v1/media/{mxc.ServerName}/{mxc.MediaId}"), HttpStatusCode.Forbidden, "M_FORBIDDEN");
@@ -101,11 +95,10 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task A_quarantined_media_is_not_found_for_downloads_and_thumbnails_until_unquarantined()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var alice = await Server.RegisterAsync();
+        var (admin, alice) = await AdminAndUserAsync();
         var mxc = await alice.UploadAsync(TestImages.Png(64, 48), "image/png");
 
-        Assert.Equal("{}", (await MatrixAssert.OkAsync(await PostAsync(admin, Quarantine(mxc)))).GetRawText());
+        Assert.Equal("{}", (await MatrixAssert.OkAsync(await admin.PostEmptyAsync(Quarantine(mxc)))).GetRawText());
 
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(mxc.Download), HttpStatusCode.NotFound,
             "M_NOT_FOUND");
@@ -116,21 +109,20 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
         var listed = await MatrixAssert.OkAsync(await admin.Client.GetAsync(UserMedia(alice.UserId)));
         Assert.Equal(admin.UserId, listed.GetProperty("media")[0].GetProperty("quarantined_by").GetString());
 
-        await MatrixAssert.OkAsync(await PostAsync(admin, Unquarantine(mxc)));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(Unquarantine(mxc)));
         await alice.Client.DownloadAsync(mxc.Download);
     }
 
     [Fact]
     public async Task Quarantine_reaches_every_media_with_the_same_content()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var alice = await Server.RegisterAsync();
+        var (admin, alice) = await AdminAndUserAsync();
         var bob = await Server.RegisterAsync();
         var bytes = Unique();
         var original = await alice.UploadAsync(bytes, "application/octet-stream");
         var copy = await bob.UploadAsync(bytes, "application/octet-stream");
 
-        await MatrixAssert.OkAsync(await PostAsync(admin, Quarantine(original)));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(Quarantine(original)));
 
         await MatrixAssert.ErrorAsync(await bob.Client.GetAsync(copy.Download), HttpStatusCode.NotFound,
             "M_NOT_FOUND");
@@ -141,16 +133,15 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task Protected_media_is_left_out_of_the_quarantine_of_its_uploaders_media()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var alice = await Server.RegisterAsync();
+        var (admin, alice) = await AdminAndUserAsync();
         var keep = await alice.UploadAsync(Unique(), "application/octet-stream");
         var first = await alice.UploadAsync(Unique(), "application/octet-stream");
         var second = await alice.UploadAsync(Unique(), "application/octet-stream");
-        await MatrixAssert.OkAsync(await PostAsync(admin, $"/_synapse/admin/v1/media/protect/{keep.MediaId}"));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync($"/_synapse/admin/v1/media/protect/{keep.MediaId}"));
 
-        var quarantined = await MatrixAssert.OkAsync(await PostAsync(admin,
+        var quarantined = await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/user/{RoomSteps.Escape(alice.UserId)}/media/quarantine"));
-        await MatrixAssert.OkAsync(await PostAsync(admin, Quarantine(keep)));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(Quarantine(keep)));
 
         Assert.Equal(2, quarantined.GetProperty("num_quarantined").GetInt32());
         await alice.Client.DownloadAsync(keep.Download);
@@ -163,8 +154,8 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
         Assert.Equal(keep.MediaId, listed.GetProperty("media")[0].GetProperty("media_id").GetString());
         Assert.True(listed.GetProperty("media")[0].GetProperty("safe_from_quarantine").GetBoolean());
 
-        await MatrixAssert.OkAsync(await PostAsync(admin, $"/_synapse/admin/v1/media/unprotect/{keep.MediaId}"));
-        await MatrixAssert.OkAsync(await PostAsync(admin, Quarantine(keep)));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync($"/_synapse/admin/v1/media/unprotect/{keep.MediaId}"));
+        await MatrixAssert.OkAsync(await admin.PostEmptyAsync(Quarantine(keep)));
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync(keep.Download), HttpStatusCode.NotFound,
             "M_NOT_FOUND");
     }
@@ -172,8 +163,7 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task The_media_of_a_room_is_listed_local_and_remote_and_quarantined_together()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var alice = await Server.RegisterAsync();
+        var (admin, alice) = await AdminAndUserAsync();
         var image = await alice.UploadAsync(Unique(), "image/png");
         var thumbnail = await alice.UploadAsync(Unique(), "image/png");
         var elsewhere = await alice.UploadAsync(Unique(), "image/png");
@@ -192,7 +182,7 @@ public sealed class AdminMediaTests(LiveServerFixture fixture) : IClassFixture<L
 
         var media = await MatrixAssert.OkAsync(await admin.Client.GetAsync(
             $"/_synapse/admin/v1/room/{RoomSteps.Escape(roomId)}/media"));
-        var quarantined = await MatrixAssert.OkAsync(await PostAsync(admin,
+        var quarantined = await MatrixAssert.OkAsync(await admin.PostEmptyAsync(
             $"/_synapse/admin/v1/room/{RoomSteps.Escape(roomId)}/media/quarantine"));
 
         Assert.Equal([$"mxc://{image.ServerName}/{image.MediaId}", $"mxc://{thumbnail.ServerName}/{thumbnail.MediaId}"],

@@ -7,11 +7,9 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>/_synapse/admin/v1/registration_tokens: Synapse's CRUD of registration tokens.</summary>
-public sealed class AdminRegistrationTokenTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminRegistrationTokenTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
     private const string Tokens = "/_synapse/admin/v1/registration_tokens";
-
-    private LiveServer Server => fixture.Server;
 
     private static string FarFuture => DateTimeOffset.UtcNow.AddYears(10).ToUnixTimeMilliseconds().ToString(
         System.Globalization.CultureInfo.InvariantCulture);

@@ -10,10 +10,8 @@ using Npgsql;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>Synapse's admin API for deleting rooms (v2, a background job) and purging history.</summary>
-public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private AdminRoomJobs Jobs => Server.Instance.App.Services.GetRequiredService<AdminRoomJobs>();
 
     private static string V2Room(string roomId, string rest = "") =>
@@ -56,8 +54,7 @@ public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Delete_kicks_local_members_moves_them_and_the_aliases_to_a_new_room_and_purges_the_room()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var member = await Server.RegisterAsync();
         var roomId = await owner.SharedRoomAsync(member);
         var alias = $"#gone{Guid.NewGuid():N}:{owner.UserId.Split(':')[1]}";
@@ -96,8 +93,7 @@ public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Another_user_s_sync_keeps_working_after_a_room_they_left_is_purged()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var other = await Server.RegisterAsync();
         var purged = await owner.SharedRoomAsync(other);
         var kept = await owner.SharedRoomAsync(other);
@@ -137,8 +133,7 @@ public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Purge_history_removes_older_messages_but_never_the_current_state()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await owner.CreateRoomAsync(new JsonObject { ["name"] = "Kept name" });
         await owner.SendTextAsync(roomId, "old one");
         await owner.SendTextAsync(roomId, "old two");
@@ -165,8 +160,7 @@ public sealed class AdminRoomDeletionTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Purge_history_keeps_local_events_unless_asked_and_validates_its_body()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await owner.CreateRoomAsync();
         await owner.SendTextAsync(roomId, "local");
         var boundary = await owner.SendTextAsync(roomId, "boundary");

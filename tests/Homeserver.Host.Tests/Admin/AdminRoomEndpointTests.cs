@@ -8,10 +8,8 @@ namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>Synapse's admin API for rooms: list, details, members, state, messages, forward extremities, block,
 /// make_room_admin.</summary>
-public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string Room(string roomId, string rest = "") => $"/_synapse/admin/v1/rooms/{RoomSteps.Escape(roomId)}{rest}";
 
     private static async Task<string> NamedRoomAsync(TestSession owner, string name, string preset = "public_chat") =>
@@ -32,8 +30,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task The_room_list_searches_names_orders_and_pages_as_Synapse()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var member = await Server.RegisterAsync();
+        var (admin, member) = await AdminAndUserAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var b = await NamedRoomAsync(admin, $"B {tag}");
         var a = await NamedRoomAsync(admin, $"A {tag}");
@@ -89,8 +86,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Details_members_and_state_need_no_membership_and_are_audited()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await NamedRoomAsync(owner, "Details", "private_chat");
         await owner.SetStateAsync(roomId, "m.room.tombstone", "", new JsonObject
         {
@@ -124,8 +120,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Messages_of_a_private_room_are_readable_by_an_admin_outside_it()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await NamedRoomAsync(owner, "Private", "private_chat");
         await owner.SendTextAsync(roomId, "first");
         await owner.SendTextAsync(roomId, "second");
@@ -145,8 +140,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Forward_extremities_are_listed_and_cleared_to_the_newest()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await owner.CreateRoomAsync();
         var last = await owner.SendTextAsync(roomId, "hello");
 
@@ -167,8 +161,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task A_blocked_room_refuses_joins_with_Synapse_error_until_unblocked()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var joiner = await Server.RegisterAsync();
         var roomId = await owner.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
 
@@ -196,8 +189,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Make_room_admin_raises_the_admin_through_the_room_s_local_admin_and_invites_to_a_private_room()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await owner.CreateRoomAsync(new JsonObject { ["preset"] = "private_chat" });
 
         await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(Room(roomId, "/make_room_admin"), new JsonObject()));
@@ -215,8 +207,7 @@ public sealed class AdminRoomEndpointTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Make_room_admin_without_a_local_admin_in_the_room_is_refused()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var owner = await Server.RegisterAsync();
+        var (admin, owner) = await AdminAndUserAsync();
         var roomId = await owner.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
         await owner.LeaveAsync(roomId);
 

@@ -7,14 +7,12 @@ namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>/_synapse/admin/v1/send_server_notice: notices in a per-user room tagged m.server_notice, read-only for
 /// the user (the spec's Server Notices module).</summary>
-public sealed class AdminServerNoticeTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminServerNoticeTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
     private const string Send = "/_synapse/admin/v1/send_server_notice";
 
     private static readonly string FullSync = "/_matrix/client/v3/sync?filter=" +
         Uri.EscapeDataString("""{"room":{"timeline":{"limit":50}}}""");
-
-    private LiveServer Server => fixture.Server;
 
     private static JsonObject Notice(string userId, string body) => new()
     {
@@ -32,8 +30,7 @@ public sealed class AdminServerNoticeTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task A_notice_arrives_in_the_users_sync_in_a_room_tagged_server_notice_that_the_user_cannot_post_to()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         var eventId = await SendAsync(admin, Notice(user.UserId, "Scheduled maintenance tonight"));
         await AdminAuditTrail.AssertLastCallAsync(Server, admin.UserId, "POST", Send, 200);
@@ -59,8 +56,7 @@ public sealed class AdminServerNoticeTests(LiveServerFixture fixture) : IClassFi
     [Fact]
     public async Task Later_notices_go_to_the_same_room_and_a_repeated_transaction_sends_once()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
         var first = await SendAsync(admin, Notice(user.UserId, "one"));
 
         var second = await MatrixAssert.OkAsync(await admin.Client.PutAsJsonAsync($"{Send}/txn1",

@@ -7,10 +7,8 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>Synapse's user admin API: list, query, create/modify, deactivate, passwords, rooms, login as, shadow-ban.</summary>
-public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class AdminUserTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string User(string userId) => $"/_synapse/admin/v2/users/{RoomSteps.Escape(userId)}";
 
     private static string V1(string action, string userId) => $"/_synapse/admin/v1/{action}/{RoomSteps.Escape(userId)}";
@@ -105,8 +103,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Put_deactivates_and_reactivates_only_with_a_password_and_never_demotes_oneself()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         await MatrixAssert.OkAsync(await admin.Client.PutAsJsonAsync(User(user.UserId), new JsonObject { ["deactivated"] = true }));
         Assert.True((await admin.Client.GetJsonAsync(User(user.UserId))).GetProperty("deactivated").GetBoolean());
@@ -167,8 +164,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Deactivate_with_erase_removes_the_profile_and_the_logins()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         var body = await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(V1("deactivate", user.UserId),
             new JsonObject { ["erase"] = true }));
@@ -186,8 +182,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Reset_password_sets_the_new_one_and_logs_out_unless_told_not_to()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(V1("reset_password", user.UserId),
             new JsonObject { ["new_password"] = "kept logged in", ["logout_devices"] = false }));
@@ -207,8 +202,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Joined_rooms_lists_the_rooms_the_user_is_in()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
         var room = await user.CreateRoomAsync();
         var left = await user.CreateRoomAsync();
         await user.LeaveAsync(left);
@@ -222,8 +216,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Login_as_a_user_gives_a_token_that_acts_as_them_but_never_for_oneself()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         var body = await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(V1User(user.UserId, "login"),
             new JsonObject()));
@@ -240,8 +233,7 @@ public sealed class AdminUserTests(LiveServerFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Shadow_ban_and_suspend_show_in_the_user_and_are_undone()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var user = await Server.RegisterAsync();
+        var (admin, user) = await AdminAndUserAsync();
 
         await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(V1User(user.UserId, "shadow_ban"), new JsonObject()));
         var suspended = await MatrixAssert.OkAsync(await admin.Client.PutAsJsonAsync(V1("suspend", user.UserId),

@@ -6,18 +6,15 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>A shadow-banned user's messages seem sent but reach nobody.</summary>
-public sealed class ShadowBanTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class ShadowBanTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string ShadowBan(string userId) =>
         $"/_synapse/admin/v1/users/{RoomSteps.Escape(userId)}/shadow_ban";
 
     [Fact]
     public async Task A_shadow_banned_send_answers_an_event_id_but_nobody_receives_it_until_the_ban_is_lifted()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var banned = await Server.RegisterAsync();
+        var (admin, banned) = await AdminAndUserAsync();
         var reader = await Server.RegisterAsync();
         var room = await reader.SharedRoomAsync(banned);
         await MatrixAssert.OkAsync(await admin.Client.PostAsJsonAsync(ShadowBan(banned.UserId), new JsonObject()));

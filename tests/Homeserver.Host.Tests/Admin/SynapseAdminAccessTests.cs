@@ -4,10 +4,8 @@ using Homeserver.Host.Tests.Support;
 namespace Homeserver.Host.Tests.Admin;
 
 /// <summary>The base of Synapse's admin API: who may call it, the audit log, the public server version.</summary>
-public sealed class SynapseAdminAccessTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
+public sealed class SynapseAdminAccessTests(LiveServerFixture fixture) : AdminApiTests(fixture)
 {
-    private LiveServer Server => fixture.Server;
-
     private static string Whois(string userId) => $"/_synapse/admin/v1/whois/{RoomSteps.Escape(userId)}";
 
     [Fact]
@@ -55,8 +53,7 @@ public sealed class SynapseAdminAccessTests(LiveServerFixture fixture) : IClassF
     [Fact]
     public async Task An_admin_call_is_audited_with_who_what_whom_and_the_outcome()
     {
-        var admin = await Server.RegisterAdminAsync();
-        var target = await Server.RegisterAsync();
+        var (admin, target) = await AdminAndUserAsync();
 
         var body = await MatrixAssert.OkAsync(await admin.Client.GetAsync(Whois(target.UserId)));
 

@@ -18,8 +18,7 @@ public sealed class DeviceListTests(LiveServerFixture fixture) : IClassFixture<L
         var bob = await Server.RegisterAsync();
         await alice.SharedRoomAsync(bob);
         var since = (await alice.SyncAsync()).NextBatch();
-        var poll = alice.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await alice.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
         var clock = Stopwatch.StartNew();
 

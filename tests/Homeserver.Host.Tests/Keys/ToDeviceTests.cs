@@ -94,8 +94,7 @@ public sealed class ToDeviceTests(LiveServerFixture fixture) : IClassFixture<Liv
         var alice = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
         var clock = Stopwatch.StartNew();
 

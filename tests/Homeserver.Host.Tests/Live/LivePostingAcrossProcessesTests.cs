@@ -15,12 +15,9 @@ public sealed class LivePostingAcrossProcessesTests
     public async Task Slow_mode_holds_across_two_servers_sharing_the_database()
     {
         var clock = new ManualClock();
-        await using var first = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        await using var second = await LiveServer.StartAsync(first.ConnectionString,
-            services: s => s.AddSingleton<TimeProvider>(clock));
-        var (owner, bob) = (await first.RegisterAsync(), await first.RegisterAsync());
-        var roomId = await owner.LiveRoomAsync([bob]);
-        var bobOnSecond = bob with { Client = second.NewClient(bob.AccessToken) };
+        await using var servers = await TwoServers.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var (owner, bob, roomId) = await LiveRoomAsync(servers.First);
+        var bobOnSecond = bob with { Client = servers.Second.NewClient(bob.AccessToken) };
         await MatrixAssert.OkAsync(await bobOnSecond.TrySendTextAsync(roomId, "caches the room's head there"));
         await owner.SetStateAsync(roomId, LiveNames.SlowMode, "", new JsonObject { ["seconds"] = 20 });
 
@@ -40,13 +37,10 @@ public sealed class LivePostingAcrossProcessesTests
     public async Task Concurrent_sends_through_two_servers_let_one_message_through_per_interval()
     {
         var clock = new ManualClock();
-        await using var first = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        await using var second = await LiveServer.StartAsync(first.ConnectionString,
-            services: s => s.AddSingleton<TimeProvider>(clock));
-        var (owner, bob) = (await first.RegisterAsync(), await first.RegisterAsync());
-        var roomId = await owner.LiveRoomAsync([bob]);
+        await using var servers = await TwoServers.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var (owner, bob, roomId) = await LiveRoomAsync(servers.First);
         await owner.SetStateAsync(roomId, LiveNames.SlowMode, "", new JsonObject { ["seconds"] = 60 });
-        var clients = new[] { bob.Client, second.NewClient(bob.AccessToken) };
+        var clients = new[] { bob.Client, servers.Second.NewClient(bob.AccessToken) };
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             (bob with { Client = clients[i % 2] }).TrySendTextAsync(roomId, $"message {i}")));
@@ -59,12 +53,9 @@ public sealed class LivePostingAcrossProcessesTests
     public async Task A_timeout_written_through_one_server_is_enforced_by_the_other()
     {
         var clock = new ManualClock();
-        await using var first = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
-        await using var second = await LiveServer.StartAsync(first.ConnectionString,
-            services: s => s.AddSingleton<TimeProvider>(clock));
-        var (owner, bob) = (await first.RegisterAsync(), await first.RegisterAsync());
-        var roomId = await owner.LiveRoomAsync([bob]);
-        var bobOnSecond = bob with { Client = second.NewClient(bob.AccessToken) };
+        await using var servers = await TwoServers.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var (owner, bob, roomId) = await LiveRoomAsync(servers.First);
+        var bobOnSecond = bob with { Client = servers.Second.NewClient(bob.AccessToken) };
         await MatrixAssert.OkAsync(await bobOnSecond.TrySendTextAsync(roomId));
 
         await owner.TimeOutAsync(roomId, bob.UserId, minutes: 2);
@@ -73,5 +64,12 @@ public sealed class LivePostingAcrossProcessesTests
             "ORG.HOMESERVER.LIVE.TIMED_OUT");
         clock.Advance(TimeSpan.FromMinutes(2));
         await MatrixAssert.OkAsync(await bobOnSecond.TrySendTextAsync(roomId));
+    }
+
+    /// <summary>An owner and Bob, both registered on <paramref name="server"/>, in a live room the owner made.</summary>
+    private static async Task<(TestSession Owner, TestSession Bob, string RoomId)> LiveRoomAsync(LiveServer server)
+    {
+        var (owner, bob) = (await server.RegisterAsync(), await server.RegisterAsync());
+        return (owner, bob, await owner.LiveRoomAsync([bob]));
     }
 }

@@ -142,8 +142,7 @@ public sealed class PresenceSyncTests(LiveServerFixture fixture) : IClassFixture
         var (alice, bob) = await Server.RoomMatesAsync();
         var since = (await bob.SyncAsync()).NextBatch();
         var clock = Stopwatch.StartNew();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
 
         await alice.SetPresenceAsync("unavailable", "wake up");

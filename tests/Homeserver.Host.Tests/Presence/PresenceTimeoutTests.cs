@@ -1,7 +1,6 @@
 using Homeserver.Host.Tests.Accounts;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Host.Tests.Sync;
-using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Host.Tests.Presence;
@@ -19,8 +18,7 @@ public sealed class PresenceTimeoutTests
         await using var server = await LiveServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
         var (alice, bob) = await server.RoomMatesAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var aliceSyncing = alice.SyncAsync(since: (await alice.SyncAsync()).NextBatch(), timeoutMs: 20_000);
-        await Task.Delay(300);
+        var aliceSyncing = await alice.LongPollAsync((await alice.SyncAsync()).NextBatch(), timeoutMs: 20_000);
         Assert.False(aliceSyncing.IsCompleted);
 
         clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
@@ -38,8 +36,7 @@ public sealed class PresenceTimeoutTests
         var (alice, bob) = await server.RoomMatesAsync();
         await alice.SyncAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var bobSyncing = bob.SyncSettingPresenceAsync("online", since, 20_000);
-        await Task.Delay(300);
+        var bobSyncing = await bob.LongPollAsync(since, 20_000, "set_presence=online");
 
         clock.Advance(TimeSpan.FromSeconds(31));
 
@@ -74,15 +71,10 @@ public sealed class PresenceTimeoutTests
     [Fact]
     public async Task A_presence_change_on_one_server_wakes_a_long_poll_on_another_sharing_redis()
     {
-        await using var redis = await TestRedis.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration };
-        await using var a = await LiveServer.StartAsync(settings: settings);
-        await using var b = await LiveServer.StartAsync(a.ConnectionString, settings);
-        var (alice, bobOnA) = await a.RoomMatesAsync();
-        var bob = await b.LoginAsync(bobOnA.UserId);
+        await using var servers = await TwoServers.SharingRedisAsync();
+        var (alice, bob, _) = await servers.RoomAcrossAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
 
         await alice.SetPresenceAsync("unavailable", "from server A");

@@ -18,8 +18,7 @@ public sealed class ReceiptTests(LiveServerFixture fixture) : IClassFixture<Live
         var (alice, bob, room) = await RoomWithTwoAsync();
         var eventId = await alice.SendTextAsync(room, "read me");
         var since = (await alice.SyncAsync()).NextBatch();
-        var poll = alice.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await alice.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
         var clock = Stopwatch.StartNew();
 

@@ -17,15 +17,9 @@ public sealed class RedisOutageAcrossProcessesTests
     [Fact]
     public async Task Reads_fall_back_to_postgres_during_a_redis_outage_and_wake_ups_across_servers_resume_after_it()
     {
-        await using var redis = await TestRedis.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration };
-        await using var a = await LiveServer.StartAsync(settings: settings);
-        await using var b = await LiveServer.StartAsync(a.ConnectionString, settings);
-        var alice = await a.RegisterAsync();
-        var bobOnA = await a.RegisterAsync();
-        var room = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
-        await bobOnA.JoinAsync(room);
-        var bob = await b.LoginAsync(bobOnA.UserId);
+        await using var servers = await TwoServers.SharingRedisAsync();
+        var (a, b, redis) = (servers.First, servers.Second, servers.Redis);
+        var (alice, bob, room) = await servers.RoomAcrossAsync();
         await alice.SetStateAsync(room, "m.room.name", "", new JsonObject { ["name"] = "before" });
         Assert.Equal("before", (await bob.GetStateAsync(room, "m.room.name")).GetProperty("name").GetString());
         var since = (await bob.SyncAsync()).NextBatch();
@@ -51,8 +45,7 @@ public sealed class RedisOutageAcrossProcessesTests
         await Eventually.HoldsAsync(async () =>
         {
             var body = $"after the outage {++attempt}";
-            var poll = bob.SyncAsync(since: since, timeoutMs: (int)PollTimeout.TotalMilliseconds);
-            await Task.Delay(300);
+            var poll = await bob.LongPollAsync(since, timeoutMs: (int)PollTimeout.TotalMilliseconds);
             if (poll.IsCompleted)
             {
                 since = (await poll).NextBatch(); // something was new already (a message whose wake-up was missed)

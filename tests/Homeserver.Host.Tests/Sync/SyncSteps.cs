@@ -12,7 +12,33 @@ public static class SyncSteps
         var query = $"timeout={timeoutMs}" + (since is null ? "" : "&since=" + RoomSteps.Escape(since)) +
                     (filter is null ? "" : "&filter=" + RoomSteps.Escape(filter)) +
                     (fullState ? "&full_state=true" : "") + (extraQuery is null ? "" : "&" + extraQuery);
-        var response = await session.Client.GetAsync("/_matrix/client/v3/sync?" + query);
+        return await SendAsync(session, query, traceParent: null);
+    }
+
+    /// <summary>
+    /// Starts a long poll from <paramref name="since"/> and returns it (still running, unless it had something to
+    /// answer at once) after the server has finished its first pass: whatever changes from then on reaches the poll
+    /// by a wake-up, not in that pass.
+    /// </summary>
+    public static async Task<Task<JsonElement>> LongPollAsync(this TestSession session, string since,
+        int timeoutMs = 30_000, string? extraQuery = null)
+    {
+        using var signal = SyncPassSignal.Watch();
+        var poll = SendAsync(session, $"timeout={timeoutMs}&since={RoomSteps.Escape(since)}" +
+            (extraQuery is null ? "" : "&" + extraQuery), signal.TraceParent);
+        await Task.WhenAny(signal.FirstPassEnded, poll).WaitAsync(TimeSpan.FromSeconds(30));
+        return poll;
+    }
+
+    private static async Task<JsonElement> SendAsync(TestSession session, string query, string? traceParent)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/_matrix/client/v3/sync?" + query);
+        if (traceParent is not null)
+        {
+            request.Headers.Add("traceparent", traceParent);
+        }
+
+        var response = await session.Client.SendAsync(request);
         await MatrixAssert.OkAsync(response);
         return await SpecSchema.AssertValidAsync(response); // every /sync of the tests, against the spec's schemas
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using Homeserver.Testing;
 
 namespace Homeserver.Host.Tests.Sync;
 
@@ -22,8 +21,7 @@ public sealed class SyncWakeTests(LiveServerFixture fixture) : IClassFixture<Liv
         await bob.JoinAsync(room);
         var since = (await bob.SyncAsync()).NextBatch();
         var clock = Stopwatch.StartNew();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
         await alice.SendTextAsync(room, "wake up");
         var sync = await poll;
@@ -38,14 +36,12 @@ public sealed class SyncWakeTests(LiveServerFixture fixture) : IClassFixture<Liv
         var bob = await Server.RegisterAsync();
         var room = await alice.CreateRoomAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         await alice.InviteAsync(room, bob.UserId);
         var sync = await poll.WaitAsync(WellBeforeTimeout);
         Assert.NotNull(sync.Room("invite", room));
 
-        poll = bob.SyncAsync(since: sync.NextBatch(), timeoutMs: 30_000);
-        await Task.Delay(300);
+        poll = await bob.LongPollAsync(sync.NextBatch());
         await MatrixAssert.OkAsync(await bob.Client.PutAsJsonAsync(
             $"/_matrix/client/v3/user/{Uri.EscapeDataString(bob.UserId)}/account_data/org.example.wake",
             new JsonObject()));
@@ -72,19 +68,11 @@ public sealed class SyncWakeTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task A_long_poll_on_one_server_wakes_when_another_server_on_the_same_database_persists_an_event()
     {
-        await using var redis = await TestRedis.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration };
-        await using var a = await LiveServer.StartAsync(settings: settings);
-        await using var b = await LiveServer.StartAsync(a.ConnectionString, settings);
-        var alice = await a.RegisterAsync();
-        var bobOnA = await a.RegisterAsync();
-        var room = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
-        await bobOnA.JoinAsync(room);
-        var bob = await b.LoginAsync(bobOnA.UserId);
+        await using var servers = await TwoServers.SharingRedisAsync();
+        var (alice, bob, room) = await servers.RoomAcrossAsync();
         var since = (await bob.SyncAsync()).NextBatch();
         var clock = Stopwatch.StartNew();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
         await alice.SendTextAsync(room, "from server A");
         var sync = await poll;

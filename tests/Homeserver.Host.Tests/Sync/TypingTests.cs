@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
-using Homeserver.Testing;
 
 namespace Homeserver.Host.Tests.Sync;
 
@@ -48,8 +47,7 @@ public sealed class TypingTests(LiveServerFixture fixture) : IClassFixture<LiveS
         var (alice, bob, room) = await RoomWithTwoAsync(Server);
         var since = (await bob.SyncAsync()).NextBatch();
         var clock = Stopwatch.StartNew();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
         Assert.False(poll.IsCompleted);
 
         await TypeAsync(alice, room, true);
@@ -113,15 +111,10 @@ public sealed class TypingTests(LiveServerFixture fixture) : IClassFixture<LiveS
     [Fact]
     public async Task Typing_on_one_server_reaches_a_sync_on_another_through_redis()
     {
-        await using var redis = await TestRedis.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration };
-        await using var a = await LiveServer.StartAsync(settings: settings);
-        await using var b = await LiveServer.StartAsync(a.ConnectionString, settings);
-        var (alice, bobOnA, room) = await RoomWithTwoAsync(a);
-        var bob = await b.LoginAsync(bobOnA.UserId);
+        await using var servers = await TwoServers.SharingRedisAsync();
+        var (alice, bob, room) = await servers.RoomAcrossAsync();
         var since = (await bob.SyncAsync()).NextBatch();
-        var poll = bob.SyncAsync(since: since, timeoutMs: 30_000);
-        await Task.Delay(300);
+        var poll = await bob.LongPollAsync(since);
 
         await TypeAsync(alice, room, true);
 

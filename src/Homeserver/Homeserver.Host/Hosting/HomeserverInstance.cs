@@ -3,6 +3,7 @@ using Homeserver.ClientApi;
 using Homeserver.Federation;
 using Homeserver.Federation.Http;
 using Homeserver.Host.Observability;
+using Homeserver.Http;
 using Homeserver.Core.Crypto;
 using Homeserver.Services.Configuration;
 using Homeserver.Services.Health;
@@ -10,7 +11,6 @@ using Homeserver.Services.Shared;
 using Homeserver.Storage;
 using Homeserver.Storage.Redis;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -118,7 +118,7 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         database.StartSupervision(app.Services.GetRequiredService<ILoggerFactory>(), TimeProvider.System);
         // The metrics and federation listeners have their own pipelines; everything else is the client listener's.
         app.UseMetricsListener(settings.Telemetry);
-        app.MapWhen(FederationListener.Accepted, federation => federation.UseFederationApi(settings));
+        app.MapWhen(FederationListener.Mark.Accepted, federation => federation.UseFederationApi(settings));
         app.UseClientApiPipeline(settings);
         app.MapClientApi(settings);
         app.MapLiveClient(settings);
@@ -137,24 +137,24 @@ public sealed partial class HomeserverInstance : IAsyncDisposable
         Listen(kestrel, settings.Listen.Client, certificate, "Listen:Client", mark: null);
         if (settings.Listen.Federation is { } federation)
         {
-            Listen(kestrel, federation, certificate, "Listen:Federation", FederationListener.MarkConnections);
+            Listen(kestrel, federation, certificate, FederationListener.Mark.Key, FederationListener.Mark);
         }
 
         if (settings.Telemetry.MetricsListen is { } metrics)
         {
-            Listen(kestrel, metrics, null, "Listen:Metrics", MetricsListener.MarkConnections);
+            Listen(kestrel, metrics, null, MetricsListener.Mark.Key, MetricsListener.Mark);
         }
     }
 
     private static void Listen(KestrelServerOptions kestrel, Uri url,
         System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string key,
-        Func<ConnectionDelegate, ConnectionDelegate>? mark)
+        ListenerMark? mark)
     {
         void Configure(ListenOptions listen)
         {
             if (mark is not null)
             {
-                listen.Use(mark);
+                listen.Use(mark.MarkConnections);
             }
 
             if (url.Scheme == Uri.UriSchemeHttps)

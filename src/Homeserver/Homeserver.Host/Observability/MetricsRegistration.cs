@@ -72,7 +72,7 @@ public static class MetricsRegistration
             return app;
         }
 
-        app.MapWhen(MetricsListener.Accepted, listener =>
+        app.MapWhen(MetricsListener.Mark.Accepted, listener =>
         {
             listener.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider: null,
                 predicate: context => context.Request.Path == ScrapePath, path: null,

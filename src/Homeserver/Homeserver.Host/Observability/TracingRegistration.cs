@@ -29,7 +29,7 @@ public static class TracingRegistration
             .ConfigureResource(resource => Describe(resource))
             .WithTracing(tracing => tracing
                 .AddSource(ServerTelemetry.Name)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !MetricsListener.Accepted(context))
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !MetricsListener.Mark.Accepted(context))
                 .AddNpgsql()
                 .AddOtlpExporter(otlp =>
                 {

@@ -5,7 +5,8 @@ using Npgsql;
 
 namespace Homeserver.Storage.Accounts;
 
-/// <summary>Statements shared by registration and login: creating a device with its tokens, and revocation notices.</summary>
+/// <summary>Statements shared by registration and login: creating a device with its tokens, and revocation notices;
+/// and setting a flag on <c>users</c> that cached access tokens carry.</summary>
 internal static class SessionSql
 {
     private const string InsertDeviceSql = """
@@ -93,5 +94,21 @@ internal static class SessionSql
         {
             cache.Revoke(revocation);
         }
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (an UPDATE of one of the user's flags, taking <c>@userId</c> and
+    /// <c>@value</c>) and revokes the user's cached tokens in the same transaction: cached access tokens carry the
+    /// flags, and the revocation notice makes every process read the user's tokens again.</summary>
+    public static async Task SetUserFlagAsync(NpgsqlDataSource dataSource, AccessTokenCache cache, string sql,
+        UserId userId, bool value, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { userId = userId.Value, value }, transaction,
+            cancellationToken: cancellationToken));
+        var revoked = new List<TokenRevocation>();
+        await NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, null), revoked,
+            cancellationToken);
+        await CommitAsync(transaction, revoked, cache, cancellationToken);
     }
 }

@@ -26,22 +26,8 @@ public sealed class UserModerationStore(NpgsqlDataSource dataSource, AccessToken
     }
 
     public Task SetLockedAsync(UserId userId, bool locked, CancellationToken cancellationToken) =>
-        SetAsync(SetLockedSql, userId, locked, cancellationToken);
+        SessionSql.SetUserFlagAsync(dataSource, cache, SetLockedSql, userId, locked, cancellationToken);
 
     public Task SetSuspendedAsync(UserId userId, bool suspended, CancellationToken cancellationToken) =>
-        SetAsync(SetSuspendedSql, userId, suspended, cancellationToken);
-
-    // Cached access tokens carry the flags: the same notification that revokes tokens makes every process read the
-    // user's tokens again.
-    private async Task SetAsync(string sql, UserId userId, bool value, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { userId = userId.Value, value }, transaction,
-            cancellationToken: cancellationToken));
-        var revoked = new List<TokenRevocation>();
-        await SessionSql.NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, null), revoked,
-            cancellationToken);
-        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
-    }
+        SessionSql.SetUserFlagAsync(dataSource, cache, SetSuspendedSql, userId, suspended, cancellationToken);
 }

@@ -75,12 +75,12 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource, AccessTokenCache
     }
 
     public Task SetAdminAsync(UserId userId, bool admin, CancellationToken cancellationToken) =>
-        UpdateAndRevokeAsync("UPDATE users SET is_admin = @value WHERE user_id = @userId", userId, admin,
-            cancellationToken);
+        SessionSql.SetUserFlagAsync(dataSource, cache, "UPDATE users SET is_admin = @value WHERE user_id = @userId",
+            userId, admin, cancellationToken);
 
     public Task SetShadowBannedAsync(UserId userId, bool shadowBanned, CancellationToken cancellationToken) =>
-        UpdateAndRevokeAsync("UPDATE users SET shadow_banned = @value WHERE user_id = @userId", userId, shadowBanned,
-            cancellationToken);
+        SessionSql.SetUserFlagAsync(dataSource, cache,
+            "UPDATE users SET shadow_banned = @value WHERE user_id = @userId", userId, shadowBanned, cancellationToken);
 
     public async Task SetUserTypeAsync(UserId userId, string? userType, CancellationToken cancellationToken)
     {
@@ -108,17 +108,4 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource, AccessTokenCache
         ? null
         : "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
             .Replace("_", @"\_", StringComparison.Ordinal) + "%";
-
-    // The flags ride on cached access tokens: the revocation notice makes every process read them again.
-    private async Task UpdateAndRevokeAsync(string sql, UserId userId, bool value, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { userId = userId.Value, value }, transaction,
-            cancellationToken: cancellationToken));
-        var revoked = new List<TokenRevocation>();
-        await SessionSql.NotifyRevokedAsync(connection, transaction, new TokenRevocation(userId, null), revoked,
-            cancellationToken);
-        await SessionSql.CommitAsync(transaction, revoked, cache, cancellationToken);
-    }
 }
