@@ -19,7 +19,7 @@ public sealed class StateGroupCache(ISharedStore shared)
 {
     private const int MaxEntries = 500_000;
     private const int MaxKeyedEntries = 200_000;
-    private const int MaxEventGroups = 200_000;
+    private const int MaxEventGroups = 50_000;
     private static readonly TimeSpan SharedExpiry = TimeSpan.FromDays(1);
 
     private readonly ConcurrentDictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>> _groups = new();
