@@ -126,6 +126,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncNotifier>();
         services.AddSingleton<IEventPersistedObserver>(sp => sp.GetRequiredService<SyncNotifier>());
         services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<SyncNotifier>());
+        services.AddSingleton<SyncRoomSummaries>();
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
         services.AddSingleton<SyncService>();

@@ -14,6 +14,9 @@ namespace Homeserver.Services.Rooms;
 public sealed class BundledAggregations(IRelationsReader relations, IRoomEventReader reader,
     ClientEventFormatter formatter, HistoryVisibilityFilter visibility, IgnoredUsers ignoredUsers)
 {
+    private readonly Shared.SharedReads<(string RoomId, long UpTo, string Parents), IReadOnlySet<string>>
+        _parentsWithChildren = new();
+
     public async Task<JsonArray> FormatAsync(IReadOnlyList<StoredEvent> events, RoomReader room, Requester requester,
         CancellationToken cancellationToken)
     {
@@ -40,6 +43,22 @@ public sealed class BundledAggregations(IRelationsReader relations, IRoomEventRe
         if (parents.Count == 0)
         {
             return result;
+        }
+
+        if (room is { ReadsUpTo: { } upTo, SharesReadsFrom: { } notBefore })
+        {
+            // The syncs one event woke share one read of which parents have children at all; the reader's own
+            // query (grouped by what decides its visibility for them) runs only for those.
+            var ids = parents.Keys.Order(StringComparer.Ordinal).ToList();
+            var withChildren = await _parentsWithChildren.ReadAsync((room.RoomId, upTo, string.Join('\n', ids)),
+                notBefore, () => relations.GetParentsWithChildrenAsync(room.RoomId, ids, upTo, CancellationToken.None),
+                cancellationToken);
+            parents = parents.Where(p => withChildren.Contains(p.Key))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            if (parents.Count == 0)
+            {
+                return result;
+            }
         }
 
         var ignored = room.Ignoring ?? await ignoredUsers.GetAsync(requester.UserId, cancellationToken);

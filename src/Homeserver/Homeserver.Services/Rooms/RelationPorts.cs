@@ -14,6 +14,14 @@ public interface IRelationsReader
     Task<IReadOnlyList<RelationAggregate>> GetAggregatesAsync(AggregatesQuery query,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Which of <paramref name="parentIds"/> have any m.thread, m.replace or m.reference child at or before stream
+    /// position <paramref name="upTo"/>, whoever may see it: the same answer for every reader, so the syncs one event
+    /// woke ask it once and skip the reader's own aggregation query for events nothing relates to.
+    /// </summary>
+    Task<IReadOnlySet<string>> GetParentsWithChildrenAsync(string roomId, IReadOnlyCollection<string> parentIds,
+        long upTo, CancellationToken cancellationToken);
+
     /// <summary>Thread roots of a room, the most recently active first, active before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<(string RootId, long LatestStream)>> GetThreadsAsync(string roomId, string? participant,
         long before, int limit, CancellationToken cancellationToken);

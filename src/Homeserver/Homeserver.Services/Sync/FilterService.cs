@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Homeserver.Core.Errors;
@@ -5,9 +6,17 @@ using Homeserver.Services.Accounts;
 
 namespace Homeserver.Services.Sync;
 
-/// <summary>Uploaded filters: create and get (a user's own only), and resolving /sync's <c>filter</c> parameter.</summary>
+/// <summary>
+/// Uploaded filters: create and get (a user's own only), and resolving /sync's <c>filter</c> parameter. An uploaded
+/// filter never changes (a change is a new upload with a new ID), so /sync keeps the parsed filters it resolved by
+/// (user, ID) in memory, up to <see cref="MaxCachedFilters"/> of them: every long-poll of a client names the same one.
+/// </summary>
 public sealed class FilterService(IFilterStore store)
 {
+    private const int MaxCachedFilters = 20_000;
+
+    private readonly ConcurrentDictionary<(string UserId, long FilterId), SyncFilter> _parsed = new();
+
     /// <summary>POST /user/{userId}/filter: validates and stores the filter; returns its ID.</summary>
     public async Task<string> CreateAsync(Requester requester, string userId, JsonElement body,
         CancellationToken cancellationToken)
@@ -41,9 +50,27 @@ public sealed class FilterService(IFilterStore store)
             return SyncFilter.Parse(filter);
         }
 
-        var json = await FindAsync(requester.UserId.Value, filter, cancellationToken)
+        var userId = requester.UserId.Value;
+        if (!long.TryParse(filter, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw new MatrixException(ErrorCode.NotFound, "No such filter");
+        }
+
+        if (_parsed.TryGetValue((userId, id), out var cached))
+        {
+            return cached;
+        }
+
+        var json = await store.GetAsync(userId, id, cancellationToken)
                    ?? throw new MatrixException(ErrorCode.NotFound, "No such filter");
-        return SyncFilter.Parse(json);
+        var parsed = SyncFilter.Parse(json);
+        if (_parsed.Count >= MaxCachedFilters)
+        {
+            _parsed.Clear();
+        }
+
+        _parsed[(userId, id)] = parsed;
+        return parsed;
     }
 
     private async Task<string?> FindAsync(string userId, string filterId, CancellationToken cancellationToken) =>

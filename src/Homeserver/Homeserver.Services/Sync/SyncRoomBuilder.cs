@@ -12,11 +12,9 @@ namespace Homeserver.Services.Sync;
 /// invites (stripped state). Every timeline event passes history visibility (<see cref="RoomAccess"/>).
 /// </summary>
 public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader history, RoomAccess access,
-    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, ISyncReader syncReader,
+    RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, SyncRoomSummaries summaries,
     StoredJson stored)
 {
-    private const int MaxHeroes = 5;
-
     /// <summary>
     /// A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.
     /// <paramref name="hasEvents"/> is false when the room has no events since then (only ephemeral events and
@@ -67,7 +65,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         return Joined(request, await TimelineAsync(recent, room, request.Requester, cancellationToken),
             await access.FormatAsync(state, room, request.Requester, cancellationToken), roomAccountData, ephemeral,
             membersChanged
-                ? await SummaryAsync(room.RoomId, request.Requester.UserId.Value, cancellationToken)
+                ? await summaries.GetAsync(room.RoomId, request.Requester.UserId.Value, request.PositionsReadAt,
+                    cancellationToken)
                 : new JsonObject(), loaded ?? await unread.ForRoomAsync(membership.RoomId, cancellationToken));
     }
 
@@ -186,7 +185,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     private static RoomReader Reader(SyncRequest request, SyncMembership m, RoomReadKind kind) =>
         new(m.RoomId, request.Requester.UserId.Value, kind,
             new MembershipRow(m.Membership, m.EventId, m.StreamOrdering, m.Forgotten), MembershipCoversReads: true,
-            Ignoring: request.Ignoring, ReadsUpTo: request.Now.Events);
+            Ignoring: request.Ignoring, ReadsUpTo: request.Now.Events, SharesReadsFrom: request.PositionsReadAt);
 
     private async Task<JsonObject> TimelineAsync(
         (IReadOnlyList<StoredEvent> Events, bool Limited, long PrevBatch) recent, RoomReader room, Requester requester,
@@ -224,7 +223,7 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         // What was sent is remembered per device: an appservice syncing without one is always sent the members.
         var skipRedundant = filter.LazyLoadMembers && !filter.IncludeRedundantMembers && device is not null;
         var ids = new List<string>();
-        foreach (var (key, eventId) in current)
+        foreach (var (key, eventId) in EntriesToCompare(current, previous, filter.LazyLoadMembers, senders))
         {
             var changed = previous is null ||
                           !string.Equals(previous.GetValueOrDefault(key), eventId, StringComparison.Ordinal);
@@ -248,6 +247,27 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The entries of <paramref name="current"/> that can be sent: all of them, except when it is the very state
+    /// already known (an incremental sync lazy-loading members, its timeline not limited): then nothing changed, and
+    /// only the members of the timeline's senders can be wanted, looked up by key instead of walking a big room's
+    /// whole state once per syncing device.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<TypeAndStateKey, string>> EntriesToCompare(
+        IReadOnlyDictionary<TypeAndStateKey, string> current, IReadOnlyDictionary<TypeAndStateKey, string>? previous,
+        bool lazyMembers, HashSet<string> senders)
+    {
+        if (!ReferenceEquals(previous, current))
+        {
+            return current;
+        }
+
+        return lazyMembers
+            ? senders.Select(s => new TypeAndStateKey(EventTypes.Member, s))
+                .Where(current.ContainsKey).Select(k => KeyValuePair.Create(k, current[k])).ToList()
+            : [];
     }
 
     /// <summary>
@@ -283,22 +303,6 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         await history.GetLastEventIdAtAsync(roomId, stream, cancellationToken) is { } eventId
             ? await reader.GetStateIdsAfterAsync(eventId, cancellationToken)
             : new Dictionary<TypeAndStateKey, string>();
-
-    /// <summary>
-    /// m.heroes (the first five other members joined or invited, else those who left or were banned) and member
-    /// counts, from the room's current memberships: one query however large the room.
-    /// </summary>
-    private async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken)
-    {
-        var summary = await syncReader.GetMemberSummaryAsync(roomId, userId, MaxHeroes, cancellationToken);
-        var heroes = summary.PresentHeroes.Count > 0 ? summary.PresentHeroes : summary.DepartedHeroes;
-        return new JsonObject
-        {
-            ["m.heroes"] = new JsonArray(heroes.Select(h => (JsonNode?)h).ToArray()),
-            ["m.joined_member_count"] = summary.Joined,
-            ["m.invited_member_count"] = summary.Invited,
-        };
-    }
 
     internal static JsonObject Events(JsonArray events) => new() { ["events"] = events };
 }

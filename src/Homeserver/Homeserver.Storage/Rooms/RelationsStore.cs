@@ -84,6 +84,12 @@ public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsRead
         GROUP BY parent, state_group, joined_later, state_event
         """;
 
+    private const string ParentsWithChildrenSql = """
+        SELECT DISTINCT e.relates_to FROM events e
+        WHERE e.relates_to = ANY(@ids) AND e.room_id = @roomId
+          AND e.rel_type IN ('m.thread', 'm.replace', 'm.reference') AND e.stream_ordering <= @upTo AND
+        """ + " " + Visible;
+
     private const string ThreadsSql = """
         SELECT root.event_id AS RootId, t.latest AS LatestStream
         FROM (SELECT e.relates_to, max(e.stream_ordering) AS latest
@@ -135,6 +141,21 @@ public sealed class RelationsStore(NpgsqlDataSource dataSource) : IRelationsRead
         }, cancellationToken: cancellationToken));
         return rows.Select(r => new RelationAggregate(r.ParentId, r.RelType, r.Count, r.LatestId, r.Participated,
             r.EventIds, r.Covered)).ToList();
+    }
+
+    public async Task<IReadOnlySet<string>> GetParentsWithChildrenAsync(string roomId,
+        IReadOnlyCollection<string> parentIds, long upTo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parentIds);
+        if (parentIds.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(ParentsWithChildrenSql,
+                new { roomId, ids = parentIds.ToArray(), upTo }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<(string RootId, long LatestStream)>> GetThreadsAsync(string roomId,

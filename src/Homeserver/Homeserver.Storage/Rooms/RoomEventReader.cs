@@ -80,13 +80,23 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
     public async Task<IReadOnlyDictionary<TypeAndStateKey, string>> GetStateIdsAfterAsync(string eventId,
         CancellationToken cancellationToken)
     {
+        // Every sync woken by one event asks for the state before it: from memory once the first has read it.
+        if (stateGroups.TryGetEventGroup(eventId, out var known) && stateGroups.TryGetInMemory(known, out var cached))
+        {
+            return cached;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var group = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT state_group FROM events WHERE event_id = @eventId", new { eventId },
             cancellationToken: cancellationToken));
-        return group is null
-            ? new Dictionary<TypeAndStateKey, string>()
-            : await stateGroups.ResolveAsync(connection, group.Value, cancellationToken);
+        if (group is null)
+        {
+            return new Dictionary<TypeAndStateKey, string>();
+        }
+
+        stateGroups.RememberEventGroup(eventId, group.Value);
+        return await stateGroups.ResolveAsync(connection, group.Value, cancellationToken);
     }
 
     public async Task<(string Membership, string EventId)?> GetMembershipAsync(string roomId, string userId,

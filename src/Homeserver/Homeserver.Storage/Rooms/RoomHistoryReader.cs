@@ -95,21 +95,61 @@ public sealed class RoomHistoryReader(NpgsqlDataSource dataSource, IRoomEventRea
             return result;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var groups = await connection.QueryAsync<(string EventId, long StateGroup)>(new CommandDefinition(
-            StateGroupsSql, new { ids = eventIds.ToArray() }, cancellationToken: cancellationToken));
-        var resolved = new Dictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>>();
-        foreach (var (eventId, group) in groups)
+        // Groups of events asked before (every woken sync asks for the same new events) come from memory; the
+        // connection is opened only for what memory does not hold.
+        var groups = new List<(string EventId, long StateGroup)>(eventIds.Count);
+        var unknown = new List<string>();
+        foreach (var eventId in eventIds)
         {
-            if (!resolved.TryGetValue(group, out var state))
+            if (stateGroups.TryGetEventGroup(eventId, out var known))
             {
-                state = keys is null
-                    ? await stateGroups.ResolveAsync(connection, group, cancellationToken)
-                    : await stateGroups.ResolveKeysAsync(connection, group, keys, cancellationToken);
-                resolved[group] = state;
+                groups.Add((eventId, known));
+            }
+            else
+            {
+                unknown.Add(eventId);
+            }
+        }
+
+        NpgsqlConnection? connection = null;
+        try
+        {
+            if (unknown.Count > 0)
+            {
+                connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                foreach (var row in await connection.QueryAsync<(string EventId, long StateGroup)>(new CommandDefinition(
+                             StateGroupsSql, new { ids = unknown.ToArray() }, cancellationToken: cancellationToken)))
+                {
+                    stateGroups.RememberEventGroup(row.EventId, row.StateGroup);
+                    groups.Add(row);
+                }
             }
 
-            result[eventId] = state;
+            var resolved = new Dictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>>();
+            foreach (var (eventId, group) in groups)
+            {
+                if (!resolved.TryGetValue(group, out var state))
+                {
+                    state = keys is null
+                        ? stateGroups.TryGetInMemory(group, out var whole) ? whole
+                        : await stateGroups.ResolveAsync(connection ??= await dataSource.OpenConnectionAsync(cancellationToken),
+                            group, cancellationToken)
+                        : stateGroups.TryResolveKeysInMemory(group, keys) ??
+                          await stateGroups.ResolveKeysAsync(
+                              connection ??= await dataSource.OpenConnectionAsync(cancellationToken), group, keys,
+                              cancellationToken);
+                    resolved[group] = state;
+                }
+
+                result[eventId] = state;
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
 
         return result;

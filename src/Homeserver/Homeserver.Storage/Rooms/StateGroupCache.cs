@@ -11,18 +11,40 @@ namespace Homeserver.Storage.Rooms;
 /// entries in all, oldest groups dropped first) and, when processes share Redis, there too, so one process's
 /// resolution serves the others. A miss resolves from Postgres (<see cref="StateGroups"/>). Redis being away only
 /// means more misses. Single keys of groups not read whole (history visibility's questions) are kept in memory too,
-/// up to <see cref="MaxKeyedEntries"/> of them.
+/// up to <see cref="MaxKeyedEntries"/> of them. Which group an event's state is after (<c>events.state_group</c>, set
+/// once when the event is stored) is remembered too, up to <see cref="MaxEventGroups"/> events, so the syncs woken by
+/// one event ask the database neither its group nor that group's state.
 /// </summary>
 public sealed class StateGroupCache(ISharedStore shared)
 {
     private const int MaxEntries = 500_000;
     private const int MaxKeyedEntries = 200_000;
+    private const int MaxEventGroups = 50_000;
     private static readonly TimeSpan SharedExpiry = TimeSpan.FromDays(1);
 
     private readonly ConcurrentDictionary<long, IReadOnlyDictionary<TypeAndStateKey, string>> _groups = new();
     private readonly ConcurrentQueue<long> _order = new();
     private readonly ConcurrentDictionary<(long Group, TypeAndStateKey Key), string?> _keyed = new();
+    private readonly ConcurrentDictionary<string, long> _eventGroups = new(StringComparer.Ordinal);
     private long _entries;
+
+    /// <summary>The state group after <paramref name="eventId"/>, when remembered.</summary>
+    public bool TryGetEventGroup(string eventId, out long group) => _eventGroups.TryGetValue(eventId, out group);
+
+    /// <summary>Remembers the state group after an event (never changes once the event row has one).</summary>
+    public void RememberEventGroup(string eventId, long group)
+    {
+        if (_eventGroups.Count >= MaxEventGroups)
+        {
+            _eventGroups.Clear();
+        }
+
+        _eventGroups[eventId] = group;
+    }
+
+    /// <summary>The whole state of <paramref name="group"/> when it is in this process's memory.</summary>
+    public bool TryGetInMemory(long group, out IReadOnlyDictionary<TypeAndStateKey, string> state) =>
+        _groups.TryGetValue(group, out state!);
 
     /// <summary>The whole state of <paramref name="group"/>.</summary>
     public async Task<IReadOnlyDictionary<TypeAndStateKey, string>> ResolveAsync(NpgsqlConnection connection,
@@ -48,6 +70,35 @@ public sealed class StateGroupCache(ISharedStore shared)
         }
 
         return state;
+    }
+
+    /// <summary>The entries of <paramref name="group"/> for <paramref name="keys"/> when memory holds all of them
+    /// (the whole group or each key), else null.</summary>
+    public IReadOnlyDictionary<TypeAndStateKey, string>? TryResolveKeysInMemory(long group,
+        IReadOnlyCollection<TypeAndStateKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var result = new Dictionary<TypeAndStateKey, string>();
+        _groups.TryGetValue(group, out var cached);
+        foreach (var key in keys)
+        {
+            string? eventId;
+            if (cached is not null)
+            {
+                cached.TryGetValue(key, out eventId);
+            }
+            else if (!_keyed.TryGetValue((group, key), out eventId))
+            {
+                return null;
+            }
+
+            if (eventId is not null)
+            {
+                result[key] = eventId;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The entries of <paramref name="group"/> for <paramref name="keys"/> only: from memory when the whole
