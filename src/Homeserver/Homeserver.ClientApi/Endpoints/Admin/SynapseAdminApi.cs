@@ -32,6 +32,7 @@ public static class SynapseAdminApi
         AdminMediaEndpoints.Map(admin);
         AdminDestinationEndpoints.Map(admin);
         AdminBackgroundJobEndpoints.Map(admin);
+        AdminUserExportEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and
