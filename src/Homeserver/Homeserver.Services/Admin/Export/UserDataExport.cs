@@ -71,7 +71,9 @@ public sealed class UserDataExport(
         await WriteFiltersAsync(writer, target, cancellationToken);
         await WriteMediaAsync(writer, target, cancellationToken);
         await writer.FlushAsync(cancellationToken);
-        var asUser = new Requester(target, null, user.IsGuest, IsAdmin: false, AccessTokenId: null);
+        // Events are read as the user sees them, from no device of theirs: "" is no device's transaction scope, so no
+        // transaction_id is shown.
+        var asUser = new Requester(target, "", user.IsGuest, IsAdmin: false, AccessTokenId: null);
         await rooms.WriteAsync(writer, asUser, upTo, cancellationToken);
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
