@@ -8,4 +8,6 @@ var configuration = new InvocationConfiguration
     Output = Console.Out,
     Error = Console.Error,
 };
-return await CommandLine.Build(Console.Out, Console.Error).Parse(args).InvokeAsync(configuration);
+// No response files: "@" starts user IDs (export-user @alice:example.org).
+return await CommandLine.Build(Console.Out, Console.Error)
+    .Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(configuration);

@@ -9,7 +9,7 @@ using Npgsql;
 namespace Homeserver.Storage.Tests.Push;
 
 /// <summary>
-/// Push actions commit with their event as one pending row (migration 0044) and are moved into
+/// Push actions commit with their event as one pending row (migration 0043) and are moved into
 /// <c>event_push_actions</c> after the commit: every reader counts them in either place, and rows a crash left
 /// pending are moved when the writer starts.
 /// </summary>

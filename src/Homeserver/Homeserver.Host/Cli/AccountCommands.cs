@@ -83,10 +83,19 @@ public static class AccountCommands
         return new Command("registration-token", "Manage registration tokens") { create };
     }
 
-    private static async Task<int> WithServicesAsync(HomeserverSettings settings,
-        Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
+    /// <param name="logsToStandardError">Logs go to standard error (standard output carries the verb's result).</param>
+    internal static async Task<int> WithServicesAsync(HomeserverSettings settings,
+        Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken, bool logsToStandardError = false)
     {
-        using var loggers = HostLogging.CreateFactory(settings.LogFormat);
+        using var loggers = LoggerFactory.Create(builder =>
+        {
+            HostLogging.Configure(builder, settings.LogFormat);
+            if (logsToStandardError)
+            {
+                builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+                    o.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+        });
         await using var database = await Database.OpenAsync(settings, loggers, cancellationToken);
         await database.MigrateAsync(loggers, cancellationToken);
         using var sharedStore = new InProcessSharedStore();

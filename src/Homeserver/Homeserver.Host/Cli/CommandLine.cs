@@ -6,7 +6,7 @@ using Homeserver.Services.Configuration;
 
 namespace Homeserver.Host.Cli;
 
-/// <summary>The verbs: serve (the default), migrate, generate-signing-key, version.</summary>
+/// <summary>The verbs: serve (the default), migrate, generate-signing-key, version, and the administrator verbs.</summary>
 public static class CommandLine
 {
     public const int ExitOk = 0;
@@ -49,6 +49,7 @@ public static class CommandLine
         root.Subcommands.Add(version);
         root.Subcommands.Add(AccountCommands.RegisterUser(config, output, errors));
         root.Subcommands.Add(AccountCommands.RegistrationToken(config, output, errors));
+        root.Subcommands.Add(ExportCommands.ExportUser(config, output, errors));
         root.SetAction((result, ct) => RunAsync(result, config, errors, settings => ServeAsync(settings, ct)));
         return root;
     }

@@ -47,6 +47,7 @@ public static class ServiceRegistration
 
         // Accounts
         services.AddSingleton<IAccountStore, AccountStore>();
+        services.AddSingleton<IErasedUserReader, ErasedUserReader>();
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();

@@ -1,3 +1,4 @@
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Rooms.Directory;
 using Homeserver.Services.Social;
 using Homeserver.Storage.Accounts;
@@ -16,6 +17,7 @@ public static class SocialRegistration
         services.AddSingleton(ProfilePropagationOptions.Default);
         services.AddSingleton<ProfilePropagation>();
         services.AddSingleton<IProfileChangeObserver>(sp => sp.GetRequiredService<ProfilePropagation>());
+        services.AddSingleton<IAccountDeactivationHook, ErasedProfileHook>();
         services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
         services.AddSingleton<UserDirectoryService>();
         services.AddSingleton<MutualRoomsService>();

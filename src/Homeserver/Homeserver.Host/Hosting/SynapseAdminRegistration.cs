@@ -37,6 +37,8 @@ public static class SynapseAdminRegistration
         services.AddSingleton<AdminRoomService>();
         services.AddSingleton<RoomDeletionService>();
         services.AddSingleton<HistoryPurgeService>();
+        services.AddSingleton<Homeserver.Services.Admin.Export.UserRoomExport>();
+        services.AddSingleton<Homeserver.Services.Admin.Export.UserDataExport>();
         return services;
     }
 }

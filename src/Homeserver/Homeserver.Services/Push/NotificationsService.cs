@@ -64,8 +64,8 @@ public sealed class NotificationsService(IPushActionStore store, IRoomEventReade
             readers[row.RoomId] = room;
         }
 
-        if (room is null || await reader.GetEventAsync(row.EventId, cancellationToken) is not { } stored ||
-            (await access.FilterVisibleAsync(room, [stored], cancellationToken)).Count == 0)
+        if (room is null || await reader.GetEventAsync(row.EventId, cancellationToken) is not { } found ||
+            (await access.FilterVisibleAsync(room, [found], cancellationToken)) is not [var stored])
         {
             return null;
         }

@@ -51,7 +51,7 @@ public sealed class ClientEventFormatter(TimeProvider time)
         if (stored.ReplacesState is not null)
         {
             unsigned["replaces_state"] = stored.ReplacesState;
-            if (replacedState is not null)
+            if (replacedState is not null && !stored.PrunedForErasedSender)
             {
                 unsigned["prev_content"] = replacedState.ToJsonObject()["content"]?.DeepClone();
                 unsigned["prev_sender"] = replacedState.Sender;

@@ -1,14 +1,17 @@
 using Homeserver.Core.Events;
+using Homeserver.Services.Accounts;
 
 namespace Homeserver.Services.Rooms;
 
 /// <summary>
 /// Which events a reader may see: the spec's history visibility rules evaluated with the state after each event
 /// (history_visibility and the reader's membership there) and whether they joined later; messages from users they
-/// ignore are left out.
+/// ignore are left out. Events of erased senders are returned pruned (<see cref="ErasedSenderEvents"/>) to a reader
+/// who was not joined when they were sent, as Synapse's <c>filter_events_for_client</c> does: callers must use the
+/// events returned, not the ones they passed in.
 /// </summary>
 public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistoryReader history,
-    IgnoredUsers ignoredUsers)
+    IgnoredUsers ignoredUsers, IErasedUserReader erasedUsers)
 {
     private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
 
@@ -63,6 +66,8 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
 
         var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
+        var erased = await erasedUsers.GetErasedAsync(
+            candidates.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal), cancellationToken);
         var joins = (await history.GetMembershipChangesAsync(room.RoomId, room.UserId, cancellationToken))
             .Where(c => c.Membership == Memberships.Join).Select(c => c.StreamOrdering).ToList();
 
@@ -84,10 +89,15 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
             }
 
             var joinedLater = joins.Exists(j => j > e.StreamOrdering);
-            if (HistoryVisibility.Allows(visibility, membership, joinedLater))
+            if (!HistoryVisibility.Allows(visibility, membership, joinedLater))
             {
-                visible.Add(e);
+                continue;
             }
+
+            // An erased sender's event stays whole only for those who were joined when it was sent.
+            visible.Add(erased.Contains(e.Pdu.Sender) && membership != Memberships.Join
+                ? ErasedSenderEvents.Prune(e)
+                : e);
         }
 
         return visible;

@@ -102,7 +102,12 @@ public sealed record StoredEvent(
     long? StreamOrdering,
     Pdu? RedactedBecause,
     string? ReplacesState,
-    ClientTransaction? Transaction);
+    ClientTransaction? Transaction)
+{
+    /// <summary>Served pruned because its sender is erased and the reader was not joined when it was sent: the
+    /// content of the state it replaced is not shown either.</summary>
+    public bool PrunedForErasedSender { get; init; }
+}
 
 public static class RoomLimits
 {

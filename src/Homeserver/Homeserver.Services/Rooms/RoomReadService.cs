@@ -29,9 +29,9 @@ public sealed class RoomReadService(IRoomEventReader reader, IRoomHistoryReader 
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }
 
-        var stored = await reader.GetEventAsync(eventId, cancellationToken);
-        if (stored is null || stored.Pdu.RoomId != roomId ||
-            (await access.FilterVisibleAsync(room, [stored], cancellationToken)).Count == 0)
+        var found = await reader.GetEventAsync(eventId, cancellationToken);
+        if (found is null || found.Pdu.RoomId != roomId ||
+            (await access.FilterVisibleAsync(room, [found], cancellationToken)) is not [var stored])
         {
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }

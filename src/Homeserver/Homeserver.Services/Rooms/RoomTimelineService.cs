@@ -70,9 +70,9 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
     {
         var filter = RoomEventFilter.Parse(filterJson);
         var room = await access.RequireReaderAsync(requester, roomId, cancellationToken);
-        var stored = await reader.GetEventAsync(eventId, cancellationToken);
-        if (stored?.StreamOrdering is not { } stream || stored.Pdu.RoomId != roomId ||
-            (await access.FilterVisibleAsync(room, [stored], cancellationToken)).Count == 0)
+        var found = await reader.GetEventAsync(eventId, cancellationToken);
+        if (found?.StreamOrdering is not { } stream || found.Pdu.RoomId != roomId ||
+            (await access.FilterVisibleAsync(room, [found], cancellationToken)) is not [var stored])
         {
             throw new MatrixException(ErrorCode.NotFound, "Event not found");
         }
@@ -158,15 +158,16 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
             var inRange = raw.TakeWhile(e => to is null || (forwards ? e.StreamOrdering <= to : e.StreamOrdering > to))
                 .ToList();
             var exhausted = raw.Count < size || inRange.Count < raw.Count;
+            // As the filter returns them (an erased sender's event may come back pruned).
             var visible = (await access.FilterVisibleAsync(room, inRange.Where(e => filter.Matches(e.Pdu)).ToList(),
-                cancellationToken)).Select(e => e.Pdu.EventId).ToHashSet(StringComparer.Ordinal);
+                cancellationToken)).ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
             for (var i = 0; i < inRange.Count; i++)
             {
                 var e = inRange[i];
                 position = forwards ? e.StreamOrdering!.Value : e.StreamOrdering!.Value - 1;
-                if (visible.Contains(e.Pdu.EventId))
+                if (visible.TryGetValue(e.Pdu.EventId, out var shown))
                 {
-                    events.Add(e);
+                    events.Add(shown);
                     if (events.Count == limit)
                     {
                         return new TimelinePage(events, position, !exhausted || i < inRange.Count - 1);

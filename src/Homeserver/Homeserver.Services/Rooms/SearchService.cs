@@ -80,8 +80,8 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         var events = (await reader.GetEventsAsync(page.Hits.Select(h => h.EventId).ToList(), cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
         var (readers, visible) = await VisibleAsync(requester, events.Values.ToList(), cancellationToken);
-        var hits = page.Hits.Where(h => visible.Contains(h.EventId)).ToList();
-        var formatted = await FormatByRoomAsync(hits.Select(h => events[h.EventId]).ToList(), readers, requester,
+        var hits = page.Hits.Where(h => visible.ContainsKey(h.EventId)).ToList();
+        var formatted = await FormatByRoomAsync(hits.Select(h => visible[h.EventId]).ToList(), readers, requester,
             cancellationToken);
         var context = criteria.TryGetProperty("event_context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         var results = new JsonArray();
@@ -90,7 +90,7 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
             var item = new JsonObject { ["rank"] = hit.Rank, ["result"] = formatted[hit.EventId] };
             if (context.ValueKind == JsonValueKind.Object)
             {
-                var found = events[hit.EventId];
+                var found = visible[hit.EventId];
                 item["context"] = await ContextAsync(requester, readers[found.Pdu.RoomId], found, context,
                     cancellationToken);
             }
@@ -114,16 +114,24 @@ public sealed class SearchService(IEventSearch search, IRoomEventReader reader, 
         return response;
     }
 
-    // Search is a read path like any other: a hit is shown only if history visibility lets the user see it.
-    private async Task<(Dictionary<string, RoomReader> Readers, HashSet<string> Visible)> VisibleAsync(
+    // Search is a read path like any other: a hit is shown only if history visibility lets the user see it. A hit the
+    // filter prunes (an erased sender's, for a reader who was not joined then) is left out: it matched on the content
+    // the reader may no longer see.
+    private async Task<(Dictionary<string, RoomReader> Readers, Dictionary<string, StoredEvent> Visible)> VisibleAsync(
         Requester requester, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
         var readers = new Dictionary<string, RoomReader>(StringComparer.Ordinal);
-        var visible = new HashSet<string>(StringComparer.Ordinal);
+        var visible = new Dictionary<string, StoredEvent>(StringComparer.Ordinal);
         foreach (var inRoom in events.GroupBy(e => e.Pdu.RoomId, StringComparer.Ordinal))
         {
             var room = readers[inRoom.Key] = await access.RequireReaderAsync(requester, inRoom.Key, cancellationToken);
-            visible.UnionWith((await access.FilterVisibleAsync(room, inRoom.ToList(), cancellationToken)).Select(e => e.Pdu.EventId));
+            foreach (var shown in await access.FilterVisibleAsync(room, inRoom.ToList(), cancellationToken))
+            {
+                if (!shown.PrunedForErasedSender)
+                {
+                    visible[shown.Pdu.EventId] = shown;
+                }
+            }
         }
 
         return (readers, visible);

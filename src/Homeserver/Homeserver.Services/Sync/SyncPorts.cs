@@ -7,6 +7,10 @@ public interface IFilterStore
     Task<long> CreateAsync(string userId, string filterJson, CancellationToken cancellationToken);
 
     Task<string?> GetAsync(string userId, long filterId, CancellationToken cancellationToken);
+
+    /// <summary>Every filter of the user, oldest first (the data export).</summary>
+    Task<IReadOnlyList<(long FilterId, string FilterJson)>> GetAllAsync(string userId,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>A room the user has a membership of, as sync sees it.</summary>

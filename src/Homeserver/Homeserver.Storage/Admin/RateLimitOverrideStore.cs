@@ -6,7 +6,7 @@ using Npgsql;
 namespace Homeserver.Storage.Admin;
 
 /// <summary>
-/// The <c>ratelimit_overrides</c> table (migration 0043): user_id text PRIMARY KEY (a local user), messages_per_second
+/// The <c>ratelimit_overrides</c> table (migration 0042): user_id text PRIMARY KEY (a local user), messages_per_second
 /// bigint, burst_count bigint, both at least 0.
 /// </summary>
 public sealed class RateLimitOverrideStore(NpgsqlDataSource dataSource) : IRateLimitOverrideStore

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Homeserver.Storage.Push;
 
 /// <summary>
-/// Expands the one-row-per-event push actions of <c>event_push_actions_pending</c> (migration 0044) into
+/// Expands the one-row-per-event push actions of <c>event_push_actions_pending</c> (migration 0043) into
 /// <c>event_push_actions</c> (a row per member, indexed for the readers) after the events' commit, off the append
 /// queue's loop and outside the stream lock. One statement per batch deletes the pending rows and inserts their
 /// expansion, so a reader (whose statement sees one snapshot) finds each action in exactly one of the two tables.

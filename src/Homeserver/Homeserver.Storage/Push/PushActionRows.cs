@@ -8,7 +8,7 @@ namespace Homeserver.Storage.Push;
 /// <summary>
 /// Writes an event's push actions in the batch that inserts the event, right after its insert
 /// (<c>currval('event_stream_seq')</c> is then the event's stream position): one row of
-/// <c>event_push_actions_pending</c> (migration 0044) however many members it notifies, so the transaction holding the
+/// <c>event_push_actions_pending</c> (migration 0043) however many members it notifies, so the transaction holding the
 /// stream lock does not index a row per member. <see cref="PushActionMover"/> expands it into
 /// <c>event_push_actions</c> after the commit.
 /// </summary>

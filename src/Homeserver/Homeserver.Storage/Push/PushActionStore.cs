@@ -5,7 +5,7 @@ using Npgsql;
 namespace Homeserver.Storage.Push;
 
 /// <summary>
-/// Reads <c>event_push_actions</c> (migration 0015) and the actions still pending (migration 0044: written with the
+/// Reads <c>event_push_actions</c> (migration 0015) and the actions still pending (migration 0043: written with the
 /// events, <see cref="PushActionRows"/>, moved by <see cref="PushActionMover"/>) against the
 /// user's m.read / m.read.private receipts (migration 0008): a notification is read when its stream position is at or
 /// before the receipt's event, the later of the unthreaded receipt and its thread's own.
@@ -13,7 +13,7 @@ namespace Homeserver.Storage.Push;
 public sealed class PushActionStore(NpgsqlDataSource dataSource) : IPushActionStore
 {
     // Each room's unthreaded receipt bounds a range of event_push_actions_user_room_stream (migration 0015); threaded
-    // receipts then drop what their thread's receipt covers. Actions still pending (migration 0044: the few events
+    // receipts then drop what their thread's receipt covers. Actions still pending (migration 0043: the few events
     // committed but not yet moved) count too, found by the user's index in each pending row's arrays.
     private const string UnreadSql = """
         WITH receipt AS (

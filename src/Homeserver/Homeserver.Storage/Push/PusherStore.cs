@@ -9,7 +9,7 @@ namespace Homeserver.Storage.Push;
 /// The <c>pushers</c> table (migration 0021): id, user_id, device_id (device deletion cascades), kind, app_id, pushkey,
 /// display names, profile_tag, lang, data, pushkey_ts, last_stream_ordering, failing_since, retry_at, backoff_ms;
 /// unique (user_id, app_id, pushkey). Reads the <c>event_push_actions</c> rows (migration 0015) a pusher delivers, and
-/// those still pending (migration 0044).
+/// those still pending (migration 0043).
 /// </summary>
 public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPusherDeliveryStore
 {
@@ -59,7 +59,7 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
 
     private const string NextRetrySql = "SELECT min(retry_at) FROM pushers WHERE kind = 'http' AND retry_at > @nowMs";
 
-    // Actions still pending (migration 0044) are delivered too: they are moved with their positions unchanged, and a
+    // Actions still pending (migration 0043) are delivered too: they are moved with their positions unchanged, and a
     // pusher that passed one in event_push_actions must not find an earlier one appear later.
     private const string PendingSql = """
         SELECT user_id AS UserId, room_id AS RoomId, event_id AS EventId, stream_ordering AS StreamOrdering,

@@ -17,6 +17,20 @@ public sealed class FilterStore(NpgsqlDataSource dataSource) : IFilterStore
         SELECT filter_json FROM user_filters WHERE user_id = @userId AND filter_id = @filterId
         """;
 
+    private const string SelectAllSql = """
+        SELECT filter_id AS FilterId, filter_json AS FilterJson FROM user_filters WHERE user_id = @userId
+        ORDER BY filter_id
+        """;
+
+    public async Task<IReadOnlyList<(long FilterId, string FilterJson)>> GetAllAsync(string userId,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long FilterId, string FilterJson)>(new CommandDefinition(SelectAllSql,
+            new { userId }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     public async Task<long> CreateAsync(string userId, string filterJson, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

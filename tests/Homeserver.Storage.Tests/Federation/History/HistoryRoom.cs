@@ -7,6 +7,7 @@ using Homeserver.Services.Configuration;
 using Homeserver.Services.Federation;
 using Homeserver.Services.Federation.History;
 using Homeserver.Services.Rooms.Input;
+using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Federation;
 using Homeserver.Storage.Rooms;
 using Homeserver.Storage.Tests.Rooms;
@@ -34,7 +35,7 @@ internal sealed class HistoryRoom : IAsyncDisposable
         var groups = new StateGroupCache(new Services.Shared.InProcessSharedStore());
         var history = new RoomHistoryReader(room.DataSource, room.Reader, groups);
         Store = new FederationHistoryStore(room.DataSource, groups);
-        Visibility = new ServerEventVisibility(room.Reader, history);
+        Visibility = new ServerEventVisibility(room.Reader, history, new ErasedUserReader(room.DataSource));
         var gate = new FederationRoomGate(Store, new ServerAclGuard(history));
         Events = new FederationEventService(settings, Store, room.Reader, gate, Visibility, Clock);
         Backfill = new FederationBackfillService(settings, Store, room.Reader, history, gate, Visibility, Clock);

@@ -50,6 +50,27 @@ public sealed class ServerEventVisibilityTests
     }
 
     [Fact]
+    public async Task An_erased_senders_events_are_redacted_even_for_a_server_whose_user_was_joined()
+    {
+        await using var room = await HistoryRoom.CreateAsync();
+        await room.MembershipAsync(Bob, Memberships.Join);
+        var message = await room.MessageAsync("erase me");
+        var whole = await room.ServedAsync(Remote, message);
+        await using (var command = room.Room.DataSource.CreateCommand(
+                         "INSERT INTO users (user_id, created_ts, erased, deactivated) VALUES ($1, 0, true, true)"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Alice });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var served = await room.ServedAsync(Remote, message);
+
+        Assert.True(IsWhole(whole[message.EventId], message));
+        Assert.False(IsWhole(served[message.EventId], message));
+        Assert.Equal(new JsonObject(), served[message.EventId]["content"]);
+    }
+
+    [Fact]
     public async Task Shared_and_world_readable_events_are_whole_for_any_server()
     {
         await using var room = await HistoryRoom.CreateAsync();

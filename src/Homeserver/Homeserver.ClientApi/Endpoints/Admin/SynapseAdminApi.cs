@@ -33,6 +33,7 @@ public static class SynapseAdminApi
         AdminDestinationEndpoints.Map(admin);
         AdminBackgroundJobEndpoints.Map(admin);
         AdminRateLimitEndpoints.Map(admin);
+        AdminUserExportEndpoints.Map(admin);
     }
 
     /// <summary>A group under <see cref="Prefix"/> whose endpoints need a server admin's access token (guests and

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Core.Identifiers;
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Rooms;
 
 namespace Homeserver.Services.Federation.History;
@@ -11,9 +12,12 @@ namespace Homeserver.Services.Federation.History;
 /// with the state after each event: <c>world_readable</c> and <c>shared</c> are visible to a server in the room,
 /// <c>invited</c> when one of its users was joined or invited at the event, <c>joined</c> when one was joined. An
 /// outlier (no state known) counts as <c>shared</c>. Events it may not see are served redacted, never dropped, so
-/// that the DAG it walks stays whole.
+/// that the DAG it walks stays whole. Events of erased senders are always served redacted (Synapse's
+/// <c>filter_out_erased_senders</c> on /event, /backfill and /get_missing_events: a server cannot tell which of its
+/// users were joined when they were sent).
 /// </summary>
-public sealed class ServerEventVisibility(IRoomEventReader reader, IRoomHistoryReader history)
+public sealed class ServerEventVisibility(IRoomEventReader reader, IRoomHistoryReader history,
+    IErasedUserReader erasedUsers)
 {
     private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
 
@@ -28,7 +32,14 @@ public sealed class ServerEventVisibility(IRoomEventReader reader, IRoomHistoryR
             return visible;
         }
 
-        var ids = events.Select(e => e.Pdu.EventId).ToList();
+        var erased = await erasedUsers.GetErasedAsync(events.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal),
+            cancellationToken);
+        var ids = events.Where(e => !erased.Contains(e.Pdu.Sender)).Select(e => e.Pdu.EventId).ToList();
+        if (ids.Count == 0)
+        {
+            return visible;
+        }
+
         var visibilityStates = await history.GetStateIdsAfterAsync(ids, [VisibilityKey], cancellationToken);
         var visibilityEvents = await LoadAsync(visibilityStates.Values.SelectMany(s => s.Values), cancellationToken);
 

@@ -65,7 +65,7 @@ public sealed class GalleryService(IGalleryStore store, IRoomEventReader reader,
         _ => throw new MatrixException(ErrorCode.InvalidParam, "kind must be all, links or media"),
     };
 
-    /// <summary>The rows' events the reader may see and that are not redacted, by event ID.</summary>
+    /// <summary>The rows' events the reader may see whole (not redacted, not pruned), by event ID.</summary>
     private async Task<Dictionary<string, StoredEvent>> VisibleEventsAsync(RoomReader room,
         IReadOnlyList<GalleryRow> rows, CancellationToken cancellationToken)
     {
@@ -78,7 +78,10 @@ public sealed class GalleryService(IGalleryStore store, IRoomEventReader reader,
         var candidates = (await reader.GetEventsAsync(ids, cancellationToken))
             .Where(e => e.RedactedBecause is null && e.Pdu.RoomId == room.RoomId)
             .OrderByDescending(e => e.StreamOrdering).ToList();
+        // An erased sender's event comes back pruned to readers who were not joined then: like a redacted one, it
+        // has no entry (the row's URL is its content).
         return (await access.FilterVisibleAsync(room, candidates, cancellationToken))
+            .Where(e => !e.PrunedForErasedSender)
             .ToDictionary(e => e.Pdu.EventId, StringComparer.Ordinal);
     }
 
