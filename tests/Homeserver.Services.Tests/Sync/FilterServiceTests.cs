@@ -61,5 +61,10 @@ public sealed class FilterServiceTests
             Reads++;
             return Task.FromResult(_filters.GetValueOrDefault((userId, filterId)));
         }
+
+        public Task<IReadOnlyList<(long FilterId, string FilterJson)>> GetAllAsync(string userId,
+            CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<(long, string)>>(_filters.Where(f => f.Key.Item1 == userId)
+                .Select(f => (f.Key.Item2, f.Value)).ToList());
     }
 }
