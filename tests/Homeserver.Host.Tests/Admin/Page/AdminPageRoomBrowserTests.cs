@@ -45,6 +45,7 @@ public sealed class AdminPageRoomBrowserTests(AdminPageBrowserFixture fixture)
         await row.GetByTestId("room-link").ClickAsync();
 
         await page.ByTestId("room-member").Nth(1).WaitForAsync();
+        await page.ByTestId("room-fields").WaitForAsync(); // the title becomes the name with the details, not the members
         Assert.Equal(name, await page.ByTestId("room-title").TextContentAsync());
         var members = await page.ByTestId("room-member-link").AllTextContentsAsync();
         Assert.Equal(new[] { owner.UserId, member.UserId }.Order(), members.Order());
