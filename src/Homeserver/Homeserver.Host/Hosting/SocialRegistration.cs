@@ -1,4 +1,5 @@
 using Homeserver.Services.Accounts;
+using Homeserver.Services.Rooms;
 using Homeserver.Services.Rooms.Directory;
 using Homeserver.Services.Social;
 using Homeserver.Storage.Accounts;
@@ -18,6 +19,7 @@ public static class SocialRegistration
         services.AddSingleton<ProfilePropagation>();
         services.AddSingleton<IProfileChangeObserver>(sp => sp.GetRequiredService<ProfilePropagation>());
         services.AddSingleton<IAccountDeactivationHook, ErasedProfileHook>();
+        services.AddSingleton<IAccountDeactivationHook, DeactivationDeparture>(); // after the profile is emptied
         services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
         services.AddSingleton<UserDirectoryService>();
         services.AddSingleton<MutualRoomsService>();
