@@ -41,7 +41,9 @@ public sealed class LiveGuestsSmokeTests
         Assert.Equal(5 * 10, delivery.Latency.Count);
         Assert.True(delivery.Extra["sync_responses"] > 0);
         Assert.True(delivery.Extra["rss_steady_bytes"] > 0);
-        Assert.True(delivery.Extra["rss_vmhwm_bytes"] >= delivery.Extra["rss_peak_sampled_bytes"]);
+        // The kernel's RSS counters are per-CPU and read approximately, so a sampled VmRSS can exceed a later VmHWM
+        // by a few megabytes; the peak of a life is still never far below the highest sample.
+        Assert.True(delivery.Extra["rss_vmhwm_bytes"] >= 0.9 * delivery.Extra["rss_peak_sampled_bytes"]);
     }
 
     [Theory]
