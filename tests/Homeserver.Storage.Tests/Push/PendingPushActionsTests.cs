@@ -105,16 +105,16 @@ public sealed class PendingPushActionsTests
     /// <summary>Every message notifies Bob, and Carol with a highlight; nothing else notifies.</summary>
     private sealed class BobAndCarol : IPushActionEvaluator
     {
-        public Task<IReadOnlyList<IReadOnlyList<PushAction>>> EvaluateAsync(RoomHead head,
+        public Task<IReadOnlyList<EventPushActions>> EvaluateAsync(RoomHead head,
             IReadOnlyList<NewRoomEvent> events, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<IReadOnlyList<PushAction>>>(events.Select(e =>
+            Task.FromResult<IReadOnlyList<EventPushActions>>(events.Select(e =>
                 e.Pdu.Type == "m.room.message"
-                    ? (IReadOnlyList<PushAction>)
+                    ? new EventPushActions(
                     [
                         new PushAction(Bob, "main", true, false, "[\"notify\"]"),
                         new PushAction(Carol, "main", true, true,
                             "[\"notify\",{\"set_tweak\":\"highlight\"}]"),
-                    ]
-                    : []).ToList());
+                    ])
+                    : EventPushActions.None).ToList());
     }
 }

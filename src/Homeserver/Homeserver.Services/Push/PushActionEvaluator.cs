@@ -23,29 +23,31 @@ public sealed class PushActionEvaluator(PushRuleCache rules, HomeserverSettings 
 
     private readonly ConditionalWeakTable<Pdu, IReadOnlyList<PushAction>> _decided = new();
 
-    public async Task<IReadOnlyList<IReadOnlyList<PushAction>>> EvaluateAsync(RoomHead head,
+    public async Task<IReadOnlyList<EventPushActions>> EvaluateAsync(RoomHead head,
         IReadOnlyList<NewRoomEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(events);
-        var results = new List<IReadOnlyList<PushAction>>(events.Count);
+        var results = new List<EventPushActions>(events.Count);
         var state = head;
         foreach (var item in events)
         {
             if (item.Placement is { } placement)
             {
-                // Only new timeline events notify; they are evaluated on the state before them.
+                // Only new timeline events notify; they are evaluated on the state before them, which is the room's
+                // current membership only when it is the head's state.
                 var actions = placement is { Kind: Rooms.Input.InputKind.New, InTimeline: true, StateBefore: { } before }
-                    ? await EvaluateAsync(state with { State = before }, item.Pdu, cancellationToken)
-                    : [];
-                _decided.AddOrUpdate(item.Pdu, actions);
+                    ? await EvaluateAsync(state with { State = before }, item.Pdu, ReferenceEquals(before, state.State),
+                        cancellationToken)
+                    : EventPushActions.None;
+                _decided.AddOrUpdate(item.Pdu, actions.Actions);
                 results.Add(actions);
                 state = state.After(placement);
                 continue;
             }
 
-            var local = await EvaluateAsync(state, item.Pdu, cancellationToken);
-            _decided.AddOrUpdate(item.Pdu, local);
+            var local = await EvaluateAsync(state, item.Pdu, true, cancellationToken);
+            _decided.AddOrUpdate(item.Pdu, local.Actions);
             results.Add(local);
             state = state.After(item.Pdu);
         }
@@ -56,7 +58,7 @@ public sealed class PushActionEvaluator(PushRuleCache rules, HomeserverSettings 
     /// <summary>The actions decided for <paramref name="pdu"/> when it was persisted by this process, if any.</summary>
     public IReadOnlyList<PushAction>? DecidedFor(Pdu pdu) => _decided.TryGetValue(pdu, out var actions) ? actions : null;
 
-    private async Task<IReadOnlyList<PushAction>> EvaluateAsync(RoomHead state, Pdu pdu,
+    private async Task<EventPushActions> EvaluateAsync(RoomHead state, Pdu pdu, bool onCurrentMembership,
         CancellationToken cancellationToken)
     {
         var members = RoomPushMembers.For(state.State, settings.ServerName.Value);
@@ -78,11 +80,12 @@ public sealed class PushActionEvaluator(PushRuleCache rules, HomeserverSettings 
 
         if (recipients.Count == 0)
         {
-            return [];
+            return EventPushActions.None;
         }
 
         var ruleSets = await rules.GetAsync(recipients.Select(r => r.UserId).ToList(), cancellationToken);
-        return Evaluate(state, pdu, members.JoinedCount, recipients, ruleSets);
+        return new EventPushActions(Evaluate(state, pdu, members.JoinedCount, recipients, ruleSets),
+            onCurrentMembership ? members.LocalJoinedIds : null);
     }
 
     /// <summary>The evaluation itself, without I/O (what the benchmark measures).</summary>

@@ -7,6 +7,16 @@ namespace Homeserver.Services.Push;
 public sealed record PushAction(string UserId, string ThreadId, bool Notify, bool Highlight, string ActionsJson);
 
 /// <summary>
+/// The push actions decided for one event. <paramref name="Members"/>, when set, are the room's local joined members the
+/// event was evaluated for (its sender among them): the event was evaluated on the room's current membership, so its
+/// storage may keep the action most of them share once (<see cref="PushActionBulk"/>).
+/// </summary>
+public sealed record EventPushActions(IReadOnlyList<PushAction> Actions, IReadOnlyList<string>? Members = null)
+{
+    public static readonly EventPushActions None = new([]);
+}
+
+/// <summary>
 /// Called by the room writer for events it is about to persist, so their push actions are written in the same
 /// transaction (counts can never be lost between an event and its notifications).
 /// </summary>
@@ -16,7 +26,7 @@ public interface IPushActionEvaluator
     /// The push actions of each event of <paramref name="events"/> (in order; each evaluated on the state before it,
     /// starting from <paramref name="head"/>).
     /// </summary>
-    Task<IReadOnlyList<IReadOnlyList<PushAction>>> EvaluateAsync(RoomHead head, IReadOnlyList<NewRoomEvent> events,
+    Task<IReadOnlyList<EventPushActions>> EvaluateAsync(RoomHead head, IReadOnlyList<NewRoomEvent> events,
         CancellationToken cancellationToken);
 }
 

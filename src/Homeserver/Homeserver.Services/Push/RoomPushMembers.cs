@@ -17,11 +17,14 @@ public sealed class RoomPushMembers
     {
         JoinedCount = joinedCount;
         LocalJoined = localJoined;
+        LocalJoinedIds = localJoined.Select(m => m.UserId).ToList();
     }
 
     public int JoinedCount { get; }
 
     public IReadOnlyList<(string UserId, string? DisplayName)> LocalJoined { get; }
+
+    public IReadOnlyList<string> LocalJoinedIds { get; }
 
     public static RoomPushMembers For(ImmutableDictionary<TypeAndStateKey, Pdu> state, string serverName) =>
         Cache.GetValue(state, s => Read(s, ":" + serverName));

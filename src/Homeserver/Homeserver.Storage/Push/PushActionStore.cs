@@ -14,7 +14,10 @@ public sealed class PushActionStore(NpgsqlDataSource dataSource) : IPushActionSt
 {
     // Each room's unthreaded receipt bounds a range of event_push_actions_user_room_stream (migration 0015); threaded
     // receipts then drop what their thread's receipt covers. Actions still pending (migration 0043: the few events
-    // committed but not yet moved) count too, found by the user's index in each pending row's arrays.
+    // committed but not yet moved) count too, found by the user's index in each pending row's arrays. Bulk rows
+    // (migration 0044) count from where the user's join began: in the main timeline as the difference of the room's
+    // main_seq at the newest row and at the user's read position, less the user's exceptions between; in threads one
+    // by one.
     private const string UnreadSql = """
         WITH receipt AS (
             SELECT rc.room_id, rc.thread_id, max(e.stream_ordering) AS pos
@@ -32,15 +35,53 @@ public sealed class PushActionStore(NpgsqlDataSource dataSource) : IPushActionSt
             FROM event_push_actions_pending p
             CROSS JOIN LATERAL (SELECT array_position(p.user_ids, @user) AS i) u
             WHERE p.room_id = ANY(@rooms) AND u.i IS NOT NULL
+        ), explicit AS (
+            SELECT a.room_id, a.thread_id, count(*) FILTER (WHERE a.notif) AS notifications,
+                   count(*) FILTER (WHERE a.highlight) AS highlights, max(a.stream_ordering) AS newest
+            FROM mine a
+            LEFT JOIN receipt unthreaded ON unthreaded.room_id = a.room_id AND unthreaded.thread_id = ''
+            LEFT JOIN receipt threaded ON threaded.room_id = a.room_id AND threaded.thread_id = a.thread_id
+            WHERE a.stream_ordering > coalesce(unthreaded.pos, 0) AND a.stream_ordering > coalesce(threaded.pos, 0)
+            GROUP BY a.room_id, a.thread_id
+        ), joined AS (
+            SELECT m.room_id, m.joined_since, coalesce(unthreaded.pos, 0) AS unthreaded_pos,
+                   greatest(m.joined_since, coalesce(unthreaded.pos, 0), coalesce(main.pos, 0)) AS main_pos
+            FROM room_memberships m
+            LEFT JOIN receipt unthreaded ON unthreaded.room_id = m.room_id AND unthreaded.thread_id = ''
+            LEFT JOIN receipt main ON main.room_id = m.room_id AND main.thread_id = 'main'
+            WHERE m.room_id = ANY(@rooms) AND m.user_id = @user AND m.membership = 'join'
+              AND m.joined_since IS NOT NULL
+        ), bulk_main AS (
+            SELECT j.room_id, 'main' AS thread_id,
+                   newest.main_seq - coalesce(read.main_seq, 0) - (
+                       SELECT count(*) FROM event_push_bulk_exceptions x
+                       WHERE x.user_id = @user AND x.room_id = j.room_id AND x.stream_ordering > j.main_pos
+                         AND x.thread_id = 'main') AS notifications,
+                   0::bigint AS highlights, newest.stream_ordering AS newest
+            FROM joined j
+            CROSS JOIN LATERAL (SELECT b.main_seq, b.stream_ordering FROM event_push_bulk b WHERE b.room_id = j.room_id
+                                ORDER BY b.stream_ordering DESC LIMIT 1) newest
+            LEFT JOIN LATERAL (SELECT b.main_seq FROM event_push_bulk b
+                               WHERE b.room_id = j.room_id AND b.stream_ordering <= j.main_pos
+                               ORDER BY b.stream_ordering DESC LIMIT 1) read ON true
+            WHERE newest.stream_ordering > j.main_pos
+        ), bulk_threads AS (
+            SELECT b.room_id, b.thread_id, count(*) AS notifications, 0::bigint AS highlights,
+                   max(b.stream_ordering) AS newest
+            FROM joined j
+            JOIN event_push_bulk b ON b.room_id = j.room_id AND b.thread_id <> 'main'
+                                  AND b.stream_ordering > greatest(j.joined_since, j.unthreaded_pos)
+            LEFT JOIN receipt threaded ON threaded.room_id = b.room_id AND threaded.thread_id = b.thread_id
+            WHERE b.stream_ordering > coalesce(threaded.pos, 0)
+              AND NOT EXISTS (SELECT 1 FROM event_push_bulk_exceptions x
+                              WHERE x.user_id = @user AND x.room_id = b.room_id AND x.stream_ordering = b.stream_ordering)
+            GROUP BY b.room_id, b.thread_id
         )
-        SELECT a.room_id AS RoomId, a.thread_id AS ThreadId,
-               count(*) FILTER (WHERE a.notif) AS Notifications, count(*) FILTER (WHERE a.highlight) AS Highlights,
-               max(a.stream_ordering) AS Newest
-        FROM mine a
-        LEFT JOIN receipt unthreaded ON unthreaded.room_id = a.room_id AND unthreaded.thread_id = ''
-        LEFT JOIN receipt threaded ON threaded.room_id = a.room_id AND threaded.thread_id = a.thread_id
-        WHERE a.stream_ordering > coalesce(unthreaded.pos, 0) AND a.stream_ordering > coalesce(threaded.pos, 0)
-        GROUP BY a.room_id, a.thread_id
+        SELECT c.room_id AS RoomId, c.thread_id AS ThreadId, sum(c.notifications)::bigint AS Notifications,
+               sum(c.highlights)::bigint AS Highlights, max(c.newest) AS Newest
+        FROM (SELECT * FROM explicit UNION ALL SELECT * FROM bulk_main UNION ALL SELECT * FROM bulk_threads) c
+        GROUP BY c.room_id, c.thread_id
+        HAVING sum(c.notifications) > 0 OR sum(c.highlights) > 0
         """;
 
     private const string JoinedRoomsSql = """
@@ -58,6 +99,15 @@ public sealed class PushActionStore(NpgsqlDataSource dataSource) : IPushActionSt
             CROSS JOIN LATERAL (SELECT array_position(p.user_ids, @user) AS i) u
             WHERE u.i IS NOT NULL AND p.stream_ordering < @before AND p.notifs[u.i]
               AND (p.highlights[u.i] OR NOT @onlyHighlight)
+            UNION ALL
+            (SELECT b.room_id, b.event_id, b.stream_ordering, b.thread_id, b.actions, b.ts
+             FROM room_memberships m
+             JOIN event_push_bulk b ON b.room_id = m.room_id AND b.stream_ordering > m.joined_since
+             WHERE m.user_id = @user AND m.membership = 'join' AND b.stream_ordering < @before AND NOT @onlyHighlight
+               AND NOT EXISTS (SELECT 1 FROM event_push_bulk_exceptions x
+                               WHERE x.user_id = @user AND x.room_id = b.room_id
+                                 AND x.stream_ordering = b.stream_ordering)
+             ORDER BY b.stream_ordering DESC LIMIT @limit)
         ), page AS (
             SELECT * FROM mine ORDER BY stream_ordering DESC LIMIT @limit
         )

@@ -8,8 +8,8 @@ namespace Homeserver.Storage.Push;
 /// <summary>
 /// The <c>pushers</c> table (migration 0021): id, user_id, device_id (device deletion cascades), kind, app_id, pushkey,
 /// display names, profile_tag, lang, data, pushkey_ts, last_stream_ordering, failing_since, retry_at, backoff_ms;
-/// unique (user_id, app_id, pushkey). Reads the <c>event_push_actions</c> rows (migration 0015) a pusher delivers, and
-/// those still pending (migration 0043).
+/// unique (user_id, app_id, pushkey). Reads the <c>event_push_actions</c> rows (migration 0015) a pusher delivers,
+/// those still pending (migration 0043) and the bulk rows standing for the user (migration 0044).
 /// </summary>
 public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPusherDeliveryStore
 {
@@ -53,7 +53,15 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
                        WHERE a.user_id = p.user_id AND a.stream_ordering > p.last_stream_ordering AND a.notif)
                OR EXISTS (SELECT 1 FROM event_push_actions_pending q
                           WHERE q.stream_ordering > p.last_stream_ordering
-                            AND q.notifs[array_position(q.user_ids, p.user_id)]))
+                            AND q.notifs[array_position(q.user_ids, p.user_id)])
+               OR EXISTS (SELECT 1 FROM room_memberships m
+                          JOIN event_push_bulk b
+                            ON b.room_id = m.room_id
+                           AND b.stream_ordering > greatest(m.joined_since, p.last_stream_ordering)
+                          WHERE m.user_id = p.user_id AND m.membership = 'join'
+                            AND NOT EXISTS (SELECT 1 FROM event_push_bulk_exceptions x
+                                            WHERE x.user_id = p.user_id AND x.room_id = b.room_id
+                                              AND x.stream_ordering = b.stream_ordering)))
         ORDER BY p.id
         """;
 
@@ -74,6 +82,16 @@ public sealed class PusherStore(NpgsqlDataSource dataSource) : IPusherStore, IPu
             FROM event_push_actions_pending p
             CROSS JOIN LATERAL (SELECT array_position(p.user_ids, @userId) AS i) u
             WHERE u.i IS NOT NULL AND p.stream_ordering > @afterStream AND p.notifs[u.i]
+            UNION ALL
+            (SELECT @userId, b.room_id, b.event_id, b.stream_ordering, b.thread_id, true, false, b.actions, b.ts
+             FROM room_memberships m
+             JOIN event_push_bulk b
+               ON b.room_id = m.room_id AND b.stream_ordering > greatest(m.joined_since, @afterStream)
+             WHERE m.user_id = @userId AND m.membership = 'join'
+               AND NOT EXISTS (SELECT 1 FROM event_push_bulk_exceptions x
+                               WHERE x.user_id = @userId AND x.room_id = b.room_id
+                                 AND x.stream_ordering = b.stream_ordering)
+             ORDER BY b.stream_ordering LIMIT @limit)
         ) mine
         ORDER BY stream_ordering
         LIMIT @limit

@@ -21,7 +21,7 @@ internal static class EventPersistence
         IReadOnlyList<EventGroups> Groups)
     {
         /// <summary>Each event's push actions, written with it (none when no evaluator is configured).</summary>
-        public IReadOnlyList<IReadOnlyList<PushAction>>? PushActions { get; init; }
+        public IReadOnlyList<EventPushActions>? PushActions { get; init; }
     }
 
     /// <summary>An event's state groups (the state before and after it; null for an outlier) and the state event it
@@ -35,8 +35,8 @@ internal static class EventPersistence
             ? room
             : room with { PushActions = await evaluator.EvaluateAsync(room.Head, room.Events, cancellationToken) };
 
-    /// <summary>Whether the room's events leave pending push actions (<see cref="PushActionRows"/>).</summary>
-    public static bool WritesPushActions(Prepared room) => room.PushActions?.Any(actions => actions.Count > 0) == true;
+    /// <summary>Whether the room's events may leave pending push actions (<see cref="PushActionRows"/>).</summary>
+    public static bool WritesPushActions(Prepared room) => room.PushActions?.Any(push => push.Actions.Count > 0) == true;
 
     /// <summary>Creates the state groups of the state events among <paramref name="events"/>; their chain lengths
     /// go to <paramref name="chains"/>, to be remembered if the transaction commits.</summary>
@@ -128,7 +128,7 @@ internal static class EventPersistence
                     EventRows.Add(batch, item, room.Groups[i].Before, room.Groups[i].After, room.Groups[i].Replaces);
                 }
 
-                if (room.PushActions is { } push && push[i].Count > 0)
+                if (room.PushActions is { } push && push[i].Actions.Count > 0)
                 {
                     PushActionRows.Add(batch, room.Events[i].Pdu, push[i]);
                 }

@@ -35,12 +35,18 @@ internal static class EventRows
         ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = EXCLUDED.event_id
         """;
 
+    // joined_since (migration 0044) stays where a run of joins began: a join after a join changes a profile.
     private const string UpsertMembershipSql = """
-        INSERT INTO room_memberships (room_id, user_id, membership, event_id, stream_ordering)
-        VALUES ($1, $2, $3, $4, currval('event_stream_seq'))
+        INSERT INTO room_memberships (room_id, user_id, membership, event_id, stream_ordering, joined_since)
+        VALUES ($1, $2, $3, $4, currval('event_stream_seq'),
+                CASE WHEN $3 = 'join' THEN currval('event_stream_seq') END)
         ON CONFLICT (room_id, user_id) DO UPDATE
         SET membership = EXCLUDED.membership, event_id = EXCLUDED.event_id,
-            stream_ordering = EXCLUDED.stream_ordering, forgotten = false
+            stream_ordering = EXCLUDED.stream_ordering, forgotten = false,
+            joined_since = CASE WHEN EXCLUDED.membership <> 'join' THEN NULL
+                                WHEN room_memberships.membership = 'join' AND room_memberships.joined_since IS NOT NULL
+                                    THEN room_memberships.joined_since
+                                ELSE EXCLUDED.joined_since END
         """;
 
     // Join rules and history visibility decide whether the room's members are in everyone's user directory search.

@@ -8,7 +8,8 @@ namespace Homeserver.Storage.Admin.Rooms;
 /// Deletes rooms and history for the admin API, each in one transaction. A purged room leaves no row in any table
 /// keyed by the room (or by its events, or its state groups); users' own data that merely mentions it (key backups)
 /// stays. History purges keep every state event (the state groups of the events that remain refer to them) and the
-/// forward extremities (the next event's prev events).
+/// forward extremities (the next event's prev events), and the bulk push rows (migration 0044): unread counts are
+/// differences of their running totals, and a notification whose event is gone is left out where it is read.
 /// </summary>
 public sealed class RoomPurgeStore(NpgsqlDataSource dataSource) : IRoomPurgeStore
 {
@@ -19,6 +20,8 @@ public sealed class RoomPurgeStore(NpgsqlDataSource dataSource) : IRoomPurgeStor
         DELETE FROM event_txn_ids WHERE event_id IN (SELECT event_id FROM purged_events);
         DELETE FROM event_push_actions WHERE room_id = @roomId;
         DELETE FROM event_push_actions_pending WHERE room_id = @roomId;
+        DELETE FROM event_push_bulk WHERE room_id = @roomId;
+        DELETE FROM event_push_bulk_exceptions WHERE room_id = @roomId;
         DELETE FROM receipts WHERE room_id = @roomId;
         DELETE FROM forward_extremities WHERE room_id = @roomId;
         DELETE FROM current_state WHERE room_id = @roomId;
