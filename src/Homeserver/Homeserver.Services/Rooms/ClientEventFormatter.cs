@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Events;
 using Homeserver.Services.Accounts;
@@ -15,10 +16,14 @@ public sealed class ClientEventFormatter(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var pdu = stored.Pdu;
-        var source = stored.RedactedBecause is null ? pdu.ToJsonObject() : Redaction.Redact(pdu.ToJsonObject(), pdu.Version);
+        // The content stays a view of the stored event's JSON until something changes it: an event formatted for
+        // thousands of readers is not copied node by node for each of them.
+        var content = stored.RedactedBecause is null
+            ? ContentOf(pdu)
+            : Redaction.Redact(pdu.ToJsonObject(), pdu.Version)["content"]?.DeepClone() ?? new JsonObject();
         var result = new JsonObject
         {
-            ["content"] = source["content"]?.DeepClone() ?? new JsonObject(),
+            ["content"] = content,
             ["event_id"] = pdu.EventId,
             ["origin_server_ts"] = pdu.OriginServerTs,
             ["room_id"] = pdu.RoomId,
@@ -53,7 +58,7 @@ public sealed class ClientEventFormatter(TimeProvider time)
             unsigned["replaces_state"] = stored.ReplacesState;
             if (replacedState is not null && !stored.PrunedForErasedSender)
             {
-                unsigned["prev_content"] = replacedState.ToJsonObject()["content"]?.DeepClone();
+                unsigned["prev_content"] = ContentOf(replacedState);
                 unsigned["prev_sender"] = replacedState.Sender;
             }
         }
@@ -61,4 +66,7 @@ public sealed class ClientEventFormatter(TimeProvider time)
         result["unsigned"] = unsigned;
         return result;
     }
+
+    private static JsonObject ContentOf(Pdu pdu) =>
+        pdu.Content.ValueKind == JsonValueKind.Object ? JsonObject.Create(pdu.Content)! : new JsonObject();
 }
