@@ -44,6 +44,13 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
             return candidates;
         }
 
+        var erased = await erasedUsers.GetErasedAsync(
+            candidates.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        if (erased.Count == 0 && await VisibleWhateverTheMembershipAsync(room, candidates, cancellationToken))
+        {
+            return candidates;
+        }
+
         var memberKey = new TypeAndStateKey(EventTypes.Member, room.UserId);
         var states = await history.GetStateIdsAfterAsync(candidates.Select(e => e.Pdu.EventId).ToList(),
             [VisibilityKey, memberKey], cancellationToken);
@@ -66,8 +73,6 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
 
         var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
             .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
-        var erased = await erasedUsers.GetErasedAsync(
-            candidates.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal), cancellationToken);
         var joins = (await history.GetMembershipChangesAsync(room.RoomId, room.UserId, cancellationToken))
             .Where(c => c.Membership == Memberships.Join).Select(c => c.StreamOrdering).ToList();
 
@@ -101,6 +106,40 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
         }
 
         return visible;
+    }
+
+    /// <summary>
+    /// Whether history visibility alone shows every one of <paramref name="events"/>: world_readable, or shared to a
+    /// reader joined now. The visibility in effect at an event is the same for every reader (remembered per state
+    /// group); the reader's own membership there, a lookup per reader and event, is then not needed.
+    /// </summary>
+    private async Task<bool> VisibleWhateverTheMembershipAsync(RoomReader room, IReadOnlyList<StoredEvent> events,
+        CancellationToken cancellationToken)
+    {
+        var joinedNow = room.Membership?.Membership == Memberships.Join;
+        var states = await history.GetStateIdsAfterAsync(events.Select(e => e.Pdu.EventId).ToList(), [VisibilityKey],
+            cancellationToken);
+        var deciding = states.Values.SelectMany(state => state.Values)
+            .Concat(events.Where(e => e.ReplacesState is not null && IsVisibilityEvent(e.Pdu)).Select(e => e.ReplacesState!))
+            .ToHashSet(StringComparer.Ordinal);
+        var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
+            .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            var visibility = VisibilityOf(Lookup(states.GetValueOrDefault(e.Pdu.EventId), VisibilityKey, loaded));
+            if (IsVisibilityEvent(e.Pdu))
+            {
+                var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
+                visibility = HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
+            }
+
+            if (visibility != HistoryVisibility.WorldReadable && !(visibility == HistoryVisibility.Shared && joinedNow))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
