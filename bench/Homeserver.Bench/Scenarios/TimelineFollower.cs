@@ -25,8 +25,8 @@ public interface ITimelineReader
 /// <summary>
 /// One user following a room as a client does: long-polls <c>/sync</c> with a filter (re-polling at once) and hands
 /// each response's messages in the room to an <see cref="ITimelineReader"/>. A limited timeline (more new events than
-/// the filter's limit) is filled from <c>/messages</c>, page by page back from its start until a page holds nothing
-/// the reader had not had; each page's messages count at the time that page came.
+/// the filter's limit) is filled from <c>/messages</c>, page by page back from its start until a page reaches a message
+/// the reader had (or holds none); each page's messages count at the time that page came.
 /// </summary>
 public sealed class TimelineFollower
 {
@@ -118,8 +118,10 @@ public sealed class TimelineFollower
                 return;
             }
 
+            // The gap is closed once a page reaches a message the reader had: everything before it came earlier.
             var at = Stopwatch.GetTimestamp();
-            if (!response.Body.TryGetProperty("chunk", out var chunk) || reader.Take(MessageBodies(chunk), at) == 0 ||
+            if (!response.Body.TryGetProperty("chunk", out var chunk) || MessageBodies(chunk) is not { } bodies ||
+                reader.Take(bodies, at) is var fresh && (fresh == 0 || fresh < bodies.Count) ||
                 response.StringProperty("end") is not { } end)
             {
                 return;

@@ -113,6 +113,7 @@ public static class ServiceRegistration
         services.AddSingleton<IEventSearch, EventSearchStore>();
         services.AddSingleton<IReportStore, ReportStore>();
         services.AddSingleton<IgnoredUsers>();
+        services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<IgnoredUsers>());
         services.AddSingleton<InviteBlocking>();
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();

@@ -1,4 +1,5 @@
 using Homeserver.Services.Push;
+using Homeserver.Services.Rooms;
 using Homeserver.Services.Streams;
 using Homeserver.Services.Sync;
 
@@ -6,11 +7,11 @@ namespace Homeserver.Host.Hosting;
 
 /// <summary>
 /// Subscribes this process to other processes' wake-ups while it serves: its <see cref="SyncNotifier"/>, its
-/// <see cref="PushRuleCache"/> (their push rule changes), and its <see cref="StreamWakeups"/> (their events, which
+/// <see cref="PushRuleCache"/> and <see cref="IgnoredUsers"/> (their account data changes), and its <see cref="StreamWakeups"/> (their events, which
 /// also wake the pushers for everyone).
 /// </summary>
-public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushRules, StreamWakeups stream,
-    PusherWakeups pushers) : IHostedService
+public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushRules, IgnoredUsers ignoredUsers,
+    StreamWakeups stream, PusherWakeups pushers) : IHostedService
 {
     private readonly List<IAsyncDisposable> _subscriptions = [];
 
@@ -19,6 +20,7 @@ public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushR
         stream.OtherProcessWrote += pushers.WakeEveryone;
         _subscriptions.Add(await notifier.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await pushRules.SubscribeAsync(cancellationToken));
+        _subscriptions.Add(await ignoredUsers.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await stream.SubscribeAsync(cancellationToken));
     }
 

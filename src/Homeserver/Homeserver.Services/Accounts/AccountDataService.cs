@@ -49,8 +49,14 @@ public sealed class AccountDataService(IAccountDataStore store, IEnumerable<IAcc
                    room is null ? "Account data not found" : "Room account data not found");
     }
 
-    public Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken) =>
-        store.DeleteAllAsync(userId, cancellationToken);
+    public async Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken)
+    {
+        await store.DeleteAllAsync(userId, cancellationToken);
+        foreach (var observer in _observers)
+        {
+            observer.OnAccountDataChanged(userId.Value);
+        }
+    }
 
     private static RoomId? Check(Requester requester, string userId, string? roomId, string verb)
     {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
@@ -5,22 +7,76 @@ using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Rooms;
 
-/// <summary>The users a user ignores: the keys of <c>ignored_users</c> in their global m.ignored_user_list account data
-/// (none when it cannot be served, <see cref="StoredJson"/>: others' invites check it).</summary>
-public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson storedJson)
+/// <summary>
+/// The users a user ignores: the keys of <c>ignored_users</c> in their global m.ignored_user_list account data (none
+/// when it cannot be served, <see cref="StoredJson"/>: others' invites check it). Read on every /messages page and
+/// /sync pass, so each user's list is kept in memory until their account data changes; with several processes a
+/// change is published on <see cref="Channel"/> so every process drops its copy (as <see cref="Push.PushRuleCache"/>
+/// does). Bounded: emptied when full.
+/// </summary>
+public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson storedJson, ISharedStore? shared = null)
+    : IAccountDataObserver
 {
     public const string AccountDataType = "m.ignored_user_list";
 
+    public const string Channel = "ignored.users";
+
+    internal const int Capacity = 100_000;
+
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _lists = new(StringComparer.Ordinal);
+    // Bumped per user on each change: a read that started before a change is not kept (it may hold the old list).
+    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlySet<string>> GetAsync(UserId userId, CancellationToken cancellationToken)
     {
+        if (_lists.TryGetValue(userId.Value, out var known))
+        {
+            return known;
+        }
+
+        var before = _changes.GetValueOrDefault(userId.Value);
         var stored = await accountData.GetAsync(userId, null, AccountDataType, cancellationToken);
-        return stored is not null &&
-               storedJson.ParseObject(stored, "account data", AccountDataType, userId.Value) is { } content &&
-               content["ignored_users"] is JsonObject users
+        IReadOnlySet<string> list = stored is not null &&
+                                    storedJson.ParseObject(stored, "account data", AccountDataType, userId.Value) is
+                                        { } content &&
+                                    content["ignored_users"] is JsonObject users
             ? users.Select(p => p.Key).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
+        if (_lists.Count >= Capacity)
+        {
+            _lists.Clear();
+        }
+
+        if (_changes.GetValueOrDefault(userId.Value) == before)
+        {
+            _lists.TryAdd(userId.Value, list);
+        }
+
+        return list;
     }
 
     public async Task<bool> IsIgnoringAsync(UserId userId, string otherUserId, CancellationToken cancellationToken) =>
         (await GetAsync(userId, cancellationToken)).Contains(otherUserId);
+
+    public void OnAccountDataChanged(string userId)
+    {
+        Forget(userId);
+        if (shared is { IsShared: true })
+        {
+            // Never throws: dropped while Redis is away.
+            _ = shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(userId), CancellationToken.None).AsTask();
+        }
+    }
+
+    /// <summary>Listens for other processes' account data changes (a no-op store when not shared).</summary>
+    public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
+        shared is null
+            ? throw new InvalidOperationException("IgnoredUsers was made without a shared store")
+            : shared.SubscribeAsync(Channel, message => Forget(Encoding.UTF8.GetString(message.Span)), cancellationToken);
+
+    private void Forget(string userId)
+    {
+        _changes.AddOrUpdate(userId, 1, (_, n) => n + 1);
+        _lists.TryRemove(userId, out _);
+    }
 }
