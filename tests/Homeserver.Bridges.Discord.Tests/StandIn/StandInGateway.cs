@@ -46,8 +46,17 @@ public sealed class StandInGateway(StandInState state, Func<Uri> gatewayUrl)
     /// <summary>The paths clients connected to (the resume URL has its own path).</summary>
     public List<string> ConnectedPaths { get; } = [];
 
+    /// <summary>False: connection attempts are refused with 503 (Discord unreachable for a while).</summary>
+    public bool AcceptConnections { get; set; } = true;
+
     public async Task AcceptAsync(HttpContext context)
     {
+        if (!AcceptConnections)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

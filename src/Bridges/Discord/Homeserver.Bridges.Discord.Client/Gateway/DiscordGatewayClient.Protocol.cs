@@ -46,9 +46,20 @@ public sealed partial class DiscordGatewayClient
                     case GatewayOpcode.Hello:
                         var interval = TimeSpan.FromMilliseconds(Math.Clamp(data.GetProperty("heartbeat_interval").GetDouble(), 1_000, 600_000));
                         connection.Heartbeat = HeartbeatAsync(connection, interval);
-                        await SendAsync(connection, _session is { } session
-                            ? new { op = (int)GatewayOpcode.Resume, d = new { token = _options.BotToken, session_id = session.Id, seq = Sequence } }
-                            : new { op = (int)GatewayOpcode.Identify, d = (object)Identify() });
+                        if (_session is { } session)
+                        {
+                            await SendAsync(connection, new
+                            {
+                                op = (int)GatewayOpcode.Resume, d = new { token = _options.BotToken, session_id = session.Id, seq = Sequence },
+                            });
+                        }
+                        else
+                        {
+                            // A new session numbers its dispatches from 1.
+                            Volatile.Write(ref _sequence, 0);
+                            await SendAsync(connection, new { op = (int)GatewayOpcode.Identify, d = Identify() });
+                        }
+
                         break;
                     case GatewayOpcode.HeartbeatAck:
                         connection.Acked = true;
@@ -98,11 +109,7 @@ public sealed partial class DiscordGatewayClient
         }
 
         var type = typeValue.GetString()!;
-        if (type == "READY")
-        {
-            Volatile.Write(ref _sequence, 0);
-        }
-        else if (sequence <= Sequence)
+        if (sequence <= Sequence)
         {
             // A replay of what this session already delivered (a resume that started before our last sequence).
             DiscordGatewayLog.Duplicate(_logger, type, sequence);
