@@ -59,6 +59,11 @@ public sealed partial class DiscordGatewayClient
             {
                 end = new ConnectionEnd(Healthy: false, Failure: exception);
             }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: whatever the socket threw on the way out, the caller asked for this.
+                throw new OperationCanceledException(cancellationToken);
+            }
 
             if (end.FatalCode is { } code)
             {
