@@ -30,4 +30,22 @@ public sealed class DiscordJsTests
         Assert.Equal(1, discord.Gateway.Identifies);
         Assert.Contains(discord.Requests, r => r.Method == "GET" && r.Path == "/api/v10/gateway/bot" && r.Authorization == "Bot " + discord.BotToken);
     }
+
+    [Fact]
+    public async Task Discord_js_resumes_after_op_7_and_still_replies()
+    {
+        await using var discord = await DiscordStandIn.StartAsync();
+        await using var bot = NodeScript.Start("reply-bot.mjs", new Uri(discord.BaseUrl, "api").ToString(), discord.BotToken);
+        await bot.WaitForLineAsync("ready ");
+
+        await discord.Gateway.SendReconnectAsync();
+        var general = discord.ChannelId("general");
+        await discord.PostAsUserAsync(general, "alice", "!ping after the reconnect");
+        await bot.WaitForLineAsync("replied ");
+        await GatewayRun.ActivityAsync(discord, "resume");
+
+        Assert.Equal("pong: after the reconnect", discord.MessagesIn(general)[^1]["content"]!.GetValue<string>());
+        Assert.Equal((1, 1), (discord.Gateway.Identifies, discord.Gateway.Resumes));
+        Assert.StartsWith("/gateway-resume?v=10&encoding=json", discord.Gateway.ConnectedPaths[^1], StringComparison.Ordinal);
+    }
 }
