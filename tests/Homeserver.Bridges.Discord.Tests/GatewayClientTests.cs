@@ -212,4 +212,34 @@ public sealed class GatewayClientTests : IAsyncLifetime
         run.Clock.Advance(TimeSpan.FromSeconds(1.5));
         Assert.Equal(TimeSpan.FromSeconds(3), await run.Clock.NextTimerAsync());
     }
+
+    [Fact]
+    public async Task Op_1_from_Discord_gets_a_heartbeat_at_once()
+    {
+        await using var run = GatewayRun.Start(_discord);
+        await run.NextAsync<GuildCreateDispatch>();
+
+        await _discord.Gateway.RequestHeartbeatAsync();
+
+        Assert.Equal("heartbeat:2", await GatewayRun.ActivityAsync(_discord, "heartbeat"));
+    }
+
+    [Fact]
+    public async Task Frames_that_are_not_payloads_are_ignored_and_the_session_goes_on()
+    {
+        await using var run = GatewayRun.Start(_discord);
+        await run.NextAsync<GuildCreateDispatch>();
+
+        await _discord.Gateway.SendRawAsync("not json at all");
+        await _discord.Gateway.SendRawAsync("[1, 2, 3]");
+        await _discord.Gateway.SendRawAsync("""{"op": "zero"}""");
+        await _discord.Gateway.SendRawAsync("""{"op": 0, "t": "MESSAGE_CREATE", "d": {}}""");
+        await _discord.PostAsUserAsync(_general, "alice", "still here");
+        var message = await run.NextAsync<MessageDispatch>();
+
+        Assert.Equal("still here", message.Message.Content);
+        Assert.Equal(["READY", "GUILD_CREATE", "MESSAGE_CREATE"], run.Received.Select(d => d.Type));
+        Assert.Equal(1, _discord.Gateway.Identifies);
+        Assert.Equal(0, _discord.Gateway.Resumes);
+    }
 }

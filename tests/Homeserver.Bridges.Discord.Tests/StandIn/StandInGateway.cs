@@ -222,6 +222,12 @@ public sealed class StandInGateway(StandInState state, Func<Uri> gatewayUrl)
     /// <summary>Sends op 7 RECONNECT on every connection.</summary>
     public Task SendReconnectAsync() => ForEachConnectionAsync(c => c.SendAsync(new JsonObject { ["op"] = 7, ["d"] = null }));
 
+    /// <summary>Sends op 1: the client must beat at once.</summary>
+    public Task RequestHeartbeatAsync() => ForEachConnectionAsync(c => c.SendAsync(new JsonObject { ["op"] = 1, ["d"] = null }));
+
+    /// <summary>Sends <paramref name="text"/> as it is (garbage, for hostile-input tests).</summary>
+    public Task SendRawAsync(string text) => ForEachConnectionAsync(c => c.SendTextAsync(text));
+
     /// <summary>Sends op 9 INVALID_SESSION; when not resumable the sessions are forgotten.</summary>
     public async Task SendInvalidSessionAsync(bool resumable)
     {

@@ -79,9 +79,11 @@ internal sealed class GatewayConnection(WebSocket socket)
 
     public GatewaySession? Session { get; set; }
 
-    public async Task SendAsync(JsonObject payload)
+    public Task SendAsync(JsonObject payload) => SendTextAsync(payload.ToJsonString());
+
+    public async Task SendTextAsync(string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(text);
         await _send.WaitAsync();
         try
         {

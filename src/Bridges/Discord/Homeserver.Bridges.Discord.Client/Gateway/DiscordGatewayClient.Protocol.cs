@@ -34,7 +34,7 @@ public sealed partial class DiscordGatewayClient
             {
                 var payload = document.RootElement;
                 if (payload.ValueKind != JsonValueKind.Object || !payload.TryGetProperty("op", out var opValue)
-                    || !opValue.TryGetInt32(out var op))
+                    || opValue.ValueKind != JsonValueKind.Number || !opValue.TryGetInt32(out var op))
                 {
                     DiscordGatewayLog.Malformed(_logger);
                     continue;
@@ -102,7 +102,8 @@ public sealed partial class DiscordGatewayClient
     private async Task DispatchAsync(Connection connection, JsonElement payload, JsonElement data, CancellationToken cancellationToken)
     {
         if (!payload.TryGetProperty("t", out var typeValue) || typeValue.ValueKind != JsonValueKind.String
-            || !payload.TryGetProperty("s", out var sequenceValue) || !sequenceValue.TryGetInt32(out var sequence))
+            || !payload.TryGetProperty("s", out var sequenceValue) || sequenceValue.ValueKind != JsonValueKind.Number
+            || !sequenceValue.TryGetInt32(out var sequence))
         {
             DiscordGatewayLog.Malformed(_logger);
             return;
