@@ -11,7 +11,8 @@ namespace Homeserver.Bridges.Discord.Client.Rest;
 /// </summary>
 public sealed partial class DiscordRestClient
 {
-    private const string UserAgent = "DiscordBot (https://github.com/matrix-org/matrix-spec, 1.0) homeserver-discord";
+    // Discord asks bots for "DiscordBot ($url, $version)"; the bridge has no public URL of its own.
+    private const string UserAgent = "DiscordBot (homeserver-discord, 1.0)";
     private readonly HttpClient _http;
     private readonly DiscordRestOptions _options;
     private readonly TimeProvider _time;
