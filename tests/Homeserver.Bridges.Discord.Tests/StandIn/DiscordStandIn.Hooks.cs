@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Homeserver.Bridges.Discord.Tests.StandIn;
+
+/// <summary>What tests do as Discord users: each acts on the stand-in's state and dispatches what Discord would.</summary>
+public sealed partial class DiscordStandIn
+{
+    /// <summary>Alice (or another user) posts in a channel; the bot receives MESSAGE_CREATE.</summary>
+    public async Task<JsonObject> PostAsUserAsync(string channelId, string username, string content, string? replyTo = null)
+    {
+        JsonObject author;
+        lock (State.Lock)
+        {
+            author = (JsonObject)State.Users[UserId(username)].DeepClone();
+        }
+
+        var payload = new JsonObject { ["content"] = content };
+        if (replyTo is not null)
+        {
+            payload["message_reference"] = new JsonObject { ["message_id"] = replyTo };
+        }
+
+        var result = await CreateMessageAsync(channelId, author, payload, [], webhookId: null);
+        return Value(result);
+    }
+
+    public async Task<JsonObject> EditAsUserAsync(string channelId, string messageId, string content) =>
+        Value(await EditMessageAsync(channelId, messageId, new JsonObject { ["content"] = content }, requireAuthor: null));
+
+    public Task DeleteAsUserAsync(string channelId, string messageId) => DeleteMessageAsync(channelId, messageId);
+
+    public Task ReactAsUserAsync(string channelId, string messageId, string username, string emoji, bool add = true) =>
+        ReactAsync(channelId, messageId, emoji, UserId(username), add);
+
+    public Task TypeAsUserAsync(string channelId, string username) => TypingAsync(channelId, UserId(username));
+
+    /// <summary>A new member joins the guild (GUILD_MEMBER_ADD).</summary>
+    public async Task<string> AddMemberAsync(string username)
+    {
+        JsonObject member;
+        lock (State.Lock)
+        {
+            var user = State.AddUser(username);
+            member = StandInState.Member(user);
+            member["guild_id"] = GuildId;
+        }
+
+        await Gateway.PublishAsync("GUILD_MEMBER_ADD", member, intent: 1);
+        return member["user"]!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>A new text channel (CHANNEL_CREATE).</summary>
+    public async Task<string> AddChannelAsync(string name)
+    {
+        JsonObject channel;
+        lock (State.Lock)
+        {
+            channel = (JsonObject)State.AddChannel(name).DeepClone();
+        }
+
+        await Gateway.PublishAsync("CHANNEL_CREATE", channel, intent: 0);
+        return channel["id"]!.GetValue<string>();
+    }
+
+    private static JsonObject Value(IResult result) => result is IValueHttpResult { Value: JsonObject value }
+        ? value
+        : throw new InvalidOperationException("the stand-in refused: " + ((result as IValueHttpResult)?.Value?.ToString() ?? result.GetType().Name));
+}
