@@ -6,6 +6,7 @@ using Homeserver.ClientApi.Endpoints.Presence;
 using Homeserver.ClientApi.Endpoints.Keys;
 using Homeserver.ClientApi.Endpoints.Live;
 using Homeserver.ClientApi.Endpoints.Media;
+using Homeserver.ClientApi.Endpoints.OAuth;
 using Homeserver.ClientApi.Endpoints.Rooms;
 using Homeserver.ClientApi.Endpoints.Social;
 using Homeserver.ClientApi.Endpoints.Sync;
@@ -51,6 +52,9 @@ public static class ClientApiPipeline
         app.MapHealth();
         app.MapRegistration();
         app.MapLogin();
+        app.MapAuthMetadata(settings.WellKnown);
+        app.MapOAuth();
+        app.MapOAuthPages();
         app.MapAccount();
         app.MapRoomEvents();
         app.MapMemberships();
