@@ -42,8 +42,7 @@ public sealed class AuthorizationRequestStore(NpgsqlDataSource dataSource) : IAu
             SELECT request_id, exchanged FROM oauth_authorization_requests WHERE code_hash = @codeHash FOR UPDATE)
         UPDATE oauth_authorization_requests r SET exchanged = true FROM old
         WHERE r.request_id = old.request_id
-        RETURNING
-        """ + Columns + ", r.code_expires_ts AS CodeExpiresTs, old.exchanged AS AlreadyExchanged";
+        """ + " RETURNING " + Columns + ", r.code_expires_ts AS CodeExpiresTs, old.exchanged AS AlreadyExchanged";
 
     public async Task AddAsync(AuthorizationRequest request, long nowTs, CancellationToken cancellationToken)
     {
