@@ -30,7 +30,7 @@ async function refused(what, action) {
     try {
         await action();
     } catch (e) {
-        console.log(`${what} refused: ${e.constructor.name} ${e.error ?? e.errcode ?? e.message}`);
+        console.log(`${what} refused: ${e.constructor.name} ${e.errcode ?? e.error ?? e.message}`);
         return;
     }
     throw new Error(`${what} was accepted`);

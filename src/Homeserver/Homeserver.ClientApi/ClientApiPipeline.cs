@@ -53,8 +53,10 @@ public static class ClientApiPipeline
         app.MapRegistration();
         app.MapLogin();
         app.MapAuthMetadata(settings.WellKnown);
-        app.MapOAuth();
+        app.MapOAuth(settings.WellKnown);
         app.MapOAuthPages();
+        app.MapDeviceLinkPages();
+        app.MapAccountPages();
         app.MapAccount();
         app.MapRoomEvents();
         app.MapMemberships();

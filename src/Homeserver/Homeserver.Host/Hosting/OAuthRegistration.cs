@@ -12,6 +12,9 @@ public static class OAuthRegistration
         services.AddSingleton<IAuthorizationRequestStore, AuthorizationRequestStore>();
         services.AddSingleton<IBrowserSessionStore, BrowserSessionStore>();
         services.AddSingleton<IOAuthSessionStore, OAuthSessionStore>();
+        services.AddSingleton<IDeviceGrantStore, DeviceGrantStore>();
+        services.AddSingleton<DeviceAuthorization>();
+        services.AddSingleton<AccountManagementPages>();
         services.AddSingleton<BrowserSessions>();
         services.AddSingleton<OAuthClientRegistration>();
         services.AddSingleton<OAuthAuthorizationService>();

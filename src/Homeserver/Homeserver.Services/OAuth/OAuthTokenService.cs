@@ -11,6 +11,7 @@ public sealed class OAuthTokenService(
     IOAuthClientStore clients,
     IAuthorizationRequestStore requests,
     IOAuthSessionStore oauthSessions,
+    DeviceAuthorization deviceAuthorization,
     ISessionStore sessions,
     SessionIssuer issuer,
     IAccountStore accounts,
@@ -31,6 +32,7 @@ public sealed class OAuthTokenService(
         {
             OAuthClientMetadata.AuthorizationCode => await ExchangeCodeAsync(client, form, cancellationToken),
             OAuthClientMetadata.RefreshToken => await RefreshAsync(client, form, cancellationToken),
+            OAuthClientMetadata.DeviceCode => await ExchangeDeviceCodeAsync(client, form, cancellationToken),
             _ => throw new OAuthException(OAuthException.UnsupportedGrantType, $"Unsupported grant_type '{grantType}'"),
         };
     }
@@ -91,15 +93,39 @@ public sealed class OAuthTokenService(
             throw new OAuthException(OAuthException.InvalidGrant, "The account has been deactivated");
         }
 
+        return await IssueAsync(client, userId, request.DeviceId, request.Scope, cancellationToken);
+    }
+
+    private async Task<TokenResponse> ExchangeDeviceCodeAsync(OAuthClient client,
+        IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        if (!client.Metadata.Allows(OAuthClientMetadata.DeviceCode))
+        {
+            throw new OAuthException("unauthorized_client", "The client did not register the device_code grant");
+        }
+
+        var grant = await deviceAuthorization.PollAsync(client, Required(form, "device_code"), cancellationToken);
+        var userId = grant.UserId ?? throw new OAuthException(OAuthException.InvalidGrant, "Unknown device_code");
+        if (await accounts.GetUserAsync(userId, cancellationToken) is not { Deactivated: false })
+        {
+            throw new OAuthException(OAuthException.InvalidGrant, "The account has been deactivated");
+        }
+
+        return await IssueAsync(client, userId, grant.DeviceId, grant.Scope, cancellationToken);
+    }
+
+    /// <summary>A new session on the scoped device, with a refresh token (both grants MUST give one).</summary>
+    private async Task<TokenResponse> IssueAsync(OAuthClient client, Homeserver.Core.Identifiers.UserId userId,
+        string deviceId, string scope, CancellationToken cancellationToken)
+    {
         var issued = issuer.Issue(refreshable: true);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var displayName = client.Metadata.ClientName ?? client.Metadata.ClientUri.Host;
-        await sessions.StartSessionAsync(userId, new NewSession(request.DeviceId, displayName, issued.Hashes), now,
+        await sessions.StartSessionAsync(userId, new NewSession(deviceId, displayName, issued.Hashes), now,
             cancellationToken);
-        await oauthSessions.AddAsync(new OAuthSession(userId, request.DeviceId, client.ClientId, request.Scope), now,
-            cancellationToken);
+        await oauthSessions.AddAsync(new OAuthSession(userId, deviceId, client.ClientId, scope), now, cancellationToken);
         await deviceObservers.NotifyAsync(userId, cancellationToken);
-        return Response(issued, request.Scope);
+        return Response(issued, scope);
     }
 
     private async Task<TokenResponse> RefreshAsync(OAuthClient client, IReadOnlyDictionary<string, string> form,

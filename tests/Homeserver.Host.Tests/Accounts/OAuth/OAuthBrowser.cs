@@ -86,14 +86,20 @@ internal sealed partial class OAuthBrowser : IDisposable
         return back.Headers.Location!;
     }
 
-    /// <summary>Posts one of the page's forms (its hidden request and CSRF fields, plus <paramref name="fields"/>).</summary>
+    /// <summary>Posts a form of the page: its hidden fields (request, CSRF token, return target...), plus
+    /// <paramref name="fields"/>.</summary>
     public async Task<HttpResponseMessage> PostFormAsync(string action, string pageHtml, Dictionary<string, string> fields,
         bool withCsrf = true)
     {
-        var form = new Dictionary<string, string>(fields) { ["request"] = Hidden(pageHtml, "request") };
-        if (withCsrf)
+        var form = new Dictionary<string, string>(fields);
+        foreach (Match input in HiddenInput().Matches(pageHtml))
         {
-            form["csrf"] = Hidden(pageHtml, "csrf");
+            form.TryAdd(input.Groups["name"].Value, System.Net.WebUtility.HtmlDecode(input.Groups["value"].Value));
+        }
+
+        if (!withCsrf)
+        {
+            form.Remove("csrf");
         }
 
         return await Browser.PostAsync(action, new FormUrlEncodedContent(form));
@@ -122,10 +128,6 @@ internal sealed partial class OAuthBrowser : IDisposable
         System.Web.HttpUtility.ParseQueryString(uri.Query)[name]
         ?? throw new InvalidOperationException($"{uri} has no {name}");
 
-    private static string Hidden(string html, string name) =>
-        HiddenInput().Matches(html).FirstOrDefault(m => m.Groups["name"].Value == name)?.Groups["value"].Value
-        ?? throw new InvalidOperationException($"No hidden {name} in the page: {html}");
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[a-z]+)\" value=\"(?<value>[^\"]*)\">")]
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[a-z_]+)\" value=\"(?<value>[^\"]*)\">")]
     private static partial Regex HiddenInput();
 }

@@ -35,12 +35,17 @@ public static class AuthMetadataEndpoint
             ["revocation_endpoint"] = root + OAuthPaths.Revoke,
             ["registration_endpoint"] = root + OAuthPaths.Register,
             ["response_types_supported"] = new JsonArray("code"),
-            ["grant_types_supported"] = new JsonArray(OAuthClientMetadata.AuthorizationCode, OAuthClientMetadata.RefreshToken),
+            ["device_authorization_endpoint"] = root + OAuthPaths.Device,
+            ["grant_types_supported"] = new JsonArray(OAuthClientMetadata.AuthorizationCode, OAuthClientMetadata.RefreshToken,
+                OAuthClientMetadata.DeviceCode),
             ["response_modes_supported"] = new JsonArray(CallbackUrl.Query, CallbackUrl.Fragment),
             ["code_challenge_methods_supported"] = new JsonArray(Pkce.S256),
             ["token_endpoint_auth_methods_supported"] = new JsonArray(OAuthClientMetadata.None),
             ["revocation_endpoint_auth_methods_supported"] = new JsonArray(OAuthClientMetadata.None),
             ["scopes_supported"] = new JsonArray(OAuthScope.ApiToken, OAuthScope.DevicePrefix + "*"),
+            ["account_management_uri"] = root + AccountPages.Path,
+            ["account_management_actions_supported"] = new JsonArray(
+                AccountManagementPages.SupportedActions.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
         }.ToJsonString();
     }
 }

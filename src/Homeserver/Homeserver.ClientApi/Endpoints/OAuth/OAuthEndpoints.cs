@@ -1,5 +1,6 @@
 using Homeserver.ClientApi.Http;
 using Homeserver.Http;
+using Homeserver.Services.Configuration;
 using Homeserver.Services.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,37 @@ namespace Homeserver.ClientApi.Endpoints.OAuth;
 /// <summary>The OAuth 2.0 API's machine endpoints: client registration, token and revocation.</summary>
 public static class OAuthEndpoints
 {
-    public static void MapOAuth(this IEndpointRouteBuilder app)
+    public static void MapOAuth(this IEndpointRouteBuilder app, WellKnownSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = new Lazy<string>(() => WellKnownEndpoints.BoundUrl(app, settings.ClientBaseUrl).AbsoluteUri.TrimEnd('/'));
+
+        // POST device_authorization_endpoint (spec "Device authorisation flow", RFC 8628 section 3.1)
+        app.MapPost(OAuthPaths.Device, async (HttpContext context, DeviceAuthorization devices,
+            CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var started = await devices.StartAsync(await OAuthHttp.ReadFormAsync(context.Request, cancellationToken),
+                    cancellationToken);
+                var verification = root.Value + DeviceLinkPages.Path;
+                OAuthHttp.NoStore(context);
+                return Results.Json(new Dictionary<string, object>
+                {
+                    ["device_code"] = started.DeviceCode,
+                    ["user_code"] = started.UserCode,
+                    ["verification_uri"] = verification,
+                    ["verification_uri_complete"] = verification + "?user_code=" + Uri.EscapeDataString(started.UserCode),
+                    ["expires_in"] = started.ExpiresInSeconds,
+                    ["interval"] = started.Interval,
+                });
+            }
+            catch (OAuthException e)
+            {
+                return OAuthHttp.Error(context, e);
+            }
+        });
+
         // POST registration_endpoint (spec "Dynamic client registration flow", RFC 7591)
         app.MapPost(OAuthPaths.Register, async (HttpContext context, OAuthClientRegistration registration,
             CancellationToken cancellationToken) =>

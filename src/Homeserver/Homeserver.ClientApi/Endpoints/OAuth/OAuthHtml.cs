@@ -26,7 +26,7 @@ internal static class OAuthHtml
             .Append("<label for=\"password\">Password</label>")
             .Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
             .Append("<button type=\"submit\">Sign in</button></form>");
-        return Page(context, "Sign in", body.ToString(), page.Error is null ? 200 : 401, null);
+        return Document(context, "Sign in", body.ToString(), page.Error is null ? 200 : 401, null);
     }
 
     public static IResult Consent(HttpContext context, AuthorizationOutcome.Page page, string csrf)
@@ -53,11 +53,11 @@ internal static class OAuthHtml
             .Append("<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Deny</button></div></form>")
             .Append(FormStart(OAuthPaths.Logout, page.Request.RequestId, csrf))
             .Append("<button type=\"submit\" class=\"link\">Not you? Sign out</button></form>");
-        return Page(context, "Allow access?", body.ToString(), 200, FormTarget(page.Request.RedirectUri));
+        return Document(context, "Allow access?", body.ToString(), 200, FormTarget(page.Request.RedirectUri));
     }
 
     public static IResult Error(HttpContext context, string message, int status = 400) =>
-        Page(context, "Cannot continue", $"<h1>Cannot continue</h1><p class=\"error\" role=\"alert\">{E(message)}</p>",
+        Document(context, "Cannot continue", $"<h1>Cannot continue</h1><p class=\"error\" role=\"alert\">{E(message)}</p>",
             status, null);
 
     /// <summary>The consent page posts a form whose answer redirects to the client: CSP's form-action must allow
@@ -83,7 +83,8 @@ internal static class OAuthHtml
         code{overflow-wrap:anywhere}
         """;
 
-    private static IResult Page(HttpContext context, string title, string body, int status, string? formTarget)
+    /// <summary>A page with the security headers every OAuth and account page has.</summary>
+    internal static IResult Document(HttpContext context, string title, string body, int status, string? formTarget)
     {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +

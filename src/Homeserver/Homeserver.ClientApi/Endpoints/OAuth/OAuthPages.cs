@@ -129,7 +129,8 @@ public static class OAuthPages
     private static AuthorizationOutcome.Redirect ContinueAt(string requestId) =>
         new($"{OAuthPaths.Continue}?request={Uri.EscapeDataString(requestId)}");
 
-    private static async Task<(string Cookie, BrowserSession Session)> SessionAsync(HttpContext context,
+    /// <summary>The browser's session, made (and its cookie set) on its first visit.</summary>
+    internal static async Task<(string Cookie, BrowserSession Session)> SessionAsync(HttpContext context,
         BrowserSessions browsers, CancellationToken cancellationToken)
     {
         var (cookie, session, isNew) = await browsers.EnsureAsync(context.Request.Cookies[BrowserSessions.CookieName],

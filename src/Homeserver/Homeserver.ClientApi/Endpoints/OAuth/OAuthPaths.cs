@@ -11,5 +11,6 @@ public static class OAuthPaths
     public const string Token = "/oauth2/token";
     public const string Revoke = "/oauth2/revoke";
     public const string Register = "/oauth2/register";
+    public const string Device = "/oauth2/device";
     public const string Stylesheet = "/oauth2/style.css";
 }
