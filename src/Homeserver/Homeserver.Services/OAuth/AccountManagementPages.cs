@@ -11,13 +11,21 @@ public sealed class AccountManagementPages(
     ISessionStore sessions,
     IBrowserSessionStore browserSessions,
     LoginService logins,
-    IEnumerable<IDeviceListObserver> deviceObservers)
+    IEnumerable<IDeviceListObserver> deviceObservers,
+    UserInteractiveAuth uia)
 {
     public const string DevicesList = "org.matrix.devices_list";
     public const string DeviceView = "org.matrix.device_view";
     public const string DeviceDelete = "org.matrix.device_delete";
+    public const string CrossSigningReset = "org.matrix.cross_signing_reset";
+    public const string CrossSigningUploadPath = "/keys/device_signing/upload";
 
-    public static readonly IReadOnlyList<string> SupportedActions = [DevicesList, DeviceView, DeviceDelete];
+    public static readonly IReadOnlyList<string> SupportedActions = [DevicesList, DeviceView, DeviceDelete, CrossSigningReset];
+
+    /// <summary>The user approved replacing their cross-signing keys: completes the <c>m.oauth</c> stage of the
+    /// upload's UIA session.</summary>
+    public Task<bool> ApproveCrossSigningResetAsync(UserId userId, string sessionId, CancellationToken cancellationToken) =>
+        uia.CompleteOAuthStageAsync(sessionId, userId, CrossSigningUploadPath, cancellationToken);
 
     /// <returns>Null when signed in, else why not (shown on the login form again).</returns>
     public async Task<string?> LogInAsync(BrowserSession session, string? user, string? password, string clientAddress,

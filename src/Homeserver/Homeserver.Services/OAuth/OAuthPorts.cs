@@ -60,6 +60,9 @@ public interface IOAuthSessionStore
 {
     Task AddAsync(OAuthSession session, long nowTs, CancellationToken cancellationToken);
 
+    /// <summary>Whether the device was made by the OAuth API (its session cannot do password UIA stages).</summary>
+    Task<bool> IsOAuthDeviceAsync(UserId userId, string deviceId, CancellationToken cancellationToken);
+
     Task<OAuthSession?> FindByRefreshTokenAsync(byte[] refreshTokenHash, CancellationToken cancellationToken);
 
     /// <summary>The device an access or refresh token (any, not only OAuth ones) belongs to.</summary>

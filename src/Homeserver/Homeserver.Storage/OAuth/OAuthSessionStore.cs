@@ -41,6 +41,14 @@ public sealed class OAuthSessionStore(NpgsqlDataSource dataSource) : IOAuthSessi
         }, cancellationToken: cancellationToken));
     }
 
+    public async Task<bool> IsOAuthDeviceAsync(UserId userId, string deviceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM oauth_sessions WHERE user_id = @userId AND device_id = @deviceId)",
+            new { userId = userId.Value, deviceId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<OAuthSession?> FindByRefreshTokenAsync(byte[] refreshTokenHash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -22,7 +22,8 @@ public sealed class OAuthDeviceAndAccountTests(LiveServerFixture fixture) : ICla
         Assert.Contains("urn:ietf:params:oauth:grant-type:device_code",
             body.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(root + "/account/", body.GetProperty("account_management_uri").GetString());
-        Assert.Equal(["org.matrix.devices_list", "org.matrix.device_view", "org.matrix.device_delete"],
+        Assert.Equal(["org.matrix.devices_list", "org.matrix.device_view", "org.matrix.device_delete",
+                "org.matrix.cross_signing_reset"],
             body.GetProperty("account_management_actions_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
@@ -104,6 +105,58 @@ public sealed class OAuthDeviceAndAccountTests(LiveServerFixture fixture) : ICla
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_matrix/client/v3/account/whoami");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _server.Anonymous.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oauth_session_replaces_cross_signing_keys_after_approving_the_m_oauth_stage_in_the_account_page()
+    {
+        const string upload = "/_matrix/client/v3/keys/device_signing/upload";
+        var user = await _server.RegisterAsync();
+        using var oauth = new OAuthBrowser(_server);
+        var clientId = await oauth.RegisterClientAsync();
+        var back = await oauth.SignInAndAllowAsync(oauth.AuthorizeUrl(clientId, "XSIGNDEV01"), user.UserId);
+        var (_, tokens) = await oauth.ExchangeAsync(clientId, OAuthBrowser.QueryParameter(back, "code"));
+        var token = tokens.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await _server.PostAsync(upload, CrossSigningKeys(user.UserId), token)).Status);
+
+        var (challenged, challenge) = await _server.PostAsync(upload, CrossSigningKeys(user.UserId), token);
+        Assert.Equal(HttpStatusCode.Unauthorized, challenged);
+        Assert.Equal("m.oauth", challenge.GetProperty("flows")[0].GetProperty("stages")[0].GetString());
+        var url = challenge.GetProperty("params").GetProperty("m.oauth").GetProperty("url").GetString()!;
+        Assert.Contains("/account/?action=org.matrix.cross_signing_reset&session=", url, StringComparison.Ordinal);
+        var session = challenge.GetProperty("session").GetString()!;
+        var (early, _) = await _server.PostAsync(upload, WithAuth(CrossSigningKeys(user.UserId), session), token);
+        var page = await (await oauth.Browser.GetAsync(url)).Content.ReadAsStringAsync();
+        var approved = await oauth.PostFormAsync("/account/cross_signing_reset", page, new());
+        var (replaced, body) = await _server.PostAsync(upload, WithAuth(CrossSigningKeys(user.UserId), session), token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, early);
+        Assert.Contains("Reset your cross-signing identity?", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.True(replaced == HttpStatusCode.OK, body.ToString());
+    }
+
+    private static JsonObject WithAuth(JsonObject keys, string session)
+    {
+        keys["auth"] = new JsonObject { ["session"] = session };
+        return keys;
+    }
+
+    private static JsonObject CrossSigningKeys(string userId)
+    {
+        var (master, selfSigning) = (new Keys.TestKey(), new Keys.TestKey());
+        JsonObject Key(string usage, Keys.TestKey key) => new()
+        {
+            ["user_id"] = userId,
+            ["usage"] = new JsonArray(usage),
+            ["keys"] = new JsonObject { ["ed25519:" + key.PublicKey] = key.PublicKey },
+        };
+
+        return new JsonObject
+        {
+            ["master_key"] = Key("master", master),
+            ["self_signing_key"] = master.Sign(Key("self_signing", selfSigning), userId, master.PublicKey),
+        };
     }
 
     private static async Task AllowInBrowserAsync(OAuthBrowser oauth, string verificationUri, string userId,

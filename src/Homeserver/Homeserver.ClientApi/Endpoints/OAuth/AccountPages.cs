@@ -21,6 +21,7 @@ public static class AccountPages
     private const string LoginPath = "/account/login";
     private const string LogoutPath = "/account/logout";
     private const string DeletePath = "/account/delete";
+    private const string CrossSigningResetPath = "/account/cross_signing_reset";
 
     public static void MapAccountPages(this IEndpointRouteBuilder app)
     {
@@ -38,6 +39,11 @@ public static class AccountPages
             var query = context.Request.Query;
             var action = query["action"].ToString();
             var deviceId = query["device_id"].ToString();
+            if (action == AccountManagementPages.CrossSigningReset)
+            {
+                return CrossSigningResetPage(context, csrf, userId.Value, query["session"].ToString());
+            }
+
             if (action is AccountManagementPages.DeviceView or AccountManagementPages.DeviceDelete && deviceId.Length > 0)
             {
                 var device = await account.DeviceAsync(userId, deviceId, cancellationToken);
@@ -67,6 +73,8 @@ public static class AccountPages
             return SeeOther(context, Path);
         }, cancellationToken));
 
+        MapCrossSigningReset(app);
+
         // POST: sign a device out (delete it and its tokens)
         app.MapPost(DeletePath, (HttpContext context, BrowserSessions browsers, AccountManagementPages account,
             CancellationToken cancellationToken) => FormAsync(context, browsers, async (form, session, _) =>
@@ -79,6 +87,38 @@ public static class AccountPages
             await account.DeleteDeviceAsync(userId, deviceId, cancellationToken);
             return SeeOther(context, Path + "?action=" + AccountManagementPages.DevicesList);
         }, cancellationToken));
+    }
+
+    private static void MapCrossSigningReset(IEndpointRouteBuilder app) =>
+        // POST: approve the cross-signing reset a client asked for (the m.oauth UIA stage)
+        app.MapPost(CrossSigningResetPath, (HttpContext context, BrowserSessions browsers, AccountManagementPages account,
+            CancellationToken cancellationToken) => FormAsync(context, browsers, async (form, session, _) =>
+        {
+            if (session.UserId is not { } userId)
+            {
+                return OAuthHtml.Error(context, "Sign in first.", 403);
+            }
+
+            return await account.ApproveCrossSigningResetAsync(userId, form.GetValueOrDefault("session") ?? "", cancellationToken)
+                ? OAuthHtml.Document(context, "Reset approved", "<h1>Reset approved</h1><p>Go back to your application " +
+                    "to finish resetting your cross-signing identity.</p>", 200, null)
+                : OAuthHtml.Error(context, "This reset request is unknown or expired. Start it again from your application.");
+        }, cancellationToken));
+
+    private static IResult CrossSigningResetPage(HttpContext context, string csrf, string userId, string session)
+    {
+        if (session.Length == 0)
+        {
+            return OAuthHtml.Error(context, "Start resetting your cross-signing identity from your application.");
+        }
+
+        var body = new StringBuilder("<h1>Reset your cross-signing identity?</h1>")
+            .Append($"<p>Your application asks to replace the cross-signing keys of <strong>{E(userId)}</strong>. ")
+            .Append("Do this only if you lost access to your other devices and your recovery key: your verified ")
+            .Append("devices and contacts will need verifying again.</p>")
+            .Append(Form(CrossSigningResetPath, csrf)).Append($"<input type=\"hidden\" name=\"session\" value=\"{E(session)}\">")
+            .Append("<button type=\"submit\">Approve the reset</button></form>");
+        return OAuthHtml.Document(context, "Reset cross-signing", body.ToString(), 200, null);
     }
 
     private static async Task<IResult> FormAsync(HttpContext context, BrowserSessions browsers,
