@@ -29,6 +29,9 @@ public sealed class OAuthFlowTests(LiveServerFixture fixture) : IClassFixture<Li
         Assert.Equal(["code"], Strings(body, "response_types_supported"));
         Assert.Contains("authorization_code", Strings(body, "grant_types_supported"));
         Assert.Contains("refresh_token", Strings(body, "grant_types_supported"));
+        var (_, wellKnown) = await _server.GetAsync("/.well-known/matrix/client");
+        Assert.Equal(body.GetProperty("issuer").GetString(),
+            wellKnown.GetProperty("org.matrix.msc2965.authentication").GetProperty("issuer").GetString());
     }
 
     [Fact]

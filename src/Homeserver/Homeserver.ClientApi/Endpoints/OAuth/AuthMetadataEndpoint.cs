@@ -22,6 +22,13 @@ public static class AuthMetadataEndpoint
             () => Results.Text(metadata.Value, "application/json"));
     }
 
+    /// <summary>The issuer and account management URL, for <c>/.well-known/matrix/client</c>.</summary>
+    internal static JsonObject WellKnownBlock(Uri baseUrl)
+    {
+        var root = baseUrl.AbsoluteUri.TrimEnd('/');
+        return new JsonObject { ["issuer"] = root + "/", ["account"] = root + AccountPages.Path };
+    }
+
     /// <summary>RFC 8414 metadata with the fields the spec requires and js-sdk checks; the issuer is the server's
     /// client URL (the spec does not use it otherwise).</summary>
     internal static string Metadata(Uri baseUrl)
