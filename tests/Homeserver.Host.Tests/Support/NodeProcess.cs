@@ -25,6 +25,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
         };
         start.ArgumentList.Add(script);
         foreach (var argument in arguments)
@@ -81,6 +82,13 @@ internal sealed class NodeProcess : IAsyncDisposable
                 return _output.ToString();
             }
         }
+    }
+
+    /// <summary>Answers the script on its standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -19,6 +19,8 @@ public static class WellKnownEndpoints
         var client = new Lazy<string>(() => new JsonObject
         {
             ["m.homeserver"] = new JsonObject { ["base_url"] = BoundUrl(app, settings.ClientBaseUrl).AbsoluteUri.TrimEnd('/') },
+            // MSC2965's discovery for clients older than GET /auth_metadata (what Synapse advertises with MAS)
+            ["org.matrix.msc2965.authentication"] = OAuth.AuthMetadataEndpoint.WellKnownBlock(BoundUrl(app, settings.ClientBaseUrl)),
         }.ToJsonString());
 
         // GET /.well-known/matrix/client

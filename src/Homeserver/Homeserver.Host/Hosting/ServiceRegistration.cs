@@ -183,6 +183,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
+        services.AddOAuth();
         services.AddSynapseAdmin();
         services.AddFederation();
         services.AddAppServices(settings);

@@ -153,6 +153,20 @@ public sealed class LoginService(
         return (token, lifetime);
     }
 
+    /// <summary>A password sign-in without a session (the OAuth login page): the same rate limits, lockout and checks
+    /// as <c>m.login.password</c>.</summary>
+    public async Task<UserId> VerifyPasswordAsync(string user, string password, string clientAddress,
+        CancellationToken cancellationToken)
+    {
+        rateLimiters.LoginByAddress.Acquire(clientAddress);
+        var body = JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["identifier"] = new Dictionary<string, string> { ["type"] = "m.id.user", ["user"] = user },
+            ["password"] = password,
+        });
+        return await CheckPasswordAsync(body, cancellationToken);
+    }
+
     private async Task<UserId> CheckPasswordAsync(JsonElement body, CancellationToken cancellationToken)
     {
         if (body.TryGetProperty("identifier", out var identifier) && identifier.ValueKind == JsonValueKind.Object &&

@@ -62,4 +62,7 @@ public static class UiaStages
     public const string Dummy = "m.login.dummy";
     public const string Password = "m.login.password";
     public const string RegistrationToken = "m.login.registration_token";
+
+    /// <summary>Approved in the account management web UI (MSC4312, spec v1.17), for sessions of the OAuth 2.0 API.</summary>
+    public const string OAuth = "m.oauth";
 }

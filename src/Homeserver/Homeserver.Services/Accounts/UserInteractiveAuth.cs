@@ -84,6 +84,26 @@ public sealed class UserInteractiveAuth(
         return session with { Completed = completed, RegistrationToken = registrationToken };
     }
 
+    /// <summary>
+    /// Completes the <c>m.oauth</c> stage of <paramref name="sessionId"/> once its user approved it in the browser
+    /// (signed in there as that user); the client then retries with just the session.
+    /// </summary>
+    /// <returns>False when the session is unknown, expired, another user's, or not one for <paramref name="pathSuffix"/>.</returns>
+    public async Task<bool> CompleteOAuthStageAsync(string sessionId, Homeserver.Core.Identifiers.UserId userId,
+        string pathSuffix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        var session = await sessions.GetAsync(sessionId, cancellationToken);
+        if (session is null || session.UserId != userId || !session.Path.EndsWith(pathSuffix, StringComparison.Ordinal) ||
+            session.CreatedTs + (long)SessionLifetime.TotalMilliseconds < time.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        await sessions.AddCompletedStageAsync(sessionId, UiaStages.OAuth, null, cancellationToken);
+        return true;
+    }
+
     // A password guess that would be refused anyway is refused before it costs a session write or a database read.
     private void RejectGuessWhileLimited(JsonElement auth, Request request)
     {
@@ -157,6 +177,8 @@ public sealed class UserInteractiveAuth(
                 return stored is not null && stored.IsValidAt(time.GetUtcNow().ToUnixTimeMilliseconds())
                     ? null
                     : (ErrorCode.Forbidden, "Invalid registration token");
+            case UiaStages.OAuth:
+                return (ErrorCode.Forbidden, "Approve the action in the account management page, then retry with the session");
             default:
                 return (ErrorCode.Unrecognized, $"Unknown auth type '{type}'");
         }

@@ -13,8 +13,12 @@ namespace Homeserver.Services.Keys;
 /// but still as a master key for the auth rule.
 /// </summary>
 public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInteractiveAuth uia,
-    DeviceListService deviceLists, StoredKeys storedKeys, FederationEdus? federation = null)
+    DeviceListService deviceLists, StoredKeys storedKeys, FederationEdus? federation = null,
+    Homeserver.Services.OAuth.IOAuthSessionStore? oauthSessions = null)
 {
+    /// <summary>What a session of the OAuth 2.0 API must do instead of UIA stages it cannot show (spec v1.17).</summary>
+    public static readonly IReadOnlyList<UiaFlow> OAuthFlows = [new(UiaStages.OAuth)];
+
     private static readonly (string Field, string Usage)[] Fields =
     [
         ("master_key", CrossSigningKeyReader.Master),
@@ -61,7 +65,10 @@ public sealed class CrossSigningService(ICrossSigningKeyStore store, UserInterac
         // Appservices replace their users' keys without interactive auth (spec 1.17, "Cross-signing").
         if (rows.Any(k => k.Usage == CrossSigningKeyReader.Master) && requester.AppService is null)
         {
-            await uia.AuthenticateAsync(AccountManagementService.PasswordFlows, uiaRequest, cancellationToken);
+            var oauth = oauthSessions is not null && requester.DeviceId is { } deviceId &&
+                        await oauthSessions.IsOAuthDeviceAsync(requester.UserId, deviceId, cancellationToken);
+            await uia.AuthenticateAsync(oauth ? OAuthFlows : AccountManagementService.PasswordFlows, uiaRequest,
+                cancellationToken);
         }
 
         await store.SetCrossSigningKeysAsync(userId,
