@@ -8,7 +8,7 @@ CREATE TABLE sliding_sync_positions (
     device_id        text NOT NULL,
     conn_id          text NOT NULL,
     stream_token     text NOT NULL,          -- a /sync token (Services/Sync/SyncToken)
-    state            jsonb NOT NULL,         -- Services/Sync/Sliding/SlidingConnectionState
+    state            text NOT NULL,          -- JSON of Services/Sync/Sliding/SlidingConnectionState
     created_ts       bigint NOT NULL
 );
 CREATE INDEX sliding_sync_positions_connection ON sliding_sync_positions (user_id, device_id, conn_id, pos);

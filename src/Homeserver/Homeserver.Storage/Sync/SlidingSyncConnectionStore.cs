@@ -6,13 +6,13 @@ namespace Homeserver.Storage.Sync;
 
 /// <summary>
 /// The <c>sliding_sync_positions</c> table (migration 0044): pos bigserial PRIMARY KEY, user_id, device_id, conn_id,
-/// stream_token text, state jsonb, created_ts bigint; one row per <c>pos</c> handed out.
+/// stream_token text, state text (JSON), created_ts bigint; one row per <c>pos</c> handed out.
 /// </summary>
 public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, TimeProvider time)
     : ISlidingSyncConnectionStore
 {
     private const string SelectSql = """
-        SELECT pos AS Pos, stream_token AS StreamToken, state::text AS State FROM sliding_sync_positions
+        SELECT pos AS Pos, stream_token AS StreamToken, state AS State FROM sliding_sync_positions
         WHERE pos = @pos AND user_id = @userId AND device_id = @deviceId AND conn_id = @connId
         """;
 
@@ -23,7 +23,7 @@ public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, Time
 
     private const string InsertSql = """
         INSERT INTO sliding_sync_positions (user_id, device_id, conn_id, stream_token, state, created_ts)
-        VALUES (@userId, @deviceId, @connId, @streamToken, @state::jsonb, @now)
+        VALUES (@userId, @deviceId, @connId, @streamToken, @state, @now)
         RETURNING pos
         """;
 

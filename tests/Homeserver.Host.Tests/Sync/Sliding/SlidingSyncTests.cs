@@ -118,7 +118,8 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
         Assert.Equal([recent], initial.RoomIds());
 
         await alice.SendTextAsync(old, "new message");
-        var incremental = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0), initial.Pos());
+        var incremental = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0, filters: noDms.DeepClone().AsObject()),
+            initial.Pos());
 
         Assert.Equal([old], incremental.RoomIds());
         Assert.True(incremental.SlidingRoom(old).GetProperty("initial").GetBoolean());
@@ -232,8 +233,9 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
         var alice = await Server.RegisterAsync();
         var subscribed = await alice.CreateRoomAsync();
         await alice.SendTextAsync(subscribed, "older");
-        await alice.CreateRoomAsync();
-        var body = SlidingSyncSteps.ListBody(0, 0);
+        // A list that matches nothing: the subscription is the only rule that can send the room.
+        var noDms = new JsonObject { ["is_dm"] = true };
+        var body = SlidingSyncSteps.ListBody(0, 0, filters: noDms);
         body["room_subscriptions"] = new JsonObject
         {
             [subscribed] = new JsonObject { ["timeline_limit"] = 10, ["required_state"] = new JsonArray() },
@@ -243,14 +245,16 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
         Assert.False(initial.SlidingRoom(subscribed).TryGetProperty("lists", out _));
 
         await alice.SendTextAsync(subscribed, "live");
-        var incremental = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0), initial.Pos());
+        var incremental = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0, filters: noDms.DeepClone().AsObject()),
+            initial.Pos());
         Assert.Equal(["live"], incremental.SlidingRoom(subscribed).TimelineBodies());
 
-        var unsubscribe = SlidingSyncSteps.ListBody(0, 0);
+        var unsubscribe = SlidingSyncSteps.ListBody(0, 0, filters: noDms.DeepClone().AsObject());
         unsubscribe["unsubscribe_rooms"] = new JsonArray(subscribed);
         var dropped = await alice.SlidingSyncAsync(unsubscribe, incremental.Pos());
         await alice.SendTextAsync(subscribed, "unseen");
-        var later = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0), dropped.Pos());
+        var later = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 0, filters: noDms.DeepClone().AsObject()),
+            dropped.Pos());
         Assert.DoesNotContain(subscribed, later.RoomIds());
     }
 
@@ -356,12 +360,24 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
     [InlineData("""{"room_subscriptions": {"!a:b": {"timeline_limit": -1}}}""", "M_BAD_JSON")]
     [InlineData("""{"extensions": {"to_device": {"enabled": true, "since": "x"}}}""", "M_INVALID_PARAM")]
     [InlineData("not json", "M_NOT_JSON")]
+    [InlineData("{\"conn_id\": \"a\\u0000b\"}", "M_INVALID_PARAM")]
     public async Task Malformed_requests_are_rejected_with_400(string body, string errcode)
     {
         var alice = await Server.RegisterAsync();
         var response = await alice.Client.PostAsync(SlidingSyncSteps.Path,
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         await MatrixAssert.ErrorAsync(response, HttpStatusCode.BadRequest, errcode);
+    }
+
+    [Fact]
+    public async Task Nul_characters_in_required_state_and_subscriptions_are_kept_with_the_connection()
+    {
+        var alice = await Server.RegisterAsync();
+        await alice.CreateRoomAsync();
+        var body = SlidingSyncSteps.ListBody(0, 9, 1, SlidingSyncSteps.Pairs(("m.\u0000x", "\u0000")));
+        body["room_subscriptions"] = new JsonObject { ["!\u0000:x"] = new JsonObject { ["timeline_limit"] = 1 } };
+        var pos = (await alice.SlidingSyncAsync(body)).Pos();
+        await alice.SlidingSyncAsync(body, pos);
     }
 
     [Fact]

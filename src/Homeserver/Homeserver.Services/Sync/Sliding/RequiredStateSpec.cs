@@ -62,10 +62,18 @@ public sealed record RequiredStateSpec(IReadOnlyList<StateKeyPattern> Include, I
             Exclude.Intersect(other.Exclude).ToList(), LazyMembers || other.LazyMembers);
     }
 
-    /// <summary>A stable text of the config, stored per room to notice when the client asks for more state.</summary>
-    public string Fingerprint() =>
-        string.Join(",", Include.Select(p => p.ToString()).Order(StringComparer.Ordinal)) + "|" +
-        string.Join(",", Exclude.Select(p => p.ToString()).Order(StringComparer.Ordinal)) + "|" + LazyMembers;
+    /// <summary>A short stable digest of the config, stored per room to notice when the client asks for other state.</summary>
+    public string Fingerprint()
+    {
+        var text = JsonSerializer.Serialize(new object[]
+        {
+            Include.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToArray(),
+            Exclude.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToArray(),
+            LazyMembers,
+        });
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)),
+            0, 12);
+    }
 
     /// <summary>Reads <c>required_state</c> in either shape; a missing one asks for nothing.</summary>
     public static RequiredStateSpec Parse(JsonElement? element)

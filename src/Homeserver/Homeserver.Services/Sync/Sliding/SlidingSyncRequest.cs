@@ -43,6 +43,7 @@ public sealed record SlidingSyncRequest(string ConnId, string? Pos, TimeSpan Tim
     private const int MaxLists = 100;
     private const int MaxRanges = 100;
     private const int MaxSubscriptions = 1000;
+    private const int MaxConnIdLength = 200;
 
     public SlidingExtensionConfig Extension(string name) => Extensions.GetValueOrDefault(name, SlidingExtensionConfig.Off);
 
@@ -81,7 +82,13 @@ public sealed record SlidingSyncRequest(string ConnId, string? Pos, TimeSpan Tim
                 Strings(extension, "lists"), Strings(extension, "rooms"), OptionalString(extension, "since"));
         }
 
-        return new SlidingSyncRequest(OptionalString(body, "conn_id") ?? "", pos, timeout, OptionalString(body, "txn_id"),
+        var connId = OptionalString(body, "conn_id") ?? "";
+        if (connId.Length > MaxConnIdLength || connId.Any(char.IsControl))
+        {
+            throw new MatrixException(ErrorCode.InvalidParam, "conn_id is too long or holds control characters");
+        }
+
+        return new SlidingSyncRequest(connId, pos, timeout, OptionalString(body, "txn_id"),
             lists, subscriptions, Strings(body, "unsubscribe_rooms") ?? [], extensions)
         {
             SubscriptionJson = subscriptionJson,
