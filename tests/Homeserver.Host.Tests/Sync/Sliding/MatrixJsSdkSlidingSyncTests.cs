@@ -3,7 +3,7 @@ using Homeserver.Host.Tests.Support;
 
 namespace Homeserver.Host.Tests.Sync.Sliding;
 
-/// <summary>matrix-js-sdk 43's SlidingSync (tests/js/sliding-sync.mjs) against a fresh server.</summary>
+/// <summary>matrix-js-sdk 43's SlidingSync (tests/js/sliding-sync.mjs, e2ee-sliding.mjs) against a fresh server.</summary>
 public sealed class MatrixJsSdkSlidingSyncTests
 {
     [Fact]
@@ -18,5 +18,18 @@ public sealed class MatrixJsSdkSlidingSyncTests
         Assert.Contains("alice got her room list sorted by activity", output, StringComparison.Ordinal);
         Assert.Contains("alice got the subscribed room's timeline and required state", output, StringComparison.Ordinal);
         Assert.Contains("alice saw bob's message live", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_rust_crypto_clients_hold_an_encrypted_conversation_over_sliding_sync()
+    {
+        await using var server = await LiveServer.StartAsync();
+
+        var (exitCode, output) = await MatrixJsSdkLoginTests.RunNodeAsync("e2ee-sliding.mjs", TimeSpan.FromSeconds(120),
+            server.Instance.Addresses[0].ToString().TrimEnd('/'));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("bob decrypted alice's message", output, StringComparison.Ordinal);
+        Assert.Contains("alice decrypted bob's reply", output, StringComparison.Ordinal);
     }
 }
