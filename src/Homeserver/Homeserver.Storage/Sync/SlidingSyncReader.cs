@@ -22,11 +22,11 @@ public sealed class SlidingSyncReader(NpgsqlDataSource dataSource) : ISlidingSyn
                   AND e.rejected_reason IS NULL AND NOT e.soft_failed AND NOT e.outlier
                 ORDER BY e.stream_ordering DESC LIMIT 1) AS BumpStamp,
                coalesce(r.last_stream, 0) AS LastStream,
-               EXISTS (SELECT 1 FROM current_state cs
+               @withEncryption AND EXISTS (SELECT 1 FROM current_state cs
                        WHERE cs.room_id = m.room_id AND cs.type = 'm.room.encryption' AND cs.state_key = '') AS IsEncrypted,
-               (SELECT ce.json::jsonb -> 'content' ->> 'type' FROM current_state cs
+               CASE WHEN @withRoomType THEN (SELECT ce.json::jsonb -> 'content' ->> 'type' FROM current_state cs
                 JOIN events ce ON ce.event_id = cs.event_id
-                WHERE cs.room_id = m.room_id AND cs.type = 'm.room.create' AND cs.state_key = '') AS RoomType
+                WHERE cs.room_id = m.room_id AND cs.type = 'm.room.create' AND cs.state_key = '') END AS RoomType
         FROM room_memberships m
         LEFT JOIN events me ON me.event_id = m.event_id
         LEFT JOIN rooms r ON r.room_id = m.room_id
@@ -40,11 +40,12 @@ public sealed class SlidingSyncReader(NpgsqlDataSource dataSource) : ISlidingSyn
           AND jsonb_array_length(e.json::jsonb -> 'content' -> 'via') > 0
         """;
 
-    public async Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo, bool withEncryption,
+        bool withRoomType, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<SlidingRoomRow>(new CommandDefinition(RoomsSql, new { userId, upTo },
+        return (await connection.QueryAsync<SlidingRoomRow>(new CommandDefinition(RoomsSql,
+            new { userId, upTo, withEncryption, withRoomType },
             cancellationToken: cancellationToken))).ToList();
     }
 

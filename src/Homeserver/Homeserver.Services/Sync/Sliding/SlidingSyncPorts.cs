@@ -23,9 +23,10 @@ public interface ISlidingSyncConnectionStore
 /// <summary>The queries sliding sync needs beyond those of /sync v2.</summary>
 public interface ISlidingSyncReader
 {
-    /// <summary>Every room the user has a membership of, with the bump stamp (up to <paramref name="upTo"/>), newest
-    /// event, encryption and room type: one query, whatever the number of rooms.</summary>
-    Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo, CancellationToken cancellationToken);
+    /// <summary>Every room the user has a membership of, with the bump stamp (up to <paramref name="upTo"/>) and newest
+    /// event, and when asked its encryption and room type: one query, whatever the number of rooms.</summary>
+    Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo, bool withEncryption,
+        bool withRoomType, CancellationToken cancellationToken);
 
     /// <summary>The rooms the given spaces name as children now (<c>m.space.child</c> with a non-empty <c>via</c>).</summary>
     Task<IReadOnlySet<string>> GetSpaceChildrenAsync(IReadOnlyCollection<string> spaceIds,

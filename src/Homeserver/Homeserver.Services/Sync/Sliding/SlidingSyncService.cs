@@ -66,7 +66,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
             SyncNotifier.Listener? listener = null;
             using (await gate.EnterAsync(cancellationToken))
             {
-                if (from is not null)
+                if (from is not null && request.Timeout > TimeSpan.Zero)
                 {
                     listening ??= (await syncReader.GetMembershipsAsync(userId, cancellationToken))
                         .Where(m => m.Membership == Memberships.Join).Select(m => m.RoomId).ToList();
@@ -87,8 +87,8 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
             using var waiting = listener;
             listening = pass.JoinedRooms;
             var remaining = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
-            if (from is null || !pass.Empty || remaining <= TimeSpan.Zero ||
-                !await waiting!.WaitAsync(remaining, cancellationToken))
+            if (waiting is null || !pass.Empty || remaining <= TimeSpan.Zero ||
+                !await waiting.WaitAsync(remaining, cancellationToken))
             {
                 return await FinishAsync(requester, request, basedOn, pass, cancellationToken);
             }
@@ -124,7 +124,10 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         var userId = requester.UserId.Value;
         var read = await positions.ReadAsync(Stopwatch.GetTimestamp(), cancellationToken);
         var now = from is { } f ? read.Now.Max(f) : read.Now;
-        var rows = await rooms.GetRoomsAsync(userId, now.Events, cancellationToken);
+        // Encryption and room types cost a lookup per room: read only when a list filters on them.
+        var filters = request.Lists.Values.Select(l => l.Filters).ToList();
+        var rows = await rooms.GetRoomsAsync(userId, now.Events, filters.Any(f => f.IsEncrypted is not null),
+            filters.Any(f => f.RoomTypes is not null || f.NotRoomTypes is not null), cancellationToken);
         var byId = rows.ToDictionary(r => r.RoomId, StringComparer.Ordinal);
         var direct = await DirectRoomsAsync(requester.UserId, cancellationToken);
         var candidates = SlidingRoomList.Candidates(rows, userId, now.Events, previous.Rooms.ContainsKey);
