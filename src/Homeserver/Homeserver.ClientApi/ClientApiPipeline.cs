@@ -77,6 +77,7 @@ public static class ClientApiPipeline
         app.MapTyping();
         app.MapReceipts();
         app.MapSync();
+        app.MapSlidingSync();
         app.MapPresence();
         app.MapKeys();
         app.MapSocial();

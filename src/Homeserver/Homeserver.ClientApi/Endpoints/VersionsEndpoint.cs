@@ -23,6 +23,7 @@ public static class VersionsEndpoint
         ["org.matrix.msc3814"] = true, // dehydrated devices (unstable endpoints)
         ["org.matrix.msc4140"] = true, // delayed events
         ["org.matrix.msc4380"] = true, // invite blocking
+        ["org.matrix.simplified_msc3575"] = true, // simplified sliding sync (MSC4186)
     };
 
     public static void MapVersions(this IEndpointRouteBuilder app)

@@ -134,6 +134,11 @@ public static class ServiceRegistration
         services.AddSingleton<SyncService>();
         services.AddSingleton(SyncPassGate.ForPool(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize));
         services.AddSingleton<LegacySyncService>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncConnectionStore, SlidingSyncConnectionStore>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncReader, SlidingSyncReader>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingRoomBuilder>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingSyncExtensions>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingSyncService>();
         services.AddSingleton<StoredJson>();
         services.AddSingleton<SyncPositions>();
         services.AddSingleton<TypingService>();
