@@ -183,7 +183,7 @@ public sealed class GatewayClientTests : IAsyncLifetime
 
         Assert.Equal(4004, error.CloseCode);
         Assert.Contains("authentication failed", error.Message, StringComparison.Ordinal);
-        Assert.Single(_discord.Gateway.ConnectedPaths);
+        Assert.Single(_discord.Gateway.ConnectedPaths, p => p.StartsWith("/gateway?", StringComparison.Ordinal));
         Assert.Equal(0, _discord.Gateway.Identifies);
     }
 
@@ -197,7 +197,7 @@ public sealed class GatewayClientTests : IAsyncLifetime
 
         Assert.Equal(4014, error.CloseCode);
         Assert.Contains("privileged intents", error.Message, StringComparison.Ordinal);
-        Assert.Single(_discord.Gateway.ConnectedPaths);
+        Assert.Single(_discord.Gateway.ConnectedPaths, p => p.StartsWith("/gateway?", StringComparison.Ordinal));
     }
 
     [Fact]

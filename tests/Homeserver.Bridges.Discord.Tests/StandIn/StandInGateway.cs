@@ -78,7 +78,8 @@ public sealed class StandInGateway(StandInState state, Func<Uri> gatewayUrl)
                 await HandleAsync(connection, payload);
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or JsonException)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or JsonException
+            or ObjectDisposedException or InvalidOperationException)
         {
         }
         finally
@@ -284,8 +285,9 @@ public sealed class StandInGateway(StandInState state, Func<Uri> gatewayUrl)
             {
                 await action(connection);
             }
-            catch (WebSocketException)
+            catch (Exception)
             {
+                // The connection went away meanwhile (ASP.NET reports it in several ways); nothing to do to it then.
             }
         }
     }

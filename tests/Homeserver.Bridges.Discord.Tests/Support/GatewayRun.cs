@@ -10,7 +10,7 @@ namespace Homeserver.Bridges.Discord.Tests.Support;
 /// move only when the test says), with the dispatches it delivers.</summary>
 internal sealed class GatewayRun : IAsyncDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<GatewayDispatch> _dispatches = Channel.CreateUnbounded<GatewayDispatch>();
 
