@@ -4,6 +4,7 @@ using Homeserver.Services.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.ClientApi.Endpoints.OAuth;
 
@@ -140,7 +141,10 @@ public static class OAuthPages
             context.Response.Cookies.Append(BrowserSessions.CookieName, cookie, new CookieOptions
             {
                 HttpOnly = true,
-                Secure = context.Request.IsHttps,
+                // Behind a TLS-terminating proxy the request is http but the browser's page is https.
+                Secure = context.Request.IsHttps ||
+                         context.RequestServices.GetRequiredService<HomeserverSettings>().WellKnown.ClientBaseUrl.Scheme ==
+                         Uri.UriSchemeHttps,
                 SameSite = SameSiteMode.Lax,
                 Path = "/",
                 MaxAge = BrowserSessions.Lifetime,
