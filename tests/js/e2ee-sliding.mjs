@@ -5,6 +5,7 @@
 import * as sdk from "matrix-js-sdk";
 import { SlidingSync } from "matrix-js-sdk/lib/sliding-sync.js";
 import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
+import { CryptoEvent } from "matrix-js-sdk/lib/crypto-api/index.js";
 
 Promise.withResolvers ??= function withResolvers() {
     let resolve, reject;
@@ -19,7 +20,7 @@ const quiet = {
     debug: verbose ? console.debug : () => {}, info: verbose ? console.info : () => {}, log: verbose ? console.log : () => {},
     warn: verbose ? console.warn : () => {}, error: console.error, trace() {}, getChild() { return quiet; },
 };
-const timeout = setTimeout(() => { console.error("timed out"); process.exit(1); }, 100_000);
+const timeout = setTimeout(() => { console.error("timed out"); process.exit(1); }, 150_000);
 
 async function cryptoClient(name) {
     const anonymous = sdk.createClient({ baseUrl, logger: quiet });
@@ -61,6 +62,18 @@ function decrypts(client, roomId, body) {
     });
 }
 
+/** Resolves once the client's crypto knows the user's device: its keys were uploaded and queried (after a device list
+ * change the e2ee extension reported), so a room key shared now reaches it. */
+async function knowsDevice(client, userId, deviceId) {
+    const crypto = client.getCrypto();
+    for (;;) {
+        const updated = new Promise((resolve) => client.once(CryptoEvent.DevicesUpdated, resolve));
+        const devices = await crypto.getUserDeviceInfo([userId], true);
+        if (devices.get(userId)?.has(deviceId)) return;
+        await updated;
+    }
+}
+
 const suffix = Date.now().toString(36);
 const alice = await cryptoClient(`esalice${suffix}`);
 const bob = await cryptoClient(`esbob${suffix}`);
@@ -72,6 +85,9 @@ await bob.joinRoom(roomId);
 await startSliding(alice);
 await startSliding(bob);
 console.log("both Rust-crypto clients synced over sliding sync");
+await knowsDevice(alice, bob.getUserId(), bob.getDeviceId());
+await knowsDevice(bob, alice.getUserId(), alice.getDeviceId());
+console.log("each client knows the other's device");
 
 const bobDecrypts = decrypts(bob, roomId, "secret over sliding sync");
 await alice.sendMessage(roomId, { msgtype: "m.text", body: "secret over sliding sync" });

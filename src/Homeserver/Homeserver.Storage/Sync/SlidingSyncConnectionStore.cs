@@ -16,9 +16,14 @@ public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, Time
         WHERE pos = @pos AND user_id = @userId AND device_id = @deviceId AND conn_id = @connId
         """;
 
+    /// <summary>Positions of a user's connections unused this long are dropped (the client starts over on
+    /// M_UNKNOWN_POS), so connections clients abandon do not pile up.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromDays(7);
+
     private const string DeleteBeforeSql = """
         DELETE FROM sliding_sync_positions
-        WHERE user_id = @userId AND device_id = @deviceId AND conn_id = @connId AND (@basedOn::bigint IS NULL OR pos < @basedOn)
+        WHERE user_id = @userId AND ((device_id = @deviceId AND conn_id = @connId AND (@basedOn::bigint IS NULL OR pos < @basedOn))
+                                     OR created_ts < @expired)
         """;
 
     private const string InsertSql = """
@@ -40,10 +45,12 @@ public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, Time
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(DeleteBeforeSql, new { userId, deviceId, connId, basedOn },
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(DeleteBeforeSql,
+            new { userId, deviceId, connId, basedOn, expired = (now - Expiry).ToUnixTimeMilliseconds() },
             transaction, cancellationToken: cancellationToken));
         var pos = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql,
-            new { userId, deviceId, connId, streamToken, state, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { userId, deviceId, connId, streamToken, state, now = now.ToUnixTimeMilliseconds() },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return pos;

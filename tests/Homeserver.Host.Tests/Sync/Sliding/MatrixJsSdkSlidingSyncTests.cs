@@ -25,7 +25,7 @@ public sealed class MatrixJsSdkSlidingSyncTests
     {
         await using var server = await LiveServer.StartAsync();
 
-        var (exitCode, output) = await MatrixJsSdkLoginTests.RunNodeAsync("e2ee-sliding.mjs", TimeSpan.FromSeconds(120),
+        var (exitCode, output) = await MatrixJsSdkLoginTests.RunNodeAsync("e2ee-sliding.mjs", TimeSpan.FromSeconds(170),
             server.Instance.Addresses[0].ToString().TrimEnd('/'));
 
         Assert.True(exitCode == 0, output);

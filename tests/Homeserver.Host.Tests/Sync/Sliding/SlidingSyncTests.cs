@@ -273,6 +273,26 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_connection_holds_at_most_a_thousand_room_subscriptions()
+    {
+        var alice = await Server.RegisterAsync();
+        var many = new JsonObject();
+        for (var i = 0; i < 1000; i++)
+        {
+            many[$"!room{i}:example.org"] = new JsonObject { ["timeline_limit"] = 1 };
+        }
+
+        var pos = (await alice.SlidingSyncAsync(new JsonObject { ["room_subscriptions"] = many })).Pos();
+        var oneMore = new JsonObject
+        {
+            ["room_subscriptions"] = new JsonObject { ["!extra:example.org"] = new JsonObject { ["timeline_limit"] = 1 } },
+        };
+
+        await MatrixAssert.ErrorAsync(await alice.TrySlidingSyncAsync(oneMore, pos), HttpStatusCode.BadRequest,
+            "M_INVALID_PARAM");
+    }
+
+    [Fact]
     public async Task Invites_come_with_stripped_state_and_match_the_is_invite_filter()
     {
         var alice = await Server.RegisterAsync();

@@ -24,6 +24,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
     IAccountDataStore accountData, IReceiptStore receipts, IPushActionStore pushActions)
 {
     private const int RoomParallelism = 4;
+    private const int MaxSubscriptions = 1000;
 
     public async Task<JsonObject> SyncAsync(Requester requester, SlidingSyncRequest request,
         CancellationToken cancellationToken)
@@ -56,6 +57,12 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         foreach (var (roomId, json) in request.SubscriptionJson)
         {
             state.Subscriptions[roomId] = json;
+        }
+
+        if (state.Subscriptions.Count > MaxSubscriptions)
+        {
+            throw new MatrixException(ErrorCode.InvalidParam,
+                $"A connection may hold at most {MaxSubscriptions} room subscriptions; unsubscribe some");
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(request.Timeout.TotalSeconds * Stopwatch.Frequency);
