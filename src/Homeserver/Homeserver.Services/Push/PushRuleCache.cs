@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using Homeserver.Core.Push;
 using Homeserver.Services.Accounts;
 using Homeserver.Services.Shared;
@@ -21,31 +19,13 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson,
 
     internal const int Capacity = 200_000;
 
-    private readonly ConcurrentDictionary<string, PushRuleSet> _rules = new(StringComparer.Ordinal);
-    // Bumped per user on each change: a load that started before a change is not cached (it may hold the old rules).
-    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
+    private readonly AccountDataCache<PushRuleSet> _rules = new(Channel, Capacity, shared);
 
-    public void OnAccountDataChanged(string userId)
-    {
-        Forget(userId);
-        if (shared is { IsShared: true })
-        {
-            // Never throws: dropped while Redis is away.
-            _ = shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(userId), CancellationToken.None).AsTask();
-        }
-    }
+    public void OnAccountDataChanged(string userId) => _rules.Changed(userId);
 
     /// <summary>Listens for other processes' rule changes (a no-op store when not shared).</summary>
     public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
-        shared is null
-            ? throw new InvalidOperationException("PushRuleCache was made without a shared store")
-            : shared.SubscribeAsync(Channel, message => Forget(Encoding.UTF8.GetString(message.Span)), cancellationToken);
-
-    private void Forget(string userId)
-    {
-        _changes.AddOrUpdate(userId, 1, (_, n) => n + 1);
-        _rules.TryRemove(userId, out _);
-    }
+        _rules.SubscribeAsync(cancellationToken);
 
     /// <summary>The rules of every user of <paramref name="userIds"/>; those not cached are read in one query.</summary>
     public async Task<IReadOnlyDictionary<string, PushRuleSet>> GetAsync(IReadOnlyCollection<string> userIds,
@@ -70,21 +50,13 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson,
             return found;
         }
 
-        var before = missing.ToDictionary(u => u, u => _changes.GetValueOrDefault(u), StringComparer.Ordinal);
+        var before = missing.ToDictionary(u => u, _rules.VersionOf, StringComparer.Ordinal);
         var stored = await store.GetStoredPushRulesAsync(missing, cancellationToken);
-        if (_rules.Count + missing.Count > Capacity)
-        {
-            _rules.Clear();
-        }
-
         foreach (var userId in missing)
         {
             var rules = PushRulesService.RuleSetOf(userId, stored.GetValueOrDefault(userId), storedJson);
             found[userId] = rules;
-            if (_changes.GetValueOrDefault(userId) == before[userId])
-            {
-                _rules.TryAdd(userId, rules);
-            }
+            _rules.Keep(userId, rules, before[userId]);
         }
 
         return found;

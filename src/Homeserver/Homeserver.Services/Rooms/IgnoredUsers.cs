@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Accounts;
@@ -23,9 +21,7 @@ public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson store
 
     internal const int Capacity = 100_000;
 
-    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _lists = new(StringComparer.Ordinal);
-    // Bumped per user on each change: a read that started before a change is not kept (it may hold the old list).
-    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
+    private readonly AccountDataCache<IReadOnlySet<string>> _lists = new(Channel, Capacity, shared);
 
     public async Task<IReadOnlySet<string>> GetAsync(UserId userId, CancellationToken cancellationToken)
     {
@@ -34,7 +30,7 @@ public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson store
             return known;
         }
 
-        var before = _changes.GetValueOrDefault(userId.Value);
+        var before = _lists.VersionOf(userId.Value);
         var stored = await accountData.GetAsync(userId, null, AccountDataType, cancellationToken);
         IReadOnlySet<string> list = stored is not null &&
                                     storedJson.ParseObject(stored, "account data", AccountDataType, userId.Value) is
@@ -42,41 +38,16 @@ public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson store
                                     content["ignored_users"] is JsonObject users
             ? users.Select(p => p.Key).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
-        if (_lists.Count >= Capacity)
-        {
-            _lists.Clear();
-        }
-
-        if (_changes.GetValueOrDefault(userId.Value) == before)
-        {
-            _lists.TryAdd(userId.Value, list);
-        }
-
+        _lists.Keep(userId.Value, list, before);
         return list;
     }
 
     public async Task<bool> IsIgnoringAsync(UserId userId, string otherUserId, CancellationToken cancellationToken) =>
         (await GetAsync(userId, cancellationToken)).Contains(otherUserId);
 
-    public void OnAccountDataChanged(string userId)
-    {
-        Forget(userId);
-        if (shared is { IsShared: true })
-        {
-            // Never throws: dropped while Redis is away.
-            _ = shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(userId), CancellationToken.None).AsTask();
-        }
-    }
+    public void OnAccountDataChanged(string userId) => _lists.Changed(userId);
 
     /// <summary>Listens for other processes' account data changes (a no-op store when not shared).</summary>
     public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
-        shared is null
-            ? throw new InvalidOperationException("IgnoredUsers was made without a shared store")
-            : shared.SubscribeAsync(Channel, message => Forget(Encoding.UTF8.GetString(message.Span)), cancellationToken);
-
-    private void Forget(string userId)
-    {
-        _changes.AddOrUpdate(userId, 1, (_, n) => n + 1);
-        _lists.TryRemove(userId, out _);
-    }
+        _lists.SubscribeAsync(cancellationToken);
 }
