@@ -69,7 +69,7 @@ public sealed class FuzzReport
             }
 
             statuses[response.Status] = statuses.GetValueOrDefault(response.Status) + 1;
-            if (response.Status >= 500)
+            if (response.Status >= 500 && request.Endpoint.UpstreamFailures?.Contains(response.Status) != true)
             {
                 ServerErrors.Add(new FuzzFailure(request, response));
             }

@@ -8,6 +8,8 @@ namespace Homeserver.Fuzz.Spec;
 /// <param name="RequestSchema">The JSON request body's schema, when the operation takes a JSON body.</param>
 /// <param name="RequestContentType">The body's media type when it is not JSON (uploads), else null.</param>
 /// <param name="RequiresAuth">Whether the operation names a security scheme (an access token).</param>
+/// <param name="UpstreamFailures">The 5xx statuses other than 500 the operation documents (remote media's 502 and
+/// 504: another server that failed or is slow); an answer, not a crash.</param>
 public sealed record SpecEndpoint(
     string Method,
     string Template,
@@ -15,7 +17,8 @@ public sealed record SpecEndpoint(
     JsonNode? RequestSchema,
     string? RequestContentType,
     bool RequiresAuth,
-    bool Deprecated)
+    bool Deprecated,
+    IReadOnlySet<int>? UpstreamFailures = null)
 {
     public string Key => $"{Method} {Template}";
 

@@ -76,6 +76,10 @@ public static class SpecEndpoints
 
         var requiresAuth = operation["security"] is JsonArray { Count: > 0 };
         var deprecated = operation["deprecated"] is JsonValue d && d.GetValue<bool>();
-        return new SpecEndpoint(method, template, parameters, schema, contentType, requiresAuth, deprecated);
+        var upstreamFailures = (operation["responses"] as JsonObject ?? []).Select(r => r.Key)
+            .Select(code => int.TryParse(code, System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : 0)
+            .Where(status => status is > 500 and < 600).ToHashSet();
+        return new SpecEndpoint(method, template, parameters, schema, contentType, requiresAuth, deprecated,
+            upstreamFailures);
     }
 }
