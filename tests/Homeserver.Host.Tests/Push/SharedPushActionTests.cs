@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
+using Homeserver.Testing;
 using Homeserver.Host.Tests.Sync;
 
 namespace Homeserver.Host.Tests.Push;
@@ -71,6 +72,10 @@ public sealed class SharedPushActionTests(LiveServerFixture fixture) : IClassFix
         await MatrixAssert.OkAsync(await bob.Client.PutAsJsonAsync(
             $"/_matrix/client/v3/profile/{RoomSteps.Escape(bob.UserId)}/displayname",
             new JsonObject { ["displayname"] = "Robert" }));
+        // The new name reaches the room in the background: the join after a join must land between the messages.
+        await Eventually.HoldsAsync(async () =>
+            (await bob.GetStateAsync(room, "m.room.member", bob.UserId)).TryGetProperty("displayname", out var name) &&
+            name.GetString() == "Robert", "bob's member event carries the new display name");
         await alice.SendTextAsync(room, "two");
 
         Assert.Equal((2, 0), Counts(await bob.SyncAsync(), room));
