@@ -80,13 +80,9 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
         foreach (var e in candidates)
         {
             var state = states.GetValueOrDefault(e.Pdu.EventId);
-            var visibility = VisibilityOf(Lookup(state, VisibilityKey, loaded));
+            var visibility = VisibilityAt(e, state, loaded);
             var membership = Lookup(state, memberKey, loaded)?.Membership ?? Memberships.Leave;
             var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
-            if (IsVisibilityEvent(e.Pdu))
-            {
-                visibility = HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
-            }
 
             if (IsOwnMember(e.Pdu, room.UserId))
             {
@@ -126,13 +122,7 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
             .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
         foreach (var e in events)
         {
-            var visibility = VisibilityOf(Lookup(states.GetValueOrDefault(e.Pdu.EventId), VisibilityKey, loaded));
-            if (IsVisibilityEvent(e.Pdu))
-            {
-                var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
-                visibility = HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
-            }
-
+            var visibility = VisibilityAt(e, states.GetValueOrDefault(e.Pdu.EventId), loaded);
             if (visibility != HistoryVisibility.WorldReadable && !(visibility == HistoryVisibility.Shared && joinedNow))
             {
                 return false;
@@ -140,6 +130,21 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
         }
 
         return true;
+    }
+
+    /// <summary>The history visibility in effect for <paramref name="e"/>: the state's, or for a visibility event
+    /// the more permissive of it and the one it replaced (either side of such an event decides).</summary>
+    private static string VisibilityAt(StoredEvent e, IReadOnlyDictionary<TypeAndStateKey, string>? state,
+        Dictionary<string, Pdu> loaded)
+    {
+        var visibility = VisibilityOf(Lookup(state, VisibilityKey, loaded));
+        if (!IsVisibilityEvent(e.Pdu))
+        {
+            return visibility;
+        }
+
+        var replaced = e.ReplacesState is null ? null : loaded.GetValueOrDefault(e.ReplacesState);
+        return HistoryVisibility.MorePermissive(visibility, VisibilityOf(replaced));
     }
 
     private static Pdu? Lookup(IReadOnlyDictionary<TypeAndStateKey, string>? state, TypeAndStateKey key,
