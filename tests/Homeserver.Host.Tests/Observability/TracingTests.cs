@@ -30,6 +30,8 @@ public sealed class TracingTests
         // Each traced request names its trace (W3C traceparent), so spans of other servers in this process, which the
         // process-wide listener also sees, are told apart.
         var sendTrace = ActivityTraceId.CreateRandom().ToHexString();
+        var syncTrace = ActivityTraceId.CreateRandom().ToHexString();
+        using var requestsEnded = new RequestSpanEnded(sendTrace, syncTrace);
         using (var send = new HttpRequestMessage(HttpMethod.Put,
                    $"/_matrix/client/v3/rooms/{Uri.EscapeDataString(roomId)}/send/m.room.message/t1")
                {
@@ -40,13 +42,13 @@ public sealed class TracingTests
             await MatrixAssert.OkAsync(await alice.Client.SendAsync(send));
         }
 
-        var syncTrace = ActivityTraceId.CreateRandom().ToHexString();
         using (var sync = new HttpRequestMessage(HttpMethod.Get, "/_matrix/client/v3/sync"))
         {
             sync.Headers.Add("traceparent", $"00-{syncTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
             await MatrixAssert.OkAsync(await alice.Client.SendAsync(sync));
         }
 
+        await requestsEnded.AllEnded.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(server.Instance.App.Services.GetRequiredService<TracerProvider>().ForceFlush(30_000));
 
         Assert.Contains("/v1/traces", collector.Paths);
