@@ -136,6 +136,7 @@ public static class ServiceRegistration
         services.AddSingleton<LegacySyncService>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncConnectionStore, SlidingSyncConnectionStore>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncReader, SlidingSyncReader>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingRoomCache>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingRoomBuilder>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingSyncExtensions>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingSyncService>();

@@ -33,6 +33,15 @@ public sealed class SlidingSyncReader(NpgsqlDataSource dataSource) : ISlidingSyn
         WHERE m.user_id = @userId
         """;
 
+    // Rooms with an event in (since, upTo], or where the user's membership changed since: both scans are bounded by
+    // what happened since, through the unique index on events.stream_ordering and room_memberships_stream.
+    private const string ChangedSinceSql = """
+
+          AND m.room_id IN (SELECT e.room_id FROM events e WHERE e.stream_ordering > @since AND e.stream_ordering <= @upTo
+                            UNION
+                            SELECT c.room_id FROM room_memberships c WHERE c.stream_ordering > @since AND c.user_id = @userId)
+        """;
+
     private const string SpaceChildrenSql = """
         SELECT DISTINCT cs.state_key FROM current_state cs JOIN events e ON e.event_id = cs.event_id
         WHERE cs.room_id = ANY(@spaceIds) AND cs.type = 'm.space.child' AND e.redacted_by IS NULL
@@ -41,11 +50,12 @@ public sealed class SlidingSyncReader(NpgsqlDataSource dataSource) : ISlidingSyn
         """;
 
     public async Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo, bool withEncryption,
-        bool withRoomType, CancellationToken cancellationToken)
+        bool withRoomType, long? changedSince, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<SlidingRoomRow>(new CommandDefinition(RoomsSql,
-            new { userId, upTo, withEncryption, withRoomType },
+        var sql = changedSince is null ? RoomsSql : RoomsSql + ChangedSinceSql;
+        return (await connection.QueryAsync<SlidingRoomRow>(new CommandDefinition(sql,
+            new { userId, upTo, withEncryption, withRoomType, since = changedSince ?? 0 },
             cancellationToken: cancellationToken))).ToList();
     }
 

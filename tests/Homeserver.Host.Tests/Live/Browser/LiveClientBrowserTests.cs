@@ -161,7 +161,8 @@ public sealed class LiveClientBrowserTests(LiveBrowserFixture fixture) : IClassF
         Assert.Equal(0, await userTools.GetByTestId("action-ban").CountAsync());
         var setlist = moderatorPage.Message("Setlist please");
         await setlist.GetByTestId("message-tools-toggle").ClickAsync();
-        Assert.True(await setlist.GetByTestId("action-timeout-5").IsVisibleAsync());
+        // The moderator's tools appear once the client has the room's power levels, which may come after the message.
+        await setlist.GetByTestId("action-timeout-5").WaitForAsync();
         Assert.True(await setlist.GetByTestId("action-ban").IsVisibleAsync());
         await moderatorPage.ScreenshotAsync("moderator-tools");
         await setlist.GetByTestId("action-pin").ClickAsync();

@@ -91,6 +91,30 @@ public sealed class SlidingSyncTests(LiveServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_incremental_request_finds_rooms_the_user_was_invited_to_joined_or_left_since_pos()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var kept = await alice.CreateRoomAsync();
+        var left = await alice.CreateRoomAsync();
+        var joined = await bob.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+        var initial = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 9));
+        Assert.Equal(2, initial.GetProperty("lists").GetProperty("all").GetProperty("count").GetInt32());
+
+        var invited = await bob.CreateRoomAsync();
+        await bob.InviteAsync(invited, alice.UserId);
+        await alice.JoinAsync(joined);
+        await alice.LeaveAsync(left);
+        var incremental = await alice.SlidingSyncAsync(SlidingSyncSteps.ListBody(0, 9), initial.Pos());
+
+        Assert.Equal("invite", incremental.SlidingRoom(invited).GetProperty("membership").GetString());
+        Assert.True(incremental.SlidingRoom(joined).GetProperty("initial").GetBoolean());
+        Assert.DoesNotContain(kept, incremental.RoomIds());
+        // Rooms listed: kept, invited, joined, and the room left by the user, which the connection was already sent.
+        Assert.Equal(4, incremental.GetProperty("lists").GetProperty("all").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task A_retry_with_the_same_pos_gets_the_same_rooms_again()
     {
         var alice = await Server.RegisterAsync();

@@ -24,9 +24,11 @@ public interface ISlidingSyncConnectionStore
 public interface ISlidingSyncReader
 {
     /// <summary>Every room the user has a membership of, with the bump stamp (up to <paramref name="upTo"/>) and newest
-    /// event, and when asked its encryption and room type: one query, whatever the number of rooms.</summary>
+    /// event, and when asked its encryption and room type: one query, whatever the number of rooms. With
+    /// <paramref name="changedSince"/>, only the rooms that had an event, or a change of the user's membership, after
+    /// that position (a cost bounded by what happened since, not by the number of rooms).</summary>
     Task<IReadOnlyList<SlidingRoomRow>> GetRoomsAsync(string userId, long upTo, bool withEncryption,
-        bool withRoomType, CancellationToken cancellationToken);
+        bool withRoomType, long? changedSince, CancellationToken cancellationToken);
 
     /// <summary>The rooms the given spaces name as children now (<c>m.space.child</c> with a non-empty <c>via</c>).</summary>
     Task<IReadOnlySet<string>> GetSpaceChildrenAsync(IReadOnlyCollection<string> spaceIds,

@@ -14,11 +14,13 @@ namespace Homeserver.Services.Sync.Sliding;
 /// <summary>
 /// Simplified sliding sync (MSC4186): POST /sync with lists and room subscriptions. Each response's <c>pos</c> is a
 /// stored row (<see cref="ISlidingSyncConnectionStore"/>) holding the stream positions and what the connection was sent,
-/// so any process continues a connection. A pass reads the positions, the user's rooms (one query), sorts and windows
+/// so any process continues a connection. A pass reads the positions, the user's rooms (those changed since the
+/// user's last pass in this process, <see cref="SlidingRoomCache"/>), sorts and windows
 /// the lists, and builds only the rooms matched by a rule that changed since they were last sent; with nothing to send
 /// it long-polls on <see cref="SyncNotifier"/> like /sync v2.
 /// </summary>
 public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, ISlidingSyncReader rooms,
+    SlidingRoomCache roomCache,
     ISyncReader syncReader, SyncNotifier notifier, SyncPositions positions, SyncPassGate gate,
     SlidingRoomBuilder builder, SlidingSyncExtensions extensions, IgnoredUsers ignoredUsers,
     IAccountDataStore accountData, IReceiptStore receipts, IPushActionStore pushActions)
@@ -133,8 +135,8 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         var now = from is { } f ? read.Now.Max(f) : read.Now;
         // Encryption and room types cost a lookup per room: read only when a list filters on them.
         var filters = request.Lists.Values.Select(l => l.Filters).ToList();
-        var rows = await rooms.GetRoomsAsync(userId, now.Events, filters.Any(f => f.IsEncrypted is not null),
-            filters.Any(f => f.RoomTypes is not null || f.NotRoomTypes is not null), cancellationToken);
+        var rows = await roomCache.GetAsync(userId, now.Events, filters.Any(f => f.IsEncrypted is not null),
+            filters.Any(f => f.RoomTypes is not null || f.NotRoomTypes is not null), from is null, cancellationToken);
         var byId = rows.ToDictionary(r => r.RoomId, StringComparer.Ordinal);
         var direct = await DirectRoomsAsync(requester.UserId, cancellationToken);
         var candidates = SlidingRoomList.Candidates(rows, userId, now.Events, previous.Rooms.ContainsKey);
