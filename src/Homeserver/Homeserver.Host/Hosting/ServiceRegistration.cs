@@ -134,7 +134,12 @@ public static class ServiceRegistration
         services.AddSingleton<SyncService>();
         services.AddSingleton(SyncPassGate.ForPool(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize));
         services.AddSingleton<LegacySyncService>();
-        services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncConnectionStore, SlidingSyncConnectionStore>();
+        services.AddSingleton<SlidingSyncConnectionStore>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.SharedSlidingSyncConnectionStore>();
+        services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncConnectionStore>(sp =>
+            new Homeserver.Services.Sync.Sliding.SlidingSyncConnections(sp.GetRequiredService<SlidingSyncConnectionStore>(),
+                sp.GetRequiredService<Homeserver.Services.Sync.Sliding.SharedSlidingSyncConnectionStore>(),
+                sp.GetRequiredService<ISharedStore>()));
         services.AddSingleton<Homeserver.Services.Sync.Sliding.ISlidingSyncReader, SlidingSyncReader>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingRoomCache>();
         services.AddSingleton<Homeserver.Services.Sync.Sliding.SlidingRoomBuilder>();

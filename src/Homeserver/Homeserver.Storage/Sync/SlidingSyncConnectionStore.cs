@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Homeserver.Services.Sync.Sliding;
 using Npgsql;
@@ -12,13 +13,9 @@ public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, Time
     : ISlidingSyncConnectionStore
 {
     private const string SelectSql = """
-        SELECT pos AS Pos, stream_token AS StreamToken, state AS State FROM sliding_sync_positions
+        SELECT stream_token AS StreamToken, state AS State FROM sliding_sync_positions
         WHERE pos = @pos AND user_id = @userId AND device_id = @deviceId AND conn_id = @connId
         """;
-
-    /// <summary>Positions of a user's connections unused this long are dropped (the client starts over on
-    /// M_UNKNOWN_POS), so connections clients abandon do not pile up.</summary>
-    public static readonly TimeSpan Expiry = TimeSpan.FromDays(7);
 
     private const string DeleteBeforeSql = """
         DELETE FROM sliding_sync_positions
@@ -32,27 +29,37 @@ public sealed class SlidingSyncConnectionStore(NpgsqlDataSource dataSource, Time
         RETURNING pos
         """;
 
-    public async Task<SlidingPosition?> GetAsync(string userId, string deviceId, string connId, long pos,
+    public async Task<SlidingPosition?> GetAsync(string userId, string deviceId, string connId, string pos,
         CancellationToken cancellationToken)
     {
+        if (ParsePos(pos) is not { } number)
+        {
+            return null;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<SlidingPosition>(new CommandDefinition(SelectSql,
-            new { pos, userId, deviceId, connId }, cancellationToken: cancellationToken));
+            new { pos = number, userId, deviceId, connId }, cancellationToken: cancellationToken));
     }
 
-    public async Task<long> SaveAsync(string userId, string deviceId, string connId, long? basedOn, string streamToken,
-        string state, CancellationToken cancellationToken)
+    /// <remarks>A <paramref name="basedOn"/> of another store (shared, before an outage) counts as none: the rows kept
+    /// here for the connection are older than it.</remarks>
+    public async Task<string> SaveAsync(string userId, string deviceId, string connId, string? basedOn,
+        string streamToken, string state, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(DeleteBeforeSql,
-            new { userId, deviceId, connId, basedOn, expired = (now - Expiry).ToUnixTimeMilliseconds() },
+            new { userId, deviceId, connId, basedOn = basedOn is null ? null : ParsePos(basedOn), expired = (now - SlidingSyncConnections.Expiry).ToUnixTimeMilliseconds() },
             transaction, cancellationToken: cancellationToken));
         var pos = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql,
             new { userId, deviceId, connId, streamToken, state, now = now.ToUnixTimeMilliseconds() },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return pos;
+        return pos.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static long? ParsePos(string pos) =>
+        long.TryParse(pos, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

@@ -1,13 +1,14 @@
 namespace Homeserver.Services.Sync.Sliding;
 
 /// <summary>One stored <c>pos</c> of a connection: the stream positions it stands for and the connection's state.</summary>
-public sealed record SlidingPosition(long Pos, string StreamToken, string State);
+public sealed record SlidingPosition(string StreamToken, string State);
 
-/// <summary>Where sliding sync connections keep their positions (one row per <c>pos</c> handed out).</summary>
+/// <summary>Where sliding sync connections keep their positions (one entry per <c>pos</c> handed out). A <c>pos</c> is
+/// opaque to clients; each store recognises its own and finds nothing for another's.</summary>
 public interface ISlidingSyncConnectionStore
 {
     /// <summary>The stored position, or null when the connection never had it or it was dropped.</summary>
-    Task<SlidingPosition?> GetAsync(string userId, string deviceId, string connId, long pos,
+    Task<SlidingPosition?> GetAsync(string userId, string deviceId, string connId, string pos,
         CancellationToken cancellationToken);
 
     /// <summary>
@@ -16,8 +17,8 @@ public interface ISlidingSyncConnectionStore
     /// new connection replaces an old one of the same <c>conn_id</c>).
     /// </summary>
     /// <returns>The new <c>pos</c>.</returns>
-    Task<long> SaveAsync(string userId, string deviceId, string connId, long? basedOn, string streamToken, string state,
-        CancellationToken cancellationToken);
+    Task<string> SaveAsync(string userId, string deviceId, string connId, string? basedOn, string streamToken,
+        string state, CancellationToken cancellationToken);
 }
 
 /// <summary>The queries sliding sync needs beyond those of /sync v2.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Core.Errors;
@@ -34,20 +33,18 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         ArgumentNullException.ThrowIfNull(requester);
         ArgumentNullException.ThrowIfNull(request);
         var (userId, deviceId) = (requester.UserId.Value, requester.DeviceId ?? "");
-        long? basedOn = null;
+        string? basedOn = null;
         SyncToken? from = null;
         var state = new SlidingConnectionState();
         if (request.Pos is { } pos)
         {
-            var stored = long.TryParse(pos, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-                ? await connections.GetAsync(userId, deviceId, request.ConnId, number, cancellationToken)
-                : null;
+            var stored = await connections.GetAsync(userId, deviceId, request.ConnId, pos, cancellationToken);
             if (stored is null)
             {
                 throw new MatrixException(ErrorCode.UnknownPos, "Unknown or expired pos; start a new connection");
             }
 
-            (basedOn, from, state) = (number, SyncToken.Parse(stored.StreamToken),
+            (basedOn, from, state) = (pos, SyncToken.Parse(stored.StreamToken),
                 SlidingConnectionState.Deserialize(stored.State));
         }
 
@@ -104,7 +101,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         }
     }
 
-    private async Task<JsonObject> FinishAsync(Requester requester, SlidingSyncRequest request, long? basedOn,
+    private async Task<JsonObject> FinishAsync(Requester requester, SlidingSyncRequest request, string? basedOn,
         PassResult pass, CancellationToken cancellationToken)
     {
         var response = pass.Response;
@@ -118,7 +115,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
             ? same
             : await connections.SaveAsync(requester.UserId.Value, requester.DeviceId ?? "", request.ConnId, basedOn,
                 pass.V2.Now.ToString(), pass.State.Serialize(), cancellationToken);
-        response["pos"] = pos.ToString(CultureInfo.InvariantCulture);
+        response["pos"] = pos;
         if (request.TxnId is { } txnId)
         {
             response["txn_id"] = txnId;
