@@ -41,7 +41,8 @@ internal sealed partial class SteamSsoServer : IAsyncDisposable
 
     public string BaseUrl => Server.Instance.Addresses[0].AbsoluteUri.TrimEnd('/');
 
-    public static async Task<SteamSsoServer> StartAsync(bool withKey = true, bool enabled = true)
+    public static async Task<SteamSsoServer> StartAsync(bool withKey = true, bool enabled = true,
+        bool rateLimited = false)
     {
         var state = new SteamStandInState();
         var personas = new ConcurrentDictionary<string, string>();
@@ -85,6 +86,7 @@ internal sealed partial class SteamSsoServer : IAsyncDisposable
             ["Sso:Steam:WebApiKey"] = withKey ? state.WebApiKey : "",
             ["Sso:Steam:AppId"] = state.AppId,
             ["AppServices:ConfigFiles:0"] = registration,
+            ["RateLimits:Enabled"] = rateLimited ? "true" : "false",
         };
         return new SteamSsoServer(await LiveServer.StartAsync(settings: settings), steam, directory, personas);
     }

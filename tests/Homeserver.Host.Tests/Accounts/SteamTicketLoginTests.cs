@@ -90,6 +90,21 @@ public sealed class SteamTicketLoginTests
     }
 
     [Fact]
+    public async Task Ticket_logins_are_rate_limited_per_address_as_other_logins()
+    {
+        await using var sso = await SteamSsoServer.StartAsync(rateLimited: true);
+        sso.Steam.State.Tickets["0A0B"] = new SteamTicket("76561198000000015");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await sso.Server.PostAsync(Login, Ticket("0A0B"))).Status);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task Without_a_web_api_key_the_ticket_type_is_neither_listed_nor_accepted()
     {
         await using var sso = await SteamSsoServer.StartAsync(withKey: false);

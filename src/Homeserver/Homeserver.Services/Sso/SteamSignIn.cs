@@ -29,6 +29,9 @@ public abstract record SignInOutcome
 public sealed class SteamSignIn(HomeserverSettings settings, ISsoSessionStore sessions, SteamClient steam,
     SteamAccounts accounts, IAccountStore accountStore, LoginService logins, TimeProvider time)
 {
+    // Each start stores a session row: a bound per address (generous: a person may retry a few times).
+    private readonly RateLimiter _startsByAddress = new(new RateLimit(0.5, 20), settings.RateLimits.Enabled, time);
+
     public const string IdpId = "steam";
     public const string CookieName = "hs_sso_session";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(10);
@@ -37,10 +40,12 @@ public sealed class SteamSignIn(HomeserverSettings settings, ISsoSessionStore se
     public bool Enabled => settings.Sso.Steam.Enabled;
 
     /// <param name="callbackUrl">This server's callback, absolute, as the browser reaches it.</param>
-    /// <param name="realm">This server's public origin, shown by Steam as the site asking.</param>
+    /// <param name="realm">This server's public base URL, shown by Steam as the site asking.</param>
+    /// <param name="clientAddress">For the per-address rate limit (429 M_LIMIT_EXCEEDED).</param>
     public async Task<SignInOutcome> StartAsync(string? redirectUrl, string callbackUrl, string realm,
-        CancellationToken cancellationToken)
+        string clientAddress, CancellationToken cancellationToken)
     {
+        _startsByAddress.Acquire(clientAddress);
         if (!IsAcceptableClientUrl(redirectUrl))
         {
             return new SignInOutcome.Failed(400, "The client gave no usable redirectUrl.");

@@ -25,8 +25,9 @@ public static class SsoEndpoints
     public static void MapSso(this IEndpointRouteBuilder app, HomeserverSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        // The public base URL, path included when a proxy serves the server under one (no trailing slash).
         var origin = new Lazy<string>(() =>
-            WellKnownEndpoints.BoundUrl(app, settings.WellKnown.ClientBaseUrl).GetLeftPart(UriPartial.Authority));
+            WellKnownEndpoints.BoundUrl(app, settings.WellKnown.ClientBaseUrl).AbsoluteUri.TrimEnd('/'));
 
         // GET /_matrix/client/v3/login/sso/redirect
         app.MapGet("/_matrix/client/v3/login/sso/redirect", (HttpContext context, SteamSignIn steam,
@@ -53,7 +54,7 @@ public static class SsoEndpoints
 
             var outcome = await steam.CompleteAsync(query, context.Request.Cookies[SteamSignIn.CookieName],
                 origin.Value + "/", cancellationToken);
-            context.Response.Cookies.Delete(SteamSignIn.CookieName, CookieOptions(context, TimeSpan.Zero));
+            context.Response.Cookies.Delete(SteamSignIn.CookieName, CookieOptions(context, origin.Value, TimeSpan.Zero));
             return outcome switch
             {
                 SignInOutcome.SignedIn { Trusted: true } signedIn => Redirect(context, signedIn.ClientUrlWithToken),
@@ -120,14 +121,15 @@ public static class SsoEndpoints
         }
 
         var redirectUrl = context.Request.Query["redirectUrl"] is { Count: 1 } values ? values[0] : null;
-        var outcome = await steam.StartAsync(redirectUrl, origin + CallbackPath, origin + "/", cancellationToken);
+        var outcome = await steam.StartAsync(redirectUrl, origin + CallbackPath, origin + "/", context.ClientAddress(),
+            cancellationToken);
         switch (outcome)
         {
             case SignInOutcome.Redirect redirect:
                 if (redirect.BrowserCookie is { } cookie)
                 {
                     context.Response.Cookies.Append(SteamSignIn.CookieName, cookie,
-                        CookieOptions(context, SteamSignIn.SessionLifetime));
+                        CookieOptions(context, origin, SteamSignIn.SessionLifetime));
                 }
 
                 return Redirect(context, redirect.Location);
@@ -138,13 +140,13 @@ public static class SsoEndpoints
         }
     }
 
-    private static CookieOptions CookieOptions(HttpContext context, TimeSpan lifetime) => new()
+    private static CookieOptions CookieOptions(HttpContext context, string origin, TimeSpan lifetime) => new()
     {
         HttpOnly = true,
-        Secure = context.Request.IsHttps,
+        Secure = context.Request.IsHttps || origin.StartsWith("https:", StringComparison.Ordinal),
         // Lax: Steam sends the browser back with a top-level GET, which carries Lax cookies.
         SameSite = SameSiteMode.Lax,
-        Path = CallbackPath,
+        Path = new Uri(origin).AbsolutePath.TrimEnd('/') + CallbackPath,
         MaxAge = lifetime,
     };
 
