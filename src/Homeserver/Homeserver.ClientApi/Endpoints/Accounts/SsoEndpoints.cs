@@ -37,7 +37,7 @@ public static class SsoEndpoints
         // GET /_matrix/client/v3/login/sso/redirect/{idpId}
         app.MapGet("/_matrix/client/v3/login/sso/redirect/{idpId}", (HttpContext context, string idpId,
                 SteamSignIn steam, CancellationToken cancellationToken) =>
-            StartAsync(context, steam, idpId, origin.Value, cancellationToken)).ExistedInR0();
+            StartAsync(context, steam, idpId, origin.Value, cancellationToken));
 
         // GET: Steam's OpenID answer comes back here (the openid.return_to of the sign-in)
         app.MapGet(CallbackPath, async (HttpContext context, SteamSignIn steam, CancellationToken cancellationToken) =>
