@@ -264,6 +264,21 @@ public sealed class SteamSsoTests
     }
 
     [Fact]
+    public async Task Starting_sign_ins_is_rate_limited_per_address()
+    {
+        await using var sso = await SteamSsoServer.StartAsync(rateLimited: true);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 22; i++)
+        {
+            statuses.Add((await sso.StartSignInAsync("https://client.example/cb")).Response.StatusCode);
+        }
+
+        Assert.All(statuses.Take(20), s => Assert.Equal(HttpStatusCode.Redirect, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Fact]
     public async Task A_deactivated_linked_account_cannot_sign_in()
     {
         await using var sso = await SteamSsoServer.StartAsync();
