@@ -52,6 +52,8 @@ public static class ClientApiPipeline
         app.MapHealth();
         app.MapRegistration();
         app.MapLogin();
+        app.MapSso(settings);
+        app.MapExternalIds();
         app.MapAuthMetadata(settings.WellKnown);
         app.MapOAuth(settings.WellKnown);
         app.MapOAuthPages();

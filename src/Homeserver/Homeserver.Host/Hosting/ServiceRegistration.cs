@@ -195,6 +195,7 @@ public static class ServiceRegistration
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
         services.AddOAuth();
+        services.AddSso();
         services.AddSynapseAdmin();
         services.AddFederation();
         services.AddAppServices(settings);

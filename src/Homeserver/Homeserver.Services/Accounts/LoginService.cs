@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Homeserver.Core.Errors;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Configuration;
@@ -14,12 +15,16 @@ public sealed class LoginService(
     PasswordCheck passwords,
     RateLimiterSet rateLimiters,
     TimeProvider time,
-    IEnumerable<IDeviceListObserver> deviceObservers)
+    IEnumerable<IDeviceListObserver> deviceObservers,
+    IEnumerable<Sso.IExtraLoginMethod> extraMethods)
 {
     public const string PasswordType = "m.login.password";
     public const string TokenType = "m.login.token";
     public const string AppServiceType = "m.login.application_service";
     public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>The flows of the login methods besides password, token and appservice (GET /login).</summary>
+    public IEnumerable<JsonObject> ExtraFlows => extraMethods.SelectMany(m => m.Flows);
 
     public sealed record LoggedIn(UserId UserId, string AccessToken, string DeviceId, string? RefreshToken,
         long? ExpiresInMs);
@@ -36,6 +41,8 @@ public sealed class LoginService(
             PasswordType => await CheckPasswordAsync(body, cancellationToken),
             TokenType => await CheckLoginTokenAsync(body, cancellationToken),
             null => throw new MatrixException(ErrorCode.BadJson, "'type' is required"),
+            _ when extraMethods.FirstOrDefault(m => m.LoginType == type) is { } method =>
+                await method.AuthenticateAsync(body, cancellationToken),
             _ => throw new MatrixException(ErrorCode.Unknown, $"Unknown login type '{type}'"),
         };
 

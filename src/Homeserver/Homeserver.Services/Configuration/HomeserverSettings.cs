@@ -40,6 +40,8 @@ public sealed record HomeserverSettings(
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
     public ServerNoticesSettings ServerNotices { get; init; } = ServerNoticesSettings.Default;
 
+    public SsoSettings Sso { get; init; } = SsoSettings.Default;
+
     /// <summary>The least severe log level written (Logging:Level); Information logs one line per request.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

@@ -98,6 +98,11 @@ public static class SettingsReader
             ["Federation:BackoffMaxSeconds"] = "604800",
             ["Federation:InboundRequestsPerSecond"] = "50",
             ["Federation:InboundRequestBurst"] = "200",
+            ["Sso:Steam:Enabled"] = "false",
+            ["Sso:Steam:OpenIdUrl"] = "https://steamcommunity.com/openid/login",
+            ["Sso:Steam:WebApiBaseUrl"] = "https://api.steampowered.com",
+            ["Sso:Steam:WebApiKey"] = "",
+            ["Sso:Steam:AppId"] = "",
         };
 
     /// <summary>Keys holding a list, one item per index (<c>Key:0</c>, <c>Key:1</c>...); empty by default.</summary>
@@ -207,6 +212,7 @@ public static class SettingsReader
         var maxDelay = reader.Parse("DelayedEvents:MaxDelaySeconds", text => ParseInteger(text, 1, 31_536_000));
         var live = ExtraSettingsReader.ReadLive(reader, workingDirectory);
         var serverNotices = ServerNoticesSettings.Read(reader);
+        var sso = SsoSettings.Read(reader);
         var federationClient = FederationClientSettingsReader.Read(reader, section, workingDirectory, errors);
         var keyServers = KeyServerSettingsReader.Read(section, errors);
         var federationAccess = FederationAccessSettingsReader.Read(reader);
@@ -258,6 +264,7 @@ public static class SettingsReader
             Live = live,
             Telemetry = telemetry,
             ServerNotices = serverNotices,
+            Sso = sso,
         };
         return (settings, errors);
     }

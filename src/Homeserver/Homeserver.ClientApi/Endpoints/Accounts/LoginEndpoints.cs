@@ -16,12 +16,13 @@ public static class LoginEndpoints
     public static void MapLogin(this IEndpointRouteBuilder app)
     {
         // GET /_matrix/client/v3/login
-        app.MapGet("/_matrix/client/v3/login", () => Results.Json(new JsonObject
+        app.MapGet("/_matrix/client/v3/login", (LoginService logins) => Results.Json(new JsonObject
         {
-            ["flows"] = new JsonArray(
+            ["flows"] = new JsonArray([
                 new JsonObject { ["type"] = LoginService.PasswordType },
                 new JsonObject { ["type"] = LoginService.TokenType, ["get_login_token"] = true },
-                new JsonObject { ["type"] = LoginService.AppServiceType }),
+                new JsonObject { ["type"] = LoginService.AppServiceType },
+                .. logins.ExtraFlows]),
         })).ExistedInR0();
 
         // POST /_matrix/client/v3/login
