@@ -47,7 +47,7 @@ public abstract class MigrationTests(DatabaseDialect dialect)
     }
 
     [Fact]
-    public async Task A_bridges_migrations_keep_their_own_history_and_take_their_dialects_file_over_none_shared()
+    public async Task A_bridges_migrations_keep_their_own_history_and_use_their_dialects_file()
     {
         await using var database = AppServiceDatabase.Open(await TestDatabases.NewAsync(dialect));
         await database.MigrateAsync(CancellationToken.None);
