@@ -64,6 +64,18 @@ public abstract class MigrationTests(DatabaseDialect dialect)
     }
 
     [Fact]
+    public async Task Migrator_made_from_the_bare_data_source_finds_its_dialect()
+    {
+        await using var database = AppServiceDatabase.Open(await TestDatabases.NewAsync(dialect));
+
+        await new SchemaMigrator(database.DataSource, "test_bridge_migrations", typeof(MigrationTests).Assembly, BridgeMigrations)
+            .ApplyAsync(CancellationToken.None);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal(dialect.ToString().ToLowerInvariant(), await connection.ExecuteScalarAsync<string>("SELECT name FROM test_dialect"));
+    }
+
+    [Fact]
     public async Task Foreign_keys_are_enforced()
     {
         await using var database = AppServiceDatabase.Open(await TestDatabases.NewAsync(dialect));

@@ -12,6 +12,12 @@ namespace Homeserver.Bridges.AppService;
 /// </summary>
 public sealed class AppServiceDatabase(DbDataSource dataSource, DatabaseDialect dialect) : IAsyncDisposable
 {
+    /// <summary>A Postgres database (as before SQLite came; <see cref="Open"/> chooses by settings).</summary>
+    public AppServiceDatabase(string postgresConnectionString)
+        : this(NpgsqlDataSource.Create(postgresConnectionString), DatabaseDialect.Postgres)
+    {
+    }
+
     /// <summary>An <see cref="NpgsqlDataSource"/> or a <see cref="SqliteDataSource"/>.</summary>
     public DbDataSource DataSource { get; } = dataSource;
 
@@ -24,8 +30,7 @@ public sealed class AppServiceDatabase(DbDataSource dataSource, DatabaseDialect 
         return settings.Dialect == DatabaseDialect.Postgres ? Postgres(settings.ConnectionString) : Sqlite(settings.SqliteFile);
     }
 
-    public static AppServiceDatabase Postgres(string connectionString) =>
-        new(NpgsqlDataSource.Create(connectionString), DatabaseDialect.Postgres);
+    public static AppServiceDatabase Postgres(string connectionString) => new(connectionString);
 
     /// <summary>The SQLite database in <paramref name="path"/>, creating its directory (and on first use the file).</summary>
     public static AppServiceDatabase Sqlite(string path)

@@ -16,21 +16,36 @@ namespace Homeserver.Bridges.AppService.Store;
 /// </summary>
 public sealed partial class SchemaMigrator
 {
-    private readonly AppServiceDatabase _database;
+    private readonly DbDataSource _dataSource;
+    private readonly DatabaseDialect _dialect;
     private readonly string _historyTable;
     private readonly Assembly _assembly;
     private readonly string _resourcePrefix;
 
     public SchemaMigrator(AppServiceDatabase database, string historyTable, Assembly assembly, string resourcePrefix)
+        : this(database.DataSource, database.Dialect, historyTable, assembly, resourcePrefix)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        if (!Identifier().IsMatch(historyTable))
+    }
+
+    /// <summary>A migrator over <paramref name="dataSource"/>: SQLite for a <see cref="SqliteDataSource"/>, else Postgres.</summary>
+    public SchemaMigrator(DbDataSource dataSource, string historyTable, Assembly assembly, string resourcePrefix)
+        : this(dataSource, dataSource is SqliteDataSource ? DatabaseDialect.Sqlite : DatabaseDialect.Postgres, historyTable, assembly,
+            resourcePrefix)
+    {
+    }
+
+    private SchemaMigrator(DbDataSource dataSource, DatabaseDialect dialect, string historyTable, Assembly assembly, string resourcePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(assembly);
+        if (!Identifier().IsMatch(historyTable ?? ""))
         {
             throw new ArgumentException($"'{historyTable}' is not a plain table name", nameof(historyTable));
         }
 
-        _database = database;
-        _historyTable = historyTable;
+        _dataSource = dataSource;
+        _dialect = dialect;
+        _historyTable = historyTable!;
         _assembly = assembly;
         _resourcePrefix = resourcePrefix;
     }
@@ -42,9 +57,9 @@ public sealed partial class SchemaMigrator
     /// <returns>the versions applied by this call.</returns>
     public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken)
     {
-        var migrations = MigrationResources.Load(_assembly, _resourcePrefix, _database.Dialect);
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
-        return _database.Dialect == DatabaseDialect.Postgres
+        var migrations = MigrationResources.Load(_assembly, _resourcePrefix, _dialect);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return _dialect == DatabaseDialect.Postgres
             ? await ApplyOnPostgresAsync(connection, migrations, cancellationToken)
             : await ApplyOnSqliteAsync((SqliteConnection)connection, migrations, cancellationToken);
     }
