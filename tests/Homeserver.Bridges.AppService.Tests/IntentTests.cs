@@ -4,7 +4,12 @@ using Homeserver.Bridges.AppService.Tests.Support;
 
 namespace Homeserver.Bridges.AppService.Tests;
 
-public sealed class IntentTests
+public sealed class PostgresIntentTests() : IntentTests(DatabaseDialect.Postgres);
+
+public sealed class SqliteIntentTests() : IntentTests(DatabaseDialect.Sqlite);
+
+/// <summary>Intents over each kind of store (ghost registrations and memberships are remembered there).</summary>
+public abstract class IntentTests(DatabaseDialect dialect)
 {
     private const string Room = "!room:example.org";
     private const string Alice = "@_test_alice:example.org";
@@ -13,7 +18,7 @@ public sealed class IntentTests
     [Fact]
     public async Task EnsureRegistered_registers_the_ghost_as_the_appservice_without_logging_in()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         await harness.Ghost().EnsureRegisteredAsync(CancellationToken.None);
 
@@ -29,7 +34,7 @@ public sealed class IntentTests
     [Fact]
     public async Task EnsureRegistered_takes_M_USER_IN_USE_as_registered_and_remembers_it_across_restarts()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         harness.Homeserver.AddRegistered(Alice);
 
         await harness.Ghost().EnsureRegisteredAsync(CancellationToken.None);
@@ -43,7 +48,7 @@ public sealed class IntentTests
     [Fact]
     public async Task The_bot_is_never_registered()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         await harness.Intents.Bot.EnsureJoinedAsync(Room, CancellationToken.None);
 
@@ -55,7 +60,7 @@ public sealed class IntentTests
     [Fact]
     public async Task EnsureJoined_has_the_bot_invite_a_ghost_the_room_refuses_then_joins_once()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         harness.Homeserver.MakeInviteOnly(Room);
         harness.Homeserver.SetMembership(Room, Bot, "invite");
 
@@ -77,7 +82,7 @@ public sealed class IntentTests
     [Fact]
     public async Task A_leave_seen_in_a_transaction_makes_the_ghost_join_again()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         await harness.Ghost().EnsureJoinedAsync(Room, CancellationToken.None);
 
         await harness.Service.PutTransactionAsync("1", TestEvents.Transaction([TestEvents.Member("$kick", Alice, "leave")]));
@@ -89,7 +94,7 @@ public sealed class IntentTests
     [Fact]
     public async Task SendText_puts_the_message_as_the_ghost_with_a_transaction_id_and_timestamp()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         var eventId = await harness.Ghost().SendTextAsync(Room, "hello", html: "<b>hello</b>", replyTo: "$parent",
             options: new SendOptions(Timestamp: 1_600_000_000_123));
@@ -107,7 +112,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Sends_without_a_given_transaction_id_each_get_their_own()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         var first = await harness.Ghost().SendTextAsync(Room, "a");
         var second = await harness.Ghost().SendTextAsync(Room, "a");
@@ -119,7 +124,7 @@ public sealed class IntentTests
     [Fact]
     public async Task A_stable_transaction_id_makes_a_repeated_send_the_same_event()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         var options = new SendOptions(TransactionIds.Stable("remote", "msg/42"));
 
         var first = await harness.Ghost().SendTextAsync(Room, "a", options: options);
@@ -133,7 +138,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Rate_limited_send_is_retried_after_retry_after_ms_with_the_same_transaction_id()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         await harness.Ghost().EnsureJoinedAsync(Room, CancellationToken.None);
         harness.Homeserver.FailNext("/_matrix/client/v3/rooms/", 429,
             new JsonObject { ["errcode"] = "M_LIMIT_EXCEEDED", ["error"] = "slow down", ["retry_after_ms"] = 1500 });
@@ -153,7 +158,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Rate_limit_without_retry_after_ms_falls_back_to_the_Retry_After_free_back_off()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         await harness.Ghost().EnsureJoinedAsync(Room, CancellationToken.None);
         harness.Homeserver.FailNext("/_matrix/client/v3/rooms/", 429, new JsonObject { ["errcode"] = "M_LIMIT_EXCEEDED", ["error"] = "x" });
 
@@ -168,7 +173,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Other_errors_throw_with_the_errcode_and_are_not_retried()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         await harness.Ghost().EnsureJoinedAsync(Room, CancellationToken.None);
         harness.Homeserver.FailNext("/_matrix/client/v3/rooms/", 403, new JsonObject { ["errcode"] = "M_FORBIDDEN", ["error"] = "no" });
 
@@ -182,7 +187,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Display_name_and_avatar_are_set_only_when_they_change_even_after_a_restart()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         await harness.Ghost().SetDisplayNameAsync("Alice", CancellationToken.None);
         await harness.Ghost().SetDisplayNameAsync("Alice", CancellationToken.None);
@@ -205,7 +210,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Upload_posts_the_bytes_to_media_v3_upload_as_the_ghost()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         var uri = await harness.Ghost().UploadAsync([1, 2, 3], "image/png", "a b.png", CancellationToken.None);
 
@@ -223,7 +228,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Redact_react_state_typing_and_create_room_have_the_spec_shapes()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
         var ghost = harness.Ghost();
 
         await ghost.RedactAsync(Room, "$target", "spam", null, CancellationToken.None);
@@ -255,7 +260,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Ping_asks_the_homeserver_to_ping_this_appservice_by_its_id()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         var duration = await harness.Intents.PingHomeserverAsync("start-1", CancellationToken.None);
 
@@ -270,7 +275,7 @@ public sealed class IntentTests
     [Fact]
     public async Task Intents_refuse_users_outside_the_namespace()
     {
-        await using var harness = await IntentHarness.StartAsync();
+        await using var harness = await IntentHarness.StartAsync(dialect);
 
         Assert.Throws<ArgumentException>(() => harness.Intents.For("@alice:example.org"));
         Assert.Throws<ArgumentException>(() => harness.Intents.For("@_test_x:elsewhere.org"));

@@ -9,6 +9,8 @@ namespace Homeserver.Bridges.AppService.Tests;
 
 public sealed class QueryEndpointTests
 {
+    private static Task<AppServiceDatabaseSettings> NewDatabaseAsync() => TestDatabases.NewAsync(DatabaseDialect.Postgres);
+
     private sealed class KnowsEverything : IAppServiceQueryHandler
     {
         public Task<bool> UserExistsAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(true);

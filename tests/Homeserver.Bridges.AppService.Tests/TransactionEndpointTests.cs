@@ -7,7 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Bridges.AppService.Tests;
 
-public sealed class TransactionEndpointTests
+public sealed class PostgresTransactionEndpointTests() : TransactionEndpointTests(DatabaseDialect.Postgres);
+
+public sealed class SqliteTransactionEndpointTests() : TransactionEndpointTests(DatabaseDialect.Sqlite);
+
+/// <summary>The transaction endpoint over each kind of store (the restart tests reopen the same database).</summary>
+public abstract class TransactionEndpointTests(DatabaseDialect dialect)
 {
     [Fact]
     public async Task Transaction_without_hs_token_is_401_M_UNAUTHORIZED_and_not_handled()
@@ -252,7 +257,7 @@ public sealed class TransactionEndpointTests
         Assert.Single(service.Receiver.Received);
     }
 
-    internal static async Task<string> NewDatabaseAsync() => await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+    private Task<AppServiceDatabaseSettings> NewDatabaseAsync() => TestDatabases.NewAsync(dialect);
 
     internal static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string errcode)
     {

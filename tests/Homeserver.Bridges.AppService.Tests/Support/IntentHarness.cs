@@ -7,7 +7,7 @@ namespace Homeserver.Bridges.AppService.Tests.Support;
 /// <summary>The SDK (over a real database, on a manual clock) pointed at a recording homeserver stand-in.</summary>
 public sealed class IntentHarness : IAsyncDisposable
 {
-    private IntentHarness(RecordingHomeserver homeserver, TestAppService service, ManualClock clock, string database)
+    private IntentHarness(RecordingHomeserver homeserver, TestAppService service, ManualClock clock, AppServiceDatabaseSettings database)
     {
         Homeserver = homeserver;
         Service = service;
@@ -21,17 +21,17 @@ public sealed class IntentHarness : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
-    public string Database { get; }
+    public AppServiceDatabaseSettings Database { get; }
 
     public Intents Intents => Service.Services.GetRequiredService<Intents>();
 
     public Intent Ghost(string localpart = "_test_alice") => Intents.ForLocalpart(localpart);
 
-    public static async Task<IntentHarness> StartAsync()
+    public static async Task<IntentHarness> StartAsync(DatabaseDialect dialect)
     {
         var registration = TestAppService.NewRegistration();
         var homeserver = await RecordingHomeserver.StartAsync(registration, TestAppService.ServerName);
-        var database = await TransactionEndpointTests.NewDatabaseAsync();
+        var database = await TestDatabases.NewAsync(dialect);
         var clock = new ManualClock();
         var service = await StartServiceAsync(database, registration, homeserver, clock);
         return new IntentHarness(homeserver, service, clock, database);
@@ -51,7 +51,7 @@ public sealed class IntentHarness : IAsyncDisposable
         await Homeserver.DisposeAsync();
     }
 
-    private static Task<TestAppService> StartServiceAsync(string database, Registration.Registration registration,
+    private static Task<TestAppService> StartServiceAsync(AppServiceDatabaseSettings database, Registration.Registration registration,
         RecordingHomeserver homeserver, ManualClock clock) =>
         TestAppService.StartAsync(database, registration, homeserver.Url, s => s.AddSingleton<TimeProvider>(clock));
 }

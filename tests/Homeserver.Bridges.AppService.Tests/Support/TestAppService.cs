@@ -44,7 +44,7 @@ public sealed class RecordingReceiver : IMatrixEventReceiver
 }
 
 /// <summary>
-/// The SDK served by real Kestrel on a loopback port, over a real Postgres database, as a bridge would run it.
+/// The SDK served by real Kestrel on a loopback port, over a real database (Postgres or SQLite), as a bridge would run it.
 /// <see cref="PutTransactionAsync"/> plays the homeserver.
 /// </summary>
 public sealed class TestAppService : IAsyncDisposable
@@ -75,7 +75,7 @@ public sealed class TestAppService : IAsyncDisposable
     public static Registration.Registration NewRegistration(string url = "http://127.0.0.1:1") =>
         RegistrationGenerator.Create("test", url, "_test_bot", ServerName, "_test_", "_test_");
 
-    public static async Task<TestAppService> StartAsync(string connectionString, Registration.Registration? registration = null,
+    public static async Task<TestAppService> StartAsync(AppServiceDatabaseSettings database, Registration.Registration? registration = null,
         Uri? homeserverUrl = null, Action<IServiceCollection>? configure = null, RecordingReceiver? receiver = null)
     {
         registration ??= NewRegistration();
@@ -83,7 +83,7 @@ public sealed class TestAppService : IAsyncDisposable
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddAppService(registration, ServerName, homeserverUrl ?? new Uri("http://127.0.0.1:1/"), connectionString);
+        builder.Services.AddAppService(registration, ServerName, homeserverUrl ?? new Uri("http://127.0.0.1:1/"), database);
         builder.Services.AddSingleton<IMatrixEventReceiver>(receiver);
         configure?.Invoke(builder.Services);
         var app = builder.Build();

@@ -5,7 +5,8 @@ using Homeserver.Bridges.AppService.Example;
 using Homeserver.Bridges.AppService.Registration;
 
 // Settings: EchoBot__Homeserver__Url, EchoBot__Homeserver__ServerName, EchoBot__Registration, EchoBot__Listen,
-// EchoBot__Database__ConnectionString (environment), or the same keys in an optional JSON file (--config).
+// EchoBot__Database__ConnectionString (Postgres; empty: a SQLite file echobot.db in EchoBot__DataDirectory) (environment),
+// or the same keys in an optional JSON file (--config).
 var configFile = new Option<FileInfo?>("--config") { Description = "A JSON settings file", Recursive = true };
 var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the registration", Required = true };
 var generate = new Command("generate-registration", "Write an appservice registration YAML with fresh tokens") { output };

@@ -20,22 +20,23 @@ public static class AppServiceServices
     {
         ArgumentNullException.ThrowIfNull(settings);
         var registration = Registration.RegistrationYaml.Read(File.ReadAllText(settings.RegistrationFile));
-        return services.AddAppService(registration, settings.ServerName, settings.HomeserverUrl, settings.DatabaseConnectionString);
+        return services.AddAppService(registration, settings.ServerName, settings.HomeserverUrl, settings.Database);
     }
 
+    /// <summary>Adds the SDK's services over the database <paramref name="database"/> names (Postgres or SQLite).</summary>
     public static IServiceCollection AddAppService(this IServiceCollection services, Registration.Registration registration,
-        string serverName, Uri homeserverUrl, string databaseConnectionString)
+        string serverName, Uri homeserverUrl, AppServiceDatabaseSettings database)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new AppServiceIdentity(registration, serverName));
-        services.AddSingleton(_ => new AppServiceDatabase(databaseConnectionString));
+        services.AddSingleton(_ => AppServiceDatabase.Open(database));
         services.AddSingleton<ITransactionLog>(sp =>
-            new PostgresTransactionLog(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+            new SqlTransactionLog(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IGhostStore>(sp =>
-            new PostgresGhostStore(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMembershipStore>(sp => new PostgresMembershipStore(sp.GetRequiredService<AppServiceDatabase>().DataSource));
+            new SqlGhostStore(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMembershipStore>(sp => new SqlMembershipStore(sp.GetRequiredService<AppServiceDatabase>().DataSource));
         services.AddSingleton<IMappingStore>(sp =>
-            new PostgresMappingStore(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+            new SqlMappingStore(sp.GetRequiredService<AppServiceDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TransactionProcessor>();
         services.AddSingleton(new MatrixClientOptions { HomeserverUrl = homeserverUrl, AsToken = registration.AsToken });
         services.AddSingleton<AppServiceHttpClient>();

@@ -6,17 +6,25 @@ namespace Homeserver.Bridges.AppService;
 /// What every appservice built on this SDK is configured with, read from one configuration section (a bridge's
 /// prefix, e.g. <c>DiscordBridge</c>): <c>Homeserver:Url</c> (the Client-Server API base URL: the seam that points
 /// the SDK at any homeserver), <c>Homeserver:ServerName</c>, <c>Registration</c> (the registration file),
-/// <c>Listen</c> (where the appservice's HTTP side listens) and <c>Database:ConnectionString</c> (Postgres).
+/// <c>Listen</c> (where the appservice's HTTP side listens), <c>Database:ConnectionString</c> (Postgres; empty or
+/// missing: a SQLite file) and <c>DataDirectory</c> (where that file lives).
 /// </summary>
 public sealed record AppServiceSettings(
     Uri HomeserverUrl,
     string ServerName,
     string RegistrationFile,
     Uri Listen,
-    string DatabaseConnectionString)
+    AppServiceDatabaseSettings Database)
 {
-    /// <summary>Reads the settings from <paramref name="section"/>; throws naming every missing or invalid key.</summary>
-    public static AppServiceSettings Read(IConfigurationSection section)
+    /// <summary>Where the appservice keeps its files (the SQLite database among them).</summary>
+    public string DataDirectory => Database.DataDirectory;
+
+    /// <summary>
+    /// Reads the settings from <paramref name="section"/>; throws naming every missing or invalid key.
+    /// <paramref name="name"/> (default: the section's name in lower case) names the SQLite file and the default data
+    /// directory, <c>&lt;per-user data directory&gt;/&lt;name&gt;</c>.
+    /// </summary>
+    public static AppServiceSettings Read(IConfigurationSection section, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         var problems = new List<string>();
@@ -24,13 +32,17 @@ public sealed record AppServiceSettings(
         var serverName = Required(section, "Homeserver:ServerName", problems);
         var registration = Required(section, "Registration", problems);
         var listen = AbsoluteUrl(section, "Listen", problems);
-        var database = Required(section, "Database:ConnectionString", problems);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        return new AppServiceSettings(url!, serverName!, registration!, listen!, database!);
+        name ??= section.Key.ToLowerInvariant();
+        var dataDirectory = section["DataDirectory"] is { } configured && !string.IsNullOrWhiteSpace(configured)
+            ? configured
+            : AppServiceDatabaseSettings.DefaultDataDirectory(name);
+        var database = new AppServiceDatabaseSettings(section["Database:ConnectionString"]?.Trim() ?? "", dataDirectory, name);
+        return new AppServiceSettings(url!, serverName!, registration!, listen!, database);
     }
 
     private static string? Required(IConfigurationSection section, string key, List<string> problems)

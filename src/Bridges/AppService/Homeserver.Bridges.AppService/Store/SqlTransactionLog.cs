@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Npgsql;
 
 namespace Homeserver.Bridges.AppService.Store;
 
@@ -7,7 +7,7 @@ namespace Homeserver.Bridges.AppService.Store;
 /// The <c>appservice_transactions</c> table: txn_id text PRIMARY KEY, events_handled integer, completed boolean,
 /// received_ts bigint.
 /// </summary>
-public sealed class PostgresTransactionLog(NpgsqlDataSource dataSource, TimeProvider time) : ITransactionLog
+public sealed class SqlTransactionLog(DbDataSource dataSource, TimeProvider time) : ITransactionLog
 {
     private const string StartSql = """
         INSERT INTO appservice_transactions (txn_id, received_ts) VALUES (@txnId, @now)

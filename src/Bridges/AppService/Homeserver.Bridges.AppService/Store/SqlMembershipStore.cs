@@ -1,10 +1,10 @@
+using System.Data.Common;
 using Dapper;
-using Npgsql;
 
 namespace Homeserver.Bridges.AppService.Store;
 
 /// <summary>The <c>appservice_memberships</c> table: (room_id, user_id) PRIMARY KEY, membership text.</summary>
-public sealed class PostgresMembershipStore(NpgsqlDataSource dataSource) : IMembershipStore
+public sealed class SqlMembershipStore(DbDataSource dataSource) : IMembershipStore
 {
     private const string GetSql = "SELECT membership FROM appservice_memberships WHERE room_id = @roomId AND user_id = @userId";
 

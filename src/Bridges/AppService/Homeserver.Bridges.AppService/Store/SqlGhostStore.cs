@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Npgsql;
 
 namespace Homeserver.Bridges.AppService.Store;
 
@@ -7,7 +7,7 @@ namespace Homeserver.Bridges.AppService.Store;
 /// The <c>appservice_ghosts</c> table: user_id text PRIMARY KEY, registered boolean, display_name text,
 /// avatar_url text (the profile this appservice last set), updated_ts bigint.
 /// </summary>
-public sealed class PostgresGhostStore(NpgsqlDataSource dataSource, TimeProvider time) : IGhostStore
+public sealed class SqlGhostStore(DbDataSource dataSource, TimeProvider time) : IGhostStore
 {
     private const string IsRegisteredSql = "SELECT registered FROM appservice_ghosts WHERE user_id = @userId";
 

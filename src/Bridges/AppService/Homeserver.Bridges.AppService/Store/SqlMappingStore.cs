@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Npgsql;
 
 namespace Homeserver.Bridges.AppService.Store;
 
@@ -7,7 +7,7 @@ namespace Homeserver.Bridges.AppService.Store;
 /// The <c>appservice_mappings</c> table: kind, remote_id, part (PRIMARY KEY together), matrix_id (UNIQUE per kind),
 /// room_id, created_ts.
 /// </summary>
-public sealed class PostgresMappingStore(NpgsqlDataSource dataSource, TimeProvider time) : IMappingStore
+public sealed class SqlMappingStore(DbDataSource dataSource, TimeProvider time) : IMappingStore
 {
     private const string Columns = "kind AS Kind, remote_id AS RemoteId, part AS Part, matrix_id AS MatrixId, room_id AS RoomId";
 

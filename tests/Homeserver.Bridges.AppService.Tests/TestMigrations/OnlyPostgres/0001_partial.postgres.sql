@@ -1,0 +1,1 @@
+CREATE TABLE test_partial (id text PRIMARY KEY);
