@@ -35,8 +35,8 @@ internal static class SteamJson
     private static JsonElement? Object(JsonElement? element, string name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) ? value : null;
 
-    private static IEnumerable<JsonElement> Array(JsonElement? element) =>
-        element is { ValueKind: JsonValueKind.Array } e ? e.EnumerateArray() : [];
+    private static List<JsonElement> Array(JsonElement? element) =>
+        element is { ValueKind: JsonValueKind.Array } e ? [.. e.EnumerateArray()] : [];
 
     private static string? String(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value.ValueKind switch
