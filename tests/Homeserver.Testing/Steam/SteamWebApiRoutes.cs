@@ -20,9 +20,8 @@ public static class SteamWebApiRoutes
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(state);
-        routes.MapGet("/ISteamUser/GetPlayerSummaries/v2/", (HttpContext http) => Guarded(http, state, () => Summaries(http, state)));
+        // A route matches with or without the trailing slash (Steam takes both).
         routes.MapGet("/ISteamUser/GetPlayerSummaries/v2", (HttpContext http) => Guarded(http, state, () => Summaries(http, state)));
-        routes.MapGet("/ISteamUser/GetFriendList/v1/", (HttpContext http) => Guarded(http, state, () => FriendList(http, state)));
         routes.MapGet("/ISteamUser/GetFriendList/v1", (HttpContext http) => Guarded(http, state, () => FriendList(http, state)));
         routes.MapGet("/avatars/{file}", (string file) => file.EndsWith("_full.jpg", StringComparison.Ordinal)
             ? Results.Bytes(SteamWebApiState.AvatarBytes(file[..^"_full.jpg".Length]), "image/png")

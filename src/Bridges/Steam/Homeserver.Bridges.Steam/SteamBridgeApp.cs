@@ -1,7 +1,6 @@
 using Homeserver.Bridges.AppService;
 using Homeserver.Bridges.AppService.Events;
 using Homeserver.Bridges.AppService.Http;
-using Homeserver.Bridges.AppService.Store;
 using Homeserver.Bridges.Steam.Bot;
 using Homeserver.Bridges.Steam.Client;
 using Homeserver.Bridges.Steam.Links;
@@ -47,16 +46,14 @@ public static class SteamBridgeApp
         builder.Services.AddSingleton<SsoLinkPoller>();
         builder.Services.AddSingleton<SyncCycle>();
         builder.Services.AddSingleton<SteamPoller>();
+        builder.Services.AddSingleton<ISteamRefresh>(sp => sp.GetRequiredService<SteamPoller>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SteamPoller>());
         builder.Services.AddSingleton<BotCommands>();
         builder.Services.AddSingleton<IMatrixEventReceiver, SteamBot>();
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAppServiceApi();
-        var database = app.Services.GetRequiredService<AppServiceDatabase>();
-        await database.MigrateAsync(cancellationToken);
-        await new SchemaMigrator(database.DataSource, "steam_schema_migrations", typeof(SteamBridgeApp).Assembly,
-            "Homeserver.Bridges.Steam.Store.Migrations.").ApplyAsync(cancellationToken);
+        await StoreMigrations.ApplyAsync(app.Services.GetRequiredService<AppServiceDatabase>(), cancellationToken);
         await app.StartAsync(cancellationToken);
         return app;
     }

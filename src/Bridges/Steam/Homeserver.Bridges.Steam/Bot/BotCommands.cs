@@ -14,7 +14,7 @@ namespace Homeserver.Bridges.Steam.Bot;
 /// <c>!steam unlink</c>, <c>!steam status</c> (the link, the presence read, and the friends who are on Matrix),
 /// <c>!steam refresh</c> (poll now). Every command answers with one notice text.
 /// </summary>
-public sealed partial class BotCommands(SteamBridgeStore store, SteamWebApiClient steam, SteamPoller poller, TimeProvider time,
+public sealed partial class BotCommands(SteamBridgeStore store, SteamWebApiClient steam, ISteamRefresh poller, TimeProvider time,
     ILogger<BotCommands> logger)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(30);

@@ -1,5 +1,13 @@
 namespace Homeserver.Bridges.Steam.Sync;
 
+/// <summary>What the bot needs of the poller: asking for a poll now, and how many were made.</summary>
+public interface ISteamRefresh
+{
+    void RequestRefresh();
+
+    long Polls { get; }
+}
+
 /// <summary>
 /// Runs <see cref="SyncCycle"/> for ever: waits <see cref="PollInterval"/> between polls (PollSeconds, doubling while
 /// nothing changes, at most 4x), reads the friend lists every 10 x PollSeconds, and polls at once (friends included)
@@ -7,7 +15,7 @@ namespace Homeserver.Bridges.Steam.Sync;
 /// bridge never stops over Steam or homeserver errors.
 /// </summary>
 public sealed partial class SteamPoller(SyncCycle cycle, SteamBridgeSettings settings, TimeProvider time, ILogger<SteamPoller> logger)
-    : BackgroundService
+    : BackgroundService, ISteamRefresh
 {
     private readonly SemaphoreSlim _refresh = new(0, 1);
     private long _polls;
