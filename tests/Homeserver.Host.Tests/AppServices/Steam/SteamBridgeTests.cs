@@ -18,7 +18,8 @@ public sealed class SteamBridgeTests(SteamBridgeFixture fixture) : IClassFixture
     {
         var (user, steamId, _) = await fixture.LinkedUserAsync(new StandInPlayer(SteamBridgeFixture.NewSteamId(), "Gordon", AvatarHash: "1111111111111111111111111111111111111111"));
         await Eventually.HoldsAsync(async () => await fixture.ProfileAsync(user.UserId, "displayname") == "Gordon", "the display name is the persona name");
-        var avatar = await fixture.ProfileAsync(user.UserId, "avatar_url");
+        string? avatar = null;
+        await Eventually.HoldsAsync(async () => (avatar = await fixture.ProfileAsync(user.UserId, "avatar_url")) is not null, "the avatar");
         Assert.StartsWith("mxc://localhost/", avatar, StringComparison.Ordinal);
 
         fixture.Steam.State.UpdatePlayer(steamId, p => p with { PersonaName = "Gordon F.", AvatarHash = "2222222222222222222222222222222222222222" });

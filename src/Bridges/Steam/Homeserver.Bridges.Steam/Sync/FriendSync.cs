@@ -22,7 +22,17 @@ public sealed partial class FriendSync(SteamBridgeStore store, SteamWebApiClient
         ArgumentNullException.ThrowIfNull(links);
         foreach (var link in links)
         {
-            var list = await steam.GetFriendListAsync(link.SteamId, cancellationToken);
+            SteamFriendList list;
+            try
+            {
+                list = await steam.GetFriendListAsync(link.SteamId, cancellationToken);
+            }
+            catch (SteamApiException e)
+            {
+                LogListFailed(logger, e, link.UserId, link.SteamId);
+                continue;
+            }
+
             if (list.IsPrivate)
             {
                 LogPrivateList(logger, link.UserId, link.SteamId);
@@ -51,9 +61,16 @@ public sealed partial class FriendSync(SteamBridgeStore store, SteamWebApiClient
                 }
 
                 var ghost = identity.UserIdOf(SteamUsers.GhostLocalpart(friend));
-                if (await store.DmRoomAsync(link.UserId, ghost, cancellationToken) is null)
+                try
                 {
-                    await CreateDmAsync(link.UserId, ghost, cancellationToken);
+                    if (await store.DmRoomAsync(link.UserId, ghost, cancellationToken) is null)
+                    {
+                        await CreateDmAsync(link.UserId, ghost, cancellationToken);
+                    }
+                }
+                catch (MatrixApiException e)
+                {
+                    LogDmFailed(logger, e, link.UserId, ghost);
                 }
             }
         }
@@ -84,6 +101,12 @@ public sealed partial class FriendSync(SteamBridgeStore store, SteamWebApiClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Steam friend list of {UserId} ({SteamId}) is private; keeping the friends last seen")]
     private static partial void LogPrivateList(ILogger logger, string userId, string steamId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the Steam friend list of {UserId} ({SteamId}); trying again next time")]
+    private static partial void LogListFailed(ILogger logger, Exception exception, string userId, string steamId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the DM room between {UserId} and {Ghost}; trying again next time")]
+    private static partial void LogDmFailed(ILogger logger, Exception exception, string userId, string ghost);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created DM room {RoomId} between {UserId} and {Ghost}")]
     private static partial void LogDmCreated(ILogger logger, string roomId, string userId, string ghost);

@@ -16,7 +16,16 @@ public sealed partial class SyncCycle(SsoLinkPoller ssoLinks, SteamBridgeStore s
     /// <returns>whether anything changed on the Matrix side (which resets the poll back-off).</returns>
     public async Task<bool> RunAsync(bool includeFriends, CancellationToken cancellationToken)
     {
-        var changed = await ssoLinks.PollAsync(cancellationToken) > 0;
+        var changed = false;
+        try
+        {
+            changed = await ssoLinks.PollAsync(cancellationToken) > 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSsoFailed(logger, e);
+        }
+
         var links = await store.LinksAsync(cancellationToken);
         if (links.Count == 0)
         {
@@ -53,6 +62,9 @@ public sealed partial class SyncCycle(SsoLinkPoller ssoLinks, SteamBridgeStore s
 
         return changed;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the homeserver's Steam sign-ins; trying again next poll")]
+    private static partial void LogSsoFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not bring {UserId} up to date with Steam {SteamId}")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception, string userId, string steamId);
