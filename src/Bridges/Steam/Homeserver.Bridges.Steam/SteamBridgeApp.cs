@@ -44,7 +44,7 @@ public static class SteamBridgeApp
         builder.Services.AddSingleton<ProfileSync>();
         builder.Services.AddSingleton<FriendSync>();
         builder.Services.AddSingleton<SsoLinkPoller>();
-        builder.Services.AddSingleton<SyncCycle>();
+        builder.Services.AddSingleton<ISyncCycle, SyncCycle>();
         builder.Services.AddSingleton<SteamPoller>();
         builder.Services.AddSingleton<ISteamRefresh>(sp => sp.GetRequiredService<SteamPoller>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SteamPoller>());

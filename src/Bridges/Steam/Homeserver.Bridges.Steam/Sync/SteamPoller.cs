@@ -14,7 +14,7 @@ public interface ISteamRefresh
 /// when asked (<c>!steam refresh</c>, a new link). A failed poll is logged and counts as "nothing changed": the
 /// bridge never stops over Steam or homeserver errors.
 /// </summary>
-public sealed partial class SteamPoller(SyncCycle cycle, SteamBridgeSettings settings, TimeProvider time, ILogger<SteamPoller> logger)
+public sealed partial class SteamPoller(ISyncCycle cycle, SteamBridgeSettings settings, TimeProvider time, ILogger<SteamPoller> logger)
     : BackgroundService, ISteamRefresh
 {
     private readonly SemaphoreSlim _refresh = new(0, 1);

@@ -5,13 +5,20 @@ using Homeserver.Bridges.Steam.Store;
 
 namespace Homeserver.Bridges.Steam.Sync;
 
+/// <summary>One poll, as the poller runs it.</summary>
+public interface ISyncCycle
+{
+    /// <returns>whether anything changed on the Matrix side.</returns>
+    Task<bool> RunAsync(bool includeFriends, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// One poll: new Steam sign-ins become links; when due, friend lists are read; one GetPlayerSummaries pass (batches
 /// of 100) covers linked users and their friends; profiles and presence go to the linked users and the ghosts; when
 /// the friend lists were read, missing DM rooms are made. A failure for one user is logged and the others go on.
 /// </summary>
 public sealed partial class SyncCycle(SsoLinkPoller ssoLinks, SteamBridgeStore store, SteamWebApiClient steam,
-    ProfileSync profiles, FriendSync friends, AppServiceIdentity identity, ILogger<SyncCycle> logger)
+    ProfileSync profiles, FriendSync friends, AppServiceIdentity identity, ILogger<SyncCycle> logger) : ISyncCycle
 {
     /// <returns>whether anything changed on the Matrix side (which resets the poll back-off).</returns>
     public async Task<bool> RunAsync(bool includeFriends, CancellationToken cancellationToken)
