@@ -69,6 +69,7 @@ public sealed class MappingTests
         Assert.Equal("_steam_bot", registration.SenderLocalpart);
         Assert.Equal([("@_steam_.*:example\\.org", true), ("@.*:example\\.org", false)],
             registration.Users.Select(u => (u.Regex, u.Exclusive)));
+        Assert.False(registration.ReceiveEphemeral);
         Assert.True(registration.IsInUserNamespace("@_steam_76561198000000001:example.org"));
         Assert.True(registration.IsInUserNamespace("@alice:example.org"));
         Assert.False(registration.IsInUserNamespace("@alice:other.org"));
