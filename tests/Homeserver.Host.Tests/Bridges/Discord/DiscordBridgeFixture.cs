@@ -36,6 +36,9 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
 
     public string ChannelId { get; private set; } = "";
 
+    /// <summary>The bridge's services (to hand it a dispatch twice, as a replay would).</summary>
+    public IServiceProvider BridgeServices => _bridge!.Services;
+
     public async Task InitializeAsync()
     {
         Discord = await DiscordStandIn.StartAsync();
@@ -115,7 +118,7 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
         return found!.Value;
     }
 
-    /// <summary>Waits until a message with <paramref name="content"/> is in the Discord channel; returns it.</summary>
+    /// <summary>Waits until a message matching <paramref name="match"/> is in the Discord channel; returns it.</summary>
     public async Task<JsonObject> UntilDiscordMessageAsync(Func<JsonObject, bool> match, string what)
     {
         JsonObject? found = null;
@@ -144,7 +147,8 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
             : null;
 
     public static bool IsRedacted(JsonElement e) =>
-        e.TryGetProperty("unsigned", out var unsigned) && unsigned.TryGetProperty("redacted_because", out _);
+        (e.TryGetProperty("unsigned", out var unsigned) && unsigned.TryGetProperty("redacted_because", out _)) ||
+        !e.GetProperty("content").EnumerateObject().Any();
 
     public async Task DisposeAsync()
     {

@@ -1,18 +1,23 @@
 using System.Text.Json;
+using Homeserver.Bridges.Discord;
+using Homeserver.Bridges.Discord.Client;
+using Homeserver.Bridges.Discord.Client.Gateway;
+using Homeserver.Bridges.Discord.Client.Models;
 using Homeserver.Bridges.Discord.Tests.StandIn;
 using Homeserver.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static Homeserver.Host.Tests.Bridges.Discord.DiscordBridgeFixture;
 
 namespace Homeserver.Host.Tests.Bridges.Discord;
 
 [CollectionDefinition(Name)]
-public sealed class DiscordBridgeCollection : ICollectionFixture<DiscordBridgeFixture>
+public sealed class DiscordBridgeGroup : ICollectionFixture<DiscordBridgeFixture>
 {
     public const string Name = "Discord bridge end to end";
 }
 
 /// <summary>Discord -&gt; Matrix through the bridge: messages, edits, deletes, reactions, replies, files, gateway drops.</summary>
-[Collection(DiscordBridgeCollection.Name)]
+[Collection(DiscordBridgeGroup.Name)]
 public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
 {
     [Fact]
@@ -121,6 +126,30 @@ public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
         {
             Assert.Single(events, e => Body(e) == body);
         }
+    }
+
+    [Fact]
+    public async Task A_message_create_handled_twice_is_posted_once()
+    {
+        DiscordUser author;
+        string id;
+        lock (fixture.Discord.State.Lock)
+        {
+            author = fixture.Discord.State.Users[fixture.Discord.UserId("alice")].Deserialize<DiscordUser>(DiscordJson.Options)!;
+            id = fixture.Discord.State.NextId();
+        }
+
+        var message = new DiscordMessage
+        {
+            Id = Snowflake.Parse(id), ChannelId = Snowflake.Parse(fixture.ChannelId), Author = author, Content = "replayed once",
+            Timestamp = DateTimeOffset.UnixEpoch.AddYears(56),
+        };
+        var bridge = fixture.BridgeServices.GetRequiredService<DiscordToMatrix>();
+
+        await bridge.HandleAsync(new MessageDispatch("MESSAGE_CREATE", 100_000, message), CancellationToken.None);
+        await bridge.HandleAsync(new MessageDispatch("MESSAGE_CREATE", 100_000, message), CancellationToken.None);
+
+        Assert.Single(await fixture.RecentEventsAsync(), e => Body(e) == "replayed once");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Homeserver.Host.Tests.Bridges.Discord;
 
 /// <summary>Matrix -&gt; Discord through the bridge's webhook: messages, edits, redactions, replies, files, 429s,
 /// and the bot's commands.</summary>
-[Collection(DiscordBridgeCollection.Name)]
+[Collection(DiscordBridgeGroup.Name)]
 public sealed class MatrixToDiscordTests(DiscordBridgeFixture fixture)
 {
     [Fact]
