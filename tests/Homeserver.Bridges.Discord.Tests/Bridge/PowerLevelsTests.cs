@@ -1,16 +1,29 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Homeserver.Bridges.Discord.Tests.Bridge;
 
 /// <summary>Who may link a room: the power to send state events, as the spec computes it.</summary>
 public sealed class PowerLevelsTests
 {
-    private static JsonElement State(string roomVersion, string creator, string? powerLevels) => JsonDocument.Parse($$"""
-        [
-          {"type": "m.room.create", "state_key": "", "sender": "{{creator}}", "content": {"room_version": "{{roomVersion}}"}}
-          {{(powerLevels is null ? "" : $$""", {"type": "m.room.power_levels", "state_key": "", "sender": "{{creator}}", "content": {{powerLevels}}}""")}}
-        ]
-        """).RootElement;
+    private static JsonElement State(string roomVersion, string creator, string? powerLevels)
+    {
+        var create = new JsonObject
+        {
+            ["type"] = "m.room.create", ["state_key"] = "", ["sender"] = creator,
+            ["content"] = new JsonObject { ["room_version"] = roomVersion },
+        };
+        var state = new JsonArray(create);
+        if (powerLevels is not null)
+        {
+            state.Add(new JsonObject
+            {
+                ["type"] = "m.room.power_levels", ["state_key"] = "", ["sender"] = creator, ["content"] = JsonNode.Parse(powerLevels),
+            });
+        }
+
+        return JsonDocument.Parse(state.ToJsonString()).RootElement;
+    }
 
     [Fact]
     public void A_user_below_state_default_may_not_send_state()

@@ -57,16 +57,19 @@ public static class DiscordBridgeApp
         return app;
     }
 
-    /// <summary>Sets the bot's display name; a homeserver not reachable yet is not fatal.</summary>
-    public static async Task<bool> TrySetBotNameAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <summary>Sets the bot's display name, giving up after <paramref name="timeout"/>: a homeserver not reachable yet
+    /// is not fatal, and the bridge must not sit in the client's retries while it is asked to stop.</summary>
+    public static async Task<bool> TrySetBotNameAsync(WebApplication app, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
         try
         {
-            await app.Services.GetRequiredService<Intents>().Bot.SetDisplayNameAsync(DisplayName, cancellationToken);
+            await app.Services.GetRequiredService<Intents>().Bot.SetDisplayNameAsync(DisplayName, limit.Token);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or MatrixApiException)
+        catch (Exception e) when (e is HttpRequestException or MatrixApiException or OperationCanceledException)
         {
             return false;
         }

@@ -63,7 +63,7 @@ serve.SetAction(async (result, ct) =>
     }
 
     await using var app = await DiscordBridgeApp.StartAsync(settings, discord, null, ct);
-    if (!await DiscordBridgeApp.TrySetBotNameAsync(app, ct))
+    if (!await DiscordBridgeApp.TrySetBotNameAsync(app, TimeSpan.FromSeconds(10), ct))
     {
         await Console.Error.WriteLineAsync("Could not set the bot's display name yet (is the homeserver up?)");
     }

@@ -4,6 +4,7 @@ using Homeserver.Bridges.Discord.Client;
 using Homeserver.Bridges.Discord.Client.Gateway;
 using Homeserver.Bridges.Discord.Client.Models;
 using Homeserver.Bridges.Discord.Tests.StandIn;
+using Homeserver.Host.Tests.Federation;
 using Homeserver.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Homeserver.Host.Tests.Bridges.Discord.DiscordBridgeFixture;
@@ -126,6 +127,23 @@ public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
         {
             Assert.Single(events, e => Body(e) == body);
         }
+    }
+
+    [Fact]
+    public async Task Discord_typing_shows_as_the_ghost_typing_in_matrix()
+    {
+        var watcher = new SyncWatcher(fixture.Server, fixture.Alice);
+        var ghost = fixture.GhostOf("alice");
+
+        await fixture.Discord.TypeAsUserAsync(fixture.ChannelId, "alice");
+
+        await watcher.UntilAsync(sync => SyncWatcher.Room(sync, "join", fixture.RoomId) is { } room &&
+                                         room.TryGetProperty("ephemeral", out var ephemeral) &&
+                                         ephemeral.GetProperty("events").EnumerateArray().Any(e =>
+                                             Type(e) == "m.typing" &&
+                                             e.GetProperty("content").GetProperty("user_ids").EnumerateArray().Any(u => u.GetString() == ghost))
+            ? room
+            : null, "the ghost typing");
     }
 
     [Fact]

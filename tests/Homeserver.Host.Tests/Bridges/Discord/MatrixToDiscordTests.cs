@@ -102,6 +102,50 @@ public sealed class MatrixToDiscordTests(DiscordBridgeFixture fixture)
     }
 
     [Fact]
+    public async Task Link_status_and_unlink_in_another_room()
+    {
+        var (status, created) = await fixture.Server.PostAsync("/_matrix/client/v3/createRoom",
+            new JsonObject { ["preset"] = "private_chat", ["invite"] = new JsonArray("@_discord_bot:localhost") }, fixture.Alice.AccessToken);
+        Assert.True(status == System.Net.HttpStatusCode.OK, created.ToString());
+        var roomId = created.GetProperty("room_id").GetString()!;
+        await Eventually.HoldsAsync(async () => (await fixture.Server.GetAsync(
+                $"/_matrix/client/v3/rooms/{roomId}/state/m.room.member/{Uri.EscapeDataString("@_discord_bot:localhost")}", fixture.Alice.AccessToken))
+            .Body is { ValueKind: System.Text.Json.JsonValueKind.Object } member && member.TryGetProperty("membership", out var m) &&
+            m.GetString() == "join", "the bot joined", TimeSpan.FromSeconds(60));
+        var random = fixture.Discord.ChannelId("random");
+
+        Assert.StartsWith("I can't see Discord channel 1 ", await CommandAsync(roomId, "!discord link 1"), StringComparison.Ordinal);
+        Assert.StartsWith($"Discord channel {fixture.ChannelId} is already linked", await CommandAsync(roomId, "!discord link " + fixture.ChannelId),
+            StringComparison.Ordinal);
+        Assert.StartsWith("Linked this room to #random", await CommandAsync(roomId, "!discord link " + random), StringComparison.Ordinal);
+        Assert.Contains(random, await CommandAsync(roomId, "!discord status"), StringComparison.Ordinal);
+        lock (fixture.Discord.State.Lock)
+        {
+            Assert.Contains(fixture.Discord.State.Webhooks.Values, w => w["channel_id"]!.GetValue<string>() == random);
+        }
+
+        Assert.StartsWith("Unlinked", await CommandAsync(roomId, "!discord unlink"), StringComparison.Ordinal);
+        Assert.StartsWith("This room is not linked", await CommandAsync(roomId, "!discord status"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends a command as Alice in <paramref name="roomId"/>; returns the bot's answer to it.</summary>
+    private async Task<string> CommandAsync(string roomId, string command)
+    {
+        var (status, sent) = await fixture.Server.SendAsync(HttpMethod.Put, $"/_matrix/client/v3/rooms/{roomId}/send/m.room.message/{Guid.NewGuid():N}",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = command }, fixture.Alice.AccessToken);
+        Assert.True(status == System.Net.HttpStatusCode.OK, sent.ToString());
+        var commandId = sent.GetProperty("event_id").GetString();
+        string? answer = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, page) = await fixture.Server.GetAsync($"/_matrix/client/v3/rooms/{roomId}/messages?dir=b&limit=50", fixture.Alice.AccessToken);
+            answer = page.GetProperty("chunk").EnumerateArray().Where(e => ReplyTo(e) == commandId).Select(Body).FirstOrDefault();
+            return answer is not null;
+        }, "the bot's answer to " + command, TimeSpan.FromSeconds(60));
+        return answer!;
+    }
+
+    [Fact]
     public async Task Linking_takes_a_user_who_may_send_state_events()
     {
         var bob = await fixture.Server.RegisterAsync();
