@@ -171,7 +171,7 @@ public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
     }
 
     [Fact]
-    public async Task Messages_the_bridges_webhook_posted_are_not_bridged_back()
+    public async Task Nothing_loops_webhook_messages_stay_on_discord_and_ghost_messages_stay_on_matrix()
     {
         await fixture.SendTextAsync("no echo please");
         await fixture.UntilDiscordMessageAsync(m => m["content"]?.GetValue<string>() == "no echo please", "the relayed message");
@@ -182,5 +182,10 @@ public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
         var copies = (await fixture.RecentEventsAsync()).Where(e => Body(e) == "no echo please").ToList();
         var only = Assert.Single(copies);
         Assert.Equal(fixture.Alice.UserId, Sender(only));
+
+        // The ghost's message would reach the bridge before Alice's next one (transactions keep order), and with it Discord.
+        await fixture.SendTextAsync("marker after the ghost");
+        await fixture.UntilDiscordMessageAsync(m => m["content"]?.GetValue<string>() == "marker after the ghost", "the marker");
+        Assert.Single(fixture.Discord.MessagesIn(fixture.ChannelId), m => m["content"]?.GetValue<string>() == "after the echo");
     }
 }
