@@ -65,7 +65,7 @@ internal static class DiscordInline
             return single + 1;
         }
 
-        if (c == '<' && DiscordToMatrix.MentionOrEmoji().Match(text, i) is { Success: true } mention && mention.Index == i)
+        if (c == '<' && DiscordMarkdown.MentionOrEmoji().Match(text, i) is { Success: true } mention && mention.Index == i)
         {
             AppendMention(mention, resolver, html);
             return i + mention.Length;

@@ -5,7 +5,7 @@ using AngleSharp.Dom;
 
 namespace Homeserver.Bridges.Discord.Formatting;
 
-/// <summary>Writes sanitised Matrix HTML nodes as Discord markdown (see <see cref="MatrixToDiscord"/>).</summary>
+/// <summary>Writes sanitised Matrix HTML nodes as Discord markdown (see <see cref="MatrixHtml"/>).</summary>
 internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, string?> discordUserIdOf)
 {
     private const string MatrixTo = "https://matrix.to/#/";
@@ -31,18 +31,18 @@ internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, 
             text = text.TrimStart(' ');
         }
 
-        output.Append(MatrixToDiscord.EscapeMarkdown(text));
+        output.Append(MatrixHtml.EscapeMarkdown(text));
     }
 
     private void WriteElement(IElement element)
     {
         var tag = element.LocalName;
-        if (MatrixToDiscord.IsDropped(tag))
+        if (MatrixHtml.IsDropped(tag))
         {
             return;
         }
 
-        if (!MatrixToDiscord.IsAllowed(tag))
+        if (!MatrixHtml.IsAllowed(tag))
         {
             WriteChildren(element);
             return;
@@ -181,7 +181,7 @@ internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, 
                 return;
             }
 
-            output.Append(label.Length > 0 ? label : MatrixToDiscord.EscapeMarkdown(identifier));
+            output.Append(label.Length > 0 ? label : MatrixHtml.EscapeMarkdown(identifier));
             return;
         }
 

@@ -11,7 +11,7 @@ namespace Homeserver.Bridges.Discord.Formatting;
 /// resolver knows a Discord ID for the user, else their text. Text is escaped so Matrix words never turn into
 /// Discord formatting, and <c>@everyone</c>/<c>@here</c> never ping.
 /// </summary>
-public static partial class MatrixToDiscord
+public static partial class MatrixHtml
 {
     private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase)
     {

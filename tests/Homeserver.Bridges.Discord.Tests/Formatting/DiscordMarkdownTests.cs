@@ -2,7 +2,7 @@ using Homeserver.Bridges.Discord.Formatting;
 
 namespace Homeserver.Bridges.Discord.Tests.Formatting;
 
-public sealed class DiscordToMatrixTests
+public sealed class DiscordMarkdownTests
 {
     private static readonly DiscordMentionResolver Resolver = new(
         id => id == "111" ? new MentionedUser("@_discord_111:example.org", "Alice <3") : null,
@@ -14,7 +14,7 @@ public sealed class DiscordToMatrixTests
             _ => null,
         });
 
-    private static MatrixText Convert(string content) => DiscordToMatrix.Convert(content, Resolver);
+    private static MatrixText Convert(string content) => DiscordMarkdown.Convert(content, Resolver);
 
     [Fact]
     public void Plain_text_has_no_formatted_body()
@@ -168,7 +168,7 @@ public sealed class DiscordToMatrixTests
     [Fact]
     public void Empty_and_null_content_give_an_empty_body()
     {
-        Assert.Equal(new MatrixText("", null), DiscordToMatrix.Convert(null, DiscordMentionResolver.None));
+        Assert.Equal(new MatrixText("", null), DiscordMarkdown.Convert(null, DiscordMentionResolver.None));
         Assert.Equal(new MatrixText("", null), Convert(""));
     }
 }

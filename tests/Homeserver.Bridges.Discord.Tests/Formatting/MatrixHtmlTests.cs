@@ -2,10 +2,10 @@ using Homeserver.Bridges.Discord.Formatting;
 
 namespace Homeserver.Bridges.Discord.Tests.Formatting;
 
-public sealed class MatrixToDiscordTests
+public sealed class MatrixHtmlTests
 {
     private static string Html(string html) =>
-        MatrixToDiscord.FromHtml(html, userId => userId == "@_discord_111:example.org" ? "111" : null);
+        MatrixHtml.FromHtml(html, userId => userId == "@_discord_111:example.org" ? "111" : null);
 
     [Theory]
     [InlineData("<b>bold</b> <strong>strong</strong>", "**bold** **strong**")]
@@ -111,7 +111,7 @@ public sealed class MatrixToDiscordTests
     public void Mass_mentions_never_ping()
     {
         Assert.Equal("@\u200Beveryone and @\u200Bhere", Html("@everyone and @here"));
-        Assert.Equal("@\u200Beveryone", MatrixToDiscord.Convert("@everyone", null, null, _ => null));
+        Assert.Equal("@\u200Beveryone", MatrixHtml.Convert("@everyone", null, null, _ => null));
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public sealed class MatrixToDiscordTests
     [Fact]
     public void Plain_body_is_escaped_when_there_is_no_html()
     {
-        Assert.Equal(@"\*\*not bold\*\*", MatrixToDiscord.Convert("**not bold**", null, null, _ => null));
-        Assert.Equal("**bold**", MatrixToDiscord.Convert("ignored", MatrixText.HtmlFormat, "<b>bold</b>", _ => null));
+        Assert.Equal(@"\*\*not bold\*\*", MatrixHtml.Convert("**not bold**", null, null, _ => null));
+        Assert.Equal("**bold**", MatrixHtml.Convert("ignored", MatrixText.HtmlFormat, "<b>bold</b>", _ => null));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class MatrixToDiscordTests
         var resolver = new DiscordMentionResolver(id => new MentionedUser($"@_discord_{id}:example.org", "someone"), _ => null, _ => null);
         const string content = "**bold** *it* __u__ ~~s~~ ||sp|| `code` <@111>";
 
-        var matrix = DiscordToMatrix.Convert(content, resolver);
+        var matrix = DiscordMarkdown.Convert(content, resolver);
 
         Assert.Equal(content, Html(matrix.Html!));
     }

@@ -87,6 +87,7 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         standIn.MapMessages(api);
         standIn.MapWebhooksAndThreads(api);
         app.MapGet("/attachments/{channelId}/{attachmentId}/{filename}", standIn.GetAttachment);
+        app.MapGet("/avatars/{userId}/{file}", standIn.GetAvatar);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         standIn.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -130,6 +131,32 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
                 ? Results.Bytes(file.Content, file.ContentType)
                 : Error(StatusCodes.Status404NotFound, 0, "404: Not Found");
         }
+    }
+
+    /// <summary>A 1x1 PNG: every user's avatar, as the CDN path <c>avatars/{user}/{hash}.png</c> serves it.</summary>
+    public static byte[] AvatarPng { get; } = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    /// <summary>The CDN base URL (avatars), which is the stand-in's own base.</summary>
+    public Uri CdnBaseUrl => BaseUrl;
+
+    /// <summary>How many times avatars were fetched from the CDN.</summary>
+    public int AvatarFetches => _avatarFetches;
+
+    private int _avatarFetches;
+
+    private IResult GetAvatar(string userId, string file)
+    {
+        lock (State.Lock)
+        {
+            if (!State.Users.TryGetValue(userId, out var user) || user["avatar"]?.GetValue<string>() + ".png" != file)
+            {
+                return Error(StatusCodes.Status404NotFound, 0, "404: Not Found");
+            }
+        }
+
+        Interlocked.Increment(ref _avatarFetches);
+        return Results.Bytes(AvatarPng, "image/png");
     }
 
     /// <summary>The messages in a channel (oldest first), as the stand-in stores them.</summary>

@@ -9,7 +9,7 @@ namespace Homeserver.Bridges.Discord.Formatting;
 /// blocks with their language, block quotes, links, mention pills; custom emoji as <c>:name:</c>), or null when the
 /// content has nothing to format. Pure: the resolver answers what mentions name.
 /// </summary>
-public static partial class DiscordToMatrix
+public static partial class DiscordMarkdown
 {
     public static MatrixText Convert(string? content, DiscordMentionResolver resolver)
     {

@@ -25,6 +25,21 @@ public sealed partial class DiscordStandIn
         return Value(result);
     }
 
+    /// <summary>A user posts a file (with optional text) in a channel; its URL is the stand-in's attachment route.</summary>
+    public async Task<JsonObject> PostFileAsUserAsync(string channelId, string username, string filename, string contentType,
+        byte[] content, string text = "")
+    {
+        JsonObject author;
+        lock (State.Lock)
+        {
+            author = (JsonObject)State.Users[UserId(username)].DeepClone();
+        }
+
+        var result = await CreateMessageAsync(channelId, author, new JsonObject { ["content"] = text },
+            [("files[0]", filename, contentType, content)], webhookId: null);
+        return Value(result);
+    }
+
     public async Task<JsonObject> EditAsUserAsync(string channelId, string messageId, string content) =>
         Value(await EditMessageAsync(channelId, messageId, new JsonObject { ["content"] = content }, requireAuthor: null));
 
