@@ -31,6 +31,10 @@ public sealed partial class SteamBridgeFixture : IAsyncLifetime
 
     public SteamWebApiStandIn Steam { get; private set; } = null!;
 
+    /// <summary>Steam's sign-in side (OpenID, AuthenticateUserTicket) for the homeserver, serving the same Web API
+    /// state as <see cref="Steam"/>, so sign-ins and the bridge see the same profiles.</summary>
+    public SteamStandIn SignIn { get; private set; } = null!;
+
     public WebApplication Bridge => _bridge!;
 
     public static string NewSteamId() => Interlocked.Increment(ref _nextSteamId).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -43,7 +47,17 @@ public sealed partial class SteamBridgeFixture : IAsyncLifetime
         var listen = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var registrationFile = Path.Combine(_files.Path, "steam.yaml");
         await File.WriteAllTextAsync(registrationFile, RegistrationYaml.Write(SteamRegistration.Create(listen.ToString().TrimEnd('/'), ServerName)));
-        Server = await LiveServer.StartAsync(settings: new Dictionary<string, string?> { ["AppServices:ConfigFiles:0"] = registrationFile });
+        SignIn = await SteamStandIn.StartAsync(new SteamStandInState { WebApiKey = Steam.State.Key },
+            routes => routes.MapSteamWebApi(Steam.State));
+        Server = await LiveServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AppServices:ConfigFiles:0"] = registrationFile,
+            ["Sso:Steam:Enabled"] = "true",
+            ["Sso:Steam:OpenIdUrl"] = SignIn.OpenIdUrl,
+            ["Sso:Steam:WebApiBaseUrl"] = SignIn.BaseUrl,
+            ["Sso:Steam:WebApiKey"] = SignIn.State.WebApiKey,
+            ["Sso:Steam:AppId"] = SignIn.State.AppId,
+        });
         var settings = SteamBridgeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["SteamBridge:Homeserver:Url"] = Server.Anonymous.BaseAddress!.ToString(),
@@ -72,6 +86,7 @@ public sealed partial class SteamBridgeFixture : IAsyncLifetime
         }
 
         await Server.DisposeAsync();
+        await SignIn.DisposeAsync();
         await Steam.DisposeAsync();
         _files.Dispose();
     }

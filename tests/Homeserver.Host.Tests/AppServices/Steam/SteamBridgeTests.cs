@@ -29,6 +29,27 @@ public sealed class SteamBridgeTests(SteamBridgeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_user_who_signed_in_with_steam_is_linked_by_the_bridge_without_a_command()
+    {
+        var steamId = SteamBridgeFixture.NewSteamId();
+        fixture.Steam.State.SetPlayer(new StandInPlayer(steamId, "Kleiner"));
+        fixture.SignIn.State.Tickets["0C0FFEE0" + steamId[^4..]] = new SteamTicket(steamId);
+        var (status, login) = await fixture.Server.PostAsync("/_matrix/client/v3/login", new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "org.homeserver.login.steam_ticket", ["ticket"] = "0C0FFEE0" + steamId[^4..],
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var userId = login.GetProperty("user_id").GetString()!;
+        Assert.Equal("Kleiner", await fixture.ProfileAsync(userId, "displayname"));
+
+        // The homeserver set the name at sign-up; a change on Steam reaches Matrix only through the bridge's link.
+        fixture.Steam.State.UpdatePlayer(steamId, p => p with { PersonaName = "Dr. Kleiner" });
+
+        await Eventually.HoldsAsync(async () => await fixture.ProfileAsync(userId, "displayname") == "Dr. Kleiner",
+            "the bridge linked the signed-in user and follows their persona name");
+    }
+
+    [Fact]
     public async Task Starting_a_game_shows_in_presence_as_Playing_X()
     {
         var (user, steamId, _) = await fixture.LinkedUserAsync(new StandInPlayer(SteamBridgeFixture.NewSteamId(), "Alyx", PersonaState: 3));
