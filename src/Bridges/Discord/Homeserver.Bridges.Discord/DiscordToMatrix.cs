@@ -87,7 +87,7 @@ public sealed partial class DiscordToMatrix(
         var timestamp = message.Timestamp?.ToUnixTimeMilliseconds();
         if (!string.IsNullOrEmpty(message.Content) && !done.Contains(""))
         {
-            var (body, html) = MessageFormat.ToMatrix(message.Content);
+            var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions));
             var eventId = await ghost.SendTextAsync(portal.RoomId, body, html, replyTo,
                 options: new SendOptions(TransactionIds.Stable("discord", "msg", id, ""), timestamp), cancellationToken: cancellationToken);
             await mappings.TryAddAsync(new Mapping(BridgeKinds.Message, id, "", eventId, portal.RoomId), cancellationToken);
@@ -164,7 +164,7 @@ public sealed partial class DiscordToMatrix(
             return;
         }
 
-        var (body, html) = MessageFormat.ToMatrix(message.Content);
+        var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions));
         var newContent = new JsonObject { ["msgtype"] = "m.text", ["body"] = body };
         var content = new JsonObject
         {

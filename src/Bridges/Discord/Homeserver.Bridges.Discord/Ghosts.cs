@@ -2,6 +2,8 @@ using Homeserver.Bridges.AppService.Client;
 using Homeserver.Bridges.Discord.Client;
 using Homeserver.Bridges.Discord.Client.Models;
 
+using Homeserver.Bridges.Discord.Formatting;
+
 namespace Homeserver.Bridges.Discord;
 
 /// <summary>Discord users as Matrix ghosts <c>@_discord_{userId}</c>, with their Discord name and avatar.</summary>
@@ -10,6 +12,28 @@ public sealed partial class Ghosts(Intents intents, DiscordMedia media, ILogger<
     public const string LocalpartPrefix = "_discord_";
 
     public Intent For(Snowflake userId) => intents.ForLocalpart(LocalpartPrefix + userId);
+
+    /// <summary>The Discord user a Matrix user ID is the ghost of, or null (anyone else, or another server's).</summary>
+    public string? DiscordIdOf(string matrixUserId)
+    {
+        var prefix = "@" + LocalpartPrefix;
+        var suffix = ":" + intents.Identity.ServerName;
+        if (!matrixUserId.StartsWith(prefix, StringComparison.Ordinal) || !matrixUserId.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = matrixUserId[prefix.Length..^suffix.Length];
+        return Snowflake.TryParse(id, out var snowflake) && snowflake.ToString() == id ? id : null;
+    }
+
+    /// <summary>The ghost a Discord mention of <paramref name="discordUserId"/> points at, named as the message's
+    /// mention list has it (the ID when the list does not have it).</summary>
+    public MentionedUser? Mentioned(string discordUserId, IReadOnlyList<DiscordUser>? mentions) =>
+        Snowflake.TryParse(discordUserId, out var id)
+            ? new MentionedUser(For(id).UserId,
+                mentions?.FirstOrDefault(u => u.Id == id)?.DisplayName ?? discordUserId)
+            : null;
 
     /// <summary>The ghost of <paramref name="user"/>, its display name and avatar brought up to date (each set only
     /// when it changed; an avatar that cannot be fetched leaves the old one).</summary>

@@ -16,6 +16,7 @@ namespace Homeserver.Bridges.Discord;
 /// </summary>
 public sealed partial class MatrixToDiscord(
     Intents intents,
+    Ghosts ghosts,
     PortalStore portals,
     IMappingStore mappings,
     DiscordRestClient discord,
@@ -65,7 +66,8 @@ public sealed partial class MatrixToDiscord(
 
         var profile = await reads.MemberProfileAsync(roomId, message.Sender!, cancellationToken);
         List<FileUpload>? files = null;
-        var content = MessageFormat.ToDiscord(message.Body, message.MessageType);
+        var content = MessageFormat.ToDiscord(message.Body, message.MessageType, JsonString(message.Content, "format"),
+            JsonString(message.Content, "formatted_body"), ghosts.DiscordIdOf);
         if (message.MessageType is { } messageType && FileTypes.Contains(messageType) && message.Url is { } mxc)
         {
             if (await reads.DownloadAsync(mxc, cancellationToken) is (var bytes, var contentType))
@@ -112,7 +114,9 @@ public sealed partial class MatrixToDiscord(
         var newContent = edit.NewContent;
         var body = newContent is { } replacement ? JsonString(replacement, "body") ?? "" : edit.Body;
         var messageType = newContent is { } replaced ? JsonString(replaced, "msgtype") : edit.MessageType;
-        var text = MessageFormat.ToDiscord(body, messageType);
+        var formatted = newContent ?? edit.Content;
+        var text = MessageFormat.ToDiscord(body, messageType, JsonString(formatted, "format"),
+            JsonString(formatted, "formatted_body"), ghosts.DiscordIdOf);
         if (text.Length == 0)
         {
             return;

@@ -1,20 +1,24 @@
+using Homeserver.Bridges.Discord.Formatting;
+
 namespace Homeserver.Bridges.Discord;
 
 /// <summary>
-/// Text conversion between Matrix bodies and Discord content, in one place so Markdown &lt;-&gt; HTML can replace it:
-/// for now Discord gets the plain <c>body</c> and Matrix gets Discord's <c>content</c> as <c>body</c> (no
-/// <c>formatted_body</c>).
+/// Text conversion between Matrix messages and Discord content, in one place: Discord markdown becomes a plain body
+/// and sanitised HTML (<see cref="DiscordMarkdown"/>), Matrix HTML or plain text becomes escaped Discord markdown
+/// (<see cref="MatrixHtml"/>), mentions of bridged users both ways.
 /// </summary>
 public static class MessageFormat
 {
     /// <summary>Discord's limit on a message's content.</summary>
     public const int MaxDiscordContent = 2000;
 
-    /// <summary>Discord content for a Matrix message body (an emote in italics), without a reply fallback.</summary>
-    public static string ToDiscord(string body, string? messageType)
+    /// <summary>Discord content for a Matrix message (an emote in italics), without a reply fallback;
+    /// <paramref name="discordUserIdOf"/> names the Discord user behind a Matrix user (a ghost), or null.</summary>
+    public static string ToDiscord(string body, string? messageType, string? format, string? html,
+        Func<string, string?> discordUserIdOf)
     {
-        var text = StripReplyFallback(body ?? "");
-        if (messageType == "m.emote")
+        var text = MatrixHtml.Convert(StripReplyFallback(body ?? ""), format, html, discordUserIdOf);
+        if (messageType == "m.emote" && text.Length > 0)
         {
             text = "_" + text + "_";
         }
@@ -22,8 +26,13 @@ public static class MessageFormat
         return text.Length <= MaxDiscordContent ? text : text[..(MaxDiscordContent - 1)] + "…";
     }
 
-    /// <summary>The Matrix body and HTML body (null: none) for Discord content.</summary>
-    public static (string Body, string? Html) ToMatrix(string? content) => (content ?? "", null);
+    /// <summary>The Matrix body and HTML body (null: nothing to format) for Discord content; <paramref name="user"/>
+    /// names the Matrix user a Discord user mention points at.</summary>
+    public static (string Body, string? Html) ToMatrix(string? content, Func<string, MentionedUser?> user)
+    {
+        var text = DiscordMarkdown.Convert(content, new DiscordMentionResolver(user, _ => null, _ => null));
+        return (text.Body, text.Html);
+    }
 
     /// <summary>Drops the <c>&gt; </c>-quoted lines a reply may start with (the fallback older clients add).</summary>
     public static string StripReplyFallback(string body)

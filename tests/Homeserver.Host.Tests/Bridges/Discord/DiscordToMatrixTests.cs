@@ -36,6 +36,19 @@ public sealed class DiscordToMatrixTests(DiscordBridgeFixture fixture)
     }
 
     [Fact]
+    public async Task Discord_markdown_arrives_as_matrix_html()
+    {
+        await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "**loud** and ||hidden||");
+
+        var message = await fixture.UntilEventAsync(e => Body(e) == "**loud** and ||hidden||", "the formatted message");
+        var content = message.GetProperty("content");
+        Assert.Equal("org.matrix.custom.html", content.GetProperty("format").GetString());
+        var html = content.GetProperty("formatted_body").GetString();
+        Assert.Contains("<strong>loud</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("data-mx-spoiler", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_avatar_is_uploaded_once_per_avatar_hash()
     {
         await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "avatar once 1");
