@@ -1,3 +1,4 @@
+using Homeserver.Bridges.AppService.Http;
 using Homeserver.Bridges.AppService.Client;
 using Homeserver.Bridges.AppService.Store;
 using Homeserver.Bridges.Discord.Client.Models;

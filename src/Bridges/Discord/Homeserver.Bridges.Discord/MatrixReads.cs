@@ -1,3 +1,4 @@
+using Homeserver.Bridges.AppService.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Homeserver.Bridges.AppService;

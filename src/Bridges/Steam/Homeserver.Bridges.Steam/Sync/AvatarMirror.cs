@@ -1,3 +1,4 @@
+using Homeserver.Bridges.AppService.Http;
 using Homeserver.Bridges.AppService.Client;
 using Homeserver.Bridges.Steam.Store;
 
@@ -31,24 +32,15 @@ public sealed class AvatarMirror(SteamBridgeStore store, Intents intents, SteamH
             return null;
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        if (await BoundedBody.ReadAsync(response.Content, MaxBytes, cancellationToken) is not { } bytes)
         {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return null;
-            }
-
-            await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+            return null;
         }
 
         var contentType = response.Content.Headers.ContentType?.MediaType is { } type && type.StartsWith("image/", StringComparison.Ordinal)
             ? type
             : "image/jpeg";
-        var mxc = await intents.Bot.UploadAsync(buffer.ToArray(), contentType, $"{hash}.jpg", cancellationToken);
+        var mxc = await intents.Bot.UploadAsync(bytes, contentType, $"{hash}.jpg", cancellationToken);
         await store.SaveAvatarAsync(hash, mxc, cancellationToken);
         return mxc;
     }

@@ -1,6 +1,6 @@
-namespace Homeserver.Bridges.Discord;
+namespace Homeserver.Bridges.AppService.Http;
 
-/// <summary>Reads an HTTP body up to a size limit, so a hostile server cannot make the bridge buffer without end.</summary>
+/// <summary>Reads an HTTP body up to a size limit, so a hostile server cannot make a bridge buffer without end (media, avatars).</summary>
 public static class BoundedBody
 {
     /// <returns>the body, or null when it is longer than <paramref name="maxBytes"/>.</returns>
