@@ -47,7 +47,11 @@ public static class ServiceRegistration
 
         // Accounts
         services.AddSingleton<IAccountStore, AccountStore>();
-        services.AddSingleton<IErasedUserReader, ErasedUserReader>();
+        services.AddSingleton<ErasedUserReader>();
+        services.AddSingleton(sp => new ErasedUsersCache(sp.GetRequiredService<ErasedUserReader>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ISharedStore>()));
+        services.AddSingleton<IErasedUserReader>(sp => sp.GetRequiredService<ErasedUsersCache>());
+        services.AddSingleton<IAccountDeactivationHook>(sp => sp.GetRequiredService<ErasedUsersCache>());
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();

@@ -1,3 +1,4 @@
+using Homeserver.Services.Accounts;
 using Homeserver.Services.Push;
 using Homeserver.Services.Rooms;
 using Homeserver.Services.Streams;
@@ -7,11 +8,11 @@ namespace Homeserver.Host.Hosting;
 
 /// <summary>
 /// Subscribes this process to other processes' wake-ups while it serves: its <see cref="SyncNotifier"/>, its
-/// <see cref="PushRuleCache"/> and <see cref="IgnoredUsers"/> (their account data changes), and its <see cref="StreamWakeups"/> (their events, which
-/// also wake the pushers for everyone).
+/// <see cref="PushRuleCache"/> and <see cref="IgnoredUsers"/> (their account data changes), its <see cref="ErasedUsersCache"/>, and its
+/// <see cref="StreamWakeups"/> (their events, which also wake the pushers for everyone).
 /// </summary>
 public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushRules, IgnoredUsers ignoredUsers,
-    StreamWakeups stream, PusherWakeups pushers) : IHostedService
+    ErasedUsersCache erasedUsers, StreamWakeups stream, PusherWakeups pushers) : IHostedService
 {
     private readonly List<IAsyncDisposable> _subscriptions = [];
 
@@ -21,6 +22,7 @@ public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushR
         _subscriptions.Add(await notifier.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await pushRules.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await ignoredUsers.SubscribeAsync(cancellationToken));
+        _subscriptions.Add(await erasedUsers.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await stream.SubscribeAsync(cancellationToken));
     }
 
