@@ -32,12 +32,20 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         var start = from is null ? null : (long?)StreamToken.Parse(from);
         long? end = to is null ? null : StreamToken.Parse(to);
         var filter = RoomEventFilter.Parse(filterJson);
-        var room = asServerAdmin
+        // Every event up to the current position is visible from here on: reads the same for every reader that start
+        // later (the page's rows, which parents have relations) may be shared with the other requests paging the same
+        // part of the room at about the same time, as the guests of a live event do after a limited /sync.
+        var current = await reader.GetCurrentStreamAsync(cancellationToken);
+        var visibleFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+        var room = (asServerAdmin
             ? new RoomReader(roomId, requester.UserId.Value, RoomReadKind.Admin, null)
-            : await access.RequireReaderAsync(requester, roomId, cancellationToken);
-        var position = start ?? (forwards ? 0 : await reader.GetCurrentStreamAsync(cancellationToken));
+            : await access.RequireReaderAsync(requester, roomId, cancellationToken)) with
+        {
+            ReadsUpTo = current, SharesReadsFrom = visibleFrom,
+        };
+        var position = start ?? (forwards ? 0 : current);
         var page = await ScanAsync(room, position, end, forwards, Math.Clamp(limit, 1, MaxMessagesLimit), filter,
-            cancellationToken);
+            cancellationToken, visibleFrom);
         // Paging back past the earliest event here: older history may be on the other servers of the room.
         if (!forwards && !page.More && end is null && backfill is not null &&
             await backfill.BackfillAsync(roomId, cancellationToken))
