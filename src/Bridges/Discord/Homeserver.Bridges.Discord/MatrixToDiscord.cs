@@ -22,6 +22,8 @@ public sealed partial class MatrixToDiscord(
     DiscordRestClient discord,
     MatrixReads reads,
     BridgeCommands commands,
+    CustomEmoji customEmoji,
+    TypingToDiscord typing,
     ILogger<MatrixToDiscord> logger) : IMatrixEventReceiver
 {
     public const string CommandPrefix = "!discord";
@@ -31,6 +33,12 @@ public sealed partial class MatrixToDiscord(
     public async Task HandleAsync(MatrixEvent matrixEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrixEvent);
+        if (matrixEvent is TypingEvent { RoomId: { } typingRoom } typingEvent)
+        {
+            await typing.HandleAsync(typingRoom, typingEvent.UserIds, cancellationToken);
+            return;
+        }
+
         if (matrixEvent.RoomId is not { } roomId || matrixEvent.EventId is not { } eventId || intents.Identity.IsOwnUser(matrixEvent.Sender))
         {
             return;
@@ -50,8 +58,11 @@ public sealed partial class MatrixToDiscord(
             case RoomMessageEvent { Type: "m.room.message" } message:
                 await RelayAsync(roomId, eventId, message, cancellationToken);
                 break;
+            case ReactionEvent reaction:
+                await ReactAsync(roomId, eventId, reaction, cancellationToken);
+                break;
             case RedactionEvent { Redacts: { } redacts }:
-                await DeleteAsync(roomId, redacts, cancellationToken);
+                await RedactedAsync(roomId, redacts, cancellationToken);
                 break;
         }
     }
@@ -66,8 +77,9 @@ public sealed partial class MatrixToDiscord(
 
         var profile = await reads.MemberProfileAsync(roomId, message.Sender!, cancellationToken);
         List<FileUpload>? files = null;
-        var content = MessageFormat.ToDiscord(message.Body, message.MessageType, JsonString(message.Content, "format"),
-            JsonString(message.Content, "formatted_body"), ghosts.DiscordIdOf);
+        var html = JsonString(message.Content, "formatted_body");
+        var content = MessageFormat.ToDiscord(message.Body, message.MessageType, JsonString(message.Content, "format"), html,
+            ghosts.DiscordIdOf, await customEmoji.InHtmlAsync(html, cancellationToken));
         if (message.MessageType is { } messageType && FileTypes.Contains(messageType) && message.Url is { } mxc)
         {
             if (await reads.DownloadAsync(mxc, cancellationToken) is (var bytes, var contentType))
@@ -86,7 +98,7 @@ public sealed partial class MatrixToDiscord(
         var create = new MessageCreate
         {
             Content = content.Length == 0 ? null : content,
-            Username = WebhookUsername(profile.DisplayName),
+            Username = WebhookNames.For(profile.DisplayName, message.Sender!),
             AvatarUrl = reads.HttpUrlOf(profile.AvatarUrl)?.ToString(),
             AllowedMentions = AllowedMentions.None,
             MessageReference = reply is { } target
@@ -115,8 +127,9 @@ public sealed partial class MatrixToDiscord(
         var body = newContent is { } replacement ? JsonString(replacement, "body") ?? "" : edit.Body;
         var messageType = newContent is { } replaced ? JsonString(replaced, "msgtype") : edit.MessageType;
         var formatted = newContent ?? edit.Content;
-        var text = MessageFormat.ToDiscord(body, messageType, JsonString(formatted, "format"),
-            JsonString(formatted, "formatted_body"), ghosts.DiscordIdOf);
+        var html = JsonString(formatted, "formatted_body");
+        var text = MessageFormat.ToDiscord(body, messageType, JsonString(formatted, "format"), html, ghosts.DiscordIdOf,
+            await customEmoji.InHtmlAsync(html, cancellationToken));
         if (text.Length == 0)
         {
             return;
@@ -170,18 +183,6 @@ public sealed partial class MatrixToDiscord(
         Snowflake.TryParse(mapping.RemoteId, out var id)
             ? id
             : null;
-
-    /// <summary>Discord takes 1 to 80 characters as a webhook's username.</summary>
-    private static string WebhookUsername(string name)
-    {
-        var trimmed = name.Trim();
-        if (trimmed.Length == 0)
-        {
-            return "Matrix user";
-        }
-
-        return trimmed.Length <= 80 ? trimmed : trimmed[..80];
-    }
 
     private static string SafeFilename(string name)
     {
