@@ -18,7 +18,7 @@ public sealed class ReactionsAndEmojiTests(DiscordBridgeFixture fixture)
     [Fact]
     public async Task Matrix_reactions_put_the_bots_reaction_which_goes_with_the_last_of_them()
     {
-        var (messageId, eventId) = await DiscordMessageInMatrixAsync("react to me");
+        var (messageId, eventId) = await DiscordMessageInMatrixAsync("target of matrix reactions");
         var bob = await JoinAsync("Bob");
 
         var alices = await ReactAsync(fixture.Alice, eventId, "👍");
@@ -33,6 +33,19 @@ public sealed class ReactionsAndEmojiTests(DiscordBridgeFixture fixture)
         await RedactAsync(bob, bobs);
 
         await Eventually.HoldsAsync(() => Task.FromResult(!BotReacted(messageId, "👍")), "the bot's reaction removed", Patience);
+    }
+
+    [Fact]
+    public async Task A_discord_users_reaction_shown_by_its_ghost_is_not_sent_back()
+    {
+        var (messageId, eventId) = await DiscordMessageInMatrixAsync("ghost reaction target");
+
+        await fixture.Discord.ReactAsUserAsync(fixture.ChannelId, messageId, "alice", "🎉");
+        await fixture.UntilEventAsync(e => Type(e) == "m.reaction" && RelatesTo(e, "m.annotation") == eventId, "the ghost's reaction");
+        await fixture.SendTextAsync("after the ghost reaction");
+        await fixture.UntilDiscordMessageAsync(m => m["content"]?.GetValue<string>() == "after the ghost reaction", "the marker message");
+
+        Assert.False(BotReacted(messageId, "🎉"));
     }
 
     [Fact]
