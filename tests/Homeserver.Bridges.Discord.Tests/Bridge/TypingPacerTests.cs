@@ -81,6 +81,12 @@ public sealed class TypingPacerTests : IDisposable
     }
 
     [Fact]
+    public void The_registration_asks_for_ephemeral_events()
+    {
+        Assert.True(DiscordBridgeApp.NewRegistration("example.org", "http://127.0.0.1:29330").ReceiveEphemeral);
+    }
+
+    [Fact]
     public void Only_real_matrix_users_count_as_typing()
     {
         var identity = new AppServiceIdentity(DiscordBridgeApp.NewRegistration("example.org", "http://127.0.0.1:29330"), "example.org");
