@@ -12,7 +12,8 @@ namespace Homeserver.Bridges.Discord;
 /// <summary>
 /// Matrix -&gt; Discord: the bot joins rooms it is invited to and takes <c>!discord</c> commands; messages of real
 /// Matrix users in linked rooms go through the channel's webhook under their room name and avatar (no mentions
-/// notify), with edits, redactions, replies and files. Events of the bot and ghosts are never relayed back.
+/// notify), with edits, redactions, replies and files; reactions are in MatrixToDiscord.Reactions.cs, typing in
+/// <see cref="TypingToDiscord"/>. Events of the bot and ghosts are never relayed back.
 /// </summary>
 public sealed partial class MatrixToDiscord(
     Intents intents,
