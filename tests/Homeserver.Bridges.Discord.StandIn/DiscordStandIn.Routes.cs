@@ -80,9 +80,9 @@ public sealed partial class DiscordStandIn
             }
 
             var (payload, files, error) = await ReadPayloadAsync(context);
-            if (error is not null)
+            if ((error ?? UsernameError(payload!["username"]?.GetValue<string>())) is { } refused)
             {
-                return error;
+                return refused;
             }
 
             var author = new JsonObject

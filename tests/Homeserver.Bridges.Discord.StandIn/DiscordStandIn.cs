@@ -86,8 +86,10 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         standIn.MapReads(api);
         standIn.MapMessages(api);
         standIn.MapWebhooksAndThreads(api);
+        standIn.MapWebhookDeletion(api);
         app.MapGet("/attachments/{channelId}/{attachmentId}/{filename}", standIn.GetAttachment);
         app.MapGet("/avatars/{userId}/{file}", standIn.GetAvatar);
+        app.MapGet("/emojis/{file}", standIn.GetEmoji);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         standIn.BaseUrl = new Uri(address.TrimEnd('/') + "/");

@@ -98,7 +98,7 @@ public sealed partial class BridgeCommands(Intents intents, PortalStore portals,
 
     private async Task<string> UnlinkAsync(string roomId, string sender, CancellationToken cancellationToken)
     {
-        if (await portals.ByRoomAsync(roomId, cancellationToken) is null)
+        if (await portals.ByRoomAsync(roomId, cancellationToken) is not { } portal)
         {
             return "This room is not linked to Discord.";
         }
@@ -109,7 +109,25 @@ public sealed partial class BridgeCommands(Intents intents, PortalStore portals,
         }
 
         await portals.RemoveAsync(roomId, cancellationToken);
+        await DeleteWebhookAsync(portal, cancellationToken);
         return "Unlinked: messages no longer go between this room and Discord.";
+    }
+
+    /// <summary>The link's webhook goes with it; one deleted already (404) is fine, and a refusal only logged.</summary>
+    private async Task DeleteWebhookAsync(Portal portal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await discord.DeleteWebhookAsync(Snowflake.Parse(portal.WebhookId), portal.WebhookToken, cancellationToken);
+        }
+        catch (DiscordApiException e) when (e.Status != System.Net.HttpStatusCode.NotFound)
+        {
+            LogDiscordRefused(logger, e, portal.ChannelId);
+        }
+        catch (DiscordApiException e)
+        {
+            LogWebhookGone(logger, e, portal.WebhookId);
+        }
     }
 
     private async Task<string> StatusAsync(string roomId, CancellationToken cancellationToken) =>
@@ -119,4 +137,7 @@ public sealed partial class BridgeCommands(Intents intents, PortalStore portals,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord refused a request about channel {ChannelId}")]
     private static partial void LogDiscordRefused(ILogger logger, Exception exception, string channelId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {WebhookId} was deleted on Discord already")]
+    private static partial void LogWebhookGone(ILogger logger, Exception exception, string webhookId);
 }

@@ -14,4 +14,11 @@ public static class BridgeKinds
 
     /// <summary>"{userId}/{avatarHash}" -&gt; the mxc URI the avatar was uploaded as (once per hash).</summary>
     public const string Avatar = "discord.avatar";
+
+    /// <summary>"{channelId}/{messageId}/{emoji route form}" part "{reaction event ID}" -&gt; a Matrix user's reaction
+    /// the bot put on Discord; the bot's reaction goes when the last of them is redacted.</summary>
+    public const string MatrixReaction = "discord.matrix_reaction";
+
+    /// <summary>A custom emoji's ID, part its name (<c>a:name</c> when animated) -&gt; the mxc URI of its image.</summary>
+    public const string Emoji = "discord.emoji";
 }

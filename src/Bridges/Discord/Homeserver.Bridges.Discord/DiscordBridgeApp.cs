@@ -42,6 +42,8 @@ public static class DiscordBridgeApp
         builder.Services.AddSingleton<MatrixReads>();
         builder.Services.AddSingleton<DiscordMedia>();
         builder.Services.AddSingleton<Ghosts>();
+        builder.Services.AddSingleton<CustomEmoji>();
+        builder.Services.AddSingleton<TypingToDiscord>();
         builder.Services.AddSingleton<DiscordToMatrix>();
         builder.Services.AddSingleton<BridgeCommands>();
         builder.Services.AddSingleton<IMatrixEventReceiver, MatrixToDiscord>();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Homeserver.Bridges.AppService.Client;
 using Homeserver.Bridges.AppService.Store;
 using Homeserver.Bridges.Discord.Client.Gateway;
@@ -5,7 +7,8 @@ using Homeserver.Bridges.Discord.Client.Gateway;
 namespace Homeserver.Bridges.Discord;
 
 /// <summary>Discord -&gt; Matrix reactions (an <c>m.annotation</c> by the reacting user's ghost; unicode emoji as the
-/// key, custom emoji as <c>:name:</c>) and typing.</summary>
+/// key, custom emoji as the mxc URI of their image with <c>com.beeper.reaction.shortcode</c>, or <c>:name:</c> when the
+/// image cannot be had) and typing.</summary>
 public sealed partial class DiscordToMatrix
 {
     private static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(10);
@@ -28,10 +31,18 @@ public sealed partial class DiscordToMatrix
             }
 
             var ghost = reaction.Member?.User is { } user ? await ghosts.EnsureAsync(user, cancellationToken) : ghosts.For(reaction.UserId);
-            var key = reaction.Emoji.Id is null ? reaction.Emoji.Name : $":{reaction.Emoji.Name}:";
+            var relation = new JsonObject { ["rel_type"] = "m.annotation", ["event_id"] = target.MatrixId, ["key"] = reaction.Emoji.Name };
+            var content = new JsonObject { ["m.relates_to"] = relation };
+            if (reaction.Emoji.Id is { } emojiId)
+            {
+                var custom = new DiscordCustomEmoji(emojiId, CustomEmoji.SafeName(reaction.Emoji.Name), reaction.Emoji.Animated == true);
+                relation["key"] = await customEmoji.MxcAsync(custom, cancellationToken) ?? custom.Shortcode;
+                content["com.beeper.reaction.shortcode"] = custom.Shortcode;
+            }
+
             // The gateway sequence tells a reaction added again after a removal from a replay of the same add.
-            var eventId = await ghost.ReactAsync(portal.RoomId, target.MatrixId, key,
-                new SendOptions(TransactionIds.Stable("discord", "react", remoteId, reaction.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            var eventId = await ghost.SendEventAsync(portal.RoomId, "m.reaction", content,
+                new SendOptions(TransactionIds.Stable("discord", "react", remoteId, reaction.Sequence.ToString(CultureInfo.InvariantCulture))),
                 cancellationToken);
             await mappings.TryAddAsync(new Mapping(BridgeKinds.Reaction, remoteId, "", eventId, portal.RoomId), cancellationToken);
             return;

@@ -22,6 +22,7 @@ public sealed partial class DiscordToMatrix(
     Intents intents,
     DiscordMedia media,
     MatrixReads reads,
+    CustomEmoji customEmoji,
     ILogger<DiscordToMatrix> logger)
 {
     private Snowflake? _botUserId;
@@ -87,7 +88,8 @@ public sealed partial class DiscordToMatrix(
         var timestamp = message.Timestamp?.ToUnixTimeMilliseconds();
         if (!string.IsNullOrEmpty(message.Content) && !done.Contains(""))
         {
-            var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions));
+            var emojiImages = await customEmoji.InContentAsync(message.Content, cancellationToken);
+            var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions), emojiImages);
             var eventId = await ghost.SendTextAsync(portal.RoomId, body, html, replyTo,
                 options: new SendOptions(TransactionIds.Stable("discord", "msg", id, ""), timestamp), cancellationToken: cancellationToken);
             await mappings.TryAddAsync(new Mapping(BridgeKinds.Message, id, "", eventId, portal.RoomId), cancellationToken);
@@ -164,7 +166,8 @@ public sealed partial class DiscordToMatrix(
             return;
         }
 
-        var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions));
+        var emojiImages = await customEmoji.InContentAsync(message.Content, cancellationToken);
+        var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions), emojiImages);
         var newContent = new JsonObject { ["msgtype"] = "m.text", ["body"] = body };
         var content = new JsonObject
         {

@@ -12,7 +12,8 @@ namespace Homeserver.Bridges.Discord;
 /// <summary>
 /// Matrix -&gt; Discord: the bot joins rooms it is invited to and takes <c>!discord</c> commands; messages of real
 /// Matrix users in linked rooms go through the channel's webhook under their room name and avatar (no mentions
-/// notify), with edits, redactions, replies and files. Events of the bot and ghosts are never relayed back.
+/// notify), with edits, redactions, replies and files; reactions are in MatrixToDiscord.Reactions.cs, typing in
+/// <see cref="TypingToDiscord"/>. Events of the bot and ghosts are never relayed back.
 /// </summary>
 public sealed partial class MatrixToDiscord(
     Intents intents,
@@ -22,6 +23,8 @@ public sealed partial class MatrixToDiscord(
     DiscordRestClient discord,
     MatrixReads reads,
     BridgeCommands commands,
+    CustomEmoji customEmoji,
+    TypingToDiscord typing,
     ILogger<MatrixToDiscord> logger) : IMatrixEventReceiver
 {
     public const string CommandPrefix = "!discord";
@@ -31,6 +34,12 @@ public sealed partial class MatrixToDiscord(
     public async Task HandleAsync(MatrixEvent matrixEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrixEvent);
+        if (matrixEvent is TypingEvent { RoomId: { } typingRoom } typingEvent)
+        {
+            await typing.HandleAsync(typingRoom, typingEvent.UserIds, cancellationToken);
+            return;
+        }
+
         if (matrixEvent.RoomId is not { } roomId || matrixEvent.EventId is not { } eventId || intents.Identity.IsOwnUser(matrixEvent.Sender))
         {
             return;
@@ -50,8 +59,11 @@ public sealed partial class MatrixToDiscord(
             case RoomMessageEvent { Type: "m.room.message" } message:
                 await RelayAsync(roomId, eventId, message, cancellationToken);
                 break;
+            case ReactionEvent reaction:
+                await ReactAsync(roomId, eventId, reaction, cancellationToken);
+                break;
             case RedactionEvent { Redacts: { } redacts }:
-                await DeleteAsync(roomId, redacts, cancellationToken);
+                await RedactedAsync(roomId, redacts, cancellationToken);
                 break;
         }
     }
@@ -66,8 +78,9 @@ public sealed partial class MatrixToDiscord(
 
         var profile = await reads.MemberProfileAsync(roomId, message.Sender!, cancellationToken);
         List<FileUpload>? files = null;
-        var content = MessageFormat.ToDiscord(message.Body, message.MessageType, JsonString(message.Content, "format"),
-            JsonString(message.Content, "formatted_body"), ghosts.DiscordIdOf);
+        var html = JsonString(message.Content, "formatted_body");
+        var content = MessageFormat.ToDiscord(message.Body, message.MessageType, JsonString(message.Content, "format"), html,
+            ghosts.DiscordIdOf, await customEmoji.InHtmlAsync(html, cancellationToken));
         if (message.MessageType is { } messageType && FileTypes.Contains(messageType) && message.Url is { } mxc)
         {
             if (await reads.DownloadAsync(mxc, cancellationToken) is (var bytes, var contentType))
@@ -86,7 +99,7 @@ public sealed partial class MatrixToDiscord(
         var create = new MessageCreate
         {
             Content = content.Length == 0 ? null : content,
-            Username = WebhookUsername(profile.DisplayName),
+            Username = WebhookNames.For(profile.DisplayName, message.Sender!),
             AvatarUrl = reads.HttpUrlOf(profile.AvatarUrl)?.ToString(),
             AllowedMentions = AllowedMentions.None,
             MessageReference = reply is { } target
@@ -115,8 +128,9 @@ public sealed partial class MatrixToDiscord(
         var body = newContent is { } replacement ? JsonString(replacement, "body") ?? "" : edit.Body;
         var messageType = newContent is { } replaced ? JsonString(replaced, "msgtype") : edit.MessageType;
         var formatted = newContent ?? edit.Content;
-        var text = MessageFormat.ToDiscord(body, messageType, JsonString(formatted, "format"),
-            JsonString(formatted, "formatted_body"), ghosts.DiscordIdOf);
+        var html = JsonString(formatted, "formatted_body");
+        var text = MessageFormat.ToDiscord(body, messageType, JsonString(formatted, "format"), html, ghosts.DiscordIdOf,
+            await customEmoji.InHtmlAsync(html, cancellationToken));
         if (text.Length == 0)
         {
             return;
@@ -170,18 +184,6 @@ public sealed partial class MatrixToDiscord(
         Snowflake.TryParse(mapping.RemoteId, out var id)
             ? id
             : null;
-
-    /// <summary>Discord takes 1 to 80 characters as a webhook's username.</summary>
-    private static string WebhookUsername(string name)
-    {
-        var trimmed = name.Trim();
-        if (trimmed.Length == 0)
-        {
-            return "Matrix user";
-        }
-
-        return trimmed.Length <= 80 ? trimmed : trimmed[..80];
-    }
 
     private static string SafeFilename(string name)
     {

@@ -13,11 +13,13 @@ public static class MessageFormat
     public const int MaxDiscordContent = 2000;
 
     /// <summary>Discord content for a Matrix message (an emote in italics), without a reply fallback;
-    /// <paramref name="discordUserIdOf"/> names the Discord user behind a Matrix user (a ghost), or null.</summary>
+    /// <paramref name="discordUserIdOf"/> names the Discord user behind a Matrix user (a ghost), or null;
+    /// <paramref name="customEmoji"/> holds the Discord emoji of custom emoji images by mxc URI.</summary>
     public static string ToDiscord(string body, string? messageType, string? format, string? html,
-        Func<string, string?> discordUserIdOf)
+        Func<string, string?> discordUserIdOf, IReadOnlyDictionary<string, DiscordCustomEmoji>? customEmoji = null)
     {
-        var text = MatrixHtml.Convert(StripReplyFallback(body ?? ""), format, html, discordUserIdOf);
+        var text = MatrixHtml.Convert(StripReplyFallback(body ?? ""), format, html, discordUserIdOf,
+            mxc => customEmoji?.GetValueOrDefault(mxc)?.InlineForm);
         if (messageType == "m.emote" && text.Length > 0)
         {
             text = "_" + text + "_";
@@ -27,10 +29,13 @@ public static class MessageFormat
     }
 
     /// <summary>The Matrix body and HTML body (null: nothing to format) for Discord content; <paramref name="user"/>
-    /// names the Matrix user a Discord user mention points at.</summary>
-    public static (string Body, string? Html) ToMatrix(string? content, Func<string, MentionedUser?> user)
+    /// names the Matrix user a Discord user mention points at; <paramref name="emojiImages"/> holds the mxc URIs of
+    /// custom emoji images by emoji ID.</summary>
+    public static (string Body, string? Html) ToMatrix(string? content, Func<string, MentionedUser?> user,
+        IReadOnlyDictionary<string, string>? emojiImages = null)
     {
-        var text = DiscordMarkdown.Convert(content, new DiscordMentionResolver(user, _ => null, _ => null));
+        var text = DiscordMarkdown.Convert(content, new DiscordMentionResolver(user, _ => null, _ => null,
+            id => emojiImages?.GetValueOrDefault(id)));
         return (text.Body, text.Html);
     }
 

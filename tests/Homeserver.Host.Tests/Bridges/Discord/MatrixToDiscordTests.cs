@@ -127,6 +127,10 @@ public sealed class MatrixToDiscordTests(DiscordBridgeFixture fixture)
 
         Assert.StartsWith("Unlinked", await CommandAsync(roomId, "!discord unlink"), StringComparison.Ordinal);
         Assert.StartsWith("This room is not linked", await CommandAsync(roomId, "!discord status"), StringComparison.Ordinal);
+        lock (fixture.Discord.State.Lock)
+        {
+            Assert.DoesNotContain(fixture.Discord.State.Webhooks.Values, w => w["channel_id"]!.GetValue<string>() == random);
+        }
     }
 
     /// <summary>Sends a command as Alice in <paramref name="roomId"/>; returns the bot's answer to it.</summary>

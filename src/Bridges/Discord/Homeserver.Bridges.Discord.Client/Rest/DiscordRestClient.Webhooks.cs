@@ -13,6 +13,10 @@ public sealed partial class DiscordRestClient
     public Task<IReadOnlyList<DiscordWebhook>> GetChannelWebhooksAsync(Snowflake channelId, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<DiscordWebhook>>(HttpMethod.Get, $"channels/{channelId}/webhooks", null, cancellationToken);
 
+    /// <summary>DELETE /webhooks/{webhook.id}/{webhook.token} (no bot token needed).</summary>
+    public Task DeleteWebhookAsync(Snowflake webhookId, string token, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"webhooks/{webhookId}/{Segment(token)}", null, cancellationToken);
+
     /// <summary>POST /webhooks/{webhook.id}/{webhook.token}?wait=true (the posted message comes back), with
     /// <c>thread_id</c> to post into a thread of the webhook's channel.</summary>
     public async Task<DiscordMessage> ExecuteWebhookAsync(Snowflake webhookId, string token, MessageCreate message,

@@ -257,7 +257,17 @@ internal static class DiscordInline
 
                 break;
             default:
-                html.Append(':').Append(HtmlText.Escape(mention.Groups["name"].Value)).Append(':');
+                var shortcode = HtmlText.Escape($":{mention.Groups["name"].Value}:");
+                if (resolver.EmojiImage?.Invoke(id) is { } mxc)
+                {
+                    html.Append("<img data-mx-emoticon src=\"").Append(HtmlText.Escape(mxc)).Append("\" alt=\"").Append(shortcode)
+                        .Append("\" title=\"").Append(shortcode).Append("\" height=\"32\">");
+                }
+                else
+                {
+                    html.Append(shortcode);
+                }
+
                 break;
         }
     }

@@ -6,7 +6,8 @@ namespace Homeserver.Bridges.Discord.Formatting;
 /// <summary>
 /// Discord markdown to Matrix text: <c>body</c> is the content with mentions and custom emoji written out as text,
 /// <c>formatted_body</c> the HTML Matrix clients render (bold, italics, underline, strike, spoilers, inline code, code
-/// blocks with their language, block quotes, links, mention pills; custom emoji as <c>:name:</c>), or null when the
+/// blocks with their language, block quotes, links, mention pills; custom emoji as their image when the resolver knows
+/// it, else <c>:name:</c>), or null when the
 /// content has nothing to format. Pure: the resolver answers what mentions name.
 /// </summary>
 public static partial class DiscordMarkdown

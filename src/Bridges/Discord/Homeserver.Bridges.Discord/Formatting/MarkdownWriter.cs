@@ -6,7 +6,7 @@ using AngleSharp.Dom;
 namespace Homeserver.Bridges.Discord.Formatting;
 
 /// <summary>Writes sanitised Matrix HTML nodes as Discord markdown (see <see cref="MatrixHtml"/>).</summary>
-internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, string?> discordUserIdOf)
+internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, string?> discordUserIdOf, Func<string, string?>? emojiOf = null)
 {
     private const string MatrixTo = "https://matrix.to/#/";
 
@@ -102,6 +102,9 @@ internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, 
             case "hr":
                 Block("───", blankLine: false);
                 break;
+            case "img" when element.HasAttribute("data-mx-emoticon") && element.GetAttribute("src") is { } src && emojiOf?.Invoke(src) is { } emoji:
+                output.Append(emoji);
+                break;
             case "img":
                 WriteText(element.GetAttribute("alt") ?? element.GetAttribute("title") ?? "");
                 break;
@@ -122,7 +125,7 @@ internal sealed partial class MarkdownWriter(StringBuilder output, Func<string, 
     private string Render(IElement element)
     {
         var inner = new StringBuilder();
-        var writer = new MarkdownWriter(inner, discordUserIdOf);
+        var writer = new MarkdownWriter(inner, discordUserIdOf, emojiOf);
         writer.WriteChildren(element);
         return inner.ToString();
     }

@@ -30,26 +30,28 @@ public static partial class MatrixHtml
     /// <summary>
     /// Discord content for a Matrix message: from <paramref name="html"/> when the format is HTML, else the plain
     /// <paramref name="body"/> escaped. <paramref name="discordUserIdOf"/> maps a Matrix user ID to a Discord user ID
-    /// (our ghosts, puppets), or null.
+    /// (our ghosts, puppets), or null; <paramref name="emojiOf"/> gives the Discord form (<c>&lt;:name:id&gt;</c>) of a
+    /// custom emoji's image by its mxc URI, for <c>&lt;img data-mx-emoticon&gt;</c>, or null (then its alt text goes).
     /// </summary>
-    public static string Convert(string? body, string? format, string? html, Func<string, string?> discordUserIdOf)
+    public static string Convert(string? body, string? format, string? html, Func<string, string?> discordUserIdOf,
+        Func<string, string?>? emojiOf = null)
     {
         ArgumentNullException.ThrowIfNull(discordUserIdOf);
         if (format == MatrixText.HtmlFormat && html is not null)
         {
-            return FromHtml(html, discordUserIdOf);
+            return FromHtml(html, discordUserIdOf, emojiOf);
         }
 
         return Tidy(EscapeMarkdown(body ?? ""));
     }
 
-    public static string FromHtml(string html, Func<string, string?> discordUserIdOf)
+    public static string FromHtml(string html, Func<string, string?> discordUserIdOf, Func<string, string?>? emojiOf = null)
     {
         ArgumentNullException.ThrowIfNull(discordUserIdOf);
         var document = Parser.ParseDocument("<!DOCTYPE html><html><body></body></html>");
         var nodes = Parser.ParseFragment(html ?? "", document.Body!);
         var output = new StringBuilder();
-        var writer = new MarkdownWriter(output, discordUserIdOf);
+        var writer = new MarkdownWriter(output, discordUserIdOf, emojiOf);
         foreach (var node in nodes)
         {
             writer.Write(node);
