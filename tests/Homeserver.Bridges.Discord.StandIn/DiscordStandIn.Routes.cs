@@ -92,6 +92,11 @@ public sealed partial class DiscordStandIn
                 ["discriminator"] = "0000", ["public_flags"] = 0, ["flags"] = 0, ["bot"] = true, ["global_name"] = null,
             };
             var channelId = thread_id ?? webhook["channel_id"]!.GetValue<string>();
+            if (thread_id is not null && !IsThreadOf(thread_id, webhook["channel_id"]!.GetValue<string>()))
+            {
+                return Error(400, 10003, "Unknown Channel");
+            }
+
             var result = await CreateMessageAsync(channelId, author, payload, files, webhookId);
             if (payload["avatar_url"] is { } avatarUrl)
             {
@@ -131,7 +136,7 @@ public sealed partial class DiscordStandIn
         });
     }
 
-    private async Task<IResult> CreateThreadAsync(string channelId, JsonObject payload, string? fromMessage)
+    internal async Task<IResult> CreateThreadAsync(string channelId, JsonObject payload, string? fromMessage, string? ownerId = null)
     {
         JsonObject thread;
         lock (State.Lock)
@@ -153,8 +158,19 @@ public sealed partial class DiscordStandIn
                 return Error(404, 10008, "Unknown Message");
             }
 
+            if (fromMessage is not null && State.Channels.ContainsKey(fromMessage))
+            {
+                return Error(400, 160004, "A thread has already been created for this message");
+            }
+
             // A thread started from a message takes the message's ID, as on Discord.
-            thread = (JsonObject)State.AddChannel(name, payload["type"]?.GetValue<int>() ?? 11, channelId, fromMessage).DeepClone();
+            var created = State.AddChannel(name, payload["type"]?.GetValue<int>() ?? 11, channelId, fromMessage);
+            if (ownerId is not null)
+            {
+                created["owner_id"] = ownerId;
+            }
+
+            thread = (JsonObject)created.DeepClone();
             starter?.Add("thread", thread.DeepClone());
         }
 
@@ -162,6 +178,15 @@ public sealed partial class DiscordStandIn
         dispatched["newly_created"] = true;
         await Gateway.PublishAsync("THREAD_CREATE", dispatched, intent: 0);
         return Results.Json(thread, statusCode: 201);
+    }
+
+    private bool IsThreadOf(string threadId, string channelId)
+    {
+        lock (State.Lock)
+        {
+            return State.Channels.TryGetValue(threadId, out var thread) && thread["type"]!.GetValue<int>() is 10 or 11 or 12 &&
+                   thread["parent_id"]?.GetValue<string>() == channelId;
+        }
     }
 
     private JsonObject? Webhook(string webhookId, string token)

@@ -88,6 +88,7 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         standIn.MapWebhooksAndThreads(api);
         app.MapGet("/attachments/{channelId}/{attachmentId}/{filename}", standIn.GetAttachment);
         app.MapGet("/avatars/{userId}/{file}", standIn.GetAvatar);
+        app.MapGet("/icons/{guildId}/{file}", standIn.GetIcon);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         standIn.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -157,6 +158,17 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
 
         Interlocked.Increment(ref _avatarFetches);
         return Results.Bytes(AvatarPng, "image/png");
+    }
+
+    /// <summary>The guild's icon (the same PNG as avatars) at <c>icons/{guild}/{hash}.png</c>.</summary>
+    private IResult GetIcon(string guildId, string file)
+    {
+        lock (State.Lock)
+        {
+            return guildId == GuildId && State.Guild["icon"]?.GetValue<string>() is { } icon && icon + ".png" == file
+                ? Results.Bytes(AvatarPng, "image/png")
+                : Error(StatusCodes.Status404NotFound, 0, "404: Not Found");
+        }
     }
 
     /// <summary>The messages in a channel (oldest first), as the stand-in stores them.</summary>
