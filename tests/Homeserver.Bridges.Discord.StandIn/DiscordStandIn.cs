@@ -171,12 +171,13 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         }
     }
 
-    /// <summary>The messages in a channel (oldest first), as the stand-in stores them.</summary>
+    /// <summary>The messages in a channel (oldest first), as the stand-in stores them; none for a channel (or thread)
+    /// that does not exist (yet).</summary>
     public IReadOnlyList<JsonObject> MessagesIn(string channelId)
     {
         lock (State.Lock)
         {
-            return [.. State.Messages[channelId].Select(m => (JsonObject)m.DeepClone())];
+            return State.Messages.TryGetValue(channelId, out var messages) ? [.. messages.Select(m => (JsonObject)m.DeepClone())] : [];
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Homeserver.Testing;
 using static Homeserver.Host.Tests.Bridges.Discord.DiscordBridgeFixture;
 
