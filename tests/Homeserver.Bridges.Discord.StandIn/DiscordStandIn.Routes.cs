@@ -136,9 +136,12 @@ public sealed partial class DiscordStandIn
         });
     }
 
+    private const int HasThreadFlag = 1 << 5;
+
     internal async Task<IResult> CreateThreadAsync(string channelId, JsonObject payload, string? fromMessage, string? ownerId = null)
     {
         JsonObject thread;
+        JsonObject? starter = null;
         lock (State.Lock)
         {
             if (!State.Channels.ContainsKey(channelId))
@@ -152,7 +155,6 @@ public sealed partial class DiscordStandIn
                 return Error(400, 50035, "Invalid Form Body: name must be between 1 and 100 in length.");
             }
 
-            JsonObject? starter = null;
             if (fromMessage is not null && (starter = State.FindMessage(channelId, fromMessage)) is null)
             {
                 return Error(404, 10008, "Unknown Message");
@@ -171,12 +173,23 @@ public sealed partial class DiscordStandIn
             }
 
             thread = (JsonObject)created.DeepClone();
-            starter?.Add("thread", thread.DeepClone());
+            if (starter is not null)
+            {
+                starter["thread"] = thread.DeepClone();
+                starter["flags"] = (starter["flags"]?.GetValue<int>() ?? 0) | HasThreadFlag;
+                starter = (JsonObject)starter.DeepClone();
+            }
         }
 
         var dispatched = (JsonObject)thread.DeepClone();
         dispatched["newly_created"] = true;
         await Gateway.PublishAsync("THREAD_CREATE", dispatched, intent: 0);
+        if (starter is not null)
+        {
+            // Discord updates the starter too (its thread and the HAS_THREAD flag), with no edit time.
+            await Gateway.PublishAsync("MESSAGE_UPDATE", ForGateway(starter), GuildMessagesIntent);
+        }
+
         return Results.Json(thread, statusCode: 201);
     }
 

@@ -175,7 +175,8 @@ public sealed partial class DiscordToMatrix(
 
     private async Task MessageUpdatedAsync(DiscordMessage message, CancellationToken cancellationToken)
     {
-        if (message.Content is null ||
+        // Without an edit time it is no edit: Discord updates a message when a thread starts on it or a link unfurls.
+        if (message.Content is null || message.EditedTimestamp is null ||
             await PortalForAsync(message.ChannelId, message.Author?.Id, message.WebhookId, cancellationToken) is not { } portal)
         {
             return;

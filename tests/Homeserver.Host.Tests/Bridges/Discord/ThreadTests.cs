@@ -25,6 +25,8 @@ public sealed class ThreadTests(DiscordBridgeFixture fixture)
         var second = await fixture.UntilEventAsync(e => Body(e) == "second in thread", "the second thread message");
 
         Assert.Equal((root, true, root), Thread(first));
+        // Starting the thread updated the starter on Discord; that is no edit.
+        Assert.DoesNotContain(await fixture.RecentEventsAsync(), e => RelatesTo(e, "m.replace") == root);
         Assert.Equal((root, true, EventId(first)), Thread(second));
         Assert.Equal(fixture.GhostOf("alice"), Sender(first));
 
