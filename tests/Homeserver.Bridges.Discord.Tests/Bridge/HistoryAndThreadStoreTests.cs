@@ -50,6 +50,18 @@ public sealed class HistoryAndThreadStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_threads_last_bridged_message_only_moves_forward()
+    {
+        var threads = ThreadStore.Over(_database.DataSource);
+        await threads.UpsertAsync("79", "500", null, CancellationToken.None);
+
+        await threads.NoteBridgedAsync("79", 1_000_000_000_000_000_009, CancellationToken.None);
+        await threads.NoteBridgedAsync("79", 1_000_000_000_000_000_008, CancellationToken.None);
+
+        Assert.Contains(new ThreadProgress("79", "500", 1_000_000_000_000_000_009), await threads.ProgressAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Deleting_a_thread_forgets_its_messages()
     {
         var threads = ThreadStore.Over(_database.DataSource);

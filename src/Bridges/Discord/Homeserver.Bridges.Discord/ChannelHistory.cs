@@ -10,19 +10,24 @@ namespace Homeserver.Bridges.Discord;
 /// History from Discord into Matrix. Backfill: when a channel is linked, its last <see cref="DiscordSettings.BackfillLimit"/>
 /// messages (GET /channels/{id}/messages paged with <c>before</c>) are posted oldest first as their authors' ghosts,
 /// with their Discord times (<c>?ts=</c>). Catch-up: on each new gateway session (READY: a start, or a session that
-/// could not resume), every linked channel is read from its last bridged message on (<c>after</c>), oldest first, so
-/// what was said while the bridge was away is not lost. Both go through the same path as live messages (stable
+/// could not resume), every linked channel, and each of its threads active in the last week, is read from its last
+/// bridged message on (<c>after</c>), oldest first, so what was said while the bridge was away is not lost. Both go through the same path as live messages (stable
 /// transaction IDs, the mapping store), so nothing is posted twice; a gate keeps them and live dispatches in turn.
 /// </summary>
 public sealed partial class ChannelHistory(
     DiscordRestClient discord,
     DiscordToMatrix bridge,
     HistoryStore history,
+    ThreadStore threads,
     PortalStore portals,
     DiscordSettings settings,
+    TimeProvider time,
     ILogger<ChannelHistory> logger) : BackgroundService
 {
     private const int PageSize = 100;
+
+    /// <summary>Threads quiet for longer than this are not read back after downtime (Discord archives them by then).</summary>
+    public static readonly TimeSpan ThreadCatchUpWindow = TimeSpan.FromDays(7);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<Portal> _backfills = Channel.CreateUnbounded<Portal>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -65,39 +70,54 @@ public sealed partial class ChannelHistory(
         await BridgeAsync(portal, messages, cancellationToken);
     }
 
-    /// <summary>Every linked channel from its last bridged message on (from the link when none was bridged).</summary>
+    /// <summary>Every linked channel from its last bridged message on (from the link when none was bridged), then
+    /// the threads of linked channels active within <see cref="ThreadCatchUpWindow"/> from theirs.</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         foreach (var progress in await history.ListAsync(cancellationToken))
         {
-            if (await portals.ByRoomAsync(progress.RoomId, cancellationToken) is not { } portal)
+            if (await portals.ByRoomAsync(progress.RoomId, cancellationToken) is { } portal)
             {
-                continue;
+                var after = progress.LastMessageId is { } last ? new Snowflake((ulong)last) : SnowflakeAt(progress.LinkedTs);
+                await CatchUpAsync(portal, portal.ChannelId, after, cancellationToken);
             }
+        }
 
-            var after = progress.LastMessageId is { } last ? new Snowflake((ulong)last) : SnowflakeAt(progress.LinkedTs);
-            try
+        var since = time.GetUtcNow() - ThreadCatchUpWindow;
+        foreach (var thread in await threads.ProgressAsync(cancellationToken))
+        {
+            // A thread's ID is a snowflake made when it began: nothing in it is older.
+            var after = thread.LastMessageId is { } last ? new Snowflake((ulong)last) : Snowflake.Parse(thread.ThreadId);
+            if (after.CreatedAt >= since && await portals.ByChannelAsync(thread.ChannelId, cancellationToken) is { } portal)
             {
-                while (true)
-                {
-                    var page = await discord.GetMessagesAfterAsync(Snowflake.Parse(portal.ChannelId), after, PageSize, cancellationToken);
-                    if (page.Count == 0)
-                    {
-                        break;
-                    }
+                await CatchUpAsync(portal, thread.ThreadId, after, cancellationToken);
+            }
+        }
+    }
 
-                    await BridgeAsync(portal, page, cancellationToken);
-                    after = page.MaxBy(m => m.Id.Value)!.Id;
-                    if (page.Count < PageSize)
-                    {
-                        break;
-                    }
+    private async Task CatchUpAsync(Portal portal, string channelId, Snowflake after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var page = await discord.GetMessagesAfterAsync(Snowflake.Parse(channelId), after, PageSize, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                await BridgeAsync(portal, page, cancellationToken);
+                after = page.MaxBy(m => m.Id.Value)!.Id;
+                if (page.Count < PageSize)
+                {
+                    break;
                 }
             }
-            catch (DiscordApiException e)
-            {
-                LogHistoryFailed(logger, e, portal.ChannelId);
-            }
+        }
+        catch (DiscordApiException e)
+        {
+            LogHistoryFailed(logger, e, channelId);
         }
     }
 
@@ -145,8 +165,7 @@ public sealed partial class ChannelHistory(
                 return;
             }
 
-            await bridge.MessageCreatedAsync(message.ChannelId == default ? message with { ChannelId = Snowflake.Parse(portal.ChannelId) } : message,
-                cancellationToken);
+            await bridge.MessageCreatedAsync(message, cancellationToken);
         }
     }
 

@@ -167,6 +167,11 @@ public sealed partial class DiscordThreads(
         ArgumentNullException.ThrowIfNull(thread);
         await threads.AddMessageAsync(messageId, thread.ThreadId, cancellationToken);
         await threads.SetLatestAsync(thread.ThreadId, eventId, cancellationToken);
+        if (Snowflake.TryParse(messageId, out var id))
+        {
+            await threads.NoteBridgedAsync(thread.ThreadId, (long)id.Value, cancellationToken);
+        }
+
         return thread with { LatestEventId = eventId };
     }
 

@@ -37,6 +37,8 @@ public sealed class HistoryTests(DiscordBridgeFixture fixture)
     [Fact]
     public async Task Messages_sent_while_the_session_was_lost_are_caught_up_once_and_in_order()
     {
+        var threadId = await fixture.Discord.StartThreadAsUserAsync(fixture.ChannelId, "alice", "Outage thread");
+        await fixture.Discord.PostAsUserAsync(threadId, "alice", "thread before the outage");
         await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "before the outage");
         await fixture.UntilEventAsync(e => Body(e) == "before the outage", "the message before the outage");
         var identifies = fixture.Discord.Gateway.Identifies;
@@ -46,6 +48,7 @@ public sealed class HistoryTests(DiscordBridgeFixture fixture)
         fixture.Discord.Gateway.DropConnections();
         await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "during the outage 1");
         await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "during the outage 2");
+        await fixture.Discord.PostAsUserAsync(threadId, "alice", "thread during the outage");
         fixture.Discord.Gateway.AcceptConnections = true;
 
         await Eventually.HoldsAsync(() => Task.FromResult(fixture.Discord.Gateway.Identifies > identifies), "a new session", Patience);
@@ -56,5 +59,9 @@ public sealed class HistoryTests(DiscordBridgeFixture fixture)
         var bodies = (await fixture.RecentEventsAsync()).Reverse().Select(Body)
             .Where(b => b is "before the outage" or "during the outage 1" or "during the outage 2" or "after the outage").ToList();
         Assert.Equal(["before the outage", "during the outage 1", "during the outage 2", "after the outage"], bodies);
+        var events = await fixture.RecentEventsAsync();
+        var inThread = Assert.Single(events, e => Body(e) == "thread during the outage");
+        var earlier = Assert.Single(events, e => Body(e) == "thread before the outage");
+        Assert.Equal(RelatesTo(earlier, "m.thread"), RelatesTo(inThread, "m.thread"));
     }
 }

@@ -6,9 +6,12 @@ namespace Homeserver.Bridges.Discord.Store;
 /// <summary>A Discord thread of a linked channel: its root event in the portal and its latest event there.</summary>
 public sealed record BridgedThread(string ThreadId, string ChannelId, string? Name, string? RootEventId, string? LatestEventId);
 
+/// <summary>A thread and the newest of its Discord messages bridged (null before the first).</summary>
+public sealed record ThreadProgress(string ThreadId, string ChannelId, long? LastMessageId);
+
 /// <summary>
 /// The <c>discord_threads</c> table (thread_id PRIMARY KEY, channel_id the parent, name, root_event_id,
-/// latest_event_id) and <c>discord_thread_messages</c> (message_id PRIMARY KEY, thread_id): which messages live in a
+/// latest_event_id, last_message_id) and <c>discord_thread_messages</c> (message_id PRIMARY KEY, thread_id): which messages live in a
 /// thread. Portable SQL through Dapper (Postgres or SQLite).
 /// </summary>
 public sealed class ThreadStore(Func<CancellationToken, ValueTask<DbConnection>> open)
@@ -18,7 +21,7 @@ public sealed class ThreadStore(Func<CancellationToken, ValueTask<DbConnection>>
 
     private const string UpsertSql = """
         INSERT INTO discord_threads (thread_id, channel_id, name) VALUES (@threadId, @channelId, @name)
-        ON CONFLICT (thread_id) DO UPDATE SET name = excluded.name
+        ON CONFLICT (thread_id) DO UPDATE SET name = COALESCE(excluded.name, discord_threads.name)
         """;
 
     private const string ByIdSql = $"SELECT {Columns} FROM discord_threads WHERE thread_id = @threadId";
@@ -36,6 +39,13 @@ public sealed class ThreadStore(Func<CancellationToken, ValueTask<DbConnection>>
     private const string AddMessageSql = "INSERT INTO discord_thread_messages (message_id, thread_id) VALUES (@messageId, @threadId) ON CONFLICT DO NOTHING";
 
     private const string MessageSql = "SELECT thread_id FROM discord_thread_messages WHERE message_id = @messageId";
+
+    private const string NoteSql = """
+        UPDATE discord_threads SET last_message_id = @messageId
+        WHERE thread_id = @threadId AND (last_message_id IS NULL OR last_message_id < @messageId)
+        """;
+
+    private const string ProgressSql = "SELECT thread_id AS ThreadId, channel_id AS ChannelId, last_message_id AS LastMessageId FROM discord_threads";
 
     public static ThreadStore Over(DbDataSource dataSource) => new(async ct => await dataSource.OpenConnectionAsync(ct));
 
@@ -80,6 +90,20 @@ public sealed class ThreadStore(Func<CancellationToken, ValueTask<DbConnection>>
         await using var connection = await open(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(DeleteMessagesSql, new { threadId }, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { threadId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records that Discord message <paramref name="messageId"/> of the thread was bridged (unless a newer one was).</summary>
+    public async Task NoteBridgedAsync(string threadId, long messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(NoteSql, new { threadId, messageId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every known thread with how far it was bridged (for catching up).</summary>
+    public async Task<IReadOnlyList<ThreadProgress>> ProgressAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        return [.. await connection.QueryAsync<ThreadProgress>(new CommandDefinition(ProgressSql, cancellationToken: cancellationToken))];
     }
 
     public async Task AddMessageAsync(string messageId, string threadId, CancellationToken cancellationToken)

@@ -8,14 +8,16 @@ CREATE TABLE discord_spaces (
     created_ts BIGINT NOT NULL
 );
 
--- A thread of a linked channel: its root in the portal (the starter message's event, or the bot's notice) and its
--- latest event there (what the reply fallback of the next thread message points at).
+-- A thread of a linked channel: its root in the portal (the starter message's event, or the bot's notice), its
+-- latest event there (what the reply fallback of the next thread message points at), and the newest Discord message
+-- of the thread bridged (a snowflake; where catching up starts).
 CREATE TABLE discord_threads (
     thread_id       TEXT PRIMARY KEY,
     channel_id      TEXT NOT NULL,
     name            TEXT,
     root_event_id   TEXT,
-    latest_event_id TEXT
+    latest_event_id TEXT,
+    last_message_id BIGINT
 );
 CREATE INDEX discord_threads_root ON discord_threads (root_event_id);
 
