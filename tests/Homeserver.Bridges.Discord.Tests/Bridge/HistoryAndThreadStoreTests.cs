@@ -87,3 +87,33 @@ public sealed class HistoryAndThreadStoreTests : IAsyncLifetime
         Assert.Equal(new GuildSpace("9", "!space:hs", "Renamed", "abc"), await spaces.ByGuildAsync("9", CancellationToken.None));
     }
 }
+
+/// <summary>The same tables on SQLite (the bridge's store when no Postgres is configured).</summary>
+public sealed class SqliteBridgeStoreTests
+{
+    [Fact]
+    public async Task Threads_spaces_and_history_work_on_sqlite_too()
+    {
+        using var files = new TempDirectory();
+        await using var database = AppServiceDatabase.Sqlite(Path.Combine(files.Path, "bridge.db"));
+        await database.MigrateAsync(CancellationToken.None);
+        await PortalStore.Migrator(database.DataSource).ApplyAsync(CancellationToken.None);
+        var portals = PortalStore.Over(database.DataSource, TimeProvider.System);
+        var threads = ThreadStore.Over(database.DataSource);
+        var history = HistoryStore.Over(database.DataSource);
+        var spaces = SpaceStore.Over(database.DataSource, TimeProvider.System);
+
+        await portals.TryAddAsync(new Portal("!s:hs", "600", "9", "w", "t", "@alice:hs"), CancellationToken.None);
+        await history.NoteBridgedAsync("600", 1_000_000_000_000_000_003, CancellationToken.None);
+        await threads.UpsertAsync("80", "600", "Topic", CancellationToken.None);
+        await threads.UpsertAsync("80", "600", null, CancellationToken.None);
+        await threads.TrySetRootAsync("80", "$root", CancellationToken.None);
+        await threads.NoteBridgedAsync("80", 1_000_000_000_000_000_004, CancellationToken.None);
+        await spaces.TryAddAsync(new GuildSpace("9", "!space:hs", "Guild", null), CancellationToken.None);
+
+        Assert.Equal(1_000_000_000_000_000_003, Assert.Single(await history.ListAsync(CancellationToken.None)).LastMessageId);
+        Assert.Equal("Topic", (await threads.ByRootAsync("$root", CancellationToken.None))?.Name);
+        Assert.Equal(new ThreadProgress("80", "600", 1_000_000_000_000_000_004), Assert.Single(await threads.ProgressAsync(CancellationToken.None)));
+        Assert.Equal("!space:hs", (await spaces.ByGuildAsync("9", CancellationToken.None))?.RoomId);
+    }
+}
