@@ -78,6 +78,60 @@ public sealed partial class DiscordStandIn
         return channel["id"]!.GetValue<string>();
     }
 
+    /// <summary>A user starts a thread in a channel, from one of its messages (the thread takes the message's ID) or
+    /// on its own; the bot receives THREAD_CREATE. Returns the thread's ID.</summary>
+    public async Task<string> StartThreadAsUserAsync(string channelId, string username, string name, string? fromMessageId = null) =>
+        Value(await CreateThreadAsync(channelId, new JsonObject { ["name"] = name }, fromMessageId, UserId(username)))["id"]!.GetValue<string>();
+
+    /// <summary>A thread is renamed (THREAD_UPDATE) or deleted (THREAD_DELETE, its messages gone).</summary>
+    public async Task ChangeThreadAsync(string threadId, string? newName, bool delete = false)
+    {
+        JsonObject data;
+        lock (State.Lock)
+        {
+            var thread = State.Channels[threadId];
+            if (delete)
+            {
+                State.Channels.Remove(threadId);
+                State.Messages.Remove(threadId);
+                data = new JsonObject
+                {
+                    ["id"] = threadId, ["guild_id"] = GuildId, ["parent_id"] = thread["parent_id"]?.DeepClone(), ["type"] = thread["type"]!.DeepClone(),
+                };
+            }
+            else
+            {
+                thread["name"] = newName;
+                data = (JsonObject)thread.DeepClone();
+            }
+        }
+
+        await Gateway.PublishAsync(delete ? "THREAD_DELETE" : "THREAD_UPDATE", data, intent: 0);
+    }
+
+    /// <summary>The guild's name or icon changes (GUILD_UPDATE); a new icon gets a fresh hash, served at the CDN path
+    /// <c>icons/{guild}/{hash}.png</c>.</summary>
+    public async Task UpdateGuildAsync(string? name = null, bool newIcon = false)
+    {
+        JsonObject guild;
+        lock (State.Lock)
+        {
+            if (name is not null)
+            {
+                State.Guild["name"] = name;
+            }
+
+            if (newIcon)
+            {
+                State.Guild["icon"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            }
+
+            guild = (JsonObject)State.Guild.DeepClone();
+        }
+
+        await Gateway.PublishAsync("GUILD_UPDATE", guild, intent: 0);
+    }
+
     private static JsonObject Value(IResult result) => result is IValueHttpResult { Value: JsonObject value }
         ? value
         : throw new InvalidOperationException("the stand-in refused: " + ((result as IValueHttpResult)?.Value?.ToString() ?? result.GetType().Name));

@@ -21,13 +21,20 @@ public sealed partial class DiscordStandIn
             var (payload, files, error) = await ReadPayloadAsync(context);
             return error ?? await CreateMessageAsync(channelId, Bot(), payload!, files, webhookId: null);
         });
-        api.MapGet("/channels/{channelId}/messages", (string channelId, string? before, int? limit) =>
+        api.MapGet("/channels/{channelId}/messages", (string channelId, string? before, string? after, int? limit) =>
         {
             lock (State.Lock)
             {
                 if (!State.Messages.TryGetValue(channelId, out var messages))
                 {
                     return Error(404, 10003, "Unknown Channel");
+                }
+
+                if (after is not null)
+                {
+                    // The messages right after `after`, newest first, as Discord gives them.
+                    var newer = messages.Where(m => CompareIds(m["id"]!.GetValue<string>(), after) > 0).Take(Math.Clamp(limit ?? 50, 1, 100));
+                    return Results.Json(new JsonArray([.. newer.Reverse().Select(m => m.DeepClone())]));
                 }
 
                 var older = messages.Where(m => before is null || CompareIds(m["id"]!.GetValue<string>(), before) < 0);

@@ -92,6 +92,11 @@ public sealed partial class DiscordStandIn
                 ["discriminator"] = "0000", ["public_flags"] = 0, ["flags"] = 0, ["bot"] = true, ["global_name"] = null,
             };
             var channelId = thread_id ?? webhook["channel_id"]!.GetValue<string>();
+            if (thread_id is not null && !IsThreadOf(thread_id, webhook["channel_id"]!.GetValue<string>()))
+            {
+                return Error(400, 10003, "Unknown Channel");
+            }
+
             var result = await CreateMessageAsync(channelId, author, payload, files, webhookId);
             if (payload["avatar_url"] is { } avatarUrl)
             {
@@ -131,9 +136,12 @@ public sealed partial class DiscordStandIn
         });
     }
 
-    private async Task<IResult> CreateThreadAsync(string channelId, JsonObject payload, string? fromMessage)
+    private const int HasThreadFlag = 1 << 5;
+
+    internal async Task<IResult> CreateThreadAsync(string channelId, JsonObject payload, string? fromMessage, string? ownerId = null)
     {
         JsonObject thread;
+        JsonObject? starter = null;
         lock (State.Lock)
         {
             if (!State.Channels.ContainsKey(channelId))
@@ -147,21 +155,51 @@ public sealed partial class DiscordStandIn
                 return Error(400, 50035, "Invalid Form Body: name must be between 1 and 100 in length.");
             }
 
-            JsonObject? starter = null;
             if (fromMessage is not null && (starter = State.FindMessage(channelId, fromMessage)) is null)
             {
                 return Error(404, 10008, "Unknown Message");
             }
 
+            if (fromMessage is not null && State.Channels.ContainsKey(fromMessage))
+            {
+                return Error(400, 160004, "A thread has already been created for this message");
+            }
+
             // A thread started from a message takes the message's ID, as on Discord.
-            thread = (JsonObject)State.AddChannel(name, payload["type"]?.GetValue<int>() ?? 11, channelId, fromMessage).DeepClone();
-            starter?.Add("thread", thread.DeepClone());
+            var created = State.AddChannel(name, payload["type"]?.GetValue<int>() ?? 11, channelId, fromMessage);
+            if (ownerId is not null)
+            {
+                created["owner_id"] = ownerId;
+            }
+
+            thread = (JsonObject)created.DeepClone();
+            if (starter is not null)
+            {
+                starter["thread"] = thread.DeepClone();
+                starter["flags"] = (starter["flags"]?.GetValue<int>() ?? 0) | HasThreadFlag;
+                starter = (JsonObject)starter.DeepClone();
+            }
         }
 
         var dispatched = (JsonObject)thread.DeepClone();
         dispatched["newly_created"] = true;
         await Gateway.PublishAsync("THREAD_CREATE", dispatched, intent: 0);
+        if (starter is not null)
+        {
+            // Discord updates the starter too (its thread and the HAS_THREAD flag), with no edit time.
+            await Gateway.PublishAsync("MESSAGE_UPDATE", ForGateway(starter), GuildMessagesIntent);
+        }
+
         return Results.Json(thread, statusCode: 201);
+    }
+
+    private bool IsThreadOf(string threadId, string channelId)
+    {
+        lock (State.Lock)
+        {
+            return State.Channels.TryGetValue(threadId, out var thread) && thread["type"]!.GetValue<int>() is 10 or 11 or 12 &&
+                   thread["parent_id"]?.GetValue<string>() == channelId;
+        }
     }
 
     private JsonObject? Webhook(string webhookId, string token)

@@ -90,6 +90,7 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         app.MapGet("/attachments/{channelId}/{attachmentId}/{filename}", standIn.GetAttachment);
         app.MapGet("/avatars/{userId}/{file}", standIn.GetAvatar);
         app.MapGet("/emojis/{file}", standIn.GetEmoji);
+        app.MapGet("/icons/{guildId}/{file}", standIn.GetIcon);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         standIn.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -161,12 +162,24 @@ public sealed partial class DiscordStandIn : IAsyncDisposable
         return Results.Bytes(AvatarPng, "image/png");
     }
 
-    /// <summary>The messages in a channel (oldest first), as the stand-in stores them.</summary>
+    /// <summary>The guild's icon (the same PNG as avatars) at <c>icons/{guild}/{hash}.png</c>.</summary>
+    private IResult GetIcon(string guildId, string file)
+    {
+        lock (State.Lock)
+        {
+            return guildId == GuildId && State.Guild["icon"]?.GetValue<string>() is { } icon && icon + ".png" == file
+                ? Results.Bytes(AvatarPng, "image/png")
+                : Error(StatusCodes.Status404NotFound, 0, "404: Not Found");
+        }
+    }
+
+    /// <summary>The messages in a channel (oldest first), as the stand-in stores them; none for a channel (or thread)
+    /// that does not exist (yet).</summary>
     public IReadOnlyList<JsonObject> MessagesIn(string channelId)
     {
         lock (State.Lock)
         {
-            return [.. State.Messages[channelId].Select(m => (JsonObject)m.DeepClone())];
+            return State.Messages.TryGetValue(channelId, out var messages) ? [.. messages.Select(m => (JsonObject)m.DeepClone())] : [];
         }
     }
 

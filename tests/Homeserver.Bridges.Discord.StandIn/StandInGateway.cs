@@ -243,6 +243,16 @@ public sealed class StandInGateway(StandInState state, Func<Uri> gatewayUrl)
         await ForEachConnectionAsync(c => c.SendAsync(new JsonObject { ["op"] = 9, ["d"] = resumable }));
     }
 
+    /// <summary>Forgets every session: what is published until the next IDENTIFY reaches no one, and a RESUME is refused
+    /// (op 9 <c>false</c>), as when Discord lets a session expire.</summary>
+    public void ForgetSessions()
+    {
+        lock (_lock)
+        {
+            _sessions.Clear();
+        }
+    }
+
     /// <summary>Closes every connection with <paramref name="code"/>.</summary>
     public Task CloseConnectionsAsync(int code, string reason) => ForEachConnectionAsync(c => c.CloseAsync(code, reason));
 

@@ -13,7 +13,7 @@ namespace Homeserver.Bridges.Discord;
 /// where it makes the webhook Matrix users are relayed through. The bot answers with a notice in reply.
 /// </summary>
 public sealed partial class BridgeCommands(Intents intents, PortalStore portals, DiscordRestClient discord, MatrixReads reads,
-    ILogger<BridgeCommands> logger)
+    GuildSpaces spaces, ChannelHistory history, ILogger<BridgeCommands> logger)
 {
     public const string WebhookName = "Matrix bridge";
 
@@ -91,9 +91,14 @@ public sealed partial class BridgeCommands(Intents intents, PortalStore portals,
         }
 
         var portal = new Portal(roomId, channelId.ToString(), channel.GuildId?.ToString(), webhook.Id.ToString(), webhook.Token, sender);
-        return await portals.TryAddAsync(portal, cancellationToken)
-            ? $"Linked this room to #{channel.Name} ({channelId}). Messages now go both ways."
-            : "This room or that channel was linked meanwhile; see `!discord status`.";
+        if (!await portals.TryAddAsync(portal, cancellationToken))
+        {
+            return "This room or that channel was linked meanwhile; see `!discord status`.";
+        }
+
+        await spaces.AddPortalAsync(portal, cancellationToken);
+        history.QueueBackfill(portal);
+        return $"Linked this room to #{channel.Name} ({channelId}). Messages now go both ways.";
     }
 
     private async Task<string> UnlinkAsync(string roomId, string sender, CancellationToken cancellationToken)
@@ -110,6 +115,7 @@ public sealed partial class BridgeCommands(Intents intents, PortalStore portals,
 
         await portals.RemoveAsync(roomId, cancellationToken);
         await DeleteWebhookAsync(portal, cancellationToken);
+        await spaces.RemovePortalAsync(portal, cancellationToken);
         return "Unlinked: messages no longer go between this room and Discord.";
     }
 

@@ -13,6 +13,7 @@ public sealed partial class BridgeGateway(
     DiscordGatewayOptions options,
     DiscordRestClient rest,
     DiscordToMatrix bridge,
+    ChannelHistory history,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
@@ -30,7 +31,15 @@ public sealed partial class BridgeGateway(
             {
                 try
                 {
-                    await bridge.HandleAsync(dispatch, stoppingToken);
+                    using (await history.EnterAsync(stoppingToken))
+                    {
+                        await bridge.HandleAsync(dispatch, stoppingToken);
+                        if (dispatch is ReadyDispatch)
+                        {
+                            // A new session: whatever was said while there was none is read back now.
+                            await history.CatchUpAsync(stoppingToken);
+                        }
+                    }
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {

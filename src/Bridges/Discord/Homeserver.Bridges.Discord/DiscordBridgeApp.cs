@@ -39,6 +39,14 @@ public static class DiscordBridgeApp
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         builder.Services.AddSingleton(sp => PortalStore.Over(sp.GetRequiredService<AppServiceDatabase>().DataSource,
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => SpaceStore.Over(sp.GetRequiredService<AppServiceDatabase>().DataSource,
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => ThreadStore.Over(sp.GetRequiredService<AppServiceDatabase>().DataSource));
+        builder.Services.AddSingleton(sp => HistoryStore.Over(sp.GetRequiredService<AppServiceDatabase>().DataSource));
+        builder.Services.AddSingleton<GuildSpaces>();
+        builder.Services.AddSingleton<DiscordThreads>();
+        builder.Services.AddSingleton<ChannelHistory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelHistory>());
         builder.Services.AddSingleton<MatrixReads>();
         builder.Services.AddSingleton<DiscordMedia>();
         builder.Services.AddSingleton<Ghosts>();

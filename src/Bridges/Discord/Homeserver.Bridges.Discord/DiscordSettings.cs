@@ -2,7 +2,7 @@ namespace Homeserver.Bridges.Discord;
 
 /// <summary>The Discord side of the bridge's settings (section <c>DiscordBridge:Discord</c>; environment
 /// <c>DiscordBridge__Discord__BotToken</c>, <c>DiscordBridge__Discord__ApiBaseUrl</c>,
-/// <c>DiscordBridge__Discord__CdnBaseUrl</c>).</summary>
+/// <c>DiscordBridge__Discord__CdnBaseUrl</c>; and <c>DiscordBridge__Backfill__Limit</c>).</summary>
 public sealed record DiscordSettings(string BotToken, Uri ApiBaseUrl)
 {
     public const string Section = "DiscordBridge";
@@ -11,6 +11,11 @@ public sealed record DiscordSettings(string BotToken, Uri ApiBaseUrl)
 
     /// <summary>Where avatars are fetched from (<c>avatars/{user}/{hash}.png</c>); also a host attachments may come from.</summary>
     public Uri CdnBaseUrl { get; init; } = DefaultCdnBaseUrl;
+
+    /// <summary>How many of a channel's latest messages are bridged when it is linked (0: none).</summary>
+    public int BackfillLimit { get; init; } = DefaultBackfillLimit;
+
+    public const int DefaultBackfillLimit = 50;
 
     /// <summary>Reads the settings; throws <see cref="InvalidOperationException"/> naming what is missing or wrong.</summary>
     public static DiscordSettings Read(IConfiguration configuration)
@@ -26,7 +31,20 @@ public sealed record DiscordSettings(string BotToken, Uri ApiBaseUrl)
         return new DiscordSettings(token.Trim(), BaseUrl(section, "ApiBaseUrl", DefaultApiBaseUrl))
         {
             CdnBaseUrl = BaseUrl(section, "CdnBaseUrl", DefaultCdnBaseUrl),
+            BackfillLimit = Backfill(configuration.GetSection(Section).GetSection("Backfill")["Limit"]),
         };
+    }
+
+    private static int Backfill(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultBackfillLimit;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
+            ? limit
+            : throw new InvalidOperationException($"{Section}:Backfill:Limit must be a whole number of messages (0: no backfill)");
     }
 
     private static Uri BaseUrl(IConfigurationSection section, string key, Uri fallback)

@@ -23,8 +23,13 @@ public sealed partial class DiscordToMatrix(
     DiscordMedia media,
     MatrixReads reads,
     CustomEmoji customEmoji,
+    DiscordThreads threads,
+    GuildSpaces spaces,
+    HistoryStore history,
     ILogger<DiscordToMatrix> logger)
 {
+    private const int ThreadCreatedType = 18;
+    private const int ThreadStarterType = 21;
     private Snowflake? _botUserId;
 
     public async Task HandleAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
@@ -50,6 +55,16 @@ public sealed partial class DiscordToMatrix(
             case TypingDispatch typing:
                 await TypingAsync(typing, cancellationToken);
                 break;
+            case GuildCreateDispatch created:
+                await spaces.GuildChangedAsync(created.Guild, cancellationToken);
+                await threads.GuildThreadsAsync(created.Guild, cancellationToken);
+                break;
+            case GuildUpdateDispatch updated:
+                await spaces.GuildChangedAsync(updated.Guild, cancellationToken);
+                break;
+            case ChannelDispatch { Channel.IsThread: true } thread:
+                await threads.ThreadChangedAsync(thread, cancellationToken);
+                break;
         }
     }
 
@@ -69,13 +84,16 @@ public sealed partial class DiscordToMatrix(
             return null;
         }
 
-        var portal = await portals.ByChannelAsync(channelId.ToString(), cancellationToken);
+        var portal = await portals.ByChannelAsync(channelId.ToString(), cancellationToken) ??
+                     await threads.PortalOfThreadAsync(channelId, cancellationToken);
         return portal is not null && webhookId?.ToString() == portal.WebhookId ? null : portal;
     }
 
-    private async Task MessageCreatedAsync(DiscordMessage message, CancellationToken cancellationToken)
+    /// <summary>MESSAGE_CREATE, and each message of backfill and catch-up.</summary>
+    internal async Task MessageCreatedAsync(DiscordMessage message, CancellationToken cancellationToken)
     {
-        if (message.Author is not { } author ||
+        // Thread system messages ("started a thread", a thread's starter copy): the thread root stands for them.
+        if (message.Type is ThreadCreatedType or ThreadStarterType || message.Author is not { } author ||
             await PortalForAsync(message.ChannelId, author.Id, message.WebhookId, cancellationToken) is not { } portal)
         {
             return;
@@ -86,13 +104,24 @@ public sealed partial class DiscordToMatrix(
         var ghost = await ghosts.EnsureAsync(author, cancellationToken);
         var replyTo = message.MessageReference?.MessageId is { } target ? (await MatrixEventOfAsync(target, cancellationToken))?.MatrixId : null;
         var timestamp = message.Timestamp?.ToUnixTimeMilliseconds();
+        var thread = await threads.ContextAsync(message.ChannelId, portal, cancellationToken);
         if (!string.IsNullOrEmpty(message.Content) && !done.Contains(""))
         {
             var emojiImages = await customEmoji.InContentAsync(message.Content, cancellationToken);
-            var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions), emojiImages);
-            var eventId = await ghost.SendTextAsync(portal.RoomId, body, html, replyTo,
-                options: new SendOptions(TransactionIds.Stable("discord", "msg", id, ""), timestamp), cancellationToken: cancellationToken);
+            var (body, html) = MessageFormat.ToMatrix(message.Content, id => ghosts.Mentioned(id, message.Mentions),
+                emojiImages);
+            var text = new JsonObject { ["msgtype"] = "m.text", ["body"] = body };
+            if (html is not null)
+            {
+                text["format"] = "org.matrix.custom.html";
+                text["formatted_body"] = html;
+            }
+
+            DiscordThreads.Relate(text, thread, replyTo);
+            var eventId = await ghost.SendMessageAsync(portal.RoomId, text,
+                new SendOptions(TransactionIds.Stable("discord", "msg", id, ""), timestamp), cancellationToken);
             await mappings.TryAddAsync(new Mapping(BridgeKinds.Message, id, "", eventId, portal.RoomId), cancellationToken);
+            thread = thread is null ? null : await threads.NoteSentAsync(thread, id, eventId, cancellationToken);
             replyTo = null;
         }
 
@@ -104,15 +133,17 @@ public sealed partial class DiscordToMatrix(
                 continue;
             }
 
-            if (replyTo is not null)
-            {
-                content["m.relates_to"] = new JsonObject { ["m.in_reply_to"] = new JsonObject { ["event_id"] = replyTo } };
-                replyTo = null;
-            }
-
+            DiscordThreads.Relate(content, thread, replyTo);
+            replyTo = null;
             var eventId = await ghost.SendMessageAsync(portal.RoomId, content,
                 new SendOptions(TransactionIds.Stable("discord", "msg", id, part), timestamp), cancellationToken);
             await mappings.TryAddAsync(new Mapping(BridgeKinds.Message, id, part, eventId, portal.RoomId), cancellationToken);
+            thread = thread is null ? null : await threads.NoteSentAsync(thread, id, eventId, cancellationToken);
+        }
+
+        if (thread is null)
+        {
+            await history.NoteBridgedAsync(portal.ChannelId, (long)message.Id.Value, cancellationToken);
         }
     }
 
@@ -147,7 +178,8 @@ public sealed partial class DiscordToMatrix(
 
     private async Task MessageUpdatedAsync(DiscordMessage message, CancellationToken cancellationToken)
     {
-        if (message.Content is null ||
+        // Without an edit time it is no edit: Discord updates a message when a thread starts on it or a link unfurls.
+        if (message.Content is null || message.EditedTimestamp is null ||
             await PortalForAsync(message.ChannelId, message.Author?.Id, message.WebhookId, cancellationToken) is not { } portal)
         {
             return;
@@ -191,7 +223,8 @@ public sealed partial class DiscordToMatrix(
 
     private async Task MessageDeletedAsync(MessageDeleteDispatch deleted, CancellationToken cancellationToken)
     {
-        if (await portals.ByChannelAsync(deleted.ChannelId.ToString(), cancellationToken) is not { } portal)
+        if ((await portals.ByChannelAsync(deleted.ChannelId.ToString(), cancellationToken) ??
+             await threads.PortalOfThreadAsync(deleted.ChannelId, cancellationToken)) is not { } portal)
         {
             return;
         }

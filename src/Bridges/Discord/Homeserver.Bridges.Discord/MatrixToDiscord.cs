@@ -25,6 +25,7 @@ public sealed partial class MatrixToDiscord(
     BridgeCommands commands,
     CustomEmoji customEmoji,
     TypingToDiscord typing,
+    DiscordThreads threads,
     ILogger<MatrixToDiscord> logger) : IMatrixEventReceiver
 {
     public const string CommandPrefix = "!discord";
@@ -96,6 +97,7 @@ public sealed partial class MatrixToDiscord(
         }
 
         var reply = message.ReplyTo is { } replyTo ? await DiscordMessageOfAsync(replyTo, cancellationToken) : null;
+        var thread = message.ThreadRoot is { } root ? await threads.DiscordThreadForRootAsync(portal, root, cancellationToken) : null;
         var create = new MessageCreate
         {
             Content = content.Length == 0 ? null : content,
@@ -103,7 +105,7 @@ public sealed partial class MatrixToDiscord(
             AvatarUrl = reads.HttpUrlOf(profile.AvatarUrl)?.ToString(),
             AllowedMentions = AllowedMentions.None,
             MessageReference = reply is { } target
-                ? new DiscordMessageReference { MessageId = target, ChannelId = Snowflake.Parse(portal.ChannelId), FailIfNotExists = false }
+                ? new DiscordMessageReference { MessageId = target, ChannelId = thread ?? Snowflake.Parse(portal.ChannelId), FailIfNotExists = false }
                 : null,
         };
         if (create.Content is null && files is null)
@@ -112,8 +114,12 @@ public sealed partial class MatrixToDiscord(
         }
 
         var sent = await discord.ExecuteWebhookAsync(Snowflake.Parse(portal.WebhookId), portal.WebhookToken, create, files,
-            cancellationToken: cancellationToken);
+            thread, cancellationToken);
         await mappings.TryAddAsync(new Mapping(BridgeKinds.Relayed, sent.Id.ToString(), "", eventId, roomId), cancellationToken);
+        if (thread is { } threadId)
+        {
+            await threads.NoteRelayedAsync(threadId, sent.Id.ToString(), eventId, cancellationToken);
+        }
     }
 
     private async Task EditAsync(string roomId, RoomMessageEvent edit, CancellationToken cancellationToken)
@@ -137,7 +143,8 @@ public sealed partial class MatrixToDiscord(
         }
 
         await discord.EditWebhookMessageAsync(Snowflake.Parse(portal.WebhookId), portal.WebhookToken, Snowflake.Parse(relayed.RemoteId),
-            new MessageCreate { Content = text, AllowedMentions = AllowedMentions.None }, cancellationToken: cancellationToken);
+            new MessageCreate { Content = text, AllowedMentions = AllowedMentions.None },
+            await threads.ThreadOfMessageAsync(relayed.RemoteId, cancellationToken), cancellationToken);
     }
 
     private async Task DeleteAsync(string roomId, string redacts, CancellationToken cancellationToken)
@@ -152,7 +159,8 @@ public sealed partial class MatrixToDiscord(
             await mappings.RemoveByMatrixAsync(BridgeKinds.Relayed, redacts, cancellationToken))
         {
             await IgnoreGoneAsync(discord.DeleteWebhookMessageAsync(Snowflake.Parse(portal.WebhookId), portal.WebhookToken,
-                Snowflake.Parse(relayed.RemoteId), cancellationToken: cancellationToken), relayed.RemoteId);
+                Snowflake.Parse(relayed.RemoteId), await threads.ThreadOfMessageAsync(relayed.RemoteId, cancellationToken),
+                cancellationToken), relayed.RemoteId);
             return;
         }
 
@@ -160,8 +168,8 @@ public sealed partial class MatrixToDiscord(
         {
             // A Discord user's message removed on Matrix: the bot deletes it if it may (Manage Messages).
             await mappings.RemoveByRemoteAsync(BridgeKinds.Message, bridged.RemoteId, cancellationToken);
-            await IgnoreGoneAsync(discord.DeleteMessageAsync(Snowflake.Parse(portal.ChannelId), Snowflake.Parse(bridged.RemoteId),
-                cancellationToken), bridged.RemoteId);
+            var channel = await threads.ThreadOfMessageAsync(bridged.RemoteId, cancellationToken) ?? Snowflake.Parse(portal.ChannelId);
+            await IgnoreGoneAsync(discord.DeleteMessageAsync(channel, Snowflake.Parse(bridged.RemoteId), cancellationToken), bridged.RemoteId);
         }
     }
 

@@ -27,6 +27,7 @@ public static class DispatchParser
             [.. d.GetProperty("guilds").EnumerateArray().Select(g => Read<Snowflake>(g.GetProperty("id")))]),
         "RESUMED" => new ResumedDispatch(sequence),
         "GUILD_CREATE" => new GuildCreateDispatch(sequence, Read<DiscordGuild>(d)),
+        "GUILD_UPDATE" => new GuildUpdateDispatch(sequence, Read<DiscordGuild>(d)),
         "CHANNEL_CREATE" or "CHANNEL_UPDATE" or "CHANNEL_DELETE" or "THREAD_CREATE" or "THREAD_UPDATE" or "THREAD_DELETE" =>
             new ChannelDispatch(type, sequence, Read<DiscordChannel>(d)),
         "MESSAGE_CREATE" or "MESSAGE_UPDATE" => new MessageDispatch(type, sequence, Read<DiscordMessage>(d)),

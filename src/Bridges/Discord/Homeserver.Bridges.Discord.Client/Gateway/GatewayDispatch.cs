@@ -16,6 +16,9 @@ public sealed record ResumedDispatch(int Sequence) : GatewayDispatch("RESUMED", 
 /// <summary>GUILD_CREATE: a guild became available (with its channels, threads and members).</summary>
 public sealed record GuildCreateDispatch(int Sequence, DiscordGuild Guild) : GatewayDispatch("GUILD_CREATE", Sequence);
 
+/// <summary>GUILD_UPDATE: the guild's settings changed (name, icon, ...).</summary>
+public sealed record GuildUpdateDispatch(int Sequence, DiscordGuild Guild) : GatewayDispatch("GUILD_UPDATE", Sequence);
+
 /// <summary>CHANNEL_CREATE/UPDATE/DELETE and THREAD_CREATE/UPDATE/DELETE.</summary>
 public sealed record ChannelDispatch(string Type, int Sequence, DiscordChannel Channel) : GatewayDispatch(Type, Sequence);
 

@@ -50,6 +50,14 @@ public sealed partial class DiscordRestClient
         return SendAsync<IReadOnlyList<DiscordMessage>>(HttpMethod.Get, $"channels/{channelId}/messages{query}", null, cancellationToken);
     }
 
+    /// <summary>GET /channels/{channel.id}/messages?after=&amp;limit=: the (at most 100) messages right after
+    /// <paramref name="after"/>, for catching up; sort them, Discord gives them newest first.</summary>
+    public Task<IReadOnlyList<DiscordMessage>> GetMessagesAfterAsync(Snowflake channelId, Snowflake after, int limit = 100,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<DiscordMessage>>(HttpMethod.Get,
+            $"channels/{channelId}/messages?limit={Math.Clamp(limit, 1, 100).ToString(CultureInfo.InvariantCulture)}&after={after}", null,
+            cancellationToken);
+
     /// <summary>PUT /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me.</summary>
     public Task AddReactionAsync(Snowflake channelId, Snowflake messageId, string emoji, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Put, $"channels/{channelId}/messages/{messageId}/reactions/{Segment(emoji)}/@me", null, cancellationToken);
