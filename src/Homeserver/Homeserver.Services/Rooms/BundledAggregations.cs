@@ -45,10 +45,13 @@ public sealed class BundledAggregations(IRelationsReader relations, IRoomEventRe
             return result;
         }
 
-        if (room is { ReadsUpTo: { } upTo, SharesReadsFrom: { } notBefore })
+        if (room is { SharesReadsFrom: { } notBefore })
         {
-            // The syncs one event woke share one read of which parents have children at all; the reader's own
-            // query (grouped by what decides its visibility for them) runs only for those.
+            // The syncs one event woke (or the pages asked at about the same time) share one read of which parents
+            // have children at all; the reader's own query (grouped by what decides its visibility for them) runs only
+            // for those. Without a bound the shared read may see children newer than the reader's: their parents
+            // then just go to the reader's own query.
+            var upTo = room.ReadsUpTo ?? long.MaxValue;
             var ids = parents.Keys.Order(StringComparer.Ordinal).ToList();
             var withChildren = await _parentsWithChildren.ReadAsync((room.RoomId, upTo, string.Join('\n', ids)),
                 notBefore, () => relations.GetParentsWithChildrenAsync(room.RoomId, ids, upTo, CancellationToken.None),

@@ -15,6 +15,11 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
 {
     private static readonly TypeAndStateKey VisibilityKey = new(EventTypes.HistoryVisibility, "");
 
+    private const int DecidingCapacity = 50_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Pdu> _deciding =
+        new(StringComparer.Ordinal);
+
     /// <summary>The events of <paramref name="events"/> the user may see, in the same order.</summary>
     public async Task<IReadOnlyList<StoredEvent>> FilterAsync(RoomReader room, IReadOnlyList<StoredEvent> events,
         CancellationToken cancellationToken)
@@ -71,8 +76,7 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
             }
         }
 
-        var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
-            .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
+        var loaded = await LoadDecidingAsync(deciding, cancellationToken);
         var joins = (await history.GetMembershipChangesAsync(room.RoomId, room.UserId, cancellationToken))
             .Where(c => c.Membership == Memberships.Join).Select(c => c.StreamOrdering).ToList();
 
@@ -118,8 +122,7 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
         var deciding = states.Values.SelectMany(state => state.Values)
             .Concat(events.Where(e => e.ReplacesState is not null && IsVisibilityEvent(e.Pdu)).Select(e => e.ReplacesState!))
             .ToHashSet(StringComparer.Ordinal);
-        var loaded = (await reader.GetEventsAsync(deciding, cancellationToken))
-            .ToDictionary(e => e.Pdu.EventId, e => e.Pdu, StringComparer.Ordinal);
+        var loaded = await LoadDecidingAsync(deciding, cancellationToken);
         foreach (var e in events)
         {
             var visibility = VisibilityAt(e, states.GetValueOrDefault(e.Pdu.EventId), loaded);
@@ -130,6 +133,50 @@ public sealed class HistoryVisibilityFilter(IRoomEventReader reader, IRoomHistor
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The history_visibility and member events that decide, by ID. Only their <c>history_visibility</c> and
+    /// <c>membership</c> are read, which redaction keeps, so they are remembered: every page and pass of a busy room
+    /// asks for the same few.
+    /// </summary>
+    private async Task<Dictionary<string, Pdu>> LoadDecidingAsync(HashSet<string> ids,
+        CancellationToken cancellationToken)
+    {
+        var loaded = new Dictionary<string, Pdu>(ids.Count, StringComparer.Ordinal);
+        List<string>? unknown = null;
+        foreach (var id in ids)
+        {
+            if (_deciding.TryGetValue(id, out var known))
+            {
+                loaded[id] = known;
+            }
+            else
+            {
+                (unknown ??= []).Add(id);
+            }
+        }
+
+        if (unknown is null)
+        {
+            return loaded;
+        }
+
+        if (_deciding.Count + unknown.Count > DecidingCapacity)
+        {
+            _deciding.Clear();
+        }
+
+        foreach (var e in await reader.GetEventsAsync(unknown, cancellationToken))
+        {
+            loaded[e.Pdu.EventId] = e.Pdu;
+            if (IsVisibilityEvent(e.Pdu) || e.Pdu.Type == EventTypes.Member)
+            {
+                _deciding[e.Pdu.EventId] = e.Pdu;
+            }
+        }
+
+        return loaded;
     }
 
     /// <summary>The history visibility in effect for <paramref name="e"/>: the state's, or for a visibility event

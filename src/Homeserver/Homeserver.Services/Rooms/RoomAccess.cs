@@ -31,9 +31,9 @@ public enum RoomReadKind
 /// than one per room).</param>
 /// <param name="ReadsUpTo">The newest stream position this read covers, when it has one (/sync's): bundled
 /// aggregations leave out relations after it.</param>
-/// <param name="SharesReadsFrom">A <see cref="System.Diagnostics.Stopwatch"/> timestamp after which every event up to
-/// <paramref name="ReadsUpTo"/> was visible, when known (/sync's): reads that are the same for every reader and
-/// started after it may be shared with other requests.</param>
+/// <param name="SharesReadsFrom">A <see cref="System.Diagnostics.Stopwatch"/> timestamp after which every event this read
+/// must show was visible (up to <paramref name="ReadsUpTo"/> for /sync; what was there when the request came for
+/// /messages): reads that are the same for every reader and started after it may be shared with other requests.</param>
 public sealed record RoomReader(string RoomId, string UserId, RoomReadKind Kind, MembershipRow? Membership,
     bool MembershipCoversReads = false, IReadOnlySet<string>? Ignoring = null, long? ReadsUpTo = null,
     long? SharesReadsFrom = null);

@@ -21,7 +21,6 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
 
     private readonly Shared.SharedReads<(string RoomId, long From, bool Forwards, int Size), IReadOnlyList<StoredEvent>>
         _sharedRoomReads = new();
-
     /// <summary>GET /rooms/{roomId}/messages.</summary>
     /// <param name="asServerAdmin">Synapse's admin API (/_synapse/admin/v1/rooms/{roomId}/messages): no membership
     /// needed, the whole history shown.</param>
@@ -32,20 +31,19 @@ public sealed class RoomTimelineService(IRoomEventReader reader, IRoomHistoryRea
         var start = from is null ? null : (long?)StreamToken.Parse(from);
         long? end = to is null ? null : StreamToken.Parse(to);
         var filter = RoomEventFilter.Parse(filterJson);
-        // Every event up to the current position is visible from here on: reads the same for every reader that start
-        // later (the page's rows, which parents have relations) may be shared with the other requests paging the same
-        // part of the room at about the same time, as the guests of a live event do after a limited /sync.
-        var current = await reader.GetCurrentStreamAsync(cancellationToken);
-        var visibleFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Reads the same for every reader that start after this request did see all it must: they (the page's rows,
+        // which parents have relations) may be shared with the other requests paging the same part of the room at
+        // about the same time, as the guests of a live event do after a limited /sync.
+        var askedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var room = (asServerAdmin
             ? new RoomReader(roomId, requester.UserId.Value, RoomReadKind.Admin, null)
             : await access.RequireReaderAsync(requester, roomId, cancellationToken)) with
         {
-            ReadsUpTo = current, SharesReadsFrom = visibleFrom,
+            SharesReadsFrom = askedAt,
         };
-        var position = start ?? (forwards ? 0 : current);
+        var position = start ?? (forwards ? 0 : await reader.GetCurrentStreamAsync(cancellationToken));
         var page = await ScanAsync(room, position, end, forwards, Math.Clamp(limit, 1, MaxMessagesLimit), filter,
-            cancellationToken, visibleFrom);
+            cancellationToken, askedAt);
         // Paging back past the earliest event here: older history may be on the other servers of the room.
         if (!forwards && !page.More && end is null && backfill is not null &&
             await backfill.BackfillAsync(roomId, cancellationToken))

@@ -15,6 +15,8 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
     RoomTimelineService timeline, TypingService typing, LazyMembersSent lazyMembers, SyncRoomSummaries summaries,
     StoredJson stored)
 {
+    private readonly SharedReads<(string RoomId, long Stream), string?> _lastEventAt = new();
+
     /// <summary>
     /// A joined room's entry, or null when nothing in it changed since the request's <c>since</c>.
     /// <paramref name="hasEvents"/> is false when the room has no events since then (only ephemeral events and
@@ -213,10 +215,10 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         var filter = request.Filter.State;
         var current = !includeTimeline && timelineEvents.Count > 0 && at == timelineEvents[0].StreamOrdering - 1
             ? await StateBeforeAsync(timelineEvents[0], cancellationToken)
-            : await StateIdsAtAsync(roomId, at, cancellationToken);
+            : await StateIdsAtAsync(roomId, at, request.PositionsReadAt, cancellationToken);
         var previous = known is null ? null
             : known == at ? current // lazy members only: nothing changed, the same state twice
-            : await StateIdsAtAsync(roomId, known.Value, cancellationToken);
+            : await StateIdsAtAsync(roomId, known.Value, request.PositionsReadAt, cancellationToken);
         var (self, device) = (request.Requester.UserId.Value, request.Requester.DeviceId);
         var senders = timelineEvents.Select(e => e.Pdu.Sender).ToHashSet(StringComparer.Ordinal);
         var inTimeline = timelineEvents.Select(e => e.Pdu.EventId).ToHashSet(StringComparer.Ordinal);
@@ -298,11 +300,20 @@ public sealed class SyncRoomBuilder(IRoomEventReader reader, IRoomHistoryReader 
         return before;
     }
 
+    /// <summary>The state at a stream position; the syncs woken together (their positions read after
+    /// <paramref name="sharesFrom"/>) share one lookup of the room's last event there (every guest of a live event whose
+    /// timeline came back limited asks it for the same few positions).</summary>
     private async Task<IReadOnlyDictionary<TypeAndStateKey, string>> StateIdsAtAsync(string roomId, long stream,
-        CancellationToken cancellationToken) =>
-        await history.GetLastEventIdAtAsync(roomId, stream, cancellationToken) is { } eventId
-            ? await reader.GetStateIdsAfterAsync(eventId, cancellationToken)
-            : new Dictionary<TypeAndStateKey, string>();
+        long? sharesFrom, CancellationToken cancellationToken)
+    {
+        var eventId = sharesFrom is { } notBefore
+            ? await _lastEventAt.ReadAsync((roomId, stream), notBefore,
+                () => history.GetLastEventIdAtAsync(roomId, stream, CancellationToken.None), cancellationToken)
+            : await history.GetLastEventIdAtAsync(roomId, stream, cancellationToken);
+        return eventId is null
+            ? new Dictionary<TypeAndStateKey, string>()
+            : await reader.GetStateIdsAfterAsync(eventId, cancellationToken);
+    }
 
     internal static JsonObject Events(JsonArray events) => new() { ["events"] = events };
 }

@@ -111,7 +111,8 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                         Ignoring = ignoring.Value.Users,
                         BlocksInvites = blocksInvites,
                         MembershipsChangedAt = read.MembershipsChangedAt,
-                        PositionsReadAt = read.ReadAt,
+                        // A token ahead of the positions read (another process's) was not covered by that read.
+                        PositionsReadAt = now.Events == read.Now.Events ? read.ReadAt : null,
                     };
                     pass = await BuildAsync(request, cancellationToken);
                 }

@@ -177,7 +177,8 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
                 .Where(r => r.UserId == userId).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         var passContext = new SlidingPass(requester, (requester.DeviceId ?? "") + "\u0000" + request.ConnId, from, now,
-            read.ReadAt, await ignoredUsers.GetAsync(requester.UserId, cancellationToken),
+            now.Events == read.Now.Events ? read.ReadAt : null,
+            await ignoredUsers.GetAsync(requester.UserId, cancellationToken),
             await SyncUnreadCounts.LoadAsync(pushActions, userId, joinedRelevant, cancellationToken), ownReceipts);
         var works = configs.Select(c => new SlidingRoomWork(byId[c.Key], c.Value, previous.Rooms.GetValueOrDefault(c.Key),
             listsOf.TryGetValue(c.Key, out var l) ? l : [], direct.Contains(c.Key))).ToList();
@@ -223,7 +224,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         var v2 = new SyncRequest(requester, from, now, SyncFilter.None, false)
         {
             MembershipsChangedAt = read.MembershipsChangedAt,
-            PositionsReadAt = read.ReadAt,
+            PositionsReadAt = now.Events == read.Now.Events ? read.ReadAt : null,
         };
         var extensionResults = new JsonObject();
         var extensionNews = await extensions.AddAsync(extensionResults, request, v2, works
