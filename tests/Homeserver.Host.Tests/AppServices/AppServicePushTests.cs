@@ -74,6 +74,28 @@ public sealed class AppServicePushTests
     }
 
     [Fact]
+    public async Task Typing_that_times_out_reaches_the_appservice_as_an_empty_list()
+    {
+        await using var server = await AppServiceServer.StartAsync("receive_ephemeral: true");
+        var alice = await server.Server.RegisterAsync();
+        var ghost = await server.Server.RegisterAsync(LiveServer.UniqueUsername("ghost_"));
+        var room = await alice.SharedRoomAsync(ghost);
+
+        await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/typing/{RoomSteps.Escape(alice.UserId)}",
+            new JsonObject { ["typing"] = true, ["timeout"] = 500 }));
+
+        // Nobody stops typing: the server's own expiry must tell the bridge (which would show it forever otherwise).
+        var stopped = await server.Fake.NextAsync(r => r.Method == "PUT" &&
+            r.Path.StartsWith("/_matrix/app/v1/transactions/", StringComparison.Ordinal) &&
+            r.Json.TryGetProperty("ephemeral", out var ephemeral) && ephemeral.EnumerateArray().Any(e =>
+                e.GetProperty("type").GetString() == "m.typing" &&
+                e.GetProperty("content").GetProperty("user_ids").GetArrayLength() == 0));
+        Assert.Equal(room, stopped.Json.GetProperty("ephemeral").EnumerateArray()
+            .First(e => e.GetProperty("type").GetString() == "m.typing").GetProperty("room_id").GetString());
+    }
+
+    [Fact]
     public async Task A_read_receipt_reaches_an_appservice_that_receives_ephemeral_events()
     {
         await using var server = await AppServiceServer.StartAsync("receive_ephemeral: true");

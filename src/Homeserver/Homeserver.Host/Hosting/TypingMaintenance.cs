@@ -15,7 +15,7 @@ public sealed class TypingMaintenance(TypingService typing, ISharedStore shared)
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                typing.ExpireTimedOut();
+                await typing.ExpireTimedOutAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

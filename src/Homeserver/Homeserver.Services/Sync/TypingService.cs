@@ -63,7 +63,7 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         CancellationToken cancellationToken)
     {
         var expires = time.GetUtcNow() + (timeout > MaxTimeout ? MaxTimeout : timeout);
-        var changed = Apply(roomId, userId, typing, expires);
+        var changed = Apply(roomId, userId, typing, expires, fromHere: true);
         var message = new JsonObject
         {
             ["room_id"] = roomId, ["user_id"] = userId, ["typing"] = typing, ["expires"] = expires.ToUnixTimeMilliseconds(),
@@ -86,7 +86,7 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         var root = document.RootElement;
         Apply(root.GetProperty("room_id").GetString()!, root.GetProperty("user_id").GetString()!,
             root.GetProperty("typing").GetBoolean(),
-            DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("expires").GetInt64()));
+            DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("expires").GetInt64()), fromHere: false);
     }
 
     /// <summary>The m.typing event of a room when its typing changed after <paramref name="since"/> (always when null).</summary>
@@ -111,17 +111,26 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
         }
     }
 
-    /// <summary>Ends typing whose timeout has passed, waking the rooms' syncs (run every second or so).</summary>
-    public void ExpireTimedOut()
+    /// <summary>
+    /// Ends typing whose timeout has passed, waking the rooms' syncs (run every second or so). Appservices that receive
+    /// ephemeral events hear the new list from the process the typing was set in (every process expires it).
+    /// </summary>
+    public async Task ExpireTimedOutAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var (roomId, room) in _rooms)
         {
             bool changed;
+            var ours = false;
             lock (room)
             {
                 var expired = room.Users.Where(u => u.Value <= now).Select(u => u.Key).ToList();
-                expired.ForEach(u => room.Users.Remove(u));
+                foreach (var userId in expired)
+                {
+                    room.Users.Remove(userId);
+                    ours |= room.SetHere.Remove(userId);
+                }
+
                 changed = expired.Count > 0;
                 if (changed)
                 {
@@ -129,15 +138,23 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
                 }
             }
 
-            if (changed)
+            if (!changed)
             {
-                notifier.WakeLocally([SyncNotifier.RoomKey(roomId)]);
+                continue;
+            }
+
+            notifier.WakeLocally([SyncNotifier.RoomKey(roomId)]);
+            if (ours && appServices is not null && TypingEventSince(roomId, null) is { } typingEvent)
+            {
+                await appServices.OnTypingAsync(roomId, typingEvent, cancellationToken);
             }
         }
     }
 
     /// <summary>True when what clients see changed (not a refresh of ongoing typing).</summary>
-    private bool Apply(string roomId, string userId, bool typing, DateTimeOffset expires)
+    /// <param name="fromHere">Set by a request or an EDU this process took (it then tells appservices when the typing
+    /// times out), not heard from another process.</param>
+    private bool Apply(string roomId, string userId, bool typing, DateTimeOffset expires, bool fromHere)
     {
         var room = _rooms.GetOrAdd(roomId, _ => new RoomTyping());
         lock (room)
@@ -150,6 +167,15 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
             else
             {
                 room.Users.Remove(userId);
+            }
+
+            if (typing && fromHere)
+            {
+                room.SetHere.Add(userId);
+            }
+            else
+            {
+                room.SetHere.Remove(userId);
             }
 
             // Refreshing an ongoing typing notice changes nothing a client sees.
@@ -182,6 +208,9 @@ public sealed class TypingService(ISharedStore shared, SyncNotifier notifier, IR
     private sealed class RoomTyping
     {
         public Dictionary<string, DateTimeOffset> Users { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Users whose typing was last set in this process.</summary>
+        public HashSet<string> SetHere { get; } = new(StringComparer.Ordinal);
 
         public long LastChanged { get; set; }
     }
