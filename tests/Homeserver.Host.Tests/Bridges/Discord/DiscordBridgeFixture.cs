@@ -25,6 +25,7 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _files = new();
     private WebApplication? _bridge;
+    private SdkSettings? _settings;
 
     public LiveServer Server { get; private set; } = null!;
 
@@ -55,15 +56,8 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
             ["DiscordBridge:Listen"] = listen.ToString(),
             ["DiscordBridge:Database:ConnectionString"] = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync(),
         }).Build().GetSection(DiscordSettings.Section));
-        var discord = new DiscordSettings(DiscordStandIn.DefaultBotToken, Discord.ApiBaseUrl) { CdnBaseUrl = Discord.CdnBaseUrl };
-        _bridge = await DiscordBridgeApp.StartAsync(settings, discord, services => services.AddSingleton(new DiscordGatewayOptions
-        {
-            BotToken = DiscordStandIn.DefaultBotToken,
-            Jitter = () => 0.5,
-            ReconnectBackoff = TimeSpan.FromMilliseconds(50),
-        }), CancellationToken.None);
-        await Eventually.HoldsAsync(() => Task.FromResult(Discord.Gateway.Identifies >= 1 && Discord.Gateway.OpenConnections >= 1),
-            "the bridge connected to the gateway", Patience);
+        _settings = settings;
+        await StartBridgeAsync();
 
         Alice = await Server.RegisterAsync();
         await MatrixAssert.OkAsync(await Alice.Client.PutAsJsonAsync(
@@ -79,6 +73,33 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
         var answer = await UntilEventAsync(e => Type(e) == "m.room.message" && Sender(e) == "@_discord_bot:localhost" &&
                                                 ReplyTo(e) == command, "the bot's answer to the link command");
         Assert.StartsWith("Linked this room to #general", Body(answer), StringComparison.Ordinal);
+    }
+
+    /// <summary>Stops the bridge, runs <paramref name="whileStopped"/>, and starts it again on the same database.</summary>
+    public async Task RestartBridgeAsync(Func<Task> whileStopped)
+    {
+        ArgumentNullException.ThrowIfNull(whileStopped);
+        await _bridge!.StopAsync();
+        await _bridge.DisposeAsync();
+        _bridge = null;
+        await Eventually.HoldsAsync(() => Task.FromResult(Discord.Gateway.OpenConnections == 0), "the bridge's gateway connection closed",
+            Patience);
+        await whileStopped();
+        await StartBridgeAsync();
+    }
+
+    private async Task StartBridgeAsync()
+    {
+        var identifies = Discord.Gateway.Identifies;
+        var discord = new DiscordSettings(DiscordStandIn.DefaultBotToken, Discord.ApiBaseUrl) { CdnBaseUrl = Discord.CdnBaseUrl };
+        _bridge = await DiscordBridgeApp.StartAsync(_settings!, discord, services => services.AddSingleton(new DiscordGatewayOptions
+        {
+            BotToken = DiscordStandIn.DefaultBotToken,
+            Jitter = () => 0.5,
+            ReconnectBackoff = TimeSpan.FromMilliseconds(50),
+        }), CancellationToken.None);
+        await Eventually.HoldsAsync(() => Task.FromResult(Discord.Gateway.Identifies > identifies && Discord.Gateway.OpenConnections >= 1),
+            "the bridge connected to the gateway", Patience);
     }
 
     /// <summary>Sends a message as Alice; returns its event ID.</summary>

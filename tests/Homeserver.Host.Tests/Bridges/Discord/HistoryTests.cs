@@ -64,4 +64,25 @@ public sealed class HistoryTests(DiscordBridgeFixture fixture)
         var earlier = Assert.Single(events, e => Body(e) == "thread before the outage");
         Assert.Equal(RelatesTo(earlier, "m.thread"), RelatesTo(inThread, "m.thread"));
     }
+
+    [Fact]
+    public async Task A_restarted_bridge_catches_up_what_was_said_while_it_was_down_once_and_in_order()
+    {
+        await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "before the restart");
+        await fixture.UntilEventAsync(e => Body(e) == "before the restart", "the message before the restart");
+
+        await fixture.RestartBridgeAsync(async () =>
+        {
+            await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "while the bridge was down 1");
+            await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "while the bridge was down 2");
+        });
+
+        await fixture.UntilEventAsync(e => Body(e) == "while the bridge was down 2", "the messages sent while the bridge was down");
+        await fixture.Discord.PostAsUserAsync(fixture.ChannelId, "alice", "after the restart");
+        await fixture.UntilEventAsync(e => Body(e) == "after the restart", "the message after the restart");
+        var bodies = (await fixture.RecentEventsAsync()).Reverse().Select(Body)
+            .Where(b => b is "before the restart" or "while the bridge was down 1" or "while the bridge was down 2" or "after the restart")
+            .ToList();
+        Assert.Equal(["before the restart", "while the bridge was down 1", "while the bridge was down 2", "after the restart"], bodies);
+    }
 }
