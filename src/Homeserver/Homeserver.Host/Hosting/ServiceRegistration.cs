@@ -119,6 +119,7 @@ public static class ServiceRegistration
         services.AddSingleton<IgnoredUsers>();
         services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<IgnoredUsers>());
         services.AddSingleton<InviteBlocking>();
+        services.AddSingleton<IAccountDataObserver>(sp => sp.GetRequiredService<InviteBlocking>());
         services.AddSingleton<BundledAggregations>();
         services.AddSingleton<RelationsService>();
         services.AddSingleton<ReportService>();

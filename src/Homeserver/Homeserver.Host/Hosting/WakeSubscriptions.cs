@@ -8,11 +8,13 @@ namespace Homeserver.Host.Hosting;
 
 /// <summary>
 /// Subscribes this process to other processes' wake-ups while it serves: its <see cref="SyncNotifier"/>, its
-/// <see cref="PushRuleCache"/> and <see cref="IgnoredUsers"/> (their account data changes), its <see cref="ErasedUsersCache"/>, and its
-/// <see cref="StreamWakeups"/> (their events, which also wake the pushers for everyone).
+/// <see cref="PushRuleCache"/>, <see cref="IgnoredUsers"/> and <see cref="InviteBlocking"/> (their account data
+/// changes), its <see cref="ErasedUsersCache"/>, and its <see cref="StreamWakeups"/> (their events, which also wake the
+/// pushers for everyone).
 /// </summary>
 public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushRules, IgnoredUsers ignoredUsers,
-    ErasedUsersCache erasedUsers, StreamWakeups stream, PusherWakeups pushers) : IHostedService
+    InviteBlocking inviteBlocking, ErasedUsersCache erasedUsers, StreamWakeups stream, PusherWakeups pushers)
+    : IHostedService
 {
     private readonly List<IAsyncDisposable> _subscriptions = [];
 
@@ -22,6 +24,7 @@ public sealed class WakeSubscriptions(SyncNotifier notifier, PushRuleCache pushR
         _subscriptions.Add(await notifier.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await pushRules.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await ignoredUsers.SubscribeAsync(cancellationToken));
+        _subscriptions.Add(await inviteBlocking.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await erasedUsers.SubscribeAsync(cancellationToken));
         _subscriptions.Add(await stream.SubscribeAsync(cancellationToken));
     }
