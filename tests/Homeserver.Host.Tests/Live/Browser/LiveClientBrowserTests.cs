@@ -166,6 +166,8 @@ public sealed class LiveClientBrowserTests(LiveBrowserFixture fixture) : IClassF
         Assert.True(await setlist.GetByTestId("action-ban").IsVisibleAsync());
         await moderatorPage.ScreenshotAsync("moderator-tools");
         await setlist.GetByTestId("action-pin").ClickAsync();
+        // The pin re-renders the timeline (closing open tools): the spam's tools are opened after it.
+        await setlist.GetByTestId("message-pinned").WaitForAsync();
         var spam = moderatorPage.Message("Spam spam spam");
         await spam.GetByTestId("message-tools-toggle").ClickAsync();
         await spam.GetByTestId("action-delete").ClickAsync();
