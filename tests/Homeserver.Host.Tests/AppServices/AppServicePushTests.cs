@@ -56,13 +56,7 @@ public sealed class AppServicePushTests
     public async Task Typing_in_a_room_of_interest_reaches_an_appservice_that_receives_ephemeral_events()
     {
         await using var server = await AppServiceServer.StartAsync("receive_ephemeral: true");
-        var alice = await server.Server.RegisterAsync();
-        var ghost = await server.Server.RegisterAsync(LiveServer.UniqueUsername("ghost_"));
-        var room = await alice.SharedRoomAsync(ghost);
-
-        await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/typing/{RoomSteps.Escape(alice.UserId)}",
-            new JsonObject { ["typing"] = true, ["timeout"] = 30000 }));
+        var (alice, room) = await StartTypingBesideAGhostAsync(server, timeoutMs: 30000);
 
         var transaction = await server.NextTransactionWithAsync("ephemeral", "m.typing");
         var typing = transaction.Json.GetProperty("ephemeral").EnumerateArray()
@@ -77,13 +71,7 @@ public sealed class AppServicePushTests
     public async Task Typing_that_times_out_reaches_the_appservice_as_an_empty_list()
     {
         await using var server = await AppServiceServer.StartAsync("receive_ephemeral: true");
-        var alice = await server.Server.RegisterAsync();
-        var ghost = await server.Server.RegisterAsync(LiveServer.UniqueUsername("ghost_"));
-        var room = await alice.SharedRoomAsync(ghost);
-
-        await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
-            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/typing/{RoomSteps.Escape(alice.UserId)}",
-            new JsonObject { ["typing"] = true, ["timeout"] = 500 }));
+        var (_, room) = await StartTypingBesideAGhostAsync(server, timeoutMs: 500);
 
         // Nobody stops typing: the server's own expiry must tell the bridge (which would show it forever otherwise).
         var stopped = await server.Fake.NextAsync(r => r.Method == "PUT" &&
@@ -93,6 +81,19 @@ public sealed class AppServicePushTests
                 e.GetProperty("content").GetProperty("user_ids").GetArrayLength() == 0));
         Assert.Equal(room, stopped.Json.GetProperty("ephemeral").EnumerateArray()
             .First(e => e.GetProperty("type").GetString() == "m.typing").GetProperty("room_id").GetString());
+    }
+
+    /// <summary>Alice, in a room with one of the appservice's ghosts, starts typing there.</summary>
+    private static async Task<(TestSession Alice, string Room)> StartTypingBesideAGhostAsync(AppServiceServer server,
+        int timeoutMs)
+    {
+        var alice = await server.Server.RegisterAsync();
+        var ghost = await server.Server.RegisterAsync(LiveServer.UniqueUsername("ghost_"));
+        var room = await alice.SharedRoomAsync(ghost);
+        await MatrixAssert.OkAsync(await alice.Client.PutAsJsonAsync(
+            $"/_matrix/client/v3/rooms/{RoomSteps.Escape(room)}/typing/{RoomSteps.Escape(alice.UserId)}",
+            new JsonObject { ["typing"] = true, ["timeout"] = timeoutMs }));
+        return (alice, room);
     }
 
     [Fact]

@@ -1,17 +1,14 @@
-using System.Collections.Concurrent;
-using System.Text;
 using Homeserver.Core.Identifiers;
 using Homeserver.Services.Shared;
 
 namespace Homeserver.Services.Accounts;
 
 /// <summary>
-/// Whether senders are erased, kept in memory: history visibility asks it on every /messages page and /sync pass that
-/// is not covered by the reader's own membership, for the same few senders thousands of times a second in a live
-/// event. Erasure only ever goes one way (deactivation with <c>erase: true</c>), so "erased" is kept for good;
-/// "not erased" is kept for <see cref="MaxAge"/> at most. An erasure in this process applies here at once and is
-/// published on <see cref="Channel"/> for the others; the age bound covers a message lost while Redis was away.
-/// A read that started before an erasure this process heard of is not kept. Bounded: emptied when full.
+/// Whether senders are erased, kept in memory (<see cref="UserValueCache{T}"/> on <see cref="Channel"/>): history
+/// visibility asks it on every /messages page and /sync pass that is not covered by the reader's own membership, for the
+/// same few senders thousands of times a second in a live event. Erasure only ever goes one way (deactivation with
+/// <c>erase: true</c>), so "erased" is kept for good; "not erased" is kept for <see cref="MaxAge"/> at most, which covers
+/// an erasure message lost while Redis was away. An erasure in this process applies here at once.
 /// </summary>
 public sealed class ErasedUsersCache(IErasedUserReader store, TimeProvider time, ISharedStore? shared = null)
     : IErasedUserReader, IAccountDeactivationHook
@@ -24,9 +21,7 @@ public sealed class ErasedUsersCache(IErasedUserReader store, TimeProvider time,
 
     private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, long> _notErasedSince = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _erased = new(StringComparer.Ordinal);
-    private long _erasuresHeard;
+    private readonly UserValueCache<Status> _statuses = new(Channel, Capacity, shared);
 
     public async Task<IReadOnlySet<string>> GetErasedAsync(IReadOnlyCollection<string> userIds,
         CancellationToken cancellationToken)
@@ -34,16 +29,17 @@ public sealed class ErasedUsersCache(IErasedUserReader store, TimeProvider time,
         ArgumentNullException.ThrowIfNull(userIds);
         var now = time.GetTimestamp();
         HashSet<string>? erased = null;
-        List<string>? unknown = null;
+        Dictionary<string, long>? unknown = null; // user -> the cache's version before the read
         foreach (var userId in userIds)
         {
-            if (_erased.ContainsKey(userId))
+            if (!_statuses.TryGetValue(userId, out var known) ||
+                (!known.Erased && time.GetElapsedTime(known.ReadAt, now) > MaxAge))
+            {
+                (unknown ??= new Dictionary<string, long>(StringComparer.Ordinal))[userId] = _statuses.VersionOf(userId);
+            }
+            else if (known.Erased)
             {
                 (erased ??= new HashSet<string>(StringComparer.Ordinal)).Add(userId);
-            }
-            else if (!_notErasedSince.TryGetValue(userId, out var readAt) || time.GetElapsedTime(readAt, now) > MaxAge)
-            {
-                (unknown ??= []).Add(userId);
             }
         }
 
@@ -52,41 +48,27 @@ public sealed class ErasedUsersCache(IErasedUserReader store, TimeProvider time,
             return erased ?? None;
         }
 
-        var heardBefore = Interlocked.Read(ref _erasuresHeard);
-        var readStarted = time.GetTimestamp();
-        var found = await store.GetErasedAsync(unknown, cancellationToken);
-        if (_notErasedSince.Count + unknown.Count > Capacity)
+        var readAt = time.GetTimestamp();
+        var found = await store.GetErasedAsync(unknown.Keys, cancellationToken);
+        foreach (var (userId, versionBefore) in unknown)
         {
-            _notErasedSince.Clear();
-        }
-
-        var keepNotErased = Interlocked.Read(ref _erasuresHeard) == heardBefore;
-        foreach (var userId in unknown)
-        {
-            if (found.Contains(userId))
+            var isErased = found.Contains(userId);
+            _statuses.Keep(userId, new Status(isErased, readAt), versionBefore);
+            if (isErased)
             {
-                _erased[userId] = true;
                 (erased ??= new HashSet<string>(StringComparer.Ordinal)).Add(userId);
-            }
-            else if (keepNotErased)
-            {
-                _notErasedSince[userId] = readStarted;
             }
         }
 
         return erased ?? None;
     }
 
+    /// <summary>Drops the user's status here and, through Redis, in the other processes.</summary>
     public Task OnDeactivatedAsync(UserId userId, bool erase, CancellationToken cancellationToken)
     {
         if (erase)
         {
-            Heard(userId.Value);
-            if (shared is { IsShared: true })
-            {
-                // Never throws: dropped while Redis is away (the age bound covers it).
-                _ = shared.PublishAsync(Channel, Encoding.UTF8.GetBytes(userId.Value), CancellationToken.None).AsTask();
-            }
+            _statuses.Changed(userId.Value);
         }
 
         return Task.CompletedTask;
@@ -94,14 +76,7 @@ public sealed class ErasedUsersCache(IErasedUserReader store, TimeProvider time,
 
     /// <summary>Listens for erasures in other processes.</summary>
     public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
-        shared is null
-            ? throw new InvalidOperationException("The erased users cache was made without a shared store")
-            : shared.SubscribeAsync(Channel, message => Heard(Encoding.UTF8.GetString(message.Span)), cancellationToken);
+        _statuses.SubscribeAsync(cancellationToken);
 
-    private void Heard(string userId)
-    {
-        Interlocked.Increment(ref _erasuresHeard);
-        _notErasedSince.TryRemove(userId, out _);
-        _erased[userId] = true;
-    }
+    private sealed record Status(bool Erased, long ReadAt);
 }

@@ -5,13 +5,14 @@ using Homeserver.Services.Shared;
 namespace Homeserver.Services.Accounts;
 
 /// <summary>
-/// Per-user values read from account data (push rules, ignored users), kept in memory until the user's account data
-/// changes. A read that started before a change is not kept (it may hold the old value): callers take
+/// Per-user values read from Postgres (push rules, ignored users and invite blocking from account data; whether a user
+/// is erased), kept in memory until the user's value changes (<see cref="Changed"/>). A read that started before a
+/// change is not kept (it may hold the old value): callers take
 /// <see cref="VersionOf"/> before reading and pass it to <see cref="Keep"/>. With several processes a change is published
 /// on the cache's channel so every process drops its copy (a change made while Redis is away is not heard by the others
 /// until the entry is dropped for another reason). Bounded: emptied when full.
 /// </summary>
-public sealed class AccountDataCache<T>(string channel, int capacity, ISharedStore? shared) where T : class
+public sealed class UserValueCache<T>(string channel, int capacity, ISharedStore? shared) where T : class
 {
     private readonly ConcurrentDictionary<string, T> _values = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ public sealed class PushRuleCache(IPushActionStore store, StoredJson storedJson,
 
     internal const int Capacity = 200_000;
 
-    private readonly AccountDataCache<PushRuleSet> _rules = new(Channel, Capacity, shared);
+    private readonly UserValueCache<PushRuleSet> _rules = new(Channel, Capacity, shared);
 
     public void OnAccountDataChanged(string userId) => _rules.Changed(userId);
 

@@ -21,7 +21,7 @@ public sealed class IgnoredUsers(IAccountDataStore accountData, StoredJson store
 
     internal const int Capacity = 100_000;
 
-    private readonly AccountDataCache<IReadOnlySet<string>> _lists = new(Channel, Capacity, shared);
+    private readonly UserValueCache<IReadOnlySet<string>> _lists = new(Channel, Capacity, shared);
 
     public async Task<IReadOnlySet<string>> GetAsync(UserId userId, CancellationToken cancellationToken)
     {

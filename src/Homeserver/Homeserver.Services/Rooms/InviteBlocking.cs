@@ -11,7 +11,7 @@ namespace Homeserver.Services.Rooms;
 /// name) has <c>block_all: true</c> gets no invites: inviting them is 403 with the MSC's error code (unstable
 /// <c>ORG.MATRIX.MSC4380.INVITE_BLOCKED</c> for the unstable type), and invites already there are left out of /sync.
 /// Read on every /sync pass, so each user's setting is kept in memory until their account data changes (as
-/// <see cref="IgnoredUsers"/> does, through <see cref="AccountDataCache{T}"/>, on <see cref="Channel"/>).
+/// <see cref="IgnoredUsers"/> does, through <see cref="UserValueCache{T}"/>, on <see cref="Channel"/>).
 /// </summary>
 public sealed class InviteBlocking(IAccountDataStore accountData, StoredJson storedJson, ISharedStore? shared = null)
     : IAccountDataObserver
@@ -21,7 +21,7 @@ public sealed class InviteBlocking(IAccountDataStore accountData, StoredJson sto
 
     public const string Channel = "invite.blocking";
 
-    private readonly AccountDataCache<Setting> _settings = new(Channel, IgnoredUsers.Capacity, shared);
+    private readonly UserValueCache<Setting> _settings = new(Channel, IgnoredUsers.Capacity, shared);
 
     public async Task<bool> BlocksAllAsync(UserId userId, CancellationToken cancellationToken) =>
         await BlockingTypeAsync(userId, cancellationToken) is not null;

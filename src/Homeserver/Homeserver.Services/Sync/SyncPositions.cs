@@ -15,7 +15,15 @@ namespace Homeserver.Services.Sync;
 /// <paramref name="Now"/>.</param>
 /// <param name="ReadAt">A <see cref="Stopwatch"/> timestamp after which every event up to <paramref name="Now"/> is
 /// visible (taken when the read finished).</param>
-public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt, long ReadAt);
+public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt, long ReadAt)
+{
+    /// <summary>
+    /// <see cref="ReadAt"/> for a pass answering up to <paramref name="passNow"/>, the timestamp after which its shared
+    /// reads see all it must; null when the pass's token was ahead of this read (another process's), which it then
+    /// did not cover.
+    /// </summary>
+    public long? SharesReadsFrom(SyncToken passNow) => passNow.Events == Now.Events ? ReadAt : null;
+}
 
 public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
     IReceiptStore receipts, IEnumerable<ISyncSection> sections)

@@ -111,8 +111,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                         Ignoring = ignoring.Value.Users,
                         BlocksInvites = blocksInvites,
                         MembershipsChangedAt = read.MembershipsChangedAt,
-                        // A token ahead of the positions read (another process's) was not covered by that read.
-                        PositionsReadAt = now.Events == read.Now.Events ? read.ReadAt : null,
+                        PositionsReadAt = read.SharesReadsFrom(now),
                     };
                     pass = await BuildAsync(request, cancellationToken);
                 }

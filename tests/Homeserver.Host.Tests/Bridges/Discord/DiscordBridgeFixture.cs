@@ -123,21 +123,11 @@ public sealed class DiscordBridgeFixture : IAsyncLifetime
     }
 
     /// <summary>The room's latest events (newest first), as Alice reads them.</summary>
-    public async Task<IReadOnlyList<JsonElement>> RecentEventsAsync()
-    {
-        var (status, page) = await Server.GetAsync($"/_matrix/client/v3/rooms/{RoomId}/messages?dir=b&limit=100", Alice.AccessToken);
-        Assert.True(status == HttpStatusCode.OK, page.ToString());
-        return [.. page.GetProperty("chunk").EnumerateArray()];
-    }
+    public Task<IReadOnlyList<JsonElement>> RecentEventsAsync() => new PortalRoom(this, RoomId).RecentEventsAsync();
 
     /// <summary>Waits until an event in the room matches; returns it.</summary>
-    public async Task<JsonElement> UntilEventAsync(Func<JsonElement, bool> match, string what)
-    {
-        JsonElement? found = null;
-        await Eventually.HoldsAsync(async () => (found = (await RecentEventsAsync()).Where(match).Cast<JsonElement?>().FirstOrDefault()) is not null,
-            what, Patience);
-        return found!.Value;
-    }
+    public Task<JsonElement> UntilEventAsync(Func<JsonElement, bool> match, string what) =>
+        new PortalRoom(this, RoomId).UntilEventAsync(match, what);
 
     /// <summary>Waits until a message matching <paramref name="match"/> is in the Discord channel; returns it.</summary>
     public async Task<JsonObject> UntilDiscordMessageAsync(Func<JsonObject, bool> match, string what)

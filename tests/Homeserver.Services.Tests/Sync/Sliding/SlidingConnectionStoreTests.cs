@@ -1,5 +1,5 @@
-using Homeserver.Services.Shared;
 using Homeserver.Services.Sync.Sliding;
+using Homeserver.Services.Tests.Shared;
 
 namespace Homeserver.Services.Tests.Sync.Sliding;
 
@@ -72,37 +72,6 @@ public sealed class SlidingConnectionStoreTests : IDisposable
         Assert.Equal("s2", (await connections.GetAsync("@a:x", "D", "c", inPostgres, CancellationToken.None))?.StreamToken);
         _shared.Shared = false;
         Assert.Equal("2", await connections.SaveAsync("@a:x", "D", "c", inPostgres, "s3", "{}", CancellationToken.None));
-    }
-
-    /// <summary>The in-process store, told to say it is shared (Redis) and up or down.</summary>
-    private sealed class SwitchableSharedStore : ISharedStore, IDisposable
-    {
-        private readonly InProcessSharedStore _inner = new();
-
-        public bool Shared { get; set; }
-
-        public bool Available { get; set; } = true;
-
-        public bool IsShared => Shared;
-
-        public bool IsAvailable => Available;
-
-        public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
-            _inner.GetAsync(key, cancellationToken);
-
-        public ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? expiry,
-            CancellationToken cancellationToken) => _inner.SetAsync(key, value, expiry, cancellationToken);
-
-        public ValueTask DeleteAsync(string key, CancellationToken cancellationToken) =>
-            _inner.DeleteAsync(key, cancellationToken);
-
-        public ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-            _inner.PublishAsync(channel, message, cancellationToken);
-
-        public ValueTask<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler,
-            CancellationToken cancellationToken) => _inner.SubscribeAsync(channel, handler, cancellationToken);
-
-        public void Dispose() => _inner.Dispose();
     }
 
     /// <summary>Postgres' numbering: 1, 2, 3...</summary>

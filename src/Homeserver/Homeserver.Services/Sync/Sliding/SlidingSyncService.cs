@@ -177,8 +177,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
                 .Where(r => r.UserId == userId).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         var passContext = new SlidingPass(requester, (requester.DeviceId ?? "") + "\u0000" + request.ConnId, from, now,
-            now.Events == read.Now.Events ? read.ReadAt : null,
-            await ignoredUsers.GetAsync(requester.UserId, cancellationToken),
+            read.SharesReadsFrom(now), await ignoredUsers.GetAsync(requester.UserId, cancellationToken),
             await SyncUnreadCounts.LoadAsync(pushActions, userId, joinedRelevant, cancellationToken), ownReceipts);
         var works = configs.Select(c => new SlidingRoomWork(byId[c.Key], c.Value, previous.Rooms.GetValueOrDefault(c.Key),
             listsOf.TryGetValue(c.Key, out var l) ? l : [], direct.Contains(c.Key))).ToList();
@@ -224,7 +223,7 @@ public sealed class SlidingSyncService(ISlidingSyncConnectionStore connections, 
         var v2 = new SyncRequest(requester, from, now, SyncFilter.None, false)
         {
             MembershipsChangedAt = read.MembershipsChangedAt,
-            PositionsReadAt = now.Events == read.Now.Events ? read.ReadAt : null,
+            PositionsReadAt = read.SharesReadsFrom(now),
         };
         var extensionResults = new JsonObject();
         var extensionNews = await extensions.AddAsync(extensionResults, request, v2, works
