@@ -15,7 +15,10 @@ namespace Homeserver.Bench.Scenarios;
 /// </summary>
 public sealed class LiveGuestsScenario : IScenario
 {
-    private const int TimelineLimit = 20;
+    /// <summary>The live web client's timeline limit (<c>TIMELINE_LIMIT</c> in src/LiveChat/src/syncFilter.ts): the
+    /// guests ask for what its pages ask for.</summary>
+    internal const int TimelineLimit = 50;
+
     private const int GuestSetupParallelism = 16;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(35);
 

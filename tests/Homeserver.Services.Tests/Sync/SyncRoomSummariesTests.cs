@@ -76,9 +76,6 @@ public sealed class SyncRoomSummariesTests
         public Task<IReadOnlyList<AccountDataChange>> GetAccountDataAsync(string userId, long since, long upTo,
             CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<long> GetLastMembershipChangeAsync(CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
         public Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 

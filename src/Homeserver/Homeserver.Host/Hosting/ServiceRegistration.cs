@@ -129,6 +129,7 @@ public static class ServiceRegistration
         // Sync
         services.AddSingleton<IFilterStore, FilterStore>();
         services.AddSingleton<ISyncReader, SyncReader>();
+        services.AddSingleton<IStreamPositionsReader, StreamPositionsReader>();
         services.AddSingleton<FilterService>();
         services.AddSingleton<SyncNotifier>();
         services.AddSingleton<IEventPersistedObserver>(sp => sp.GetRequiredService<SyncNotifier>());

@@ -8,12 +8,9 @@ namespace Homeserver.Services.Keys;
 /// sync the syncing device's <c>device_one_time_keys_count</c> and <c>device_unused_fallback_key_types</c> (not a
 /// stream: they never make a long-poll return by themselves).
 /// </summary>
-public sealed class DeviceListSyncSection(IDeviceListStore store, DeviceListService deviceLists, KeyService keys)
-    : ISyncSection
+public sealed class DeviceListSyncSection(DeviceListService deviceLists, KeyService keys) : ISyncSection
 {
     public SyncStreamKind Kind => SyncStreamKind.DeviceLists;
-
-    public Task<long> GetPositionAsync(CancellationToken cancellationToken) => store.GetPositionAsync(cancellationToken);
 
     public async Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken)
     {

@@ -21,8 +21,6 @@ public sealed class ToDeviceSyncSection(IToDeviceStore store, StoredJson stored)
 
     public SyncStreamKind Kind => SyncStreamKind.ToDevice;
 
-    public Task<long> GetPositionAsync(CancellationToken cancellationToken) => store.GetPositionAsync(cancellationToken);
-
     public async Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -24,7 +24,4 @@ public interface IPresenceStore
 
     /// <summary>Whether the two users are both joined to some room.</summary>
     Task<bool> ShareRoomAsync(string userId, string otherUserId, CancellationToken cancellationToken);
-
-    /// <summary>The newest position of the presence stream.</summary>
-    Task<long> GetStreamAsync(CancellationToken cancellationToken);
 }

@@ -16,8 +16,6 @@ public sealed class PresenceSyncSection(IPresenceStore store, HomeserverSettings
 
     public SyncStreamKind Kind => SyncStreamKind.Presence;
 
-    public Task<long> GetPositionAsync(CancellationToken cancellationToken) => store.GetStreamAsync(cancellationToken);
-
     public async Task<bool> AddToResponseAsync(SyncSectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

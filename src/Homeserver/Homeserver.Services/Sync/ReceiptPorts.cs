@@ -12,7 +12,4 @@ public interface IReceiptStore
     /// <summary>Receipts in <paramref name="roomIds"/> written after <paramref name="since"/> up to <paramref name="upTo"/>.</summary>
     Task<IReadOnlyList<Receipt>> GetAsync(IReadOnlyCollection<string> roomIds, long since, long upTo,
         CancellationToken cancellationToken);
-
-    /// <summary>The newest position of the receipt stream.</summary>
-    Task<long> GetStreamAsync(CancellationToken cancellationToken);
 }

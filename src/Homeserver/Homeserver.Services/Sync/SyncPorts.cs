@@ -25,6 +25,30 @@ public sealed record AccountDataChange(string RoomId, string Type, string Conten
 public sealed record RoomMemberSummary(int Joined, int Invited, IReadOnlyList<string> PresentHeroes,
     IReadOnlyList<string> DepartedHeroes);
 
+/// <summary>Every /sync stream's newest position, and the event position of the newest membership change (all as of
+/// one moment).</summary>
+public sealed record StreamPositions(long Events, long AccountData, long Receipts, long ToDevice, long Presence,
+    long DeviceLists, long MembershipsChangedAt)
+{
+    /// <summary>The position of a stream kept outside the events' token part (typing is in memory).</summary>
+    public long Of(SyncStreamKind kind) => kind switch
+    {
+        SyncStreamKind.Events => Events,
+        SyncStreamKind.AccountData => AccountData,
+        SyncStreamKind.Receipts => Receipts,
+        SyncStreamKind.ToDevice => ToDevice,
+        SyncStreamKind.Presence => Presence,
+        SyncStreamKind.DeviceLists => DeviceLists,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a stored stream"),
+    };
+}
+
+/// <summary>Reads every stream's position in one round trip: each /sync pass needs all of them.</summary>
+public interface IStreamPositionsReader
+{
+    Task<StreamPositions> ReadAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>What /sync reads beyond the room read side: memberships, account data changes, stream heads.</summary>
 public interface ISyncReader
 {
@@ -34,9 +58,6 @@ public interface ISyncReader
     /// <summary>The user's account data written after <paramref name="since"/> up to <paramref name="upTo"/>.</summary>
     Task<IReadOnlyList<AccountDataChange>> GetAccountDataAsync(string userId, long since, long upTo,
         CancellationToken cancellationToken);
-
-    /// <summary>The event stream position of the newest membership change in any room.</summary>
-    Task<long> GetLastMembershipChangeAsync(CancellationToken cancellationToken);
 
     /// <summary>The newest position of the account data stream.</summary>
     Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken);

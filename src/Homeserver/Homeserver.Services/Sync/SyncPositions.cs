@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Homeserver.Services.Rooms;
 
 namespace Homeserver.Services.Sync;
 
@@ -25,10 +24,10 @@ public sealed record SyncPositionsRead(SyncToken Now, long MembershipsChangedAt,
     public long? SharesReadsFrom(SyncToken passNow) => passNow.Events == Now.Events ? ReadAt : null;
 }
 
-public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, TypingService typing,
-    IReceiptStore receipts, IEnumerable<ISyncSection> sections)
+public sealed class SyncPositions(IStreamPositionsReader reader, TypingService typing,
+    IEnumerable<ISyncSection> sections)
 {
-    private readonly List<ISyncSection> _sections = sections.ToList();
+    private readonly List<SyncStreamKind> _sectionKinds = sections.Select(s => s.Kind).ToList();
     private readonly Lock _lock = new();
     private PendingRead? _pending;
 
@@ -55,21 +54,15 @@ public sealed class SyncPositions(IRoomEventReader events, ISyncReader store, Ty
     {
         await Task.Yield();
         read.MarkStarted();
-        var cancellationToken = CancellationToken.None; // shared by many requests: none of them may cancel it
-        // Independent streams, read at once: every waiting sync waits for the slowest of them, not their sum.
-        var eventStream = events.GetCurrentStreamAsync(cancellationToken);
-        var accountData = store.GetAccountDataStreamAsync(cancellationToken);
-        var receiptStream = receipts.GetStreamAsync(cancellationToken);
-        var sectionPositions = _sections.Select(s => s.GetPositionAsync(cancellationToken)).ToList();
-        var now = new SyncToken(await eventStream, await accountData, typing.Position, await receiptStream);
-        for (var i = 0; i < _sections.Count; i++)
+        // Shared by many requests: none of them may cancel it.
+        var positions = await reader.ReadAsync(CancellationToken.None);
+        var now = new SyncToken(positions.Events, positions.AccountData, typing.Position, positions.Receipts);
+        foreach (var kind in _sectionKinds)
         {
-            now = now.With(_sections[i].Kind, await sectionPositions[i]);
+            now = now.With(kind, positions.Of(kind));
         }
 
-        // After the event position, so that no membership change up to it can be missed.
-        return new SyncPositionsRead(now, await store.GetLastMembershipChangeAsync(cancellationToken),
-            Stopwatch.GetTimestamp());
+        return new SyncPositionsRead(now, positions.MembershipsChangedAt, Stopwatch.GetTimestamp());
     }
 
     private sealed class PendingRead

@@ -11,7 +11,7 @@ public sealed record SyncSectionContext(SyncRequest Request, IReadOnlyList<SyncM
 
 /// <summary>
 /// A top-level part of /sync with its own position in the token (to-device, presence, device lists). Registered
-/// in DI; <see cref="SyncService"/> reads each stream's position before the data, asks each for its part, and
+/// in DI; <see cref="SyncService"/> reads each stream's position before the data (<see cref="IStreamPositionsReader"/>), asks each for its part, and
 /// long-polls while none had anything new. A stream's writers wake syncs through <see cref="SyncNotifier"/>
 /// (<see cref="SyncNotifier.NotifyUser"/>, <see cref="SyncNotifier.NotifyRoom"/>).
 /// </summary>
@@ -19,9 +19,6 @@ public interface ISyncSection
 {
     /// <summary>Which part of the token holds this stream's position.</summary>
     SyncStreamKind Kind { get; }
-
-    /// <summary>The stream's newest position (read before the data).</summary>
-    Task<long> GetPositionAsync(CancellationToken cancellationToken);
 
     /// <summary>Adds this stream's fields to the response.</summary>
     /// <returns>True when it added something the client has not seen (so the sync returns now).</returns>

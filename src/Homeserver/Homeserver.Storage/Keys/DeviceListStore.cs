@@ -10,6 +10,8 @@ namespace Homeserver.Storage.Keys;
 /// </summary>
 public sealed class DeviceListStore(NpgsqlDataSource dataSource) : IDeviceListStore
 {
+    internal const string PositionSql = "SELECT position FROM device_list_stream";
+
     // The row lock taken here is held to commit: positions become visible in order.
     private const string AddChangeSql = """
         WITH next AS (UPDATE device_list_stream SET position = position + 1 RETURNING position)
@@ -54,7 +56,7 @@ public sealed class DeviceListStore(NpgsqlDataSource dataSource) : IDeviceListSt
     public async Task<long> GetPositionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT position FROM device_list_stream",
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(PositionSql,
             cancellationToken: cancellationToken));
     }
 

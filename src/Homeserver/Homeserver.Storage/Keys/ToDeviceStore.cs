@@ -8,6 +8,8 @@ namespace Homeserver.Storage.Keys;
 /// <summary>The <c>to_device_inbox</c>, <c>to_device_txns</c> and <c>to_device_stream</c> tables (migration 0010).</summary>
 public sealed class ToDeviceStore(NpgsqlDataSource dataSource) : IToDeviceStore
 {
+    internal const string PositionSql = "SELECT position FROM to_device_stream";
+
     private const string ClaimTxnSql = """
         INSERT INTO to_device_txns (user_id, device_id, appservice_id, txn_id, created_ts)
         VALUES (@UserId, @DeviceId, @AppServiceId, @txnId, @nowTs)
@@ -77,7 +79,7 @@ public sealed class ToDeviceStore(NpgsqlDataSource dataSource) : IToDeviceStore
     public async Task<long> GetPositionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT position FROM to_device_stream",
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(PositionSql,
             cancellationToken: cancellationToken));
     }
 

@@ -10,6 +10,8 @@ public sealed class PresenceStore(NpgsqlDataSource dataSource) : IPresenceStore
     /// <summary>Held from taking a position to commit, so positions become visible in order ("HSPRESEN").</summary>
     public const long StreamLockKey = 0x4853505245534E;
 
+    internal const string StreamSql = "SELECT coalesce(max(stream_id), 0) FROM presence";
+
     private const string Columns = """
         user_id AS UserId, presence AS Presence, status_msg AS StatusMsg, last_active_ts AS LastActiveTs,
         currently_active AS CurrentlyActive, stream_id AS StreamId
@@ -93,12 +95,5 @@ public sealed class PresenceStore(NpgsqlDataSource dataSource) : IPresenceStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ShareRoomSql,
             new { userId, otherUserId }, cancellationToken: cancellationToken));
-    }
-
-    public async Task<long> GetStreamAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT coalesce(max(stream_id), 0) FROM presence", cancellationToken: cancellationToken));
     }
 }

@@ -16,6 +16,8 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
     // are the timeline of a room known only that way; once the room has its head here (we joined), they are not.
     private const string InTimeline = "(NOT e.outlier OR rm.out_of_band)";
 
+    internal const string CurrentStreamSql = "SELECT COALESCE(max(stream_ordering), 0) FROM events";
+
     private const string EventColumns = """
         SELECT e.event_id AS EventId, e.json AS Json, e.stream_ordering AS StreamOrdering,
                e.replaces_state AS ReplacesState, rm.room_version AS RoomVersion,
@@ -132,8 +134,8 @@ public sealed partial class RoomEventReader(NpgsqlDataSource dataSource, StateGr
     public async Task<long> GetCurrentStreamAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COALESCE(max(stream_ordering), 0) FROM events", cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CurrentStreamSql,
+            cancellationToken: cancellationToken));
     }
 
     private async Task<IReadOnlyList<StoredEvent>> QueryAsync(NpgsqlConnection connection, string sql,

@@ -10,6 +10,8 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource) : IReceiptStore
     /// <summary>Held from taking a position to commit, so positions become visible in order ("HSRECEIP").</summary>
     public const long StreamLockKey = 0x48535245434549;
 
+    internal const string StreamSql = "SELECT coalesce(max(stream_id), 0) FROM receipts";
+
     private const string UpsertSql = """
         INSERT INTO receipts (room_id, user_id, receipt_type, thread_id, event_id, ts, stream_id)
         VALUES (@RoomId, @UserId, @Type, @ThreadId, @EventId, @Ts, nextval('receipts_stream_seq'))
@@ -42,12 +44,5 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource) : IReceiptStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<Receipt>(new CommandDefinition(SelectSql,
             new { rooms = roomIds.ToArray(), since, upTo }, cancellationToken: cancellationToken))).ToList();
-    }
-
-    public async Task<long> GetStreamAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT coalesce(max(stream_id), 0) FROM receipts", cancellationToken: cancellationToken));
     }
 }

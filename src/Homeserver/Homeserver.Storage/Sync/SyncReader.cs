@@ -22,9 +22,9 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
         ORDER BY stream_id
         """;
 
-    private const string AccountDataStreamSql = "SELECT coalesce(max(stream_id), 0) FROM account_data";
+    internal const string AccountDataStreamSql = "SELECT coalesce(max(stream_id), 0) FROM account_data";
 
-    private const string LastMembershipChangeSql = "SELECT coalesce(max(stream_ordering), 0) FROM room_memberships";
+    internal const string LastMembershipChangeSql = "SELECT coalesce(max(stream_ordering), 0) FROM room_memberships";
 
     private const string MemberSummarySql = """
         SELECT
@@ -61,13 +61,6 @@ public sealed class SyncReader(NpgsqlDataSource dataSource) : ISyncReader
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<AccountDataChange>(new CommandDefinition(AccountDataSql,
             new { userId, since, upTo }, cancellationToken: cancellationToken))).ToList();
-    }
-
-    public async Task<long> GetLastMembershipChangeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastMembershipChangeSql,
-            cancellationToken: cancellationToken));
     }
 
     public async Task<long> GetAccountDataStreamAsync(CancellationToken cancellationToken)

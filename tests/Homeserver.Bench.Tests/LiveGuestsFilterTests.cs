@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Homeserver.Bench.Scenarios;
+
+namespace Homeserver.Bench.Tests;
+
+/// <summary>The live-guests scenario's guests sync as the live web client's pages do.</summary>
+public sealed partial class LiveGuestsFilterTests
+{
+    [Fact]
+    public void Guests_ask_for_the_timeline_limit_of_the_live_web_client()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "LiveChat", "src", "syncFilter.ts"));
+
+        var match = TimelineLimitDeclaration().Match(source);
+
+        Assert.True(match.Success, "TIMELINE_LIMIT not found in syncFilter.ts");
+        Assert.Equal(LiveGuestsScenario.TimelineLimit, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Homeserver.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Homeserver.sln not found above the tests");
+    }
+
+    [GeneratedRegex(@"export const TIMELINE_LIMIT = (\d+);")]
+    private static partial Regex TimelineLimitDeclaration();
+}
