@@ -137,6 +137,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRoomSummaries>();
         services.AddSingleton<SyncRoomBuilder>();
         services.AddSingleton<LazyMembersSent>();
+        services.AddSingleton<ListenedMemberships>();
         services.AddSingleton<SyncService>();
         services.AddSingleton(SyncPassGate.ForPool(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize));
         services.AddSingleton<LegacySyncService>();

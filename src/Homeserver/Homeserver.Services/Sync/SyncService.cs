@@ -38,7 +38,7 @@ public sealed record SyncRequest(Requester Requester, SyncToken? Since, SyncToke
 public sealed class SyncService(ISyncReader store, FilterService filters, SyncNotifier notifier,
     SyncRoomBuilder rooms, IReceiptStore receipts, IEnumerable<ISyncSection> streams, SyncPositions positions,
     IgnoredUsers ignoredUsers, StoredJson stored, InviteBlocking inviteBlocking, IPushActionStore pushActions,
-    SyncPassGate gate)
+    SyncPassGate gate, ListenedMemberships listened)
 {
     private readonly IReadOnlyList<ISyncSection> _streams = streams.ToList();
 
@@ -73,9 +73,11 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
         var syncFilter = await filters.ResolveAsync(requester, parameters.Filter, cancellationToken);
         var userId = requester.UserId.Value;
         var deadline = DateTimeOffset.UtcNow + (parameters.Timeout > MaxTimeout ? MaxTimeout : parameters.Timeout);
-        // After the first pass, the memberships the previous pass read (after its positions) choose what to listen to:
-        // a membership change since then is either in this pass's response or wakes the user's key.
-        IReadOnlyList<SyncMembership>? known = null;
+        // The memberships the previous pass read (after its positions; the user's previous request's, when its
+        // positions cover since) choose what to listen to: a membership change since then is either in this pass's
+        // response or wakes the user's key.
+        IReadOnlyList<SyncMembership>? known = listened.For(userId, from);
+        long readAfter = 0;
         (IReadOnlySet<string> Users, long AccountDataAt)? ignoring = null;
         var blocksInvites = false;
         while (true)
@@ -92,6 +94,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
                 try
                 {
                     var read = await positions.ReadAsync(System.Diagnostics.Stopwatch.GetTimestamp(), cancellationToken);
+                    readAfter = read.Now.Events;
                     var now = read.Now;
                     if (from is { } previous)
                     {
@@ -125,6 +128,7 @@ public sealed class SyncService(ISyncReader store, FilterService filters, SyncNo
             using var waiting = listener;
             var (response, empty, context) = pass;
             known = context.Memberships;
+            listened.Remember(userId, known, readAfter);
             var remaining = deadline - DateTimeOffset.UtcNow;
             if (from is null || parameters.FullState || !empty || remaining <= TimeSpan.Zero ||
                 !await waiting.WaitAsync(remaining, cancellationToken))
