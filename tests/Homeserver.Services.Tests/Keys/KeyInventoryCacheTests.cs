@@ -118,6 +118,22 @@ public sealed class KeyInventoryCacheTests
     }
 
     [Fact]
+    public async Task A_read_that_raced_a_change_is_not_kept_beside_another_device_already_kept()
+    {
+        Assert.Equal(0, await CountAsync(_keys, "LAPTOP"));
+        _store.DuringRead = () =>
+        {
+            _store.DuringRead = null;
+            UploadAsync(_keys, "PHONE", "A").GetAwaiter().GetResult();
+            Assert.Equal(0, CountAsync(_keys, "LAPTOP").GetAwaiter().GetResult()); // kept again, after the change
+        };
+
+        Assert.Equal(0, await CountAsync(_keys, "PHONE")); // taken before the upload
+
+        Assert.Equal(1, await CountAsync(_keys, "PHONE"));
+    }
+
+    [Fact]
     public async Task A_change_in_one_process_reaches_the_others()
     {
         using var redis = new SwitchableSharedStore { Shared = true }; // two "processes" on one pub/sub
