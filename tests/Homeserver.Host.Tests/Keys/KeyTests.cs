@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Host.Tests.Support;
 using Homeserver.Host.Tests.Sync;
@@ -120,6 +121,50 @@ public sealed class KeyTests(LiveServerFixture fixture) : IClassFixture<LiveServ
         await alice.UploadKeysAsync(new JsonObject { ["fallback_keys"] = KeySteps.CurveKeys(true, "G") });
         Assert.Single((await alice.SyncAsync()).GetProperty("device_unused_fallback_key_types").EnumerateArray());
     }
+
+    [Fact]
+    public async Task Key_counts_in_sync_follow_each_upload_claim_and_fallback_use_at_once()
+    {
+        var alice = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        Assert.Equal((0, 0), Inventory(await alice.SyncAsync())); // kept in memory from here
+
+        await alice.UploadKeysAsync(new JsonObject
+        {
+            ["one_time_keys"] = KeySteps.CurveKeys(false, "A"),
+            ["fallback_keys"] = KeySteps.CurveKeys(true, "F"),
+        });
+        Assert.Equal((1, 1), Inventory(await alice.SyncAsync()));
+        await bob.ClaimKeyAsync(alice.UserId, alice.DeviceId);
+        Assert.Equal((0, 1), Inventory(await alice.SyncAsync()));
+        await bob.ClaimKeyAsync(alice.UserId, alice.DeviceId);
+
+        Assert.Equal((0, 0), Inventory(await alice.SyncAsync()));
+    }
+
+    [Fact]
+    public async Task A_device_id_logged_in_again_after_logout_syncs_without_the_old_keys()
+    {
+        var alice = await Server.RegisterAsync();
+        var extra = new JsonObject { ["device_id"] = "LAPTOP" };
+        var first = await Server.LoginBodyAsync(alice.UserId, extra: extra);
+        var firstToken = first.GetProperty("access_token").GetString();
+        var (uploaded, _) = await Server.PostAsync("/_matrix/client/v3/keys/upload",
+            new JsonObject { ["one_time_keys"] = KeySteps.CurveKeys(false, "A") }, firstToken);
+        Assert.Equal(HttpStatusCode.OK, uploaded);
+        Assert.Equal((1, 0), Inventory((await Server.GetAsync("/_matrix/client/v3/sync", firstToken)).Body));
+
+        Assert.Equal(HttpStatusCode.OK, (await Server.PostAsync("/_matrix/client/v3/logout", new JsonObject(),
+            firstToken)).Status);
+        var second = await Server.LoginBodyAsync(alice.UserId, extra: extra);
+
+        Assert.Equal((0, 0), Inventory((await Server.GetAsync("/_matrix/client/v3/sync",
+            second.GetProperty("access_token").GetString())).Body));
+    }
+
+    private static (int OneTimeKeys, int UnusedFallbackTypes) Inventory(JsonElement sync) =>
+        (sync.GetProperty("device_one_time_keys_count").GetProperty("signed_curve25519").GetInt32(),
+            sync.GetProperty("device_unused_fallback_key_types").GetArrayLength());
 
     [Fact]
     public async Task Concurrent_claims_never_get_the_same_one_time_key()

@@ -184,7 +184,9 @@ public static class ServiceRegistration
         services.AddSingleton<IToDeviceStore, ToDeviceStore>();
         services.AddSingleton<ToDeviceService>();
         services.AddSingleton<ISyncSection, ToDeviceSyncSection>();
-        services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
+        services.AddSingleton(sp => new KeyInventoryCache(sp.GetRequiredService<ISharedStore>()));
+        services.AddSingleton<IDeviceKeyStore>(sp => new CachingDeviceKeyStore(
+            new DeviceKeyStore(sp.GetRequiredService<NpgsqlDataSource>()), sp.GetRequiredService<KeyInventoryCache>()));
         services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();
         services.AddSingleton<IDeviceListStore, DeviceListStore>();
         services.AddSingleton<StoredKeys>();
@@ -198,7 +200,10 @@ public static class ServiceRegistration
         services.AddSingleton<ISyncSection, DeviceListSyncSection>();
         services.AddSingleton<Homeserver.Services.Keys.Backup.IKeyBackupStore, KeyBackupStore>();
         services.AddSingleton<Homeserver.Services.Keys.Backup.KeyBackupService>();
-        services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore, DehydratedDeviceStore>();
+        services.AddSingleton<Homeserver.Services.Keys.Dehydration.IDehydratedDeviceStore>(sp =>
+            new Homeserver.Services.Keys.Dehydration.CachingDehydratedDeviceStore(
+                new DehydratedDeviceStore(sp.GetRequiredService<NpgsqlDataSource>()),
+                sp.GetRequiredService<KeyInventoryCache>()));
         services.AddSingleton<Homeserver.Services.Keys.Dehydration.DehydratedDeviceService>();
         services.AddSocial();
         services.AddOAuth();

@@ -31,9 +31,10 @@ public sealed class UserValueCache<T>(string channel, int capacity, ISharedStore
             _values.Clear();
         }
 
-        if (VersionOf(userId) == versionBefore)
+        if (VersionOf(userId) == versionBefore && _values.TryAdd(userId, value) && VersionOf(userId) != versionBefore)
         {
-            _values.TryAdd(userId, value);
+            // A change came in between the check and the add: its drop may have run before the add.
+            _values.TryRemove(KeyValuePair.Create(userId, value));
         }
     }
 
