@@ -10,9 +10,10 @@ public sealed class KeyInventoryCacheTests
     private const string Curve = "signed_curve25519";
 
     private readonly InMemoryDeviceKeyStore _store = new();
+    private readonly Homeserver.Testing.ManualClock _clock = new();
     private readonly CachingDeviceKeyStore _keys;
 
-    public KeyInventoryCacheTests() => _keys = new CachingDeviceKeyStore(_store, new KeyInventoryCache());
+    public KeyInventoryCacheTests() => _keys = new CachingDeviceKeyStore(_store, new KeyInventoryCache(_clock));
 
     [Fact]
     public async Task Inventory_is_read_once_then_served_from_memory()
@@ -25,6 +26,21 @@ public sealed class KeyInventoryCacheTests
         Assert.Equal(0, await CountAsync(_keys, "LAPTOP"));
 
         Assert.Equal(2, _store.InventoryReads); // once per device
+    }
+
+    [Fact]
+    public async Task A_kept_inventory_is_read_again_once_older_than_the_max_age()
+    {
+        // A change another process made while Redis was away is never heard of: the age bounds how long it is missed.
+        Assert.Equal(0, await CountAsync(_keys, "PHONE"));
+        await UploadAsync(new CachingDeviceKeyStore(_store, new KeyInventoryCache(_clock)), "PHONE", "A");
+
+        _clock.Advance(KeyInventoryCache.MaxAge);
+        Assert.Equal(0, await CountAsync(_keys, "PHONE"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await CountAsync(_keys, "PHONE"));
+
+        Assert.Equal(2, _store.InventoryReads);
     }
 
     [Fact]
@@ -88,7 +104,7 @@ public sealed class KeyInventoryCacheTests
     [Fact]
     public async Task Replacing_or_deleting_a_dehydrated_device_drops_the_users_inventories()
     {
-        var cache = new KeyInventoryCache();
+        var cache = new KeyInventoryCache(_clock);
         var keys = new CachingDeviceKeyStore(_store, cache);
         var dehydrated = new CachingDehydratedDeviceStore(new NoDehydratedDevices(), cache);
         Assert.Equal(0, await CountAsync(keys, "DEHYDRATED"));
@@ -137,8 +153,8 @@ public sealed class KeyInventoryCacheTests
     public async Task A_change_in_one_process_reaches_the_others()
     {
         using var redis = new SwitchableSharedStore { Shared = true }; // two "processes" on one pub/sub
-        var here = new CachingDeviceKeyStore(_store, new KeyInventoryCache(redis));
-        var thereCache = new KeyInventoryCache(redis);
+        var here = new CachingDeviceKeyStore(_store, new KeyInventoryCache(_clock, redis));
+        var thereCache = new KeyInventoryCache(_clock, redis);
         var there = new CachingDeviceKeyStore(_store, thereCache);
         await using var subscription = await thereCache.SubscribeAsync(CancellationToken.None);
         Assert.Equal(0, await CountAsync(here, "PHONE"));

@@ -184,7 +184,8 @@ public static class ServiceRegistration
         services.AddSingleton<IToDeviceStore, ToDeviceStore>();
         services.AddSingleton<ToDeviceService>();
         services.AddSingleton<ISyncSection, ToDeviceSyncSection>();
-        services.AddSingleton(sp => new KeyInventoryCache(sp.GetRequiredService<ISharedStore>()));
+        services.AddSingleton(sp => new KeyInventoryCache(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ISharedStore>()));
         services.AddSingleton<IDeviceKeyStore>(sp => new CachingDeviceKeyStore(
             new DeviceKeyStore(sp.GetRequiredService<NpgsqlDataSource>()), sp.GetRequiredService<KeyInventoryCache>()));
         services.AddSingleton<ICrossSigningKeyStore, CrossSigningKeyStore>();

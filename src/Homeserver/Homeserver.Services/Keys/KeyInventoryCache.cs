@@ -12,11 +12,15 @@ public sealed record KeyInventory(IReadOnlyDictionary<string, int> OneTimeKeyCou
 /// Each device's <see cref="KeyInventory"/>, kept in memory until a key of its user changes: every /sync response
 /// carries it, and it almost never changes (guests have no keys at all). Per user (<see cref="UserValueCache{T}"/> on
 /// <see cref="Channel"/>, so a change in one process drops the copies in the others), the devices read so far. A read
-/// that started before a change of the user's keys is not kept.
+/// that started before a change of the user's keys is not kept. An inventory is kept for <see cref="MaxAge"/> at most:
+/// a change message lost while Redis was away must not leave a device told for good that it has keys it lacks (it
+/// would never upload more).
 /// </summary>
-public sealed class KeyInventoryCache(ISharedStore? shared = null)
+public sealed class KeyInventoryCache(TimeProvider time, ISharedStore? shared = null)
 {
     public const string Channel = "keys.inventory";
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     internal const int Capacity = 200_000;
 
@@ -27,7 +31,14 @@ public sealed class KeyInventoryCache(ISharedStore? shared = null)
     public bool TryGet(string userId, string deviceId, out KeyInventory inventory)
     {
         inventory = null!;
-        return _users.TryGetValue(userId, out var devices) && devices.Inventories.TryGetValue(deviceId, out inventory!);
+        if (!_users.TryGetValue(userId, out var devices) || !devices.Inventories.TryGetValue(deviceId, out var kept) ||
+            time.GetElapsedTime(kept.ReadAt) > MaxAge)
+        {
+            return false;
+        }
+
+        inventory = kept.Inventory;
+        return true;
     }
 
     /// <summary>How many changes of the user's keys this process has heard of; taken before a read.</summary>
@@ -57,11 +68,12 @@ public sealed class KeyInventoryCache(ISharedStore? shared = null)
             devices.Inventories.Clear();
         }
 
-        devices.Inventories.TryAdd(deviceId, inventory);
+        var kept = new Kept(inventory, time.GetTimestamp());
+        devices.Inventories[deviceId] = kept;
         if (_users.VersionOf(userId) != versionBefore)
         {
             // A change came in while adding: its drop of the user's devices may have run before the add.
-            devices.Inventories.TryRemove(KeyValuePair.Create(deviceId, inventory));
+            devices.Inventories.TryRemove(KeyValuePair.Create(deviceId, kept));
         }
     }
 
@@ -78,6 +90,8 @@ public sealed class KeyInventoryCache(ISharedStore? shared = null)
     {
         public long Version { get; } = version;
 
-        public ConcurrentDictionary<string, KeyInventory> Inventories { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, Kept> Inventories { get; } = new(StringComparer.Ordinal);
     }
+
+    private sealed record Kept(KeyInventory Inventory, long ReadAt);
 }
