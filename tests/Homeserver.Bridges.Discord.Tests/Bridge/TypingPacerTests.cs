@@ -69,7 +69,21 @@ public sealed class TypingPacerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_channel_with_no_news_for_30_seconds_stops()
+    public async Task Typing_goes_on_past_a_minute_without_news_while_no_stop_came()
+    {
+        // Someone typing a long message: their client refreshes the notice, the homeserver sends no news.
+        await _pacer.UpdateAsync("1", typing: true, CancellationToken.None);
+
+        for (var i = 0; i < 8; i++)
+        {
+            _clock.Advance(TypingPacer.Interval);
+        }
+
+        Assert.Equal(9, _triggers.Count);
+    }
+
+    [Fact]
+    public async Task A_channel_with_no_news_for_five_minutes_stops()
     {
         await _pacer.UpdateAsync("1", typing: true, CancellationToken.None);
         _clock.Advance(TypingPacer.MaxWithoutNews + TypingPacer.Interval);

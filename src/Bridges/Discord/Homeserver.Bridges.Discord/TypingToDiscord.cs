@@ -38,13 +38,14 @@ public sealed class TypingToDiscord(PortalStore portals, DiscordRestClient disco
 /// <summary>
 /// Paces Discord's typing trigger per channel: once at once when typing starts, then every <see cref="Interval"/>
 /// while it goes on (Discord shows the indicator for 10 s), never more often than that, also when typing stops and
-/// starts again. A channel with no news for <see cref="MaxWithoutNews"/> (the usual timeout Matrix clients ask for)
-/// stops: a homeserver need not tell appservices when typing times out, only when someone stops.
+/// starts again. A homeserver sends nothing while the list of typing users stays the same (a client refreshing its
+/// typing notice is no news), and tells when typing stops or times out (ours and Synapse both push the shorter list),
+/// so typing goes on until then; <see cref="MaxWithoutNews"/> only bounds an indicator whose stop never arrived.
 /// </summary>
 public sealed partial class TypingPacer(Func<string, CancellationToken, Task> trigger, TimeProvider time, ILogger logger) : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(8);
-    public static readonly TimeSpan MaxWithoutNews = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxWithoutNews = TimeSpan.FromMinutes(5);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ChannelTyping> _channels = new(StringComparer.Ordinal);
 
