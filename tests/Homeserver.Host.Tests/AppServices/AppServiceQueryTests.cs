@@ -63,11 +63,12 @@ public sealed class AppServiceQueryTests
             $"/_matrix/client/v3/directory/room/{RoomSteps.Escape(alias)}"));
 
         Assert.Equal(room, found.GetProperty("room_id").GetString());
-        var query = Assert.Single(server.Fake.Requests);
+        // The room now has an alias in the appservice's namespace, so its events may also be on their way there.
+        var query = Assert.Single(server.Queries);
         Assert.Equal($"/_matrix/app/v1/rooms/{alias}", query.Path); // decoded: '#' arrived escaped
         await MatrixAssert.ErrorAsync(await alice.Client.GetAsync("/_matrix/client/v3/directory/room/%23other%3Alocalhost"),
             HttpStatusCode.NotFound, "M_NOT_FOUND");
-        Assert.Single(server.Fake.Requests);
+        Assert.Single(server.Queries);
     }
 
     [Fact]

@@ -73,6 +73,11 @@ internal sealed class AppServiceServer : IAsyncDisposable
         return new AppServiceServer(server, directory, fake);
     }
 
+    /// <summary>The requests the appservice was sent other than transactions (which carry events whenever the
+    /// sender gets to them, e.g. a room's events once it has an alias in the appservice's namespace).</summary>
+    public IReadOnlyList<AppServiceRequest> Queries =>
+        Fake.Requests.Where(r => !r.Path.StartsWith("/_matrix/app/v1/transactions/", StringComparison.Ordinal)).ToList();
+
     /// <summary>The next transaction with an event of <paramref name="type"/> (in events or ephemeral).</summary>
     public Task<AppServiceRequest> NextTransactionWithAsync(string part, string type) =>
         Fake.NextAsync(r => r.Method == "PUT" && r.Path.StartsWith("/_matrix/app/v1/transactions/", StringComparison.Ordinal) &&
