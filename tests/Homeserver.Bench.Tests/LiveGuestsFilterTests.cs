@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Homeserver.Bench.Scenarios;
+using Homeserver.Testing;
 
 namespace Homeserver.Bench.Tests;
 
@@ -10,23 +11,12 @@ public sealed partial class LiveGuestsFilterTests
     [Fact]
     public void Guests_ask_for_the_timeline_limit_of_the_live_web_client()
     {
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "LiveChat", "src", "syncFilter.ts"));
+        var source = File.ReadAllText(RepositoryFiles.PathOf("src/LiveChat/src/syncFilter.ts"));
 
         var match = TimelineLimitDeclaration().Match(source);
 
         Assert.True(match.Success, "TIMELINE_LIMIT not found in syncFilter.ts");
         Assert.Equal(LiveGuestsScenario.TimelineLimit, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Homeserver.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Homeserver.sln not found above the tests");
     }
 
     [GeneratedRegex(@"export const TIMELINE_LIMIT = (\d+);")]

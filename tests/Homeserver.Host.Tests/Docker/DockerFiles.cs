@@ -7,9 +7,9 @@ namespace Homeserver.Host.Tests.Docker;
 /// <summary>The repository's docker/ files, and the entrypoint run with <c>sh</c> in front of a fake server.</summary>
 internal static class DockerFiles
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryFiles.Root;
 
-    public static string PathOf(string relative) => Path.Combine(RepositoryRoot, relative);
+    public static string PathOf(string relative) => RepositoryFiles.PathOf(relative);
 
     /// <summary>
     /// Runs docker/docker-entrypoint.sh with only <paramref name="environment"/> (and PATH) set, its server replaced by
@@ -60,17 +60,6 @@ internal static class DockerFiles
         SplitNul(text).Select(entry => entry.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 
     private static List<string> SplitNul(string text) => text.Split('\0').SkipLast(1).ToList();
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Homeserver.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Homeserver.sln not found above the tests");
-    }
 }
 
 /// <param name="ServerStarted">Whether the entrypoint got as far as starting the (fake) server.</param>

@@ -22,64 +22,39 @@ public sealed class CachingDeviceKeyStore(IDeviceKeyStore inner, KeyInventoryCac
         return (inventory.OneTimeKeyCounts, inventory.UnusedFallbackAlgorithms);
     }
 
-    public async Task<string?> AddOneTimeKeysAsync(string userId, string deviceId, IReadOnlyList<UploadedKey> keys,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await inner.AddOneTimeKeysAsync(userId, deviceId, keys, cancellationToken);
-        }
-        finally
-        {
-            cache.Changed(userId);
-        }
-    }
+    public Task<string?> AddOneTimeKeysAsync(string userId, string deviceId, IReadOnlyList<UploadedKey> keys,
+        CancellationToken cancellationToken) =>
+        cache.AfterWriteAsync(userId, () => inner.AddOneTimeKeysAsync(userId, deviceId, keys, cancellationToken));
 
-    public async Task SetFallbackKeysAsync(string userId, string deviceId, IReadOnlyList<UploadedKey> keys,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            await inner.SetFallbackKeysAsync(userId, deviceId, keys, cancellationToken);
-        }
-        finally
-        {
-            cache.Changed(userId);
-        }
-    }
+    public Task SetFallbackKeysAsync(string userId, string deviceId, IReadOnlyList<UploadedKey> keys,
+        CancellationToken cancellationToken) =>
+        cache.AfterWriteAsync(userId, () => inner.SetFallbackKeysAsync(userId, deviceId, keys, cancellationToken));
 
     public async Task<ClaimedKey?> ClaimAsync(string userId, string deviceId, string algorithm,
         CancellationToken cancellationToken)
     {
-        ClaimedKey? claimed = null;
-        var failed = true;
+        ClaimedKey? claimed;
         try
         {
             claimed = await inner.ClaimAsync(userId, deviceId, algorithm, cancellationToken);
-            failed = false;
-            return claimed;
         }
-        finally
+        catch
         {
-            // A claim that found nothing changed nothing (claims of keyless devices are common).
-            if (failed || claimed is not null)
-            {
-                cache.Changed(userId);
-            }
+            cache.Changed(userId); // it may have committed before failing
+            throw;
         }
-    }
 
-    public async Task DeleteOrphanedKeysAsync(string userId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await inner.DeleteOrphanedKeysAsync(userId, cancellationToken);
-        }
-        finally
+        // A claim that found nothing changed nothing (claims of keyless devices are common).
+        if (claimed is not null)
         {
             cache.Changed(userId);
         }
+
+        return claimed;
     }
+
+    public Task DeleteOrphanedKeysAsync(string userId, CancellationToken cancellationToken) =>
+        cache.AfterWriteAsync(userId, () => inner.DeleteOrphanedKeysAsync(userId, cancellationToken));
 
     public Task<bool> SetDeviceKeysAsync(string userId, string deviceId, string keyJson,
         CancellationToken cancellationToken) => inner.SetDeviceKeysAsync(userId, deviceId, keyJson, cancellationToken);

@@ -81,6 +81,32 @@ public sealed class KeyInventoryCache(TimeProvider time, ISharedStore? shared = 
     /// here and, through the shared store, in the other processes.</summary>
     public void Changed(string userId) => _users.Changed(userId);
 
+    /// <summary>Runs a write of the user's keys, then drops their inventories: also when it failed, since it may have
+    /// committed first.</summary>
+    public async Task<T> AfterWriteAsync<T>(string userId, Func<Task<T>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            Changed(userId);
+        }
+    }
+
+    /// <inheritdoc cref="AfterWriteAsync{T}"/>
+    public Task AfterWriteAsync(string userId, Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return AfterWriteAsync(userId, async () =>
+        {
+            await write();
+            return true;
+        });
+    }
+
     /// <summary>Listens for other processes' changes.</summary>
     public ValueTask<IAsyncDisposable> SubscribeAsync(CancellationToken cancellationToken) =>
         _users.SubscribeAsync(cancellationToken);

@@ -8,28 +8,11 @@ public sealed class CachingDehydratedDeviceStore(IDehydratedDeviceStore inner, K
     public Task<StoredDehydratedDevice?> GetAsync(string userId, CancellationToken cancellationToken) =>
         inner.GetAsync(userId, cancellationToken);
 
-    public async Task<DehydratedDevicePut> PutAsync(string userId, string deviceId, string deviceData,
-        string? displayName, long nowTs, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await inner.PutAsync(userId, deviceId, deviceData, displayName, nowTs, cancellationToken);
-        }
-        finally
-        {
-            cache.Changed(userId);
-        }
-    }
+    public Task<DehydratedDevicePut> PutAsync(string userId, string deviceId, string deviceData,
+        string? displayName, long nowTs, CancellationToken cancellationToken) =>
+        cache.AfterWriteAsync(userId,
+            () => inner.PutAsync(userId, deviceId, deviceData, displayName, nowTs, cancellationToken));
 
-    public async Task<string?> DeleteAsync(string userId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await inner.DeleteAsync(userId, cancellationToken);
-        }
-        finally
-        {
-            cache.Changed(userId);
-        }
-    }
+    public Task<string?> DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        cache.AfterWriteAsync(userId, () => inner.DeleteAsync(userId, cancellationToken));
 }
